@@ -1,0 +1,54 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Config } from '../src/lib/server/config.js';
+import type { Db } from '../src/lib/server/db/client.js';
+
+/** What a scheduled job receives: the validated configuration and the database. */
+export interface JobContext {
+	config: Config;
+	db: Db;
+}
+
+export interface ScheduledJob {
+	name: string;
+	/** A node-cron expression (seconds optional), in UTC. */
+	cron: string;
+	run(context: JobContext): Promise<void>;
+}
+
+/**
+ * The one table of scheduled jobs. It is empty until the collectors arrive (issue #3); the server
+ * (`npm start`) and the worker (`npm run worker`) already start whatever it holds.
+ */
+export const scheduledJobs: ScheduledJob[] = [];
+
+export interface Schedules {
+	names: string[];
+	stop(): Promise<void>;
+}
+
+/**
+ * Starts every job on its cron expression. noOverlap: a run still going when the next tick comes makes
+ * that tick skip rather than run the job twice at once. A failing run is logged and the next tick runs
+ * again; it never stops the scheduler.
+ */
+export function startSchedules(context: JobContext, jobs: readonly ScheduledJob[] = scheduledJobs): Schedules {
+	const tasks: ScheduledTask[] = jobs.map((job) =>
+		cron.schedule(
+			job.cron,
+			async () => {
+				try {
+					await job.run(context);
+				} catch (error) {
+					console.error(`job ${job.name} failed: ${(error as Error).stack ?? String(error)}`);
+				}
+			},
+			{ name: job.name, noOverlap: true, timezone: 'UTC' }
+		)
+	);
+	return {
+		names: jobs.map((job) => job.name),
+		async stop() {
+			await Promise.all(tasks.map((task) => task.destroy()));
+		}
+	};
+}

@@ -1,0 +1,45 @@
+// `npm run import -- <file.csv> --series <source>:<key>:<metric>`: imports a ts,value CSV, all or nothing.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { parseSeriesRef } from '../src/lib/refs.js';
+import { openStore } from '../src/lib/server/app.js';
+import { importSeriesCsv } from '../src/lib/server/import.js';
+
+const usage = 'usage: npm run import -- <file.csv> --series <source>:<key>:<metric>';
+
+async function main(): Promise<number> {
+	const { values, positionals } = parseArgs({ options: { series: { type: 'string' } }, allowPositionals: true });
+	if (positionals.length !== 1 || !values.series) {
+		console.error(usage);
+		return 2;
+	}
+	const ref = parseSeriesRef(values.series);
+	if (!ref.ok) {
+		console.error(`--series: ${ref.message}\n${usage}`);
+		return 2;
+	}
+	const text = await readFile(positionals[0]!, 'utf8');
+	const { database } = await openStore(process.env);
+	try {
+		const result = await importSeriesCsv(database.db, ref.value, text);
+		if (!result.ok) {
+			console.error(`${positionals[0]}: nothing imported into ${result.series}`);
+			for (const p of result.problems) console.error(`  line ${p.line}: ${p.message}`);
+			return 1;
+		}
+		console.log(
+			`${result.series}: ${result.rows} rows, ${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged`
+		);
+		return 0;
+	} finally {
+		await database.close();
+	}
+}
+
+main().then(
+	(code) => (process.exitCode = code),
+	(error: Error) => {
+		console.error(error.message);
+		process.exitCode = 1;
+	}
+);

@@ -1,0 +1,35 @@
+// `npm start`: builds the app when the build is missing or older than the sources, then serves it with
+// adapter-node. Plain JavaScript because Node 20 cannot run TypeScript and this runs before any build.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+// Dockpulse listens on loopback unless told otherwise (adapter-node alone would listen everywhere).
+process.env.HOST ||= '127.0.0.1';
+process.env.PORT ||= '3000';
+// Room for CSV imports; adapter-node's default is 512 KB.
+process.env.BODY_SIZE_LIMIT ||= '64M';
+
+/** @param {string} path @returns {number} */
+function newestMtimeMs(path) {
+	const stat = statSync(path);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtimeMs(join(path, name))));
+}
+
+const entry = 'build/index.js';
+const sources = ['src', 'jobs', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+const isStale = !existsSync(entry) || Math.max(...sources.map(newestMtimeMs)) > statSync(entry).mtimeMs;
+if (isStale) {
+	console.log('Building Dockpulse (first start or changed sources)...');
+	const build = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+	if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+try {
+	await import(join(process.cwd(), entry));
+} catch (error) {
+	console.error(`Dockpulse could not start: ${error instanceof Error ? error.message : String(error)}`);
+	process.exit(1);
+}

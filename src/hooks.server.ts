@@ -1,0 +1,64 @@
+import { building } from '$app/environment';
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { openStore, type Store } from '$lib/server/app';
+import { decideRead, decideWrite, sessionCookieName, type RequestFacts } from '$lib/server/auth';
+import { jsonError } from '$lib/server/http';
+import { startSchedules, type Schedules } from '../jobs/schedule';
+
+// One store per process. Kept on globalThis so that `vite dev` reloading this module neither opens
+// the embedded database twice nor starts every schedule twice.
+const state = globalThis as typeof globalThis & { dockpulse?: { store: Store; schedules: Schedules } };
+
+export const init: ServerInit = async () => {
+	if (building || state.dockpulse) return;
+	const store = await openStore(process.env);
+	const schedules = store.config.isSchedulingEnabled
+		? startSchedules({ config: store.config, db: store.database.db })
+		: { names: [], stop: async () => {} };
+	state.dockpulse = { store, schedules };
+	// adapter-node emits this after it has stopped taking requests on SIGTERM/SIGINT.
+	process.once('sveltekit:shutdown', async () => {
+		await schedules.stop();
+		await store.database.close();
+	});
+	console.log(
+		`Dockpulse: database ${store.database.kind} (${store.database.location}), ` +
+			`${schedules.names.length} scheduled job(s), writes ${store.config.adminToken ? 'need ADMIN_TOKEN' : 'open to local callers'}`
+	);
+};
+
+const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+// Reachable without signing in even when REQUIRE_SIGN_IN is on.
+const publicPaths = ['/signin', '/healthz'];
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const app = state.dockpulse;
+	if (!app) return jsonError(503, 'starting', 'Dockpulse is starting; try again in a moment');
+	event.locals.config = app.store.config;
+	event.locals.database = app.store.database;
+
+	const path = event.url.pathname;
+	const isPublic = publicPaths.some((p) => path === p || path.startsWith(`${p}/`)) || path.startsWith('/_app/');
+	const facts: RequestFacts = {
+		authorization: event.request.headers.get('authorization'),
+		sessionCookie: event.cookies.get(sessionCookieName),
+		origin: event.request.headers.get('origin'),
+		ownOrigin: event.url.origin,
+		nowMs: Date.now()
+	};
+	const isWrite = !readMethods.has(event.request.method);
+	if (!isPublic) {
+		const decision = isWrite ? decideWrite(app.store.config, facts) : decideRead(app.store.config, facts);
+		if (!decision.ok) {
+			const isPage = !isWrite && !path.startsWith('/api/') && event.request.headers.get('accept')?.includes('text/html');
+			if (isPage) {
+				const next = encodeURIComponent(path + event.url.search);
+				return new Response(null, { status: 303, headers: { location: `/signin?next=${next}` } });
+			}
+			const response = jsonError(decision.status, decision.status === 401 ? 'unauthorized' : 'forbidden', decision.message);
+			if (decision.status === 401) response.headers.set('www-authenticate', 'Bearer realm="dockpulse"');
+			return response;
+		}
+	}
+	return resolve(event);
+};

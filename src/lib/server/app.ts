@@ -1,0 +1,33 @@
+import { loadConfig, type Config } from './config.js';
+import { openDatabase, type Database, type DatabaseTarget } from './db/client.js';
+import { applyMigrations } from './db/migrate.js';
+import { loadReferenceDataset } from './reference/load.js';
+
+export function getDatabaseTarget(config: Config): DatabaseTarget {
+	return config.databaseUrl
+		? { kind: 'postgres', url: config.databaseUrl, poolMax: config.dbPoolMax }
+		: { kind: 'pglite', dataDir: config.dataDir };
+}
+
+export interface Store {
+	config: Config;
+	database: Database;
+}
+
+/**
+ * Loads the configuration, opens the database, applies pending migrations and loads the reference
+ * dataset: what every process (server, worker, scripts) does first. Throws with a clear message when
+ * the configuration is bad or the store cannot be opened.
+ */
+export async function openStore(env: Record<string, string | undefined>): Promise<Store> {
+	const config = loadConfig(env);
+	const database = await openDatabase(getDatabaseTarget(config));
+	try {
+		await applyMigrations(database);
+		await loadReferenceDataset(database.db);
+	} catch (error) {
+		await database.close();
+		throw error;
+	}
+	return { config, database };
+}

@@ -1,0 +1,87 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Config } from './config.js';
+
+/**
+ * Who may do what. Reads are open unless REQUIRE_SIGN_IN; every write needs `Authorization: Bearer
+ * <ADMIN_TOKEN>` or a session cookie from /signin. Without ADMIN_TOKEN (allowed only on a loopback HOST)
+ * writes are open to local callers, but never to a cross-site request a browser makes on a web page's
+ * behalf.
+ */
+
+export const sessionCookieName = 'dockpulse_session';
+export const sessionTtlMs = 7 * 24 * 3600 * 1000;
+
+export type Decision = { ok: true } | { ok: false; status: 401 | 403; message: string };
+
+const allowed: Decision = { ok: true };
+
+function digest(text: string): Buffer {
+	return createHash('sha256').update(text).digest();
+}
+
+/** Constant-time comparison; hashing first makes the lengths equal. */
+export function isAdminToken(config: Config, candidate: string): boolean {
+	return config.adminToken !== undefined && timingSafeEqual(digest(candidate), digest(config.adminToken));
+}
+
+function signSession(adminToken: string, expiresMs: number): string {
+	return createHmac('sha256', adminToken).update(`session:${expiresMs}`).digest('base64url');
+}
+
+/** A session is its expiry and an HMAC of it keyed by ADMIN_TOKEN: changing the token signs everyone out. */
+export function createSessionValue(config: Config, nowMs: number): string {
+	if (!config.adminToken) throw new Error('sessions need ADMIN_TOKEN');
+	const expiresMs = nowMs + sessionTtlMs;
+	return `${expiresMs}.${signSession(config.adminToken, expiresMs)}`;
+}
+
+export function isValidSession(config: Config, value: string | undefined, nowMs: number): boolean {
+	if (!config.adminToken || !value) return false;
+	const [expiresText, signature = ''] = value.split('.');
+	const expiresMs = Number(expiresText);
+	if (!Number.isSafeInteger(expiresMs) || expiresMs <= nowMs) return false;
+	return timingSafeEqual(digest(signature), digest(signSession(config.adminToken, expiresMs)));
+}
+
+export interface RequestFacts {
+	authorization: string | null;
+	sessionCookie: string | undefined;
+	origin: string | null;
+	/** The origin this server answers on, as the request reached it. */
+	ownOrigin: string;
+	nowMs: number;
+}
+
+function checkCredentials(config: Config, facts: RequestFacts): Decision {
+	if (facts.authorization !== null) {
+		const match = /^Bearer\s+(.+)$/i.exec(facts.authorization);
+		if (!match) return { ok: false, status: 401, message: 'Authorization must be "Bearer <ADMIN_TOKEN>"' };
+		return isAdminToken(config, match[1]!.trim())
+			? allowed
+			: { ok: false, status: 403, message: 'the bearer token is not the ADMIN_TOKEN' };
+	}
+	if (isValidSession(config, facts.sessionCookie, facts.nowMs)) return allowed;
+	return {
+		ok: false,
+		status: 401,
+		message: 'sign in at /signin or send Authorization: Bearer <ADMIN_TOKEN>'
+	};
+}
+
+export function decideWrite(config: Config, facts: RequestFacts): Decision {
+	if (config.adminToken) return checkCredentials(config, facts);
+	// Open local mode: a browser on another site can still post to localhost; its Origin gives it away.
+	if (facts.origin !== null && facts.origin !== facts.ownOrigin) {
+		return { ok: false, status: 403, message: `cross-site write from ${facts.origin} refused` };
+	}
+	return allowed;
+}
+
+export function decideRead(config: Config, facts: RequestFacts): Decision {
+	return config.isSignInRequired ? checkCredentials(config, facts) : allowed;
+}
+
+/** Whether writes need no credentials, which the UI says on every page. */
+export function isOpenLocalMode(config: Config): boolean {
+	return config.adminToken === undefined;
+}

@@ -1,0 +1,80 @@
+import { parse } from 'csv-parse/sync';
+import type { SampleInput } from './db/queries/samples.js';
+import { parseIsoInstant } from './time.js';
+
+/**
+ * Parses an import file: columns `ts,value`, one sample per line, a header line optional. Every line
+ * is checked before anything is written; the caller gets either all the samples or every problem with
+ * its line number (the first maxProblems of them).
+ */
+
+export interface CsvProblem {
+	line: number;
+	message: string;
+}
+
+export type SampleCsvResult = { ok: true; samples: SampleInput[] } | { ok: false; problems: CsvProblem[] };
+
+const maxProblems = 50;
+// Plain decimal or scientific notation; no thousands separators, which would be ambiguous (1,234).
+const numberPattern = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+interface CsvRecord {
+	record: string[];
+	info: { lines: number };
+}
+
+function parseRecords(text: string): { records: CsvRecord[]; problem?: CsvProblem } {
+	try {
+		// Empty lines are skipped below rather than by csv-parse, whose line count then drifts.
+		const records = parse(text, { bom: true, trim: true, relax_column_count: true, info: true }) as unknown as CsvRecord[];
+		return { records };
+	} catch (error) {
+		const e = error as Error & { lines?: number };
+		return { records: [], problem: { line: e.lines ?? 1, message: `not valid CSV: ${e.message}` } };
+	}
+}
+
+function parseRow(cells: string[]): { sample?: SampleInput; message?: string } {
+	if (cells.length !== 2) return { message: `expected 2 columns (ts,value), found ${cells.length}` };
+	const [tsText, valueText] = cells as [string, string];
+	const ts = parseIsoInstant(tsText);
+	if (!ts) return { message: `"${tsText}" is not an ISO date (2015-06-22) or timestamp (2015-06-22T12:00:00Z)` };
+	if (!numberPattern.test(valueText)) return { message: `"${valueText}" is not a number` };
+	const value = Number(valueText);
+	if (!Number.isFinite(value)) return { message: `"${valueText}" is out of range` };
+	return { sample: { ts, value } };
+}
+
+export function parseSampleCsv(text: string): SampleCsvResult {
+	const { records, problem } = parseRecords(text);
+	if (problem) return { ok: false, problems: [problem] };
+	const problems: CsvProblem[] = [];
+	const samples: SampleInput[] = [];
+	const lineOfTs = new Map<number, number>();
+	records.forEach(({ record: cells, info }, index) => {
+		const line = info.lines;
+		if (cells.length === 1 && cells[0] === '') return;
+		if (index === 0 && cells[0]?.toLowerCase() === 'ts') {
+			if (cells.length !== 2 || cells[1]?.toLowerCase() !== 'value') {
+				problems.push({ line, message: `expected the header ts,value, found ${cells.join(',')}` });
+			}
+			return;
+		}
+		const { sample, message } = parseRow(cells);
+		if (!sample) {
+			problems.push({ line, message: message! });
+			return;
+		}
+		const earlier = lineOfTs.get(sample.ts.getTime());
+		if (earlier !== undefined) {
+			problems.push({ line, message: `${sample.ts.toISOString()} already appears on line ${earlier}` });
+			return;
+		}
+		lineOfTs.set(sample.ts.getTime(), line);
+		samples.push(sample);
+	});
+	if (problems.length > 0) return { ok: false, problems: problems.slice(0, maxProblems) };
+	if (samples.length === 0) return { ok: false, problems: [{ line: 1, message: 'no samples: expected lines of ts,value' }] };
+	return { ok: true, samples };
+}

@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as schema from './schema/index.js';
+import { acquireDataDirLock } from './lock.js';
+
+/** The drizzle handle every query takes; PGlite's and pg's both are this type. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+	db: Db;
+	kind: 'pglite' | 'postgres';
+	/** Where the data lives, for messages: a folder or a URL without its password. */
+	location: string;
+	/** The pg pool behind db, for work that needs one connection throughout (migration locks, COPY). */
+	pool?: pg.Pool;
+	close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+	| { kind: 'postgres'; url: string; poolMax?: number }
+	| { kind: 'pglite'; dataDir: string }
+	| { kind: 'pglite-memory' };
+
+/**
+ * Runs raw SQL and returns its rows. Both drivers answer { rows }, but they type scalars differently
+ * (pg returns bigint and numeric as strings), so every raw query casts what it selects to int, float8,
+ * text or boolean.
+ */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+	const result = (await db.execute(query)) as unknown as { rows: T[] };
+	return result.rows;
+}
+
+export function redactUrl(url: string): string {
+	const parsed = new URL(url);
+	if (parsed.password) parsed.password = '***';
+	return parsed.toString();
+}
+
+async function openPostgres(url: string, poolMax: number): Promise<Database> {
+	// Sessions in UTC so that timestamps print and truncate the same whatever the server's time zone.
+	const pool = new pg.Pool({ connectionString: url, max: poolMax, options: '-c TimeZone=UTC' });
+	// An idle client's error (server restart) is reported on the pool; unhandled, it would crash the process.
+	pool.on('error', (error) => console.error(`PostgreSQL pool: ${error.message}`));
+	const client = await pool.connect().catch((error: Error) => {
+		void pool.end();
+		throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${error.message}`);
+	});
+	client.release();
+	return {
+		db: drizzlePg({ client: pool, schema }) as unknown as Db,
+		kind: 'postgres',
+		location: redactUrl(url),
+		pool,
+		close: () => pool.end()
+	};
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+	let release = () => {};
+	let pgDataDir: string | undefined;
+	if (dataDir !== undefined) {
+		release = acquireDataDirLock(dataDir);
+		pgDataDir = join(dataDir, 'pglite');
+		// PGlite does not create a missing parent folder.
+		mkdirSync(dataDir, { recursive: true });
+	}
+	try {
+		const client = await PGlite.create(pgDataDir);
+		await client.exec(`set time zone 'UTC'`);
+		return {
+			db: drizzlePglite({ client, schema }) as unknown as Db,
+			kind: 'pglite',
+			location: pgDataDir ?? 'memory',
+			close: async () => {
+				await client.close();
+				release();
+			}
+		};
+	} catch (error) {
+		release();
+		throw error;
+	}
+}
+
+export function openDatabase(target: DatabaseTarget): Promise<Database> {
+	if (target.kind === 'postgres') return openPostgres(target.url, target.poolMax ?? 10);
+	return openPglite(target.kind === 'pglite' ? target.dataDir : undefined);
+}

@@ -1,0 +1,38 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../client.js';
+import type { Provenance } from '../schema/index.js';
+
+export interface LatestRow {
+	source: string;
+	key: string;
+	display_name: string;
+	added_ms: number;
+	is_active: boolean;
+	metric: string | null;
+	unit: string | null;
+	kind: 'counter' | 'gauge' | null;
+	latest_ms: number | null;
+	latest_value: number | null;
+	latest_provenance: Provenance | null;
+}
+
+/**
+ * Every target with each of its series and that series' latest sample: one backward probe of the
+ * samples primary key per series (the lateral join), whatever the size of the history.
+ * Exported bare for the benchmark.
+ */
+export const latestValuesQuery: SQL = sql`
+	select t.source, t.key, t.display_name, (extract(epoch from t.added_at) * 1000)::float8 as added_ms,
+		t.is_active, s.metric, s.unit, s.kind,
+		(extract(epoch from l.ts) * 1000)::float8 as latest_ms, l.value as latest_value,
+		l.provenance as latest_provenance
+	from targets t
+	left join series s on s.target_id = t.id
+	left join lateral (
+		select ts, value, provenance from samples where series_id = s.id order by ts desc limit 1
+	) l on true
+	order by t.source, t.key, s.metric`;
+
+export function listLatestValues(db: Db): Promise<LatestRow[]> {
+	return queryRows<LatestRow>(db, latestValuesQuery);
+}

@@ -1,0 +1,3 @@
+export * from './targets.js';
+export * from './samples.js';
+export * from './runs.js';

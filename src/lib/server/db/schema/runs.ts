@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+export const runStatuses = ['running', 'ok', 'partial', 'failed'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export interface RunFailure {
+	target: string;
+	kind: 'rateLimited' | 'notFound' | 'http' | 'invalidResponse' | 'timeout' | 'network';
+	message: string;
+}
+
+/** One execution of a collector, written at start and completed at the end. */
+export const collectionRuns = pgTable(
+	'collection_runs',
+	{
+		id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+		collector: text('collector').notNull(),
+		startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+		finishedAt: timestamp('finished_at', { withTimezone: true }),
+		status: text('status', { enum: runStatuses }).notNull().default('running'),
+		targetsDone: integer('targets_done').notNull().default(0),
+		targetsFailed: integer('targets_failed').notNull().default(0),
+		failures: jsonb('failures').$type<RunFailure[]>().notNull().default([]),
+		requestsMade: integer('requests_made').notNull().default(0),
+		rateBudgetLeft: integer('rate_budget_left')
+	},
+	(t) => [
+		index('collection_runs_collector_started_idx').on(t.collector, t.startedAt.desc()),
+		check('collection_runs_status_ck', sql`${t.status} in ('running', 'ok', 'partial', 'failed')`)
+	]
+);

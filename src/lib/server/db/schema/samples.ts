@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import {
+	check,
+	doublePrecision,
+	integer,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp
+} from 'drizzle-orm/pg-core';
+import { series } from './targets.js';
+
+export const provenances = ['observed', 'imported', 'reconstructed', 'reference'] as const;
+export type Provenance = (typeof provenances)[number];
+
+/**
+ * One value of a series at one time. The primary key (series_id, ts) makes writes idempotent and is
+ * the only index the two hot reads need: "one series over a range" is a range scan on it and "latest
+ * value of every series" is one backward probe per series.
+ *
+ * value is double precision: counters pass 2^31 (nginx pulls: 12,981,954,060) and every integer up to
+ * 2^53 is exact in it; both drivers return it as a JS number, unlike bigint or numeric.
+ */
+export const samples = pgTable(
+	'samples',
+	{
+		seriesId: integer('series_id')
+			.notNull()
+			.references(() => series.id, { onDelete: 'cascade' }),
+		ts: timestamp('ts', { withTimezone: true }).notNull(),
+		value: doublePrecision('value').notNull(),
+		provenance: text('provenance', { enum: provenances }).notNull(),
+		// A citation for reference figures, or a remark on this one sample.
+		note: text('note'),
+		// Counter-hygiene flags (decrease, stall, jump) set by the collectors; never used to drop data.
+		flags: text('flags').array().notNull().default(sql`'{}'::text[]`)
+	},
+	(t) => [
+		primaryKey({ name: 'samples_pk', columns: [t.seriesId, t.ts] }),
+		check(
+			'samples_provenance_ck',
+			sql`${t.provenance} in ('observed', 'imported', 'reconstructed', 'reference')`
+		),
+		check('samples_value_finite_ck', sql`${t.value} <> 'NaN'::float8 and ${t.value} <> 'Infinity'::float8 and ${t.value} <> '-Infinity'::float8`)
+	]
+);

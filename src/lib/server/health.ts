@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Database } from './db/client.js';
+import { getMigrationState, type MigrationState } from './db/migrate.js';
+
+export interface Health {
+	status: 'ok' | 'failing';
+	database: { kind: Database['kind']; isReachable: boolean; latencyMs: number; error?: string };
+	migrations: MigrationState | null;
+}
+
+/** Database reachability and whether every committed migration is applied, for GET /healthz. */
+export async function checkHealth(database: Database): Promise<Health> {
+	const startedMs = performance.now();
+	try {
+		await queryRows(database.db, sql`select 1 as one`);
+		const latencyMs = Math.round((performance.now() - startedMs) * 10) / 10;
+		const migrations = await getMigrationState(database);
+		return {
+			status: migrations.isUpToDate ? 'ok' : 'failing',
+			database: { kind: database.kind, isReachable: true, latencyMs },
+			migrations
+		};
+	} catch (error) {
+		return {
+			status: 'failing',
+			database: {
+				kind: database.kind,
+				isReachable: false,
+				latencyMs: Math.round(performance.now() - startedMs),
+				error: (error as Error).message
+			},
+			migrations: null
+		};
+	}
+}

@@ -1,0 +1,38 @@
+import type { Transform } from './intervals.js';
+
+/** A point as the API returns it: epoch milliseconds and a value, null where it is undefined. */
+export type Point = [tMs: number, value: number | null];
+
+/**
+ * Turns the value of each bucket into what the caller asked for.
+ * - value: unchanged;
+ * - delta: change since the previous point (for the first point, since `baseline`, the last value
+ *   before the range, when there is one);
+ * - growth: that change in percent of the previous value; null on a zero base;
+ * - index: 100 x value / first value in the range; null throughout when the first value is 0.
+ * Points keep their timestamps so that series stay aligned; an undefined result is null, not dropped.
+ */
+export function applyTransform(
+	points: readonly [number, number][],
+	transform: Transform,
+	baseline: number | undefined
+): Point[] {
+	switch (transform) {
+		case 'value':
+			return points.map(([t, v]) => [t, v]);
+		case 'delta':
+			return points.map(([t, v], i) => {
+				const previous = i === 0 ? baseline : points[i - 1]![1];
+				return [t, previous === undefined ? null : v - previous];
+			});
+		case 'growth':
+			return points.map(([t, v], i) => {
+				const previous = i === 0 ? baseline : points[i - 1]![1];
+				return [t, previous === undefined || previous === 0 ? null : ((v - previous) / previous) * 100];
+			});
+		case 'index': {
+			const base = points[0]?.[1];
+			return points.map(([t, v]) => [t, base === undefined || base === 0 ? null : (v / base) * 100]);
+		}
+	}
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { parseSeriesRef, type SeriesRef } from '../refs.js';
+import { intervals, transforms, type Interval, type Transform } from './metrics/intervals.js';
+import { isDateOnly, parseIsoInstant } from './time.js';
+
+/** The query string of /api/series (and of every view built on it), validated with zod. */
+
+export const maxSeriesPerRequest = 20;
+export const defaultPoints = 1000;
+
+export interface SeriesQuery {
+	series: SeriesRef[];
+	from: Date | undefined;
+	/** Exclusive; `to=2015-06-22` includes that whole day. */
+	to: Date | undefined;
+	interval: Interval;
+	transform: Transform;
+	points: number;
+}
+
+export class ParameterError extends Error {
+	constructor(
+		readonly parameter: string,
+		readonly reason: string
+	) {
+		super(`${parameter}: ${reason}`);
+		this.name = 'ParameterError';
+	}
+}
+
+const instant = (bound: 'from' | 'to') =>
+	z
+		.string()
+		.optional()
+		.transform((text, ctx) => {
+			if (text === undefined || text === '') return undefined;
+			const date = parseIsoInstant(text);
+			if (!date) {
+				ctx.addIssue({ code: 'custom', message: `"${text}" is not an ISO date (2015-06-22) or timestamp (2015-06-22T12:00:00Z)` });
+				return z.NEVER;
+			}
+			// An upper bound names the last day or instant wanted; store it as the first one not wanted.
+			if (bound === 'to') return new Date(date.getTime() + (isDateOnly(text) ? 86_400_000 : 1));
+			return date;
+		});
+
+const seriesRef = z.string().transform((text, ctx) => {
+	const parsed = parseSeriesRef(text);
+	if (!parsed.ok) {
+		ctx.addIssue({ code: 'custom', message: parsed.message });
+		return z.NEVER;
+	}
+	return parsed.value;
+});
+
+const schema = z
+	.object({
+		series: z
+			.array(seriesRef)
+			.min(1, 'give at least one series=<source>:<key>:<metric>')
+			.max(maxSeriesPerRequest, `at most ${maxSeriesPerRequest} series per request`),
+		from: instant('from'),
+		to: instant('to'),
+		interval: z.enum(intervals, { error: `expected one of ${intervals.join(', ')}` }).default('raw'),
+		transform: z.enum(transforms, { error: `expected one of ${transforms.join(', ')}` }).default('value'),
+		points: z.coerce
+			.number({ error: 'expected a whole number' })
+			.int('expected a whole number')
+			.min(10, 'expected at least 10')
+			.max(10_000, 'expected at most 10000')
+			.default(defaultPoints)
+	})
+	.strict()
+	.refine((q) => !q.from || !q.to || q.from < q.to, { path: ['to'], message: 'must be after from' });
+
+const repeatable = new Set(['series']);
+
+/** Parses the query string; throws ParameterError naming the first bad parameter. */
+export function parseSeriesQuery(params: URLSearchParams): SeriesQuery {
+	const input: Record<string, string | string[]> = { series: params.getAll('series') };
+	for (const name of new Set(params.keys())) {
+		if (repeatable.has(name)) continue;
+		const values = params.getAll(name);
+		if (values.length > 1) throw new ParameterError(name, 'given more than once');
+		input[name] = values[0]!;
+	}
+	const parsed = schema.safeParse(input);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		if (issue.code === 'unrecognized_keys') {
+			throw new ParameterError(issue.keys[0]!, `unknown parameter (expected ${Object.keys(schema.shape).join(', ')})`);
+		}
+		throw new ParameterError(String(issue.path[0] ?? 'query'), issue.message);
+	}
+	return parsed.data;
+}

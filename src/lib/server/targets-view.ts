@@ -1,0 +1,57 @@
+import { formatSeriesRef, formatTargetRef } from '../refs.js';
+import type { Db } from './db/client.js';
+import type { Provenance } from './db/schema/index.js';
+import { listLatestValues } from './db/queries/latest.js';
+
+/** A target as /api/targets and the dashboard list it. */
+export interface TargetView {
+	target: string;
+	source: string;
+	key: string;
+	displayName: string;
+	addedAt: string;
+	isActive: boolean;
+	series: {
+		series: string;
+		metric: string;
+		unit: string;
+		kind: 'counter' | 'gauge';
+		latest: { ts: string; value: number; provenance: Provenance } | null;
+	}[];
+}
+
+export async function listTargetViews(db: Db): Promise<TargetView[]> {
+	const views = new Map<string, TargetView>();
+	for (const row of await listLatestValues(db)) {
+		const ref = formatTargetRef(row);
+		let view = views.get(ref);
+		if (!view) {
+			view = {
+				target: ref,
+				source: row.source,
+				key: row.key,
+				displayName: row.display_name,
+				addedAt: new Date(Number(row.added_ms)).toISOString(),
+				isActive: row.is_active,
+				series: []
+			};
+			views.set(ref, view);
+		}
+		if (row.metric === null) continue;
+		view.series.push({
+			series: formatSeriesRef({ source: row.source, key: row.key, metric: row.metric }),
+			metric: row.metric,
+			unit: row.unit!,
+			kind: row.kind!,
+			latest:
+				row.latest_ms === null
+					? null
+					: {
+							ts: new Date(Number(row.latest_ms)).toISOString(),
+							value: Number(row.latest_value),
+							provenance: row.latest_provenance!
+						}
+		});
+	}
+	return [...views.values()];
+}

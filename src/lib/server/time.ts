@@ -1,0 +1,42 @@
+/**
+ * ISO 8601 dates and timestamps as the import and the API accept them: `2014-06-09` (midnight UTC),
+ * `2014-06-09T12:30`, `2014-06-09T12:30:15.250Z`, `2014-06-09T14:30:15+02:00`. A timestamp without a
+ * zone is read as UTC, the only zone Dockpulse stores. Impossible dates (2015-02-30) are refused rather
+ * than rolled over as Date.parse would.
+ */
+const isoPattern =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export function isDateOnly(text: string): boolean {
+	return /^\d{4}-\d{2}-\d{2}$/.test(text);
+}
+
+export function parseIsoInstant(text: string): Date | undefined {
+	const m = isoPattern.exec(text.trim());
+	if (!m) return undefined;
+	const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = '', zone = 'Z'] = m;
+	const year = Number(y);
+	const month = Number(mo);
+	const day = Number(d);
+	const hour = Number(h);
+	const minute = Number(mi);
+	const second = Number(s);
+	if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+	if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+	const ms = fraction ? Math.round(Number(`0${fraction}`) * 1000) : 0;
+	let utcMs = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+	if (zone !== 'Z') {
+		const sign = zone.startsWith('-') ? -1 : 1;
+		const digits = zone.slice(1).replace(':', '');
+		const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+		if (offsetMinutes > 18 * 60) return undefined;
+		utcMs -= sign * offsetMinutes * 60_000;
+	}
+	// Date.UTC maps years 0-99 to 1900-1999; such dates are typos in this domain anyway.
+	if (year < 1970 || year > 9999) return undefined;
+	return new Date(utcMs);
+}
+
+export function formatIsoDate(date: Date): string {
+	return date.toISOString().slice(0, 10);
+}

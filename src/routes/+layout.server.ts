@@ -1,0 +1,7 @@
+import { isOpenLocalMode, isValidSession, sessionCookieName } from '$lib/server/auth';
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = ({ locals, cookies }) => ({
+	isOpenLocalMode: isOpenLocalMode(locals.config),
+	isSignedIn: isValidSession(locals.config, cookies.get(sessionCookieName), Date.now())
+});

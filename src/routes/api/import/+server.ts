@@ -1,0 +1,23 @@
+import { json } from '@sveltejs/kit';
+import { parseSeriesRef } from '$lib/refs';
+import { badParameter, jsonError } from '$lib/server/http';
+import { importSeriesCsv } from '$lib/server/import';
+import type { RequestHandler } from './$types';
+
+/** POST /api/import?series=<target>:<metric> with a `ts,value` CSV body. */
+export const POST: RequestHandler = async ({ url, request, locals }) => {
+	const unknown = [...url.searchParams.keys()].find((name) => name !== 'series');
+	if (unknown) return badParameter(unknown, 'unknown parameter (expected series)');
+	const seriesParams = url.searchParams.getAll('series');
+	if (seriesParams.length !== 1) return badParameter('series', 'give exactly one series=<source>:<key>:<metric>');
+	const ref = parseSeriesRef(seriesParams[0]!);
+	if (!ref.ok) return badParameter('series', ref.message);
+	const result = await importSeriesCsv(locals.database.db, ref.value, await request.text());
+	if (!result.ok) {
+		return jsonError(422, 'invalid_csv', `nothing imported: ${result.problems.length} problem(s) in the file`, {
+			series: result.series,
+			problems: result.problems
+		});
+	}
+	return json(result, { status: result.inserted > 0 ? 201 : 200 });
+};

@@ -1,0 +1,32 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { createSessionValue, isAdminToken, sessionCookieName, sessionTtlMs } from '$lib/server/auth';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => ({ hasAdminToken: locals.config.adminToken !== undefined });
+
+function safeNext(next: FormDataEntryValue | null): string {
+	// Only same-site paths: an open redirect would let a link send a signed-in user anywhere.
+	return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export const actions: Actions = {
+	default: async ({ request, cookies, locals, url }) => {
+		const form = await request.formData();
+		const token = form.get('token');
+		if (typeof token !== 'string' || !isAdminToken(locals.config, token)) {
+			return fail(403, { message: 'That is not the ADMIN_TOKEN.' });
+		}
+		cookies.set(sessionCookieName, createSessionValue(locals.config, Date.now()), {
+			path: '/',
+			httpOnly: true,
+			sameSite: 'strict',
+			secure: url.protocol === 'https:',
+			maxAge: sessionTtlMs / 1000
+		});
+		redirect(303, safeNext(form.get('next')));
+	},
+	signout: async ({ cookies }) => {
+		cookies.delete(sessionCookieName, { path: '/' });
+		redirect(303, '/');
+	}
+};

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/lib/server/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+	try {
+		loadConfig(env);
+	} catch (error) {
+		expect(error).toBeInstanceOf(ConfigError);
+		return (error as ConfigError).problems;
+	}
+	return [];
+}
+
+describe('configuration', () => {
+	it('defaults to a local embedded store on 127.0.0.1:3000', () => {
+		expect(loadConfig({})).toMatchObject({
+			databaseUrl: undefined,
+			dataDir: './data',
+			host: '127.0.0.1',
+			port: 3000,
+			adminToken: undefined,
+			isSignInRequired: false,
+			isSchedulingEnabled: true
+		});
+	});
+
+	it('treats an empty variable as unset', () => {
+		expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
+	});
+
+	it.each([
+		[{ PORT: 'eighty' }, 'PORT: expected a port number'],
+		[{ PORT: '70000' }, 'PORT: expected a port between 1 and 65535'],
+		[{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL: expected a postgres://'],
+		[{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN: expected at least 16 characters'],
+		[{ HOST: '0.0.0.0' }, 'HOST: HOST=0.0.0.0 is reachable from other machines, so ADMIN_TOKEN must be set'],
+		[{ REQUIRE_SIGN_IN: 'true' }, 'REQUIRE_SIGN_IN: REQUIRE_SIGN_IN=true needs ADMIN_TOKEN'],
+		[{ REQUIRE_SIGN_IN: 'maybe' }, 'REQUIRE_SIGN_IN: expected true or false']
+	])('names the bad variable in %j', (env, problem) => {
+		expect(problemsOf(env as Record<string, string>)).toContainEqual(expect.stringContaining(problem));
+	});
+
+	it('accepts a public HOST when ADMIN_TOKEN is set', () => {
+		expect(loadConfig({ HOST: '0.0.0.0', ADMIN_TOKEN: 'a'.repeat(24) }).host).toBe('0.0.0.0');
+	});
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { parseSampleCsv } from '../../src/lib/server/csv.js';
+
+describe('import CSV', () => {
+	it('reads ts,value lines with or without a header, a BOM and CRLF', () => {
+		const withHeader = parseSampleCsv('\uFEFFts,value\r\n2014-06-09,2750000\r\n2015-06-22T00:00:00Z,500000000\r\n');
+		const without = parseSampleCsv('2014-06-09,2750000\n2015-06-22,500000000');
+		for (const result of [withHeader, without]) {
+			expect(result.ok).toBe(true);
+			if (!result.ok) continue;
+			expect(result.samples.map((s) => [s.ts.toISOString(), s.value])).toEqual([
+				['2014-06-09T00:00:00.000Z', 2_750_000],
+				['2015-06-22T00:00:00.000Z', 500_000_000]
+			]);
+		}
+	});
+
+	it('keeps counters above 2^31 exact', () => {
+		const result = parseSampleCsv('ts,value\n2026-05-03,12981954060\n');
+		expect(result.ok && result.samples[0]!.value).toBe(12_981_954_060);
+	});
+
+	it('reports every bad line with its number and returns no samples', () => {
+		const result = parseSampleCsv(
+			['ts,value', '2014-01-01,5', '', '2014-02-30,6', '2014-03-01,1,234', '2014-04-01,12abc', '2014-01-01,7', '2014-05-01,'].join('\n')
+		);
+		expect(result.ok).toBe(false);
+		if (result.ok) return;
+		expect(result.problems).toEqual([
+			{ line: 4, message: expect.stringContaining('"2014-02-30" is not an ISO date') },
+			{ line: 5, message: 'expected 2 columns (ts,value), found 3' },
+			{ line: 6, message: '"12abc" is not a number' },
+			{ line: 7, message: '2014-01-01T00:00:00.000Z already appears on line 2' },
+			{ line: 8, message: '"" is not a number' }
+		]);
+	});
+
+	it('refuses a wrong header, an empty file and broken quoting', () => {
+		expect(parseSampleCsv('date,count\n2014-01-01,5')).toMatchObject({ ok: false, problems: [{ line: 1 }] });
+		expect(parseSampleCsv('time,value\n2014-01-01,5')).toMatchObject({ ok: false, problems: [{ line: 1 }] });
+		expect(parseSampleCsv('ts,value\n')).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining('no samples') }] });
+		expect(parseSampleCsv('ts,value\n"2014-01-01,5\n')).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining('not valid CSV') }] });
+	});
+
+	it.each(['NaN', 'Infinity', '1e999', '0x10', '1,5'])('refuses the value %j', (value) => {
+		expect(parseSampleCsv(`2014-01-01,"${value}"`).ok).toBe(false);
+	});
+});
