@@ -1,7 +1,7 @@
 import { building } from '$app/environment';
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { openStore, type Store } from '$lib/server/app';
-import { decideRead, decideWrite, sessionCookieName, type RequestFacts } from '$lib/server/auth';
+import { decideRead, decideSameSite, decideWrite, sessionCookieName, type RequestFacts } from '$lib/server/auth';
 import { jsonError } from '$lib/server/http';
 import { startSchedules, type Schedules } from '../jobs/schedule';
 
@@ -43,22 +43,27 @@ export const handle: Handle = async ({ event, resolve }) => {
 		authorization: event.request.headers.get('authorization'),
 		sessionCookie: event.cookies.get(sessionCookieName),
 		origin: event.request.headers.get('origin'),
-		ownOrigin: event.url.origin,
+		host: event.request.headers.get('host'),
 		nowMs: Date.now()
 	};
 	const isWrite = !readMethods.has(event.request.method);
-	if (!isPublic) {
-		const decision = isWrite ? decideWrite(app.store.config, facts) : decideRead(app.store.config, facts);
-		if (!decision.ok) {
-			const isPage = !isWrite && !path.startsWith('/api/') && event.request.headers.get('accept')?.includes('text/html');
-			if (isPage) {
-				const next = encodeURIComponent(path + event.url.search);
-				return new Response(null, { status: 303, headers: { location: `/signin?next=${next}` } });
-			}
-			const response = jsonError(decision.status, decision.status === 401 ? 'unauthorized' : 'forbidden', decision.message);
-			if (decision.status === 401) response.headers.set('www-authenticate', 'Bearer realm="dockpulse"');
-			return response;
+	// Public paths skip credentials, but a sign-in posted from another site is still refused.
+	const decision = isPublic
+		? isWrite
+			? decideSameSite(facts)
+			: { ok: true as const }
+		: isWrite
+			? decideWrite(app.store.config, facts)
+			: decideRead(app.store.config, facts);
+	if (!decision.ok) {
+		const isPage = !isWrite && !path.startsWith('/api/') && event.request.headers.get('accept')?.includes('text/html');
+		if (isPage) {
+			const next = encodeURIComponent(path + event.url.search);
+			return new Response(null, { status: 303, headers: { location: `/signin?next=${next}` } });
 		}
+		const response = jsonError(decision.status, decision.status === 401 ? 'unauthorized' : 'forbidden', decision.message);
+		if (decision.status === 401) response.headers.set('www-authenticate', 'Bearer realm="dockpulse"');
+		return response;
 	}
 	return resolve(event);
 };

@@ -28,7 +28,9 @@ export async function getFreePort(): Promise<number> {
 }
 
 /** Environment for a fresh store on the given backend, and a cleanup that removes it. */
-export async function createStoreEnv(backend: TestBackend['name']) {
+export async function createStoreEnv(
+	backend: TestBackend['name']
+): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
 	if (backend === 'postgres') {
 		const created = await createPostgresDatabase();
 		return { env: { DATABASE_URL: created.url }, cleanup: created.drop };

@@ -10,7 +10,7 @@ const facts = (over: Partial<RequestFacts> = {}): RequestFacts => ({
 	authorization: null,
 	sessionCookie: undefined,
 	origin: null,
-	ownOrigin: 'http://127.0.0.1:3000',
+	host: '127.0.0.1:3000',
 	nowMs,
 	...over
 });
@@ -25,10 +25,20 @@ describe('write authorisation', () => {
 		expect(decideWrite(secured, facts({ sessionCookie: session }))).toEqual({ ok: true });
 	});
 
-	it('without ADMIN_TOKEN: local writes allowed, cross-site ones refused', () => {
+	it('without ADMIN_TOKEN: local writes allowed, cross-site and DNS-rebound ones refused', () => {
 		expect(decideWrite(open, facts())).toEqual({ ok: true });
 		expect(decideWrite(open, facts({ origin: 'http://127.0.0.1:3000' }))).toEqual({ ok: true });
+		expect(decideWrite(open, facts({ host: 'localhost:3000', origin: 'https://localhost:3000' }))).toEqual({ ok: true });
 		expect(decideWrite(open, facts({ origin: 'https://evil.example' }))).toMatchObject({ ok: false, status: 403 });
+		expect(decideWrite(open, facts({ host: 'rebound.evil.example:3000', origin: 'http://rebound.evil.example:3000' }))).toMatchObject({
+			ok: false,
+			status: 403
+		});
+	});
+
+	it('refuses a cross-site write even with a valid session', () => {
+		const session = createSessionValue(secured, nowMs);
+		expect(decideWrite(secured, facts({ sessionCookie: session, origin: 'https://evil.example' }))).toMatchObject({ ok: false, status: 403 });
 	});
 
 	it('reads are open unless sign-in is required', () => {

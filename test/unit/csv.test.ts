@@ -15,6 +15,11 @@ describe('import CSV', () => {
 		}
 	});
 
+	it('counts lines right in a file that mixes line endings', () => {
+		const result = parseSampleCsv('ts,value\r\n2014-01-01,5\n2014-01-02,6\r\n2014-01-03,x\n');
+		expect(result).toEqual({ ok: false, problems: [{ line: 4, message: '"x" is not a number' }] });
+	});
+
 	it('keeps counters above 2^31 exact', () => {
 		const result = parseSampleCsv('ts,value\n2026-05-03,12981954060\n');
 		expect(result.ok && result.samples[0]!.value).toBe(12_981_954_060);

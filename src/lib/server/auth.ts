@@ -46,10 +46,30 @@ export function isValidSession(config: Config, value: string | undefined, nowMs:
 export interface RequestFacts {
 	authorization: string | null;
 	sessionCookie: string | undefined;
+	/** The Origin header: browsers send it with every cross-origin write. */
 	origin: string | null;
-	/** The origin this server answers on, as the request reached it. */
-	ownOrigin: string;
+	/** The Host header: the name the caller used to reach this server. */
+	host: string | null;
 	nowMs: number;
+}
+
+const loopbackNames = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/;
+
+function originHost(origin: string): string | undefined {
+	try {
+		return new URL(origin).host;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * A write a browser makes on behalf of another site carries that site's Origin. Comparing hosts (not
+ * schemes) works behind a TLS proxy too. Callers without an Origin (curl, scripts) are not browsers.
+ */
+export function decideSameSite(facts: RequestFacts): Decision {
+	if (facts.origin === null || originHost(facts.origin) === facts.host) return allowed;
+	return { ok: false, status: 403, message: `cross-site write from ${facts.origin} refused` };
 }
 
 function checkCredentials(config: Config, facts: RequestFacts): Decision {
@@ -69,10 +89,13 @@ function checkCredentials(config: Config, facts: RequestFacts): Decision {
 }
 
 export function decideWrite(config: Config, facts: RequestFacts): Decision {
+	const sameSite = decideSameSite(facts);
+	if (!sameSite.ok) return sameSite;
 	if (config.adminToken) return checkCredentials(config, facts);
-	// Open local mode: a browser on another site can still post to localhost; its Origin gives it away.
-	if (facts.origin !== null && facts.origin !== facts.ownOrigin) {
-		return { ok: false, status: 403, message: `cross-site write from ${facts.origin} refused` };
+	// Open local mode. A page on another site can still reach a loopback server through a domain that
+	// resolves to 127.0.0.1 (DNS rebinding); then the Host header names that domain, not loopback.
+	if (!loopbackNames.test(facts.host ?? '')) {
+		return { ok: false, status: 403, message: 'without ADMIN_TOKEN, writes are accepted only through localhost or 127.0.0.1' };
 	}
 	return allowed;
 }

@@ -26,8 +26,15 @@ interface CsvRecord {
 
 function parseRecords(text: string): { records: CsvRecord[]; problem?: CsvProblem } {
 	try {
-		// Empty lines are skipped below rather than by csv-parse, whose line count then drifts.
-		const records = parse(text, { bom: true, trim: true, relax_column_count: true, info: true }) as unknown as CsvRecord[];
+		// Empty lines are skipped below rather than by csv-parse, whose line count then drifts. Files put
+		// together from several sources mix line endings, so accept all three everywhere.
+		const records = parse(text, {
+			bom: true,
+			trim: true,
+			relax_column_count: true,
+			info: true,
+			record_delimiter: ['\r\n', '\n', '\r']
+		}) as unknown as CsvRecord[];
 		return { records };
 	} catch (error) {
 		const e = error as Error & { lines?: number };

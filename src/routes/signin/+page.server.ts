@@ -10,7 +10,7 @@ function safeNext(next: FormDataEntryValue | null): string {
 }
 
 export const actions: Actions = {
-	default: async ({ request, cookies, locals, url }) => {
+	signin: async ({ request, cookies, locals }) => {
 		const form = await request.formData();
 		const token = form.get('token');
 		if (typeof token !== 'string' || !isAdminToken(locals.config, token)) {
@@ -20,7 +20,8 @@ export const actions: Actions = {
 			path: '/',
 			httpOnly: true,
 			sameSite: 'strict',
-			secure: url.protocol === 'https:',
+			// The browser's Origin tells its scheme; adapter-node's URL says https unless ORIGIN is set.
+			secure: request.headers.get('origin')?.startsWith('https:') ?? false,
 			maxAge: sessionTtlMs / 1000
 		});
 		redirect(303, safeNext(form.get('next')));

@@ -10,6 +10,8 @@ export type Point = [tMs: number, value: number | null];
  *   before the range, when there is one);
  * - growth: that change in percent of the previous value; null on a zero base;
  * - index: 100 x value / first value in the range; null throughout when the first value is 0.
+ * Multiplying before dividing keeps results on integer data exact where they can be (23 x 100 / 20 is
+ * 115, while 23 / 20 x 100 is 114.99999999999999).
  * Points keep their timestamps so that series stay aligned; an undefined result is null, not dropped.
  */
 export function applyTransform(
@@ -28,11 +30,11 @@ export function applyTransform(
 		case 'growth':
 			return points.map(([t, v], i) => {
 				const previous = i === 0 ? baseline : points[i - 1]![1];
-				return [t, previous === undefined || previous === 0 ? null : ((v - previous) / previous) * 100];
+				return [t, previous === undefined || previous === 0 ? null : ((v - previous) * 100) / previous];
 			});
 		case 'index': {
 			const base = points[0]?.[1];
-			return points.map(([t, v]) => [t, base === undefined || base === 0 ? null : (v / base) * 100]);
+			return points.map(([t, v]) => [t, base === undefined || base === 0 ? null : (v * 100) / base]);
 		}
 	}
 }

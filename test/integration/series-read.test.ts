@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/server/db/client.js';
+import { parseSeriesQuery } from '../../src/lib/server/series-params.js';
+import { readSeriesViews, type SeriesView } from '../../src/lib/server/series-view.js';
+import { testBackends } from '../helpers/databases.js';
+import { seedSeries } from '../helpers/samples.js';
+
+describe.each(testBackends)('reading series on $name', (backend) => {
+	let database: Database;
+
+	async function read(query: string): Promise<SeriesView> {
+		const result = await readSeriesViews(database.db, parseSeriesQuery(new URLSearchParams(query)));
+		if (!('series' in result)) throw new Error(`missing ${result.missing.join(', ')}`);
+		return result.series[0]!;
+	}
+
+	beforeAll(async () => {
+		database = await backend.open();
+		// Samples on both sides of UTC bucket boundaries: a month end, a Sunday/Monday, a quarter and a year.
+		await seedSeries(database.db, 'edge/buckets', 'stars', [
+			['2019-12-31T23:59:59Z', 10],
+			['2020-01-01T00:00:00Z', 11],
+			['2020-01-31T23:59:59.999Z', 20],
+			['2020-02-01T00:00:00Z', 21],
+			['2020-02-02T12:00:00Z', 22], // Sunday
+			['2020-02-03T00:00:00Z', 23], // Monday: a new ISO week
+			['2020-03-31T23:00:00Z', 30],
+			['2020-04-01T00:00:00Z', 40]
+		]);
+	});
+	afterAll(() => database.close());
+
+	it('reads raw samples in time order with their provenance mix', async () => {
+		const view = await read('series=github:edge/buckets:stars');
+		expect(view.points).toHaveLength(8);
+		expect(view.points[0]).toEqual(['2019-12-31T23:59:59.000Z', 10]);
+		expect(view.provenance).toEqual({ observed: 8 });
+		expect(view).toMatchObject({ target: 'github:edge/buckets', metric: 'stars', kind: 'counter', isDownsampled: false });
+	});
+
+	it('buckets by UTC month, keeping the last value of each month at the month start', async () => {
+		const view = await read('series=github:edge/buckets:stars&interval=month');
+		expect(view.points).toEqual([
+			['2019-12-01T00:00:00.000Z', 10],
+			['2020-01-01T00:00:00.000Z', 20],
+			['2020-02-01T00:00:00.000Z', 23],
+			['2020-03-01T00:00:00.000Z', 30],
+			['2020-04-01T00:00:00.000Z', 40]
+		]);
+	});
+
+	it('buckets by ISO week (Monday), quarter, year and day', async () => {
+		expect((await read('series=github:edge/buckets:stars&interval=week&from=2020-01-27&to=2020-02-09')).points).toEqual([
+			['2020-01-27T00:00:00.000Z', 22],
+			['2020-02-03T00:00:00.000Z', 23]
+		]);
+		expect((await read('series=github:edge/buckets:stars&interval=quarter')).points).toEqual([
+			['2019-10-01T00:00:00.000Z', 10],
+			['2020-01-01T00:00:00.000Z', 30],
+			['2020-04-01T00:00:00.000Z', 40]
+		]);
+		expect((await read('series=github:edge/buckets:stars&interval=year')).points.map(([, v]) => v)).toEqual([10, 40]);
+		expect((await read('series=github:edge/buckets:stars&interval=day&from=2020-01-31&to=2020-02-01')).points).toEqual([
+			['2020-01-31T00:00:00.000Z', 20],
+			['2020-02-01T00:00:00.000Z', 21]
+		]);
+	});
+
+	it('treats from as inclusive and a date-only to as its whole day', async () => {
+		const view = await read('series=github:edge/buckets:stars&from=2020-01-01&to=2020-01-31');
+		expect(view.points.map(([, v]) => v)).toEqual([11, 20]);
+		const instant = await read('series=github:edge/buckets:stars&from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z');
+		expect(instant.points.map(([, v]) => v)).toEqual([11, 20, 21]);
+	});
+
+	it('measures the first delta and growth of a range from the sample before it', async () => {
+		const delta = await read('series=github:edge/buckets:stars&interval=month&from=2020-02-01&transform=delta');
+		expect(delta.points).toEqual([
+			['2020-02-01T00:00:00.000Z', 3],
+			['2020-03-01T00:00:00.000Z', 7],
+			['2020-04-01T00:00:00.000Z', 10]
+		]);
+		const growth = await read('series=github:edge/buckets:stars&interval=month&transform=growth');
+		expect(growth.points.map(([, v]) => (v === null ? null : Math.round(v * 100) / 100))).toEqual([null, 100, 15, 30.43, 33.33]);
+		const index = await read('series=github:edge/buckets:stars&interval=month&from=2020-01-01&transform=index');
+		expect(index.points.map(([, v]) => v)).toEqual([100, 115, 150, 200]);
+	});
+
+	it('thins a long series to the points asked for, keeping the last value', async () => {
+		const start = Date.UTC(2015, 0, 1);
+		const samples: [string, number][] = Array.from({ length: 3650 }, (_, i) => [
+			new Date(start + i * 86_400_000).toISOString(),
+			i * 10 + (i === 1234 ? 50_000 : 0)
+		]);
+		await seedSeries(database.db, 'long/history', 'stars', samples);
+		const view = await read('series=github:long/history:stars&points=100');
+		expect(view.points.length).toBeLessThanOrEqual(100);
+		expect(view.pointCount).toBe(3650);
+		expect(view.isDownsampled).toBe(true);
+		expect(view.points.at(-1)).toEqual([samples.at(-1)![0].replace('Z', '').concat('Z'), 36_490]);
+		expect(view.points.some(([, v]) => v === 62_340)).toBe(true);
+	});
+
+	it('reports every unknown series of a request', async () => {
+		const result = await readSeriesViews(
+			database.db,
+			parseSeriesQuery(new URLSearchParams('series=github:edge/buckets:stars&series=github:no/such:stars&series=github:edge/buckets:forks'))
+		);
+		expect(result).toEqual({ missing: ['github:no/such:stars', 'github:edge/buckets:forks'] });
+	});
+});
