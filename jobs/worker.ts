@@ -9,7 +9,6 @@ import { startSchedules } from './schedule.js';
 async function main() {
 	const { config, database } = await openStore(process.env);
 	const schedules = startSchedules({ config, db: database.db });
-	console.log(`worker: ${schedules.names.length} scheduled job(s) on ${database.location}`);
 	// With an empty job table nothing else keeps the event loop alive; stay up until told to stop.
 	const keepAlive = setInterval(() => {}, 1 << 30);
 	const shutdown = async (signal: string) => {
@@ -20,6 +19,8 @@ async function main() {
 	};
 	process.once('SIGINT', () => void shutdown('SIGINT'));
 	process.once('SIGTERM', () => void shutdown('SIGTERM'));
+	// Announced only once the signal handlers are in place: whoever waits for this line may stop us.
+	console.log(`worker: ${schedules.names.length} scheduled job(s) on ${database.location}`);
 }
 
 main().catch((error: Error) => {

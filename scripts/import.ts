@@ -21,7 +21,7 @@ async function main(): Promise<number> {
 	const text = await readFile(positionals[0]!, 'utf8');
 	const { database } = await openStore(process.env);
 	try {
-		const result = await importSeriesCsv(database.db, ref.value, text);
+		const result = await importSeriesCsv(database, ref.value, text);
 		if (!result.ok) {
 			console.error(`${positionals[0]}: nothing imported into ${result.series}`);
 			for (const p of result.problems) console.error(`  line ${p.line}: ${p.message}`);

@@ -39,51 +39,59 @@ export async function createStoreEnv(
 	return { env: { DATA_DIR: dataDir }, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
-function waitForExit(child: ChildProcess): Promise<number | null> {
-	if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-	return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+export interface SpawnedProcess {
+	child: ChildProcess;
+	output(): string;
+	/** The exit code, once the process has ended and its output has been read to the end. */
+	closed: Promise<number | null>;
+}
+
+/** Starts a Node process with extra environment, collecting stdout and stderr together. */
+export function spawnNode(args: string[], env: Record<string, string>): SpawnedProcess {
+	const child = spawn(process.execPath, args, {
+		env: { ...process.env, DATABASE_URL: '', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout!.on('data', (d) => (output += d));
+	child.stderr!.on('data', (d) => (output += d));
+	// 'close', not 'exit': 'exit' can come before the last output has been read.
+	const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+	return { child, output: () => output, closed };
 }
 
 /** Runs the server entry until it exits; for start-up refusals. */
 export async function runServerExpectingExit(env: Record<string, string>) {
-	const child = spawn(process.execPath, ['scripts/start.js'], {
-		env: { ...process.env, ...env },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let output = '';
-	child.stdout!.on('data', (d) => (output += d));
-	child.stderr!.on('data', (d) => (output += d));
-	const code = await waitForExit(child);
-	return { code, output };
+	const started = spawnNode(['scripts/start.js'], env);
+	return { code: await started.closed, output: started.output() };
 }
 
-export async function startServer(backend: TestBackend['name'], extraEnv: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(
+	backend: TestBackend['name'],
+	extraEnv: Record<string, string> = {},
+	options: { keepStore?: boolean } = {}
+): Promise<TestServer> {
 	if (!existsSync('build/index.js')) throw new Error('build/index.js is missing: run `npm test` (it builds first)');
 	const store = await createStoreEnv(backend);
 	const port = await getFreePort();
-	const child = spawn(process.execPath, ['build/index.js'], {
-		env: { ...process.env, DATABASE_URL: '', ...store.env, HOST: '127.0.0.1', PORT: String(port), ...extraEnv },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let output = '';
-	child.stdout!.on('data', (d) => (output += d));
-	child.stderr!.on('data', (d) => (output += d));
+	const server = spawnNode(['build/index.js'], { ...store.env, HOST: '127.0.0.1', PORT: String(port), ...extraEnv });
+	const { child, output } = server;
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
 		const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
 		if (ok) break;
-		if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
+		if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output()}`);
 		await new Promise((r) => setTimeout(r, 100));
 	}
 	return {
 		url,
-		output: () => output,
+		output,
 		async stop() {
 			child.kill('SIGTERM');
-			await waitForExit(child);
-			await store.cleanup();
+			await server.closed;
+			if (!options.keepStore) await store.cleanup();
 		}
 	};
 }

@@ -1,23 +1,14 @@
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/databases.js';
-import { createStoreEnv, startServer } from '../helpers/server.js';
+import { createStoreEnv, spawnNode, startServer } from '../helpers/server.js';
 
-/** Runs a TypeScript entry point the way `npm run` does, and collects what it prints. */
-function runScript(script: string, args: string[], env: Record<string, string>) {
-	return new Promise<{ code: number | null; output: string }>((resolve) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-			env: { ...process.env, DATABASE_URL: '', ...env },
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
-		let output = '';
-		child.stdout.on('data', (d) => (output += d));
-		child.stderr.on('data', (d) => (output += d));
-		child.once('exit', (code) => resolve({ code, output }));
-	});
+/** Runs a TypeScript entry point the way `npm run` does (through tsx), and collects what it prints. */
+async function runScript(script: string, args: string[], env: Record<string, string>) {
+	const run = spawnNode(['--import', 'tsx', script, ...args], env);
+	return { code: await run.closed, output: run.output() };
 }
 
 const goodCsv = join(tmpdir(), `dockpulse-cli-good-${process.pid}.csv`);
@@ -61,12 +52,35 @@ describe.each(testBackends)('command line on $name', (backend) => {
 	});
 });
 
-describe('the embedded store in two processes', () => {
-	it('refuses the second process with a clear message while the server holds the store', async () => {
-		const server = await startServer('pglite');
+describe.each(testBackends)('the worker on $name', (backend) => {
+	it('starts the schedules without a web server and stops cleanly on SIGTERM', async () => {
+		const store = await createStoreEnv(backend.name);
 		try {
-			const dataDir = /DATA_DIR|database pglite \(([^)]+)\/pglite\)/.exec(server.output())?.[1];
+			const worker = spawnNode(['--import', 'tsx', 'jobs/worker.ts'], store.env);
+			await new Promise<void>((resolve) =>
+				worker.child.stdout!.on('data', () => worker.output().includes('scheduled job(s)') && resolve())
+			);
+			worker.child.kill('SIGTERM');
+			expect(await worker.closed).toBe(0);
+			expect(worker.output()).toContain('worker: SIGTERM, stopping');
+		} finally {
+			await store.cleanup();
+		}
+	});
+});
+
+describe('the embedded store in two processes', () => {
+	it('refuses a second process while the server holds the store, and keeps the data across a restart', async () => {
+		const server = await startServer('pglite', {}, { keepStore: true });
+		const dataDir = /database pglite \(([^)]+)\/pglite\)/.exec(server.output())?.[1];
+		try {
 			expect(dataDir).toBeTruthy();
+			const imported = await fetch(`${server.url}/api/import?series=github:cli/lock:stars`, {
+				method: 'POST',
+				headers: { 'content-type': 'text/csv' },
+				body: 'ts,value\n2023-12-01,7\n'
+			});
+			expect(imported.status).toBe(201);
 			const { code, output } = await runScript('scripts/import.ts', [goodCsv, '--series', 'github:cli/lock:stars'], {
 				DATA_DIR: dataDir!
 			});
@@ -75,6 +89,18 @@ describe('the embedded store in two processes', () => {
 			expect(output).toContain('POST /api/import');
 		} finally {
 			await server.stop();
+		}
+		// The stopped server released the store; what it wrote is still there.
+		const after = await runScript('scripts/import.ts', [goodCsv, '--series', 'github:cli/lock:stars'], { DATA_DIR: dataDir! });
+		expect(after.output).toContain('3 rows, 3 new, 0 changed, 0 unchanged');
+		const restarted = await startServer('pglite', { DATA_DIR: dataDir! });
+		try {
+			const response = await fetch(`${restarted.url}/api/series?series=github:cli/lock:stars`);
+			const body = (await response.json()) as { series: { points: [string, number][] }[] };
+			expect(body.series[0]!.points.map(([, v]) => v)).toEqual([7, 100, 150, 240]);
+		} finally {
+			await restarted.stop();
+			rmSync(dataDir!, { recursive: true, force: true });
 		}
 	});
 });

@@ -24,7 +24,7 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 
 	it('creates the target and series and writes every row as imported', async () => {
 		const csv = readFileSync('test/fixtures/realworld/dockerhub-kwdb-kwdb-pulls.csv', 'utf8');
-		const result = await importSeriesCsv(database.db, ref('dockerhub:kwdb/kwdb:pulls'), csv);
+		const result = await importSeriesCsv(database, ref('dockerhub:kwdb/kwdb:pulls'), csv);
 		expect(result).toEqual({ ok: true, series: 'dockerhub:kwdb/kwdb:pulls', rows: 472, inserted: 472, updated: 0, unchanged: 0 });
 		const stored = await queryRows<{ provenance: string; n: number; unit: string; kind: string }>(
 			database.db,
@@ -38,7 +38,7 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 	it('changes nothing when the same file is imported again', async () => {
 		const csv = readFileSync('test/fixtures/realworld/dockerhub-kwdb-kwdb-pulls.csv', 'utf8');
 		const samplesBefore = await count('samples');
-		const result = await importSeriesCsv(database.db, ref('dockerhub:kwdb/kwdb:pulls'), csv);
+		const result = await importSeriesCsv(database, ref('dockerhub:kwdb/kwdb:pulls'), csv);
 		expect(result).toMatchObject({ ok: true, inserted: 0, updated: 0, unchanged: 472 });
 		expect(await count('samples')).toBe(samplesBefore);
 	});
@@ -47,7 +47,7 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 		const lines = readFileSync('test/fixtures/realworld/github-moby-moby-stars.csv', 'utf8').trimEnd().split('\n');
 		lines.splice(1200, 0, '2021-13-01,60000');
 		const [samplesBefore, targetsBefore] = [await count('samples'), await count('targets')];
-		const result = await importSeriesCsv(database.db, ref('github:moby/moby:stars'), lines.join('\n'));
+		const result = await importSeriesCsv(database, ref('github:moby/moby:stars'), lines.join('\n'));
 		expect(result).toEqual({
 			ok: false,
 			series: 'github:moby/moby:stars',
@@ -70,7 +70,7 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 	});
 
 	it('refuses to write into the reference source', async () => {
-		const result = await importSeriesCsv(database.db, ref('reference:dockerhub:pulls'), 'ts,value\n2014-06-09,1\n');
+		const result = await importSeriesCsv(database, ref('reference:dockerhub:pulls'), 'ts,value\n2014-06-09,1\n');
 		expect(result).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining('published figures only') }] });
 	});
 });

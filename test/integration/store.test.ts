@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { applyMigrations, getMigrationState } from '../../src/lib/server/db/migrate.js';
-import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
+import { upsertSamples, writeSamples } from '../../src/lib/server/db/queries/samples.js';
+import { withTransaction } from '../../src/lib/server/db/transaction.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { testBackends } from '../helpers/databases.js';
 
@@ -71,5 +72,65 @@ describe.each(testBackends)('store on $name', (backend) => {
 		await expect(
 			database.db.execute(sql`insert into samples (series_id, ts, value, provenance) values (${seriesId}, now(), 1, 'guessed')`)
 		).rejects.toThrow();
+	});
+
+	describe('bulk writes', () => {
+		const hourly = (from: number, count: number) =>
+			Array.from({ length: count }, (_, i) => ({ ts: new Date(Date.UTC(2010, 0, 1) + (from + i) * 3_600_000), value: from + i }));
+		const newSeries = async (key: string) => {
+			const targetId = await upsertTarget(database.db, { source: 'github', key, displayName: key });
+			return upsertSeries(database.db, targetId, { metric: 'stars', unit: 'stars', kind: 'counter' });
+		};
+		const countOf = async (seriesId: number) =>
+			(await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from samples where series_id = ${seriesId}`))[0]!.n;
+
+		it('load a new range in bulk, then upsert into a range that has samples', async () => {
+			const seriesId = await newSeries('bulk/fresh');
+			const first = await withTransaction(database, (tx) => writeSamples(tx, seriesId, 'imported', hourly(0, 3000)));
+			expect(first).toEqual({ inserted: 3000, updated: 0, unchanged: 0 });
+			const overlapping = await withTransaction(database, (tx) => writeSamples(tx, seriesId, 'imported', hourly(2000, 2000)));
+			expect(overlapping).toEqual({ inserted: 1000, updated: 0, unchanged: 1000 });
+			expect(await countOf(seriesId)).toBe(4000);
+		});
+
+		it('keep notes with quotes and commas intact through the bulk path', async () => {
+			const seriesId = await newSeries('bulk/notes');
+			const rows = hourly(0, 1500).map((r, i) => ({ ...r, note: i === 7 ? 'cited "as is", with commas' : null }));
+			await withTransaction(database, (tx) => writeSamples(tx, seriesId, 'reference', rows));
+			const notes = await queryRows<{ note: string | null }>(
+				database.db,
+				sql`select note from samples where series_id = ${seriesId} and note is not null`
+			);
+			expect(notes).toEqual([{ note: 'cited "as is", with commas' }]);
+		});
+
+		it('fall back to the upsert when another writer fills the range first', async () => {
+			const seriesId = await newSeries('bulk/race');
+			const rows = hourly(0, 1200);
+			const result = await withTransaction(database, async (tx) => {
+				// The other writer lands between the range check and the COPY.
+				const racing = tx.copy && {
+					...tx,
+					copy: async (...args: Parameters<NonNullable<typeof tx.copy>>) => {
+						await upsertSamples(tx.db, seriesId, 'observed', [{ ts: rows[5]!.ts, value: 99 }]);
+						return tx.copy!(...args);
+					}
+				};
+				return writeSamples(racing || tx, seriesId, 'imported', rows);
+			});
+			expect(result.inserted + result.updated).toBe(1200);
+			expect(await countOf(seriesId)).toBe(1200);
+		});
+
+		it('write nothing when the transaction fails after the bulk load', async () => {
+			const seriesId = await newSeries('bulk/rollback');
+			await expect(
+				withTransaction(database, async (tx) => {
+					await writeSamples(tx, seriesId, 'imported', hourly(0, 2000));
+					throw new Error('crash after the COPY');
+				})
+			).rejects.toThrow('crash after the COPY');
+			expect(await countOf(seriesId)).toBe(0);
+		});
 	});
 });

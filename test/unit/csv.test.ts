@@ -20,6 +20,17 @@ describe('import CSV', () => {
 		expect(result).toEqual({ ok: false, problems: [{ line: 4, message: '"x" is not a number' }] });
 	});
 
+	it('counts the lines of a quoted cell that spans lines', () => {
+		const result = parseSampleCsv('ts,value\n2014-01-01,"1\n2"\n2014-01-03,x\n');
+		expect(result).toEqual({
+			ok: false,
+			problems: [
+				{ line: 2, message: '"1\n2" is not a number' },
+				{ line: 4, message: '"x" is not a number' }
+			]
+		});
+	});
+
 	it('keeps counters above 2^31 exact', () => {
 		const result = parseSampleCsv('ts,value\n2026-05-03,12981954060\n');
 		expect(result.ok && result.samples[0]!.value).toBe(12_981_954_060);

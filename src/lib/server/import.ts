@@ -1,7 +1,8 @@
 import { formatSeriesRef, type SeriesRef } from '../refs.js';
 import { parseSampleCsv, type CsvProblem } from './csv.js';
-import type { Db } from './db/client.js';
-import { upsertSamples, type WriteCounts } from './db/queries/samples.js';
+import type { Database } from './db/client.js';
+import { writeSamples, type WriteCounts } from './db/queries/samples.js';
+import { withTransaction } from './db/transaction.js';
 import { upsertSeries, upsertTarget } from './db/queries/targets.js';
 import { getMetricInfo } from './metrics/catalog.js';
 
@@ -14,7 +15,7 @@ export type ImportResult =
  * validated first; then all samples are written in one transaction, so a bad file writes nothing and a
  * re-import of the same file changes nothing. Provenance: imported.
  */
-export async function importSeriesCsv(db: Db, ref: SeriesRef, csvText: string): Promise<ImportResult> {
+export async function importSeriesCsv(database: Database, ref: SeriesRef, csvText: string): Promise<ImportResult> {
 	const series = formatSeriesRef(ref);
 	if (ref.source === 'reference') {
 		return {
@@ -25,10 +26,10 @@ export async function importSeriesCsv(db: Db, ref: SeriesRef, csvText: string): 
 	}
 	const parsed = parseSampleCsv(csvText);
 	if (!parsed.ok) return { ok: false, series, problems: parsed.problems };
-	const counts = await db.transaction(async (tx) => {
-		const targetId = await upsertTarget(tx, { source: ref.source, key: ref.key, displayName: ref.key });
-		const seriesId = await upsertSeries(tx, targetId, { metric: ref.metric, ...getMetricInfo(ref.metric) });
-		return upsertSamples(tx, seriesId, 'imported', parsed.samples);
+	const counts = await withTransaction(database, async (tx) => {
+		const targetId = await upsertTarget(tx.db, { source: ref.source, key: ref.key, displayName: ref.key });
+		const seriesId = await upsertSeries(tx.db, targetId, { metric: ref.metric, ...getMetricInfo(ref.metric) });
+		return writeSamples(tx, seriesId, 'imported', parsed.samples);
 	});
 	return { ok: true, series, rows: parsed.samples.length, ...counts };
 }

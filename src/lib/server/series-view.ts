@@ -1,7 +1,7 @@
 import { formatSeriesRef, formatTargetRef } from '../refs.js';
 import type { Db } from './db/client.js';
 import type { Provenance } from './db/schema/index.js';
-import { getSeries } from './db/queries/targets.js';
+import { listSeriesByRefs } from './db/queries/targets.js';
 import { listSeriesWindow } from './db/queries/series-points.js';
 import { downsampleMinMax } from './metrics/downsample.js';
 import { applyTransform } from './metrics/transforms.js';
@@ -34,7 +34,7 @@ function countProvenance(points: readonly { provenance: Provenance }[]) {
 
 /** Reads, buckets, transforms and thins each requested series; unknown ones are reported together. */
 export async function readSeriesViews(db: Db, query: SeriesQuery): Promise<SeriesViewResult> {
-	const records = await Promise.all(query.series.map((ref) => getSeries(db, ref)));
+	const records = await listSeriesByRefs(db, query.series);
 	const missing = query.series.filter((_, i) => !records[i]).map(formatSeriesRef);
 	if (missing.length > 0) return { missing };
 	const views = await Promise.all(

@@ -12,7 +12,7 @@ export const POST: RequestHandler = async ({ url, request, locals }) => {
 	if (seriesParams.length !== 1) return badParameter('series', 'give exactly one series=<source>:<key>:<metric>');
 	const ref = parseSeriesRef(seriesParams[0]!);
 	if (!ref.ok) return badParameter('series', ref.message);
-	const result = await importSeriesCsv(locals.database.db, ref.value, await request.text());
+	const result = await importSeriesCsv(locals.database, ref.value, await request.text());
 	if (!result.ok) {
 		return jsonError(422, 'invalid_csv', `nothing imported: ${result.problems.length} problem(s) in the file`, {
 			series: result.series,

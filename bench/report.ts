@@ -1,0 +1,99 @@
+/** The end-of-run summary: one table with PostgreSQL and PGlite side by side, and the same as JSON. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { intervals } from '../src/lib/server/metrics/intervals.js';
+import { importVsCopyTarget, type LoadResults } from './load.js';
+import { formatInt, formatMs, passFail, type LatencyStats, type Throughput } from './measure.js';
+import { apiOverBareTarget, apiP95TargetMs, type ReadResults } from './reads.js';
+
+export interface EngineResults {
+	engine: 'PostgreSQL' | 'PGlite';
+	location: string;
+	load: LoadResults;
+	analyzeSeconds: number;
+	reads: ReadResults;
+}
+
+export interface BenchResults {
+	startedAt: string;
+	totalSeconds: number;
+	scale: number;
+	node: string;
+	/** os.loadavg() at the start and end: other work on the machine (tests, builds) skews every figure. */
+	loadAverage: { start: number[]; end: number[]; cpus: number };
+	postgres: EngineResults;
+	pglite: EngineResults;
+}
+
+type Row = [label: string, postgres: string, pglite: string] | 'rule';
+
+const rate = (t: Throughput) => `${formatInt(t.rowsPerSec)} rows/s (${t.seconds.toFixed(1)} s)`;
+const p50p95 = (s: LatencyStats) => `${formatMs(s.p50Ms)} / ${formatMs(s.p95Ms)}`;
+
+function loadRows(results: BenchResults): Row[] {
+	const both = (cell: (e: EngineResults) => string): [string, string] => [cell(results.postgres), cell(results.pglite)];
+	const part = (pick: (b: LoadResults['breakdown']) => Throughput) => (e: EngineResults) =>
+		`${rate(pick(e.load.breakdown))} [${e.load.breakdown.seriesCount} series]`;
+	return [
+		['series x days', ...both((e) => `${formatInt(e.load.seriesCount)} x ${formatInt(e.load.days)}`)],
+		['samples', ...both((e) => formatInt(e.load.samples))],
+		'rule',
+		['COPY text generation alone', ...both((e) => `${formatInt(e.load.copyTextGeneration.rowsPerSec)} rows/s`)],
+		['raw COPY into samples', ...both((e) => rate(e.load.copy))],
+		['our import path (importSeriesCsv)', ...both((e) => rate(e.load.importPath))],
+		[
+			`import / COPY (target >= ${importVsCopyTarget}x)`,
+			...both((e) => `${e.load.importVsCopy.toFixed(2)}x ${passFail(e.load.importVsCopy >= importVsCopyTarget)}`)
+		],
+		['  CSV parse alone', ...both(part((b) => b.csvParseOnly))],
+		['  upsertSamples direct (no parse)', ...both(part((b) => b.upsertDirect))],
+		['  raw COPY into a twin without the FK', ...both(part((b) => b.copyWithoutForeignKey))],
+		['VACUUM ANALYZE', ...both((e) => `${e.analyzeSeconds.toFixed(1)} s`)]
+	];
+}
+
+function readRows(results: BenchResults): Row[] {
+	const both = (cell: (e: EngineResults) => string): [string, string] => [cell(results.postgres), cell(results.pglite)];
+	const rows: Row[] = [
+		'rule',
+		['read iterations (after warm-up)', ...both((e) => `${e.reads.iterations} (+${e.reads.warmup})`)]
+	];
+	for (const interval of intervals) {
+		const timing = (e: EngineResults) => e.reads.intervals[interval];
+		rows.push(
+			[`${interval}: API p50 / p95 ms (p95 <= ${apiP95TargetMs})`, ...both((e) =>
+				`${p50p95(timing(e).api)} ${passFail(timing(e).api.p95Ms <= apiP95TargetMs)}`)],
+			[`${interval}: bare SQL p50 / p95 ms`, ...both((e) => p50p95(timing(e).bare))],
+			[`${interval}: API / bare p95 (<= ${apiOverBareTarget}x)`, ...both((e) =>
+				`${timing(e).p95Ratio.toFixed(2)}x ${passFail(timing(e).p95Ratio <= apiOverBareTarget)}`)],
+			[`${interval}: points per answer`, ...both((e) => formatInt(timing(e).pointsReturned))]
+		);
+	}
+	rows.push(
+		'rule',
+		['latest values p50 / p95 ms', ...both((e) => `${p50p95(e.reads.latest)} (${e.reads.latest.iterations} runs)`)],
+		['latest values rows', ...both((e) => formatInt(e.reads.latest.rows))]
+	);
+	return rows;
+}
+
+export function formatSummary(results: BenchResults): string {
+	const rows: Row[] = [['', 'PostgreSQL', 'PGlite (in memory)'], 'rule', ...loadRows(results), ...readRows(results)];
+	const cells = rows.filter((row): row is Exclude<Row, 'rule'> => row !== 'rule');
+	const widths = [0, 1, 2].map((column) => Math.max(...cells.map((row) => row[column]!.length)));
+	const rule = widths.map((w) => '-'.repeat(w)).join('-+-');
+	const lines = rows.map((row) => (row === 'rule' ? rule : row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')));
+	const load = (values: number[]) => values.map((v) => v.toFixed(1)).join(' ');
+	lines.push(
+		rule,
+		`whole run: ${results.totalSeconds.toFixed(0)} s (${(results.totalSeconds / 60).toFixed(1)} min); ` +
+			`load average ${load(results.loadAverage.start)} at start, ${load(results.loadAverage.end)} at end ` +
+			`on ${results.loadAverage.cpus} CPUs`
+	);
+	return lines.join('\n');
+}
+
+export function writeResultsJson(path: string, results: BenchResults): void {
+	mkdirSync(dirname(path), { recursive: true });
+	writeFileSync(path, JSON.stringify(results, null, '\t') + '\n');
+}
