@@ -10,7 +10,7 @@ import { upsertSamples } from '../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../src/lib/server/db/queries/targets.js';
 import { parseSampleCsv } from '../src/lib/server/csv.js';
 import { importSeriesCsv } from '../src/lib/server/import.js';
-import { copyChunks, importCsv, sampleInputs, seriesKey } from './data.js';
+import { copyChunks, copyCsv, importCsv, sampleInputs, seriesKey } from './data.js';
 import { countRows, loadSeriesIds, type BenchEngine, type CopyTable } from './engines.js';
 import { formatInt, progressReporter, throughput, throughputOf, type Throughput } from './measure.js';
 
@@ -36,6 +36,8 @@ export interface Breakdown {
 	upsertDirect: Throughput;
 	/** Raw COPY into samples_copy, a twin of samples without its foreign key. */
 	copyWithoutForeignKey: Throughput;
+	/** Raw COPY into samples one file at a time, each its own transaction, as each import is. */
+	copyPerFile: Throughput;
 }
 
 async function expectRows(db: Db, table: 'samples' | CopyTable, expected: number): Promise<void> {
@@ -141,13 +143,37 @@ async function timeCopyWithoutForeignKey(engine: BenchEngine, count: number, day
 	return result;
 }
 
+/**
+ * Raw COPY of one series file per transaction: the same unit of durable work as one import (each
+ * commit waits for its WAL to reach the disk), where the single COPY above commits once for all rows.
+ */
+async function timeCopyPerFile(engine: BenchEngine, count: number, days: number): Promise<Throughput> {
+	const db = engine.database.db;
+	const keys = Array.from({ length: count }, (_, index) => `bench-per-file/s${index}`);
+	const seriesIds: number[] = [];
+	for (const key of keys) {
+		const targetId = await upsertTarget(db, { source: 'github', key, displayName: key });
+		seriesIds.push(await upsertSeries(db, targetId, { metric: 'stars', unit: 'stars', kind: 'counter' }));
+	}
+	let elapsedMs = 0;
+	for (let index = 0; index < count; index++) {
+		const text = copyCsv(index, seriesIds[index]!, days);
+		const startedAt = performance.now();
+		await engine.copy('samples', [text]);
+		elapsedMs += performance.now() - startedAt;
+	}
+	await db.execute(sql`delete from targets where key like 'bench-per-file/%'`);
+	return throughputOf(count * days, elapsedMs);
+}
+
 async function timeBreakdown(engine: BenchEngine, count: number, days: number): Promise<Breakdown> {
 	const subset = Math.max(1, Math.round(count / 10));
 	console.log(`  timing the import's parts on ${subset} series`);
 	const csvParseOnly = timeCsvParseOnly(subset, days);
 	const upsertDirect = await timeUpsertDirect(engine.database.db, subset, days);
 	const copyWithoutForeignKey = await timeCopyWithoutForeignKey(engine, subset, days);
-	return { seriesCount: subset, csvParseOnly, upsertDirect, copyWithoutForeignKey };
+	const copyPerFile = await timeCopyPerFile(engine, subset, days);
+	return { seriesCount: subset, csvParseOnly, upsertDirect, copyWithoutForeignKey, copyPerFile };
 }
 
 export async function runLoad(engine: BenchEngine, count: number, days: number): Promise<LoadResults> {

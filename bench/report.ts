@@ -48,6 +48,8 @@ function loadRows(results: BenchResults): Row[] {
 		['  CSV parse alone', ...both(part((b) => b.csvParseOnly))],
 		['  upsertSamples direct (no parse)', ...both(part((b) => b.upsertDirect))],
 		['  raw COPY into a twin without the FK', ...both(part((b) => b.copyWithoutForeignKey))],
+		['  raw COPY, one transaction per file', ...both(part((b) => b.copyPerFile))],
+		['  import / per-file COPY', ...both((e) => `${(e.load.importPath.rowsPerSec / e.load.breakdown.copyPerFile.rowsPerSec).toFixed(2)}x`)],
 		['VACUUM ANALYZE', ...both((e) => `${e.analyzeSeconds.toFixed(1)} s`)]
 	];
 }

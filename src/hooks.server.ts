@@ -1,7 +1,7 @@
 import { building } from '$app/environment';
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { openStore, type Store } from '$lib/server/app';
-import { decideRead, decideSameSite, decideWrite, sessionCookieName, type RequestFacts } from '$lib/server/auth';
+import { decideRequest, sessionCookieName, type Decision, type RequestFacts } from '$lib/server/auth';
 import { jsonError } from '$lib/server/http';
 import { startSchedules, type Schedules } from '../jobs/schedule';
 
@@ -31,6 +31,18 @@ const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Reachable without signing in even when REQUIRE_SIGN_IN is on.
 const publicPaths = ['/signin', '/healthz'];
 
+/** A page a stranger may not read sends them to sign in; everything else gets a JSON error. */
+function refuse(decision: Extract<Decision, { ok: false }>, request: Request, url: URL, isWrite: boolean): Response {
+	const isPage = !isWrite && !url.pathname.startsWith('/api/') && request.headers.get('accept')?.includes('text/html');
+	if (isPage) {
+		const next = encodeURIComponent(url.pathname + url.search);
+		return new Response(null, { status: 303, headers: { location: `/signin?next=${next}` } });
+	}
+	const response = jsonError(decision.status, decision.status === 401 ? 'unauthorized' : 'forbidden', decision.message);
+	if (decision.status === 401) response.headers.set('www-authenticate', 'Bearer realm="dockpulse"');
+	return response;
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const app = state.dockpulse;
 	if (!app) return jsonError(503, 'starting', 'Dockpulse is starting; try again in a moment');
@@ -47,23 +59,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 		nowMs: Date.now()
 	};
 	const isWrite = !readMethods.has(event.request.method);
-	// Public paths skip credentials, but a sign-in posted from another site is still refused.
-	const decision = isPublic
-		? isWrite
-			? decideSameSite(facts)
-			: { ok: true as const }
-		: isWrite
-			? decideWrite(app.store.config, facts)
-			: decideRead(app.store.config, facts);
-	if (!decision.ok) {
-		const isPage = !isWrite && !path.startsWith('/api/') && event.request.headers.get('accept')?.includes('text/html');
-		if (isPage) {
-			const next = encodeURIComponent(path + event.url.search);
-			return new Response(null, { status: 303, headers: { location: `/signin?next=${next}` } });
-		}
-		const response = jsonError(decision.status, decision.status === 401 ? 'unauthorized' : 'forbidden', decision.message);
-		if (decision.status === 401) response.headers.set('www-authenticate', 'Bearer realm="dockpulse"');
-		return response;
-	}
+	const decision = decideRequest(app.store.config, facts, { isWrite, isPublic });
+	if (!decision.ok) return refuse(decision, event.request, event.url, isWrite);
 	return resolve(event);
 };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/databases.js';
-import { createStoreEnv, spawnNode, startServer } from '../helpers/server.js';
+import { createStoreEnv, getFreePort, runServerExpectingExit, spawnNode, startServer } from '../helpers/server.js';
 
 /** Runs a TypeScript entry point the way `npm run` does (through tsx), and collects what it prints. */
 async function runScript(script: string, args: string[], env: Record<string, string>) {
@@ -87,6 +87,9 @@ describe('the embedded store in two processes', () => {
 			expect(code).toBe(1);
 			expect(output).toContain('is in use by process');
 			expect(output).toContain('POST /api/import');
+			const secondServer = await runServerExpectingExit({ DATA_DIR: dataDir!, PORT: String(await getFreePort()) });
+			expect(secondServer.code).toBe(1);
+			expect(secondServer.output).toContain('Dockpulse could not start: The embedded database');
 		} finally {
 			await server.stop();
 		}

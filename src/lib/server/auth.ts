@@ -104,6 +104,15 @@ export function decideRead(config: Config, facts: RequestFacts): Decision {
 	return config.isSignInRequired ? checkCredentials(config, facts) : allowed;
 }
 
+/**
+ * The decision for one request. Public paths (sign-in, health) skip credentials, but a sign-in posted
+ * from another site is still refused.
+ */
+export function decideRequest(config: Config, facts: RequestFacts, request: { isWrite: boolean; isPublic: boolean }): Decision {
+	if (request.isPublic) return request.isWrite ? decideSameSite(facts) : allowed;
+	return request.isWrite ? decideWrite(config, facts) : decideRead(config, facts);
+}
+
 /** Whether writes need no credentials, which the UI says on every page. */
 export function isOpenLocalMode(config: Config): boolean {
 	return config.adminToken === undefined;

@@ -9,6 +9,11 @@ const booleanFlag = z
 	.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
 	.transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+// node-cron's own validation runs at scheduling time; this catches the obvious shape errors at start-up.
+const cronExpression = z
+	.string()
+	.regex(/^\S+( \S+){4,5}$/, 'expected a cron expression of 5 or 6 fields, e.g. "0 * * * *"');
+
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export function isLoopbackHost(host: string): boolean {
@@ -40,6 +45,16 @@ const configSchema = z
 			.max(200, 'expected at most 200')
 			.default(10),
 		RUN_SCHEDULES: booleanFlag.default(true),
+		DOCKERHUB_API_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://hub.docker.com'),
+		DOCKERHUB_TOKEN: z.string().min(1).optional(),
+		HTTP_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100, 'expected at least 100').default(15_000),
+		HTTP_MAX_RETRIES: z.coerce.number({ error: 'expected a number' }).int().min(0).max(10, 'expected at most 10').default(3),
+		HTTP_RETRY_BASE_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1).default(1_000),
+		RATE_LIMIT_MAX_WAIT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(0).default(60_000),
+		COLLECT_CONCURRENCY: z.coerce.number({ error: 'expected a number' }).int().min(1).max(64, 'expected at most 64').default(8),
+		COUNTER_JUMP_FACTOR: z.coerce.number({ error: 'expected a number' }).min(1.01, 'expected more than 1').default(2),
+		COUNTER_STALL_DAYS: z.coerce.number({ error: 'expected a number of days' }).min(1).default(3),
+		DOCKERHUB_CRON: cronExpression.default('0 * * * *'),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
 	})
 	.superRefine((env, ctx) => {
@@ -69,6 +84,25 @@ export interface Config {
 	dbPoolMax: number;
 	isSchedulingEnabled: boolean;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
+	http: HttpConfig;
+	dockerhub: { apiUrl: string; token: string | undefined; cron: string };
+	collectConcurrency: number;
+	counters: CounterConfig;
+}
+
+export interface HttpConfig {
+	timeoutMs: number;
+	maxRetries: number;
+	retryBaseMs: number;
+	/** A rate limit that resets sooner than this is waited out; a longer one ends the run for that source. */
+	rateLimitMaxWaitMs: number;
+}
+
+export interface CounterConfig {
+	/** An increase to more than this many times the previous value is flagged as a jump. */
+	jumpFactor: number;
+	/** A counter unchanged for longer than this is flagged as stalled. */
+	stallDays: number;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +132,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		isSignInRequired: e.REQUIRE_SIGN_IN,
 		dbPoolMax: e.DB_POOL_MAX,
 		isSchedulingEnabled: e.RUN_SCHEDULES,
-		logLevel: e.LOG_LEVEL
+		logLevel: e.LOG_LEVEL,
+		http: {
+			timeoutMs: e.HTTP_TIMEOUT_MS,
+			maxRetries: e.HTTP_MAX_RETRIES,
+			retryBaseMs: e.HTTP_RETRY_BASE_MS,
+			rateLimitMaxWaitMs: e.RATE_LIMIT_MAX_WAIT_MS
+		},
+		dockerhub: { apiUrl: e.DOCKERHUB_API_URL.replace(/\/+$/, ''), token: e.DOCKERHUB_TOKEN, cron: e.DOCKERHUB_CRON },
+		collectConcurrency: e.COLLECT_CONCURRENCY,
+		counters: { jumpFactor: e.COUNTER_JUMP_FACTOR, stallDays: e.COUNTER_STALL_DAYS }
 	};
 }
