@@ -25,7 +25,7 @@ describe.each(testBackends)('command line on $name', (backend) => {
 
 	it('npm run migrate applies the migrations', async () => {
 		const { code, output } = await runScript('scripts/migrate.ts', [], store.env);
-		expect(output).toMatch(/1 of 1 migrations applied/);
+		expect(output).toMatch(/(\d+) of \1 migrations applied/);
 		expect(code).toBe(0);
 	});
 

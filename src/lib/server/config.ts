@@ -55,6 +55,11 @@ const configSchema = z
 		COUNTER_JUMP_FACTOR: z.coerce.number({ error: 'expected a number' }).min(1.01, 'expected more than 1').default(2),
 		COUNTER_STALL_DAYS: z.coerce.number({ error: 'expected a number of days' }).min(1).default(3),
 		DOCKERHUB_CRON: cronExpression.default('0 * * * *'),
+		GITHUB_API_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://api.github.com'),
+		GITHUB_TOKEN: z.string().min(1).optional(),
+		GITHUB_CRON: cronExpression.default('5 * * * *'),
+		GITHUB_CONTRIBUTORS_CRON: cronExpression.default('15 3 * * *'),
+		GITHUB_BATCH_SIZE: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100, 'expected at most 100').default(50),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
 	})
 	.superRefine((env, ctx) => {
@@ -86,6 +91,16 @@ export interface Config {
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
 	http: HttpConfig;
 	dockerhub: { apiUrl: string; token: string | undefined; cron: string };
+	github: {
+		/** REST base URL; GraphQL is at `${apiUrl}/graphql`. */
+		apiUrl: string;
+		/** Never logged, never sent to the browser. */
+		token: string | undefined;
+		cron: string;
+		contributorsCron: string;
+		/** Repositories per GraphQL query. */
+		batchSize: number;
+	};
 	collectConcurrency: number;
 	counters: CounterConfig;
 }
@@ -140,6 +155,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			rateLimitMaxWaitMs: e.RATE_LIMIT_MAX_WAIT_MS
 		},
 		dockerhub: { apiUrl: e.DOCKERHUB_API_URL.replace(/\/+$/, ''), token: e.DOCKERHUB_TOKEN, cron: e.DOCKERHUB_CRON },
+		github: {
+			apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''),
+			token: e.GITHUB_TOKEN,
+			cron: e.GITHUB_CRON,
+			contributorsCron: e.GITHUB_CONTRIBUTORS_CRON,
+			batchSize: e.GITHUB_BATCH_SIZE
+		},
 		collectConcurrency: e.COLLECT_CONCURRENCY,
 		counters: { jumpFactor: e.COUNTER_JUMP_FACTOR, stallDays: e.COUNTER_STALL_DAYS }
 	};

@@ -10,6 +10,9 @@ import {
 	uniqueIndex
 } from 'drizzle-orm/pg-core';
 
+export const targetStatuses = ['ok', 'failing', 'not_found'] as const;
+export type TargetStatus = (typeof targetStatuses)[number];
+
 /** A tracked thing: a Docker Hub image or namespace, a GitHub repository, an ecosystem query. */
 export const targets = pgTable(
 	'targets',
@@ -21,9 +24,16 @@ export const targets = pgTable(
 		addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
 		isActive: boolean('is_active').notNull().default(true),
 		// Source-specific facts that are not time series (Docker Hub last_updated, latest release...).
-		metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({})
+		metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+		// What the last collection found: ok, failing (with the reason) or not_found at the source.
+		status: text('status', { enum: targetStatuses }).notNull().default('ok'),
+		statusMessage: text('status_message'),
+		lastCollectedAt: timestamp('last_collected_at', { withTimezone: true })
 	},
-	(t) => [uniqueIndex('targets_source_key_uq').on(t.source, t.key)]
+	(t) => [
+		uniqueIndex('targets_source_key_uq').on(t.source, t.key),
+		check('targets_status_ck', sql`${t.status} in ('ok', 'failing', 'not_found')`)
+	]
 );
 
 /** One metric of one target over time. */

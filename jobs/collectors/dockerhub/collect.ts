@@ -1,0 +1,84 @@
+import pLimit from 'p-limit';
+import type { Config } from '../../../src/lib/server/config.js';
+import type { Db } from '../../../src/lib/server/db/client.js';
+import { listActiveTargets, setTargetStatus, writeObservation } from '../../../src/lib/server/observations.js';
+import { CollectorError, toCollectorError } from '../errors.js';
+import { recordRun, type RunReport } from '../run.js';
+import { DockerHubClient } from './client.js';
+import { toRepositoryObservation, type Repository } from './parse.js';
+
+export interface CollectOptions {
+	now?: () => Date;
+	sleep?: (ms: number) => Promise<void>;
+	/** Only this target key, for `npm run collect -- --target`. */
+	onlyKey?: string;
+	onProgress?: (key: string, error?: CollectorError) => void;
+}
+
+/** An image target is `<namespace>/<name>`; a namespace target is `<namespace>` and stands for all its images. */
+function splitKey(key: string): { namespace: string; name?: string } {
+	const [namespace, name] = key.split('/', 2) as [string, string | undefined];
+	return { namespace, name };
+}
+
+async function collectImage(client: DockerHubClient, db: Db, config: Config, key: string, ts: Date) {
+	const { namespace, name } = splitKey(key);
+	const repository = await client.getRepository(namespace, name!);
+	await writeObservation(db, { target: { source: 'dockerhub', key, displayName: key }, ts, ...toRepositoryObservation(repository) }, config.counters);
+}
+
+/** A namespace: each of its images as a target of its own, and the namespace's total pulls and stars. */
+async function collectNamespace(client: DockerHubClient, db: Db, config: Config, key: string, ts: Date) {
+	const repositories: Repository[] = await client.listRepositories(key);
+	for (const repository of repositories) {
+		const imageKey = `${repository.namespace}/${repository.name}`;
+		await writeObservation(db, { target: { source: 'dockerhub', key: imageKey, displayName: imageKey }, ts, ...toRepositoryObservation(repository) }, config.counters);
+	}
+	const total = (field: 'pull_count' | 'star_count') => repositories.reduce((sum, r) => sum + r[field], 0);
+	await writeObservation(
+		db,
+		{
+			target: { source: 'dockerhub', key, displayName: key },
+			ts,
+			values: { pulls: total('pull_count'), stars: total('star_count'), repositories: repositories.length },
+			metadata: { repositoryCount: repositories.length }
+		},
+		config.counters
+	);
+}
+
+/**
+ * One Docker Hub collection run: every active dockerhub target, several at once (COLLECT_CONCURRENCY).
+ * One target's failure never stops the others; a long rate limit stops asking Docker Hub for the rest
+ * of this run, and those targets are recorded as rateLimited.
+ */
+export async function collectDockerHub(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
+	const now = options.now ?? (() => new Date());
+	const client = new DockerHubClient(config.dockerhub.apiUrl, config.dockerhub.token, config.http, options.sleep);
+	const targets = (await listActiveTargets(db, 'dockerhub')).filter((t) => !options.onlyKey || t.key === options.onlyKey);
+	return recordRun(db, 'dockerhub', now, client.http.stats, async (report) => {
+		// One timestamp for the whole run: samples of one poll line up across targets.
+		const ts = now();
+		let rateLimit: CollectorError | undefined;
+		const limit = pLimit(config.collectConcurrency);
+		await Promise.all(
+			targets.map((target) =>
+				limit(async () => {
+					try {
+						if (rateLimit) throw rateLimit;
+						const isNamespace = !target.key.includes('/');
+						await (isNamespace ? collectNamespace : collectImage)(client, db, config, target.key, ts);
+						report.succeeded(target.key);
+						options.onProgress?.(target.key);
+					} catch (error) {
+						const failure = toCollectorError(error);
+						if (failure.kind === 'rateLimited') rateLimit = failure;
+						report.failed(target.key, failure);
+						await setTargetStatus(db, target, failure.kind === 'notFound' ? 'not_found' : 'failing', failure.message);
+						options.onProgress?.(target.key, failure);
+					}
+				})
+			)
+		);
+	});
+}

@@ -1,0 +1,20 @@
+/** Why a collector could not get a target's numbers; recorded per target on the run. */
+export type FailureKind = 'rateLimited' | 'notFound' | 'http' | 'invalidResponse' | 'timeout' | 'network';
+
+export class CollectorError extends Error {
+	constructor(
+		readonly kind: FailureKind,
+		message: string,
+		/** Worth another attempt in this run: a network error, a timeout, a 5xx, a rate limit just waited out. */
+		readonly isRetryable = false
+	) {
+		super(message);
+		this.name = 'CollectorError';
+	}
+}
+
+/** Any thrown value as a CollectorError; an unexpected one (a bug, a database error) keeps its message. */
+export function toCollectorError(error: unknown): CollectorError {
+	if (error instanceof CollectorError) return error;
+	return new CollectorError('http', error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,144 @@
+import pRetry, { AbortError } from 'p-retry';
+import type { z } from 'zod';
+import type { HttpConfig } from '../../src/lib/server/config.js';
+import { CollectorError } from './errors.js';
+
+/**
+ * JSON over HTTP for the collectors, with the fault handling every source needs: a timeout on every
+ * request; bounded retries with exponential backoff and jitter on network errors, timeouts and 5xx;
+ * rate limits (429, or 403 with no requests left) waited out when they reset soon, otherwise reported
+ * as rateLimited so that the caller stops asking this source for the run; a 404 as notFound; a body
+ * that is not the JSON the schema expects as invalidResponse, never half-used.
+ */
+
+export interface HttpSource {
+	/** Base URL without a trailing slash. */
+	baseUrl: string;
+	headers: Record<string, string>;
+	config: HttpConfig;
+	/** Waits for a rate limit to reset; injectable so that tests never really wait. */
+	sleep?: (ms: number) => Promise<void>;
+	now?: () => number;
+}
+
+export interface HttpStats {
+	requests: number;
+	/** The last rate-limit budget the source reported (X-RateLimit-Remaining), if any. */
+	rateBudgetLeft: number | undefined;
+}
+
+// Larger answers are not what these endpoints return; refuse them rather than buffer without bound.
+const maxBodyBytes = 8 * 1024 * 1024;
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** How long a rate-limited answer asks us to wait, from Retry-After (seconds) or X-RateLimit-Reset (epoch seconds). */
+export function getRateLimitWaitMs(headers: Headers, nowMs: number): number | undefined {
+	const retryAfter = headers.get('retry-after');
+	if (retryAfter !== null) {
+		const seconds = Number(retryAfter);
+		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+		const date = Date.parse(retryAfter);
+		if (Number.isFinite(date)) return Math.max(0, date - nowMs);
+	}
+	const reset = Number(headers.get('x-ratelimit-reset') ?? Number.NaN);
+	if (Number.isFinite(reset)) return Math.max(0, reset * 1000 - nowMs);
+	return undefined;
+}
+
+function isRateLimited(response: Response): boolean {
+	return response.status === 429 || (response.status === 403 && response.headers.get('x-ratelimit-remaining') === '0');
+}
+
+async function readBody(response: Response): Promise<string> {
+	const declared = Number(response.headers.get('content-length') ?? 0);
+	if (declared > maxBodyBytes) throw new CollectorError('invalidResponse', `answer of ${declared} bytes is larger than ${maxBodyBytes}`);
+	const text = await response.text();
+	if (text.length > maxBodyBytes) throw new CollectorError('invalidResponse', `answer larger than ${maxBodyBytes} bytes`);
+	return text;
+}
+
+export class HttpClient {
+	readonly stats: HttpStats = { requests: 0, rateBudgetLeft: undefined };
+
+	constructor(private readonly source: HttpSource) {}
+
+	/** One attempt: the request, its status handling and the body; throws CollectorError. */
+	private async attempt(path: string): Promise<unknown> {
+		const url = `${this.source.baseUrl}${path}`;
+		this.stats.requests++;
+		let response: Response;
+		try {
+			response = await fetch(url, {
+				headers: { accept: 'application/json', ...this.source.headers },
+				signal: AbortSignal.timeout(this.source.config.timeoutMs)
+			});
+		} catch (error) {
+			const name = (error as Error).name;
+			if (name === 'TimeoutError' || name === 'AbortError') {
+				throw new CollectorError('timeout', `no answer from ${path} within ${this.source.config.timeoutMs} ms`, true);
+			}
+			throw new CollectorError('network', `${path}: ${(error as Error).message}`, true);
+		}
+		const remaining = Number(response.headers.get('x-ratelimit-remaining') ?? Number.NaN);
+		if (Number.isFinite(remaining)) this.stats.rateBudgetLeft = remaining;
+		if (isRateLimited(response)) await this.waitOutRateLimit(path, response);
+		if (response.status === 404) {
+			await response.body?.cancel();
+			throw new CollectorError('notFound', `${path} answered 404`);
+		}
+		if (!response.ok) {
+			await response.body?.cancel();
+			throw new CollectorError('http', `${path} answered ${response.status}`, response.status >= 500);
+		}
+		try {
+			return JSON.parse(await readBody(response));
+		} catch (error) {
+			if (error instanceof CollectorError) throw error;
+			throw new CollectorError('invalidResponse', `${path}: the answer is not JSON (${(error as Error).message})`);
+		}
+	}
+
+	/** A short wait is slept off and the attempt retried; a long one ends this source's run. */
+	private async waitOutRateLimit(path: string, response: Response): Promise<never> {
+		const now = this.source.now?.() ?? Date.now();
+		const waitMs = getRateLimitWaitMs(response.headers, now) ?? this.source.config.rateLimitMaxWaitMs + 1;
+		await response.body?.cancel();
+		if (waitMs > this.source.config.rateLimitMaxWaitMs) {
+			throw new CollectorError('rateLimited', `${path}: rate limited for ${Math.ceil(waitMs / 1000)} s, longer than the ${this.source.config.rateLimitMaxWaitMs / 1000} s we wait`);
+		}
+		await (this.source.sleep ?? realSleep)(waitMs);
+		throw new CollectorError('rateLimited', `${path}: still rate limited after waiting ${waitMs} ms`, true);
+	}
+
+	/** GETs a path and validates the answer; retries what is worth retrying. */
+	async getJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+		const body = await pRetry(
+			async () => {
+				try {
+					return await this.attempt(path);
+				} catch (error) {
+					if (error instanceof CollectorError && !error.isRetryable) throw new AbortError(error);
+					throw error;
+				}
+			},
+			{
+				retries: this.source.config.maxRetries,
+				factor: 2,
+				minTimeout: this.source.config.retryBaseMs,
+				maxTimeout: this.source.config.retryBaseMs * 30,
+				randomize: true
+			}
+		).catch((error: unknown) => {
+			// p-retry unwraps AbortError to the error it carries.
+			if (error instanceof CollectorError) throw error;
+			throw new CollectorError('network', String(error));
+		});
+		const parsed = schema.safeParse(body);
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			throw new CollectorError('invalidResponse', `${path}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message})`);
+		}
+		return parsed.data;
+	}
+}

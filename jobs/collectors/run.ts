@@ -1,0 +1,54 @@
+import type { Db } from '../../src/lib/server/db/client.js';
+import { finishRun, insertRun, type RunOutcome } from '../../src/lib/server/db/queries/runs.js';
+import type { RunFailure } from '../../src/lib/server/db/schema/index.js';
+import type { CollectorError } from './errors.js';
+import type { HttpStats } from './http.js';
+
+/** What a run reports as it goes; recordRun turns it into the collection_runs row. */
+export interface RunProgress {
+	succeeded(target: string): void;
+	failed(target: string, error: CollectorError): void;
+}
+
+export interface RunReport extends RunOutcome {
+	runId: number;
+}
+
+/**
+ * Runs `work` between a started and a finished collection_runs row. Status: ok when every target
+ * succeeded, partial when some failed, failed when none succeeded or the run itself threw (the error
+ * is recorded and rethrown, so the scheduler logs it too).
+ */
+export async function recordRun(
+	db: Db,
+	collector: string,
+	now: () => Date,
+	stats: HttpStats,
+	work: (progress: RunProgress) => Promise<void>
+): Promise<RunReport> {
+	const runId = await insertRun(db, collector, now());
+	let targetsDone = 0;
+	const failures: RunFailure[] = [];
+	const progress: RunProgress = {
+		succeeded: () => void targetsDone++,
+		failed: (target, error) => void failures.push({ target, kind: error.kind, message: error.message })
+	};
+	const outcome = (status: RunOutcome['status']): RunOutcome => ({
+		status,
+		targetsDone,
+		targetsFailed: failures.length,
+		failures,
+		requestsMade: stats.requests,
+		rateBudgetLeft: stats.rateBudgetLeft
+	});
+	try {
+		await work(progress);
+	} catch (error) {
+		failures.push({ target: '*', kind: 'http', message: (error as Error).message });
+		await finishRun(db, runId, now(), outcome('failed'));
+		throw error;
+	}
+	const finished = outcome(failures.length === 0 ? 'ok' : targetsDone === 0 ? 'failed' : 'partial');
+	await finishRun(db, runId, now(), finished);
+	return { runId, ...finished };
+}
