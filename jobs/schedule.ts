@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
+import { collectDockerHub } from './collectors/dockerhub/collect.js';
 
 /** What a scheduled job receives: the validated configuration and the database. */
 export interface JobContext {
@@ -16,10 +17,14 @@ export interface ScheduledJob {
 }
 
 /**
- * The one table of scheduled jobs. It is empty until the collectors arrive (issue #3); the server
- * (`npm start`) and the worker (`npm run worker`) already start whatever it holds.
+ * The one table of scheduled jobs, with their cron expressions from the configuration. The server
+ * (`npm start`) and the worker (`npm run worker`) both start it.
  */
-export const scheduledJobs: ScheduledJob[] = [];
+export function listScheduledJobs(config: Config): ScheduledJob[] {
+	return [
+		{ name: 'dockerhub', cron: config.dockerhub.cron, run: ({ db }) => collectDockerHub(db, config).then(() => undefined) }
+	];
+}
 
 export interface Schedules {
 	names: string[];
@@ -31,7 +36,7 @@ export interface Schedules {
  * that tick skip rather than run the job twice at once. A failing run is logged and the next tick runs
  * again; it never stops the scheduler.
  */
-export function startSchedules(context: JobContext, jobs: readonly ScheduledJob[] = scheduledJobs): Schedules {
+export function startSchedules(context: JobContext, jobs: readonly ScheduledJob[] = listScheduledJobs(context.config)): Schedules {
 	const tasks: ScheduledTask[] = jobs.map((job) =>
 		cron.schedule(
 			job.cron,

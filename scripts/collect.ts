@@ -1,0 +1,69 @@
+// `npm run collect -- [--source dockerhub] [--target <ref>]`: one collection now, with progress and a
+// summary. Exit code 0 when every target succeeded, 1 when some failed, 2 on bad usage or configuration.
+import { parseArgs } from 'node:util';
+import { collectDockerHub } from '../jobs/collectors/dockerhub/collect.js';
+import type { RunReport } from '../jobs/collectors/run.js';
+import { parseTargetRef } from '../src/lib/refs.js';
+import { openStore } from '../src/lib/server/app.js';
+import { ConfigError } from '../src/lib/server/config.js';
+
+const usage = 'usage: npm run collect -- [--source dockerhub] [--target dockerhub:<namespace>[/<name>]]';
+const collectors = { dockerhub: collectDockerHub } as const;
+type CollectorName = keyof typeof collectors;
+
+function parseCommand(): { sources: CollectorName[]; onlyKey?: string } | string {
+	const { values } = parseArgs({ options: { source: { type: 'string' }, target: { type: 'string' } } });
+	let sources = Object.keys(collectors) as CollectorName[];
+	let onlyKey: string | undefined;
+	if (values.target) {
+		const ref = parseTargetRef(values.target);
+		if (!ref.ok) return `--target: ${ref.message}`;
+		if (!(ref.value.source in collectors)) return `--target: no collector for source ${ref.value.source} yet`;
+		sources = [ref.value.source as CollectorName];
+		onlyKey = ref.value.key;
+	}
+	if (values.source) {
+		if (!(values.source in collectors)) return `--source: expected one of ${Object.keys(collectors).join(', ')}`;
+		sources = sources.filter((s) => s === values.source);
+	}
+	return { sources, onlyKey };
+}
+
+function printSummary(source: string, report: RunReport) {
+	console.log(
+		`${source}: ${report.status}, ${report.targetsDone} target(s) collected, ${report.targetsFailed} failed, ` +
+			`${report.requestsMade} request(s)${report.rateBudgetLeft === undefined ? '' : `, rate budget left ${report.rateBudgetLeft}`}`
+	);
+	for (const f of report.failures) console.log(`  failed ${source}:${f.target} (${f.kind}): ${f.message}`);
+}
+
+async function main(): Promise<number> {
+	const command = parseCommand();
+	if (typeof command === 'string') {
+		console.error(`${command}\n${usage}`);
+		return 2;
+	}
+	const { config, database } = await openStore(process.env);
+	try {
+		let failed = 0;
+		for (const source of command.sources) {
+			const report = await collectors[source](database.db, config, {
+				onlyKey: command.onlyKey,
+				onProgress: (key, error) => console.log(`  ${error ? 'failed' : 'ok    '} ${source}:${key}${error ? ` (${error.kind})` : ''}`)
+			});
+			printSummary(source, report);
+			failed += report.targetsFailed;
+		}
+		return failed > 0 ? 1 : 0;
+	} finally {
+		await database.close();
+	}
+}
+
+main().then(
+	(code) => (process.exitCode = code),
+	(error: Error) => {
+		console.error(error.message);
+		process.exitCode = error instanceof ConfigError ? 2 : 1;
+	}
+);
