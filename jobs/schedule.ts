@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
 import { collectDockerHub } from './collectors/dockerhub/collect.js';
+import { createLeaseCoordinator } from './coordinator.js';
 
 /** What a scheduled job receives: the validated configuration and the database. */
 export interface JobContext {
@@ -10,6 +11,7 @@ export interface JobContext {
 }
 
 export interface ScheduledJob {
+	/** Unique; no colon (it prefixes the coordinator's keys). */
 	name: string;
 	/** A node-cron expression (seconds optional), in UTC. */
 	cron: string;
@@ -31,12 +33,17 @@ export interface Schedules {
 	stop(): Promise<void>;
 }
 
+// A run that has not finished after this long is presumed crashed; its next tick may run elsewhere.
+const leaseMs = 2 * 3600 * 1000;
+
 /**
  * Starts every job on its cron expression. noOverlap: a run still going when the next tick comes makes
- * that tick skip rather than run the job twice at once. A failing run is logged and the next tick runs
- * again; it never stops the scheduler.
+ * that tick skip rather than run the job twice at once. Several instances on one database fire each
+ * tick once, through the lease coordinator. A failing run is logged and the next tick runs again; it
+ * never stops the scheduler.
  */
 export function startSchedules(context: JobContext, jobs: readonly ScheduledJob[] = listScheduledJobs(context.config)): Schedules {
+	const runCoordinator = createLeaseCoordinator(context.db);
 	const tasks: ScheduledTask[] = jobs.map((job) =>
 		cron.schedule(
 			job.cron,
@@ -47,7 +54,7 @@ export function startSchedules(context: JobContext, jobs: readonly ScheduledJob[
 					console.error(`job ${job.name} failed: ${(error as Error).stack ?? String(error)}`);
 				}
 			},
-			{ name: job.name, noOverlap: true, timezone: 'UTC' }
+			{ name: job.name, noOverlap: true, timezone: 'UTC', distributed: true, runCoordinator, distributedLease: leaseMs }
 		)
 	);
 	return {

@@ -1,3 +1,4 @@
 export * from './targets.js';
 export * from './samples.js';
 export * from './runs.js';
+export * from './leases.js';
