@@ -1,11 +1,13 @@
 import type { Config } from '$lib/server/config';
 import type { Database } from '$lib/server/db/client';
+import type { TargetActions } from '$lib/server/target-actions';
 
 declare global {
 	namespace App {
 		interface Locals {
 			config: Config;
 			database: Database;
+			targetActions: TargetActions;
 		}
 		interface Error {
 			message: string;

@@ -3,11 +3,15 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { openStore, type Store } from '$lib/server/app';
 import { decideRequest, sessionCookieName, type Decision, type RequestFacts } from '$lib/server/auth';
 import { jsonError } from '$lib/server/http';
+import type { TargetActions } from '$lib/server/target-actions';
 import { startSchedules, type Schedules } from '../jobs/schedule';
+import { createTargetActions } from '../jobs/targets';
 
 // One store per process. Kept on globalThis so that `vite dev` reloading this module neither opens
 // the embedded database twice nor starts every schedule twice.
-const state = globalThis as typeof globalThis & { dockpulse?: { store: Store; schedules: Schedules } };
+const state = globalThis as typeof globalThis & {
+	dockpulse?: { store: Store; schedules: Schedules; targetActions: TargetActions };
+};
 
 export const init: ServerInit = async () => {
 	if (building || state.dockpulse) return;
@@ -15,7 +19,7 @@ export const init: ServerInit = async () => {
 	const schedules = store.config.isSchedulingEnabled
 		? startSchedules({ config: store.config, db: store.database.db })
 		: { names: [], stop: async () => {} };
-	state.dockpulse = { store, schedules };
+	state.dockpulse = { store, schedules, targetActions: createTargetActions(store.database.db, store.config) };
 	// adapter-node emits this after it has stopped taking requests on SIGTERM/SIGINT.
 	process.once('sveltekit:shutdown', async () => {
 		await schedules.stop();
@@ -48,6 +52,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (!app) return jsonError(503, 'starting', 'Dockpulse is starting; try again in a moment');
 	event.locals.config = app.store.config;
 	event.locals.database = app.store.database;
+	event.locals.targetActions = app.targetActions;
 
 	const path = event.url.pathname;
 	const isPublic = publicPaths.some((p) => path === p || path.startsWith(`${p}/`)) || path.startsWith('/_app/');

@@ -30,6 +30,8 @@ async function collectImage(client: DockerHubClient, db: Db, config: Config, key
 /** A namespace: each of its images as a target of its own, and the namespace's total pulls and stars. */
 async function collectNamespace(client: DockerHubClient, db: Db, config: Config, key: string, ts: Date) {
 	const repositories: Repository[] = await client.listRepositories(key);
+	// Docker Hub answers 200 with no results for a namespace that does not exist (docker/hub-feedback#2357).
+	if (repositories.length === 0) throw new CollectorError('notFound', `Docker Hub namespace ${key} has no public repositories`);
 	for (const repository of repositories) {
 		const imageKey = `${repository.namespace}/${repository.name}`;
 		await writeObservation(db, { target: { source: 'dockerhub', key: imageKey, displayName: imageKey }, ts, ...toRepositoryObservation(repository) }, config.counters);
