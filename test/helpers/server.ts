@@ -49,7 +49,8 @@ export interface SpawnedProcess {
 /** Starts a Node process with extra environment, collecting stdout and stderr together. */
 export function spawnNode(args: string[], env: Record<string, string>): SpawnedProcess {
 	const child = spawn(process.execPath, args, {
-		env: { ...process.env, DATABASE_URL: '', ...env },
+		// Tests start from an empty target list unless they ask for the default watchlist.
+		env: { ...process.env, DATABASE_URL: '', DEFAULT_WATCHLIST: 'false', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

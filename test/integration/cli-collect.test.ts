@@ -23,7 +23,7 @@ describe.each(testBackends)('npm run collect on $name', (backend) => {
 		store = await createStoreEnv(backend.name);
 		replay = await ReplayServer.start();
 		replay.route('/v2/namespaces/library/repositories/nginx', { body: nginx });
-		env = { ...store.env, DOCKERHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1', HTTP_TIMEOUT_MS: '1000' };
+		env = { ...store.env, DOCKERHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1', HTTP_TIMEOUT_MS: '15000' };
 		const database = await openDatabase(
 			store.env.DATABASE_URL ? { kind: 'postgres', url: store.env.DATABASE_URL } : { kind: 'pglite', dataDir: store.env.DATA_DIR! }
 		);

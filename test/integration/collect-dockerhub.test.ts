@@ -25,7 +25,7 @@ describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
 	const config = () =>
 		loadConfig({
 			DOCKERHUB_API_URL: replay.url,
-			HTTP_TIMEOUT_MS: '300',
+			HTTP_TIMEOUT_MS: '1000',
 			HTTP_RETRY_BASE_MS: '1',
 			HTTP_MAX_RETRIES: '2',
 			RATE_LIMIT_MAX_WAIT_MS: '5000',

@@ -2,6 +2,7 @@ import { loadConfig, type Config } from './config.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
 import { loadReferenceDataset } from './reference/load.js';
+import { loadDefaultWatchlist } from './watchlist.js';
 
 export function getDatabaseTarget(config: Config): DatabaseTarget {
 	return config.databaseUrl
@@ -15,8 +16,8 @@ export interface Store {
 }
 
 /**
- * Loads the configuration, opens the database, applies pending migrations and loads the reference
- * dataset: what every process (server, worker, scripts) does first. Throws with a clear message when
+ * Loads the configuration, opens the database, applies pending migrations, loads the reference
+ * dataset and, on a store's first start, the default watchlist: what every process (server, worker, scripts) does first. Throws with a clear message when
  * the configuration is bad or the store cannot be opened.
  */
 export async function openStore(env: Record<string, string | undefined>): Promise<Store> {
@@ -25,6 +26,7 @@ export async function openStore(env: Record<string, string | undefined>): Promis
 	try {
 		await applyMigrations(database);
 		await loadReferenceDataset(database.db);
+		if (config.isDefaultWatchlistEnabled) await loadDefaultWatchlist(database.db);
 	} catch (error) {
 		await database.close();
 		throw error;

@@ -45,6 +45,7 @@ const configSchema = z
 			.max(200, 'expected at most 200')
 			.default(10),
 		RUN_SCHEDULES: booleanFlag.default(true),
+		DEFAULT_WATCHLIST: booleanFlag.default(true),
 		DOCKERHUB_API_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://hub.docker.com'),
 		DOCKERHUB_TOKEN: z.string().min(1).optional(),
 		HTTP_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100, 'expected at least 100').default(15_000),
@@ -88,6 +89,8 @@ export interface Config {
 	isSignInRequired: boolean;
 	dbPoolMax: number;
 	isSchedulingEnabled: boolean;
+	/** Load Docker's core repositories and official images as targets on a store's first start. */
+	isDefaultWatchlistEnabled: boolean;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
 	http: HttpConfig;
 	dockerhub: { apiUrl: string; token: string | undefined; cron: string };
@@ -147,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		isSignInRequired: e.REQUIRE_SIGN_IN,
 		dbPoolMax: e.DB_POOL_MAX,
 		isSchedulingEnabled: e.RUN_SCHEDULES,
+		isDefaultWatchlistEnabled: e.DEFAULT_WATCHLIST,
 		logLevel: e.LOG_LEVEL,
 		http: {
 			timeoutMs: e.HTTP_TIMEOUT_MS,

@@ -2,3 +2,4 @@ export * from './targets.js';
 export * from './samples.js';
 export * from './runs.js';
 export * from './leases.js';
+export * from './app-state.js';

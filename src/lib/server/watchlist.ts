@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import type { TargetRef } from '../refs.js';
+import { queryRows, type Db } from './db/client.js';
+import { upsertTarget } from './db/queries/targets.js';
+
+/** What a new Dockpulse tracks: Docker's core repositories and the most pulled official images. */
+export const defaultWatchlist: (TargetRef & { displayName: string })[] = [
+	{ source: 'github', key: 'moby/moby', displayName: 'Moby (Docker Engine)' },
+	{ source: 'github', key: 'docker/compose', displayName: 'Docker Compose' },
+	{ source: 'github', key: 'docker/cli', displayName: 'Docker CLI' },
+	{ source: 'github', key: 'docker/buildx', displayName: 'Docker Buildx' },
+	{ source: 'github', key: 'docker/docs', displayName: 'Docker documentation' },
+	{ source: 'github', key: 'moby/buildkit', displayName: 'BuildKit' },
+	{ source: 'github', key: 'docker/docker-py', displayName: 'Docker SDK for Python' },
+	{ source: 'dockerhub', key: 'library/nginx', displayName: 'nginx (official image)' },
+	{ source: 'dockerhub', key: 'library/redis', displayName: 'redis (official image)' },
+	{ source: 'dockerhub', key: 'library/postgres', displayName: 'postgres (official image)' },
+	{ source: 'dockerhub', key: 'library/alpine', displayName: 'alpine (official image)' },
+	{ source: 'dockerhub', key: 'library/ubuntu', displayName: 'ubuntu (official image)' },
+	{ source: 'dockerhub', key: 'library/node', displayName: 'node (official image)' },
+	{ source: 'dockerhub', key: 'library/python', displayName: 'python (official image)' }
+];
+
+/**
+ * Adds the default watchlist the first time a store starts, and never again: targets an analyst
+ * removed stay removed. The marker row and the targets are written in one transaction.
+ */
+export async function loadDefaultWatchlist(db: Db): Promise<boolean> {
+	return db.transaction(async (tx) => {
+		const marked = await queryRows<{ key: string }>(
+			tx,
+			sql`insert into app_state (key, value) values ('default_watchlist', ${JSON.stringify({ count: defaultWatchlist.length })}::jsonb)
+				on conflict (key) do nothing returning key`
+		);
+		if (marked.length === 0) return false;
+		for (const target of defaultWatchlist) await upsertTarget(tx, target);
+		return true;
+	});
+}
