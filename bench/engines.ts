@@ -41,7 +41,7 @@ export function benchUrl(admin: string): string {
 	return url.toString();
 }
 
-async function runAdmin(admin: string, statement: string): Promise<void> {
+export async function runAdmin(admin: string, statement: string): Promise<void> {
 	const client = new pg.Client({ connectionString: admin });
 	await client.connect().catch((error: Error) => {
 		throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(admin)}: ${error.message}`);

@@ -21,6 +21,7 @@ import {
 	openPostgresEngine,
 	type BenchEngine
 } from './engines.js';
+import { runCollectorBench } from './collectors.js';
 import { runLoad } from './load.js';
 import { formatInt } from './measure.js';
 import { runReads, type ReadOptions } from './reads.js';
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
 	const postgres = await runPostgres(admin, scale);
 	await finishPostgres(admin, process.env);
 	const pglite = await runPglite();
+	console.log('\n== collectors (replay server)');
+	const collectors = await runCollectorBench(admin);
 	const results: BenchResults = {
 		startedAt: started.toISOString(),
 		totalSeconds: (performance.now() - startedAt) / 1000,
@@ -111,7 +114,8 @@ async function main(): Promise<void> {
 		node: process.version,
 		loadAverage: { start: startLoad, end: loadavg(), cpus: availableParallelism() },
 		postgres,
-		pglite
+		pglite,
+		collectors
 	};
 	console.log(`\n${formatSummary(results)}`);
 	writeResultsJson(resultsPath, results);

@@ -1,6 +1,7 @@
 /** The end-of-run summary: one table with PostgreSQL and PGlite side by side, and the same as JSON. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { dockerHubCycleTargetSeconds, type CollectorResults } from './collectors.js';
 import { intervals } from '../src/lib/server/metrics/intervals.js';
 import { importVsCopyTarget, type LoadResults } from './load.js';
 import { formatInt, formatMs, passFail, type LatencyStats, type Throughput } from './measure.js';
@@ -23,6 +24,7 @@ export interface BenchResults {
 	loadAverage: { start: number[]; end: number[]; cpus: number };
 	postgres: EngineResults;
 	pglite: EngineResults;
+	collectors: CollectorResults;
 }
 
 type Row = [label: string, postgres: string, pglite: string] | 'rule';
@@ -86,7 +88,12 @@ export function formatSummary(results: BenchResults): string {
 	const rule = widths.map((w) => '-'.repeat(w)).join('-+-');
 	const lines = rows.map((row) => (row === 'rule' ? rule : row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')));
 	const load = (values: number[]) => values.map((v) => v.toFixed(1)).join(' ');
+	const c = results.collectors;
 	lines.push(
+		rule,
+		`Docker Hub cycle over ${formatInt(c.images)} images, ${c.latencyMs} ms per request, ${c.concurrency} at once: ` +
+			`${c.dockerHubCycleSeconds.toFixed(1)} s, ${formatInt(c.requests)} requests, ${c.status} ` +
+			`(target <= ${dockerHubCycleTargetSeconds} s) ${passFail(c.dockerHubCycleSeconds <= dockerHubCycleTargetSeconds)}`,
 		rule,
 		`whole run: ${results.totalSeconds.toFixed(0)} s (${(results.totalSeconds / 60).toFixed(1)} min); ` +
 			`load average ${load(results.loadAverage.start)} at start, ${load(results.loadAverage.end)} at end ` +

@@ -32,9 +32,14 @@ export class ReplayServer {
 		readonly url: string
 	) {}
 
-	static async start(): Promise<ReplayServer> {
+	/** latencyMs: how long every answer waits before it is sent, as a distant server would. */
+	static async start(options: { latencyMs?: number } = {}): Promise<ReplayServer> {
 		let replay: ReplayServer | undefined;
-		const server = createServer((request, response) => replay!.answer(request, response));
+		const latencyMs = options.latencyMs ?? 0;
+		const server = createServer((request, response) => {
+			if (latencyMs > 0) setTimeout(() => replay!.answer(request, response), latencyMs);
+			else replay!.answer(request, response);
+		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const { port } = server.address() as AddressInfo;
 		replay = new ReplayServer(server, `http://127.0.0.1:${port}`);
