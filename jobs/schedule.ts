@@ -2,6 +2,8 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
 import { collectDockerHub } from './collectors/dockerhub/collect.js';
+import { collectEcosystem } from './collectors/ecosystem/collect.js';
+import { collectGithub, collectGithubContributors } from './collectors/github/collect.js';
 import { createLeaseCoordinator } from './coordinator.js';
 
 /** What a scheduled job receives: the validated configuration and the database. */
@@ -23,8 +25,16 @@ export interface ScheduledJob {
  * (`npm start`) and the worker (`npm run worker`) both start it.
  */
 export function listScheduledJobs(config: Config): ScheduledJob[] {
+	const job = (name: string, cron: string, collect: (db: Db, config: Config) => Promise<unknown>): ScheduledJob => ({
+		name,
+		cron,
+		run: async ({ db }) => void (await collect(db, config))
+	});
 	return [
-		{ name: 'dockerhub', cron: config.dockerhub.cron, run: ({ db }) => collectDockerHub(db, config).then(() => undefined) }
+		job('dockerhub', config.dockerhub.cron, collectDockerHub),
+		job('github', config.github.cron, collectGithub),
+		job('github-contributors', config.github.contributorsCron, collectGithubContributors),
+		job('ecosystem', config.ecosystem.cron, collectEcosystem)
 	];
 }
 

@@ -5,12 +5,16 @@ import type { Db } from '../src/lib/server/db/client.js';
 import { upsertTarget } from '../src/lib/server/db/queries/targets.js';
 import { targets } from '../src/lib/server/db/schema/index.js';
 import { collectDockerHub } from './collectors/dockerhub/collect.js';
+import { collectEcosystem } from './collectors/ecosystem/collect.js';
+import { collectGithub } from './collectors/github/collect.js';
 import type { RunReport } from './collectors/run.js';
 import type { AddTargetResult, TargetActions } from '../src/lib/server/target-actions.js';
 
 /** The collectors a new target can be checked and sampled with, by source. */
 const collectorsBySource: Record<string, (db: Db, config: Config, options: { onlyKey: string }) => Promise<RunReport>> = {
-	dockerhub: collectDockerHub
+	dockerhub: collectDockerHub,
+	github: collectGithub,
+	ecosystem: collectEcosystem
 };
 
 

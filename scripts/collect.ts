@@ -2,13 +2,20 @@
 // summary. Exit code 0 when every target succeeded, 1 when some failed, 2 on bad usage or configuration.
 import { parseArgs } from 'node:util';
 import { collectDockerHub } from '../jobs/collectors/dockerhub/collect.js';
+import { collectEcosystem } from '../jobs/collectors/ecosystem/collect.js';
+import { collectGithub, collectGithubContributors } from '../jobs/collectors/github/collect.js';
 import type { RunReport } from '../jobs/collectors/run.js';
 import { parseTargetRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/app.js';
 import { ConfigError } from '../src/lib/server/config.js';
 
-const usage = 'usage: npm run collect -- [--source dockerhub] [--target dockerhub:<namespace>[/<name>]]';
-const collectors = { dockerhub: collectDockerHub } as const;
+const usage = 'usage: npm run collect -- [--source dockerhub|github|ecosystem] [--target <source>:<key>]';
+// Contributor counts refresh daily and are not a source of their own: `--source github` runs both.
+const collectors = {
+	dockerhub: [collectDockerHub],
+	github: [collectGithub, collectGithubContributors],
+	ecosystem: [collectEcosystem]
+} as const;
 type CollectorName = keyof typeof collectors;
 
 function parseCommand(): { sources: CollectorName[]; onlyKey?: string } | string {
@@ -47,12 +54,14 @@ async function main(): Promise<number> {
 	try {
 		let failed = 0;
 		for (const source of command.sources) {
-			const report = await collectors[source](database.db, config, {
-				onlyKey: command.onlyKey,
-				onProgress: (key, error) => console.log(`  ${error ? 'failed' : 'ok    '} ${source}:${key}${error ? ` (${error.kind})` : ''}`)
-			});
-			printSummary(source, report);
-			failed += report.targetsFailed;
+			for (const collect of collectors[source]) {
+				const report = await collect(database.db, config, {
+					onlyKey: command.onlyKey,
+					onProgress: (key, error) => console.log(`  ${error ? 'failed' : 'ok    '} ${source}:${key}${error ? ` (${error.kind})` : ''}`)
+				});
+				printSummary(source, report);
+				failed += report.targetsFailed;
+			}
 		}
 		return failed > 0 ? 1 : 0;
 	} finally {

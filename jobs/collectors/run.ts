@@ -1,4 +1,5 @@
 import type { Db } from '../../src/lib/server/db/client.js';
+import { setTargetStatus } from '../../src/lib/server/observations.js';
 import { finishRun, insertRun, type RunOutcome } from '../../src/lib/server/db/queries/runs.js';
 import type { RunFailure } from '../../src/lib/server/db/schema/index.js';
 import type { CollectorError } from './errors.js';
@@ -51,4 +52,33 @@ export async function recordRun(
 	const finished = outcome(failures.length === 0 ? 'ok' : targetsDone === 0 ? 'failed' : 'partial');
 	await finishRun(db, runId, now(), finished);
 	return { runId, ...finished };
+}
+
+/** What every collector takes. */
+export interface CollectOptions {
+	now?: () => Date;
+	/** Waits out a short rate limit; injectable so that tests never really wait. */
+	sleep?: (ms: number) => Promise<void>;
+	/** Only this target key, for `npm run collect -- --target` and for a newly added target. */
+	onlyKey?: string;
+	onProgress?: (key: string, error?: CollectorError) => void;
+}
+
+/** Records one target's failure on the run and on the target; its samples stay as they were. */
+export async function recordFailure(
+	db: Db,
+	source: string,
+	report: RunProgress,
+	options: CollectOptions,
+	key: string,
+	failure: CollectorError
+): Promise<void> {
+	report.failed(key, failure);
+	await setTargetStatus(db, { source, key }, failure.kind === 'notFound' ? 'not_found' : 'failing', failure.message);
+	options.onProgress?.(key, failure);
+}
+
+export function recordSuccess(report: RunProgress, options: CollectOptions, key: string): void {
+	report.succeeded(key);
+	options.onProgress?.(key);
 }

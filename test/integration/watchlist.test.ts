@@ -10,7 +10,7 @@ describe.each(testBackends)('default watchlist on $name', (backend) => {
 		(
 			await queryRows<{ ref: string }>(
 				database.db,
-				sql`select source || ':' || key as ref from targets where source in ('github', 'dockerhub') order by 1`
+				sql`select source || ':' || key as ref from targets where source in ('github', 'dockerhub', 'ecosystem') order by 1`
 			)
 		).map((r) => r.ref);
 

@@ -1,6 +1,6 @@
 import type { HttpConfig } from '../../../src/lib/server/config.js';
 import { HttpClient } from '../http.js';
-import { repositoryPageSchema, repositorySchema, type Repository, type RepositoryPage } from './parse.js';
+import { repositoryPageSchema, repositorySchema, searchCountSchema, type Repository, type RepositoryPage } from './parse.js';
 
 /** Docker Hub API v2, read-only; a token is optional (public repositories need none). */
 export class DockerHubClient {
@@ -17,6 +17,12 @@ export class DockerHubClient {
 
 	getRepository(namespace: string, name: string): Promise<Repository> {
 		return this.http.getJson(`/v2/namespaces/${encodeURIComponent(namespace)}/repositories/${encodeURIComponent(name)}`, repositorySchema);
+	}
+
+	/** How many public repositories Docker Hub's search finds for a query. */
+	async countSearchResults(query: string): Promise<number> {
+		const answer = await this.http.getJson(`/v2/search/repositories/?query=${encodeURIComponent(query)}&page_size=1`, searchCountSchema);
+		return answer.count;
 	}
 
 	/**

@@ -1,19 +1,11 @@
 import pLimit from 'p-limit';
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { listActiveTargets, setTargetStatus, writeObservation } from '../../../src/lib/server/observations.js';
+import { listActiveTargets, writeObservation } from '../../../src/lib/server/observations.js';
 import { CollectorError, toCollectorError } from '../errors.js';
-import { recordRun, type RunReport } from '../run.js';
+import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
 import { DockerHubClient } from './client.js';
 import { toRepositoryObservation, type Repository } from './parse.js';
-
-export interface CollectOptions {
-	now?: () => Date;
-	sleep?: (ms: number) => Promise<void>;
-	/** Only this target key, for `npm run collect -- --target`. */
-	onlyKey?: string;
-	onProgress?: (key: string, error?: CollectorError) => void;
-}
 
 /** An image target is `<namespace>/<name>`; a namespace target is `<namespace>` and stands for all its images. */
 function splitKey(key: string): { namespace: string; name?: string } {
@@ -70,14 +62,11 @@ export async function collectDockerHub(db: Db, config: Config, options: CollectO
 						if (rateLimit) throw rateLimit;
 						const isNamespace = !target.key.includes('/');
 						await (isNamespace ? collectNamespace : collectImage)(client, db, config, target.key, ts);
-						report.succeeded(target.key);
-						options.onProgress?.(target.key);
+						recordSuccess(report, options, target.key);
 					} catch (error) {
 						const failure = toCollectorError(error);
 						if (failure.kind === 'rateLimited') rateLimit = failure;
-						report.failed(target.key, failure);
-						await setTargetStatus(db, target, failure.kind === 'notFound' ? 'not_found' : 'failing', failure.message);
-						options.onProgress?.(target.key, failure);
+						await recordFailure(db, 'dockerhub', report, options, target.key, failure);
 					}
 				})
 			)

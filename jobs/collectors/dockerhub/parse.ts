@@ -36,3 +36,6 @@ export function toRepositoryObservation(repository: Repository) {
 		}
 	};
 }
+
+/** /v2/search/repositories: only the total is used, as the size of a slice of the ecosystem. */
+export const searchCountSchema = z.object({ count: count });

@@ -18,7 +18,8 @@ export const defaultWatchlist: (TargetRef & { displayName: string })[] = [
 	{ source: 'dockerhub', key: 'library/alpine', displayName: 'alpine (official image)' },
 	{ source: 'dockerhub', key: 'library/ubuntu', displayName: 'ubuntu (official image)' },
 	{ source: 'dockerhub', key: 'library/node', displayName: 'node (official image)' },
-	{ source: 'dockerhub', key: 'library/python', displayName: 'python (official image)' }
+	{ source: 'dockerhub', key: 'library/python', displayName: 'python (official image)' },
+	{ source: 'ecosystem', key: 'github-repos:docker', displayName: 'GitHub repositories about Docker' }
 ];
 
 /**

@@ -1,0 +1,168 @@
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
+import type { Config, HttpConfig } from '../../../src/lib/server/config.js';
+import { CollectorError } from '../errors.js';
+import type { HttpStats } from '../http.js';
+import { isNotModified, toGithubError } from './faults.js';
+import { buildRepositoriesQuery, type RepositoryName } from './graphql.js';
+import { parseBatchAnswer, parseContributorCount, parseSearchCount, type BatchAnswer } from './parse.js';
+
+/**
+ * GitHub over Octokit, with the fault handling every source needs (see ../http.ts for Docker Hub's):
+ * - every request has a timeout (config.http.timeoutMs), body included;
+ * - plugin-retry owns network errors, timeouts and 5xx: config.http.maxRetries retries after
+ *   1, 4, 9... times config.http.retryBaseMs;
+ * - plugin-throttling owns rate limits (403 with no budget left, secondary limits, 429, GraphQL
+ *   RATE_LIMITED): a wait up to config.http.rateLimitMaxWaitMs is slept off and the request retried,
+ *   a longer one gives up at once; 429 is on plugin-retry's doNotRetry list so that the two never
+ *   both retry it;
+ * - every HTTP request is counted, retries included, with the last rate-limit budget seen.
+ */
+
+const GithubOctokit = Octokit.plugin(throttling, retry);
+type GithubOctokit = InstanceType<typeof GithubOctokit>;
+
+export type ContributorsAnswer = { isModified: true; count: number; etag: string | undefined } | { isModified: false };
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const noop = () => {};
+
+/**
+ * Octokit's log: debug stays silent because Octokit logs the request options there, Authorization
+ * header included; error too, because each failed request is already recorded per target on the
+ * run; warn (deprecations, a failing limit handler) goes to the console.
+ */
+const octokitLog = { debug: noop, info: noop, warn: console.warn.bind(console), error: noop };
+
+/**
+ * plugin-throttling spaces GraphQL calls (it treats them as writes) 1 s apart in a process-wide group
+ * (GitHub asks for a second between POSTs). The spacing scales with retryBaseMs, 1 s by default, so
+ * that tests never wait; groups are shared per spacing because each one keeps a cleanup timer.
+ */
+const spacingGroups = new Map<string, Bottleneck.Group>();
+function getSpacingGroup(kind: 'write' | 'search', spacingMs: number): Bottleneck.Group {
+	const key = `${kind}:${spacingMs}`;
+	let group = spacingGroups.get(key);
+	if (!group) spacingGroups.set(key, (group = new Bottleneck.Group({ maxConcurrent: 1, minTime: spacingMs })));
+	return group;
+}
+
+/** fetch with a timeout on the whole exchange, counting requests and the rate budget left. */
+function createCountingFetch(stats: HttpStats, timeoutMs: number): typeof fetch {
+	return async (input, init) => {
+		stats.requests++;
+		const timeout = AbortSignal.timeout(timeoutMs);
+		const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+		const response = await fetch(input, { ...init, signal });
+		const remaining = Number(response.headers.get('x-ratelimit-remaining') ?? Number.NaN);
+		if (Number.isFinite(remaining)) stats.rateBudgetLeft = remaining;
+		return response;
+	};
+}
+
+/** A rate-limit handler: true retries the request after the wait, false gives up. retryAfter is in seconds. */
+function createLimitHandler(http: HttpConfig, sleep: (ms: number) => Promise<void>) {
+	return async (retryAfterS: number, _options: unknown, _octokit: unknown, retryCount: number): Promise<boolean> => {
+		const waitMs = Math.max(0, retryAfterS) * 1000;
+		if (retryCount >= http.maxRetries || waitMs > http.rateLimitMaxWaitMs) return false;
+		await sleep(waitMs);
+		return true;
+	};
+}
+
+function createOctokit(github: Config['github'], http: HttpConfig, stats: HttpStats, sleep: (ms: number) => Promise<void>): GithubOctokit {
+	const onLimit = createLimitHandler(http, sleep);
+	return new GithubOctokit({
+		baseUrl: github.apiUrl,
+		auth: github.token,
+		userAgent: 'dockpulse',
+		log: octokitLog,
+		request: { fetch: createCountingFetch(stats, http.timeoutMs) },
+		retry: {
+			retries: http.maxRetries,
+			retryAfterBaseValue: http.retryBaseMs,
+			doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
+		},
+		throttle: {
+			onRateLimit: onLimit,
+			onSecondaryRateLimit: onLimit,
+			// The handlers sleep (injectable, so tests can watch the wait without waiting); the plugin adds none.
+			retryAfterBaseValue: 0,
+			write: getSpacingGroup('write', http.retryBaseMs),
+			// Search allows 30 requests a minute when authenticated: 2 s apart (2 x retryBaseMs).
+			search: getSpacingGroup('search', 2 * http.retryBaseMs)
+		}
+	});
+}
+
+export class GithubClient {
+	readonly stats: HttpStats = { requests: 0, rateBudgetLeft: undefined };
+	private readonly octokit: GithubOctokit;
+
+	constructor(
+		private readonly github: Config['github'],
+		private readonly http: HttpConfig,
+		sleep: (ms: number) => Promise<void> = realSleep
+	) {
+		this.octokit = createOctokit(github, http, this.stats, sleep);
+	}
+
+	private fail(error: unknown, what: string) {
+		return toGithubError(error, what, { timeoutMs: this.http.timeoutMs, token: this.github.token });
+	}
+
+	/** The counters of several repositories in one GraphQL request; one result per repository, in order. */
+	async queryRepositories(repositories: readonly RepositoryName[]): Promise<BatchAnswer> {
+		const keys = repositories.map((r) => `${r.owner}/${r.name}`);
+		const what = `GraphQL batch of ${keys.length} (${keys[0]}...)`;
+		try {
+			const { query, variables } = buildRepositoriesQuery(repositories);
+			const response = await this.octokit.request('POST /graphql', { query, variables });
+			const answer = parseBatchAnswer(response.data, keys);
+			// The GraphQL budget, in points, is the one that matters for this collector.
+			if (answer.rateLimit) this.stats.rateBudgetLeft = answer.rateLimit.remaining;
+			return answer;
+		} catch (error) {
+			throw this.fail(error, what);
+		}
+	}
+
+	/** How many repositories GitHub's search finds; total_count is exact even past the 1,000 it pages. */
+	async countSearchResults(query: string): Promise<number> {
+		try {
+			const response = await this.octokit.request('GET /search/repositories', { q: query, per_page: 1 });
+			return parseSearchCount(response.data);
+		} catch (error) {
+			throw this.fail(error, `search "${query}"`);
+		}
+	}
+
+	/**
+	 * The contributor count, asked conditionally when an ETag is known: a 304 means unchanged (and
+	 * costs no rate budget when authenticated).
+	 * https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate
+	 */
+	async getContributors(repository: RepositoryName, etag: string | undefined): Promise<ContributorsAnswer> {
+		const what = `${repository.owner}/${repository.name} contributors`;
+		try {
+			const response = await this.octokit.request('GET /repos/{owner}/{repo}/contributors', {
+				owner: repository.owner,
+				repo: repository.name,
+				per_page: 1,
+				anon: 'true',
+				headers: etag ? { 'if-none-match': etag } : {}
+			});
+			return { isModified: true, count: parseContributorCount(response.status, response.headers.link, response.data), etag: response.headers.etag };
+		} catch (error) {
+			if (etag && isNotModified(error)) return { isModified: false };
+			const failure = this.fail(error, what);
+			// Not a rate limit: GitHub refuses this listing for repositories with a very large history.
+			if (failure.kind === 'http' && (error as { status?: unknown }).status === 403) {
+				throw new CollectorError('http', `${failure.message}; GitHub refuses this listing for repositories with a very large history`);
+			}
+			throw failure;
+		}
+	}
+}

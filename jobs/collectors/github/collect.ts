@@ -1,0 +1,89 @@
+import pLimit from 'p-limit';
+import type { Config } from '../../../src/lib/server/config.js';
+import type { Db } from '../../../src/lib/server/db/client.js';
+import { writeObservation } from '../../../src/lib/server/observations.js';
+import { toCollectorError, type CollectorError } from '../errors.js';
+import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunProgress, type RunReport } from '../run.js';
+import { GithubClient } from './client.js';
+import type { RepositoryName } from './graphql.js';
+import { toRepositoryObservation, type RepositoryResult } from './parse.js';
+import { listGithubTargets, parseRepositoryKey, type GithubTarget } from './targets.js';
+
+export { collectGithubContributors } from './contributors.js';
+
+/** What every batch of one run shares. */
+interface RunContext {
+	db: Db;
+	config: Config;
+	client: GithubClient;
+	report: RunProgress;
+	options: CollectOptions;
+	/** One timestamp for the whole run: samples of one poll line up across targets. */
+	ts: Date;
+	/** Set by the first long rate limit: later batches fail with it instead of asking GitHub. */
+	rateLimit: CollectorError | undefined;
+}
+
+function toBatches<T>(items: readonly T[], size: number): T[][] {
+	const batches: T[][] = [];
+	for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+	return batches;
+}
+
+/** Writes one repository's counters (one transaction) or records why there are none. */
+async function storeResult(ctx: RunContext, target: GithubTarget, result: RepositoryResult): Promise<void> {
+	if ('error' in result) return recordFailure(ctx.db, 'github', ctx.report, ctx.options, target.key, result.error);
+	try {
+		await writeObservation(
+			ctx.db,
+			{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts: ctx.ts, ...toRepositoryObservation(result.counts) },
+			ctx.config.counters
+		);
+		recordSuccess(ctx.report, ctx.options, target.key);
+	} catch (error) {
+		await recordFailure(ctx.db, 'github', ctx.report, ctx.options, target.key, toCollectorError(error));
+	}
+}
+
+/** Asks GitHub for one batch; a failure of the whole request fails each of its repositories. */
+async function queryBatch(ctx: RunContext, names: RepositoryName[]): Promise<RepositoryResult[]> {
+	try {
+		if (ctx.rateLimit) throw ctx.rateLimit;
+		return (await ctx.client.queryRepositories(names)).repositories;
+	} catch (error) {
+		const failure = toCollectorError(error);
+		if (failure.kind === 'rateLimited') ctx.rateLimit = failure;
+		return names.map(() => ({ error: failure }));
+	}
+}
+
+async function collectBatch(ctx: RunContext, batch: GithubTarget[]): Promise<void> {
+	const valid: { target: GithubTarget; name: RepositoryName }[] = [];
+	for (const target of batch) {
+		try {
+			valid.push({ target, name: parseRepositoryKey(target.key) });
+		} catch (error) {
+			await recordFailure(ctx.db, 'github', ctx.report, ctx.options, target.key, toCollectorError(error));
+		}
+	}
+	if (valid.length === 0) return;
+	const results = await queryBatch(ctx, valid.map((v) => v.name));
+	for (const [i, { target }] of valid.entries()) await storeResult(ctx, target, results[i]!);
+}
+
+/**
+ * One run of the hourly GitHub counters (stars, forks, watchers, open issues, releases) for every
+ * active github target: config.github.batchSize repositories per GraphQL request, several requests
+ * at once (COLLECT_CONCURRENCY). One repository's failure never stops the others; a long rate limit
+ * stops asking GitHub for the rest of this run, and those targets are recorded as rateLimited.
+ */
+export async function collectGithub(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
+	const now = options.now ?? (() => new Date());
+	const client = new GithubClient(config.github, config.http, options.sleep);
+	const targets = await listGithubTargets(db, options.onlyKey);
+	return recordRun(db, 'github', now, client.stats, async (report) => {
+		const ctx: RunContext = { db, config, client, report, options, ts: now(), rateLimit: undefined };
+		const limit = pLimit(config.collectConcurrency);
+		await Promise.all(toBatches(targets, config.github.batchSize).map((batch) => limit(() => collectBatch(ctx, batch))));
+	});
+}

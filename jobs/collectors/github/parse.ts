@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { CollectorError } from '../errors.js';
+import { getAlias } from './graphql.js';
+
+/**
+ * GitHub answers reduced to the fields Dockpulse keeps, and turned into samples.
+ * GraphQL: https://docs.github.com/en/graphql/reference/objects#repository
+ * REST contributors: https://docs.github.com/en/rest/repos/repos#list-repository-contributors
+ */
+
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const total = z.object({ totalCount: count });
+
+export const repositoryCountsSchema = z.object({
+	stargazerCount: count,
+	forkCount: count,
+	watchers: total,
+	issues: total,
+	releases: total,
+	latestRelease: z.object({ tagName: z.string(), publishedAt: z.string().nullable() }).nullable()
+});
+export type RepositoryCounts = z.infer<typeof repositoryCountsSchema>;
+
+const graphqlErrorSchema = z.object({
+	type: z.string().optional(),
+	path: z.array(z.union([z.string(), z.number()])).optional(),
+	message: z.string()
+});
+type GraphqlError = z.infer<typeof graphqlErrorSchema>;
+
+// A GraphQL answer is HTTP 200 even when parts failed: `data` holds what resolved, `errors` the rest.
+const batchAnswerSchema = z.object({
+	data: z.record(z.string(), z.unknown()).nullish(),
+	errors: z.array(graphqlErrorSchema).optional()
+});
+
+const rateLimitSchema = z.object({ cost: count, remaining: count, resetAt: z.string() });
+export type GraphqlRateLimit = z.infer<typeof rateLimitSchema>;
+
+export type RepositoryResult = { counts: RepositoryCounts } | { error: CollectorError };
+
+export interface BatchAnswer {
+	/** One result per repository asked, in the order asked. */
+	repositories: RepositoryResult[];
+	rateLimit: GraphqlRateLimit | undefined;
+}
+
+function describeIssue(error: z.ZodError): string {
+	const issue = error.issues[0];
+	return `${issue?.path.join('.') || 'body'}: ${issue?.message}`;
+}
+
+export function isGraphqlRateLimited(errors: readonly { type?: unknown }[] | undefined): boolean {
+	return (errors ?? []).some((e) => e.type === 'RATE_LIMITED');
+}
+
+/** One repository of the batch: its counts, or why it has none. */
+function parseRepository(data: Record<string, unknown> | null | undefined, errors: GraphqlError[], index: number, key: string): RepositoryResult {
+	const alias = getAlias(index);
+	const value = data?.[alias];
+	const error = errors.find((e) => e.path?.[0] === alias);
+	if (value === null || value === undefined) {
+		if (error?.type === 'NOT_FOUND') return { error: new CollectorError('notFound', `${key}: ${error.message}`) };
+		if (error) return { error: new CollectorError('http', `${key}: GitHub GraphQL error ${error.type ?? ''} ${error.message}`.replace(/\s+/g, ' ')) };
+		const unattributed = errors[0];
+		if (unattributed) return { error: new CollectorError('http', `${key}: GitHub GraphQL error: ${unattributed.message}`) };
+		return { error: new CollectorError('invalidResponse', `${key}: the GraphQL answer has no ${alias}`) };
+	}
+	const parsed = repositoryCountsSchema.safeParse(value);
+	if (!parsed.success) return { error: new CollectorError('invalidResponse', `${key}: unexpected GraphQL answer (${describeIssue(parsed.error)})`) };
+	return { counts: parsed.data };
+}
+
+/**
+ * A batched answer, repository by repository: a missing repository is null with a NOT_FOUND error
+ * for its alias and fails alone; a rate-limited answer (HTTP 200 with a RATE_LIMITED error) fails
+ * the whole batch, as does an answer that is not a GraphQL envelope at all.
+ */
+export function parseBatchAnswer(body: unknown, keys: readonly string[]): BatchAnswer {
+	const answer = batchAnswerSchema.safeParse(body);
+	if (!answer.success) throw new CollectorError('invalidResponse', `GraphQL batch of ${keys.length}: unexpected answer (${describeIssue(answer.error)})`);
+	const errors = answer.data.errors ?? [];
+	if (isGraphqlRateLimited(errors)) throw new CollectorError('rateLimited', `GraphQL batch of ${keys.length}: GitHub GraphQL rate limit reached`);
+	const rateLimit = rateLimitSchema.safeParse(answer.data.data?.rateLimit);
+	return {
+		repositories: keys.map((key, i) => parseRepository(answer.data.data, errors, i, key)),
+		rateLimit: rateLimit.success ? rateLimit.data : undefined
+	};
+}
+
+/** The samples and metadata one repository gives. */
+export function toRepositoryObservation(counts: RepositoryCounts) {
+	return {
+		values: {
+			stars: counts.stargazerCount,
+			forks: counts.forkCount,
+			watchers: counts.watchers.totalCount,
+			open_issues: counts.issues.totalCount,
+			releases: counts.releases.totalCount
+		},
+		metadata: {
+			latestReleaseTag: counts.latestRelease?.tagName ?? null,
+			latestReleasePublishedAt: counts.latestRelease?.publishedAt ?? null
+		}
+	};
+}
+
+/** The page number of the `rel="last"` link, if the answer has one. */
+export function parseLastPage(link: string | undefined): number | undefined {
+	for (const part of (link ?? '').split(',')) {
+		const match = /<([^>]*)>\s*;\s*rel="([^"]*)"/.exec(part);
+		if (!match || !match[2]!.split(/\s+/).includes('last')) continue;
+		const page = Number(new URL(match[1]!, 'https://api.github.com').searchParams.get('page'));
+		if (!Number.isSafeInteger(page) || page < 1) throw new CollectorError('invalidResponse', `link rel="last" has no page number: ${match[1]}`);
+		return page;
+	}
+	return undefined;
+}
+
+const contributorsPageSchema = z.array(z.unknown());
+
+/**
+ * The contributor count from one page of one contributor: with per_page=1 the last page number is
+ * the count. Without a link header there is one page, so the count is its length (0 or 1); an empty
+ * repository answers 204 with no body at all.
+ */
+export function parseContributorCount(status: number, link: string | undefined, body: unknown): number {
+	if (status === 204) return 0;
+	const page = contributorsPageSchema.safeParse(body);
+	if (!page.success) throw new CollectorError('invalidResponse', `unexpected contributors answer (${describeIssue(page.error)})`);
+	return parseLastPage(link) ?? page.data.length;
+}
+
+const contributorsCacheSchema = z.object({ contributorsEtag: z.string().min(1), contributorsCount: count });
+
+/** The ETag of the last contributors answer and the count it carried, read back from target metadata. */
+export function parseContributorsCache(metadata: unknown): { etag: string; count: number } | undefined {
+	const cache = contributorsCacheSchema.safeParse(metadata);
+	return cache.success ? { etag: cache.data.contributorsEtag, count: cache.data.contributorsCount } : undefined;
+}
+
+const searchCountSchema = z.object({ total_count: z.number().int().nonnegative() });
+
+/** GET /search/repositories: only the total is kept. */
+export function parseSearchCount(data: unknown): number {
+	const parsed = searchCountSchema.safeParse(data);
+	if (!parsed.success) throw new CollectorError('invalidResponse', `search answer without a total_count`);
+	return parsed.data.total_count;
+}
