@@ -1,9 +1,11 @@
 /**
- * Collector throughput: one Docker Hub cycle over 1,000 images against the replay server answering
- * each request after 50 ms, as a distant API would (target: <= 30 s, which needs concurrency), into a
- * fresh PostgreSQL database.
+ * Collector throughput against the replay server, into a fresh PostgreSQL database:
+ * - one Docker Hub cycle over 1,000 images, each request answered after 50 ms as a distant API would
+ *   (target: <= 30 s, which needs concurrency);
+ * - the requests one hourly GitHub cycle over 1,000 repositories makes (target: <= 50).
  */
 import { collectDockerHub } from '../jobs/collectors/dockerhub/collect.js';
+import { collectGithub } from '../jobs/collectors/github/collect.js';
 import { loadConfig } from '../src/lib/server/config.js';
 import { openDatabase } from '../src/lib/server/db/client.js';
 import { applyMigrations } from '../src/lib/server/db/migrate.js';
@@ -12,6 +14,7 @@ import { ReplayServer } from '../test/helpers/replay-server.js';
 import { benchUrl, runAdmin } from './engines.js';
 
 export const dockerHubCycleTargetSeconds = 30;
+export const githubCycleRequestTarget = 50;
 const databaseName = 'dockpulse_bench_collect';
 
 export interface CollectorResults {
@@ -21,6 +24,36 @@ export interface CollectorResults {
 	dockerHubCycleSeconds: number;
 	requests: number;
 	status: string;
+	github: { repositories: number; requests: number; status: string; batchSize: number };
+}
+
+/** A GraphQL answer for a full batch: every alias r0..r(size-1) with plausible counters. */
+function githubBatchAnswer(size: number) {
+	const data: Record<string, unknown> = { rateLimit: { cost: 1, remaining: 4900, resetAt: '2026-11-28T12:00:00Z' } };
+	for (let i = 0; i < size; i++) {
+		data[`r${i}`] = {
+			stargazerCount: 1000 + i,
+			forkCount: 100 + i,
+			watchers: { totalCount: 50 },
+			issues: { totalCount: 10 },
+			releases: { totalCount: 5 },
+			latestRelease: { tagName: 'v1.0.0', publishedAt: '2026-11-01T00:00:00Z' }
+		};
+	}
+	return { data };
+}
+
+async function runGithubCycle(database: Awaited<ReturnType<typeof openDatabase>>, replay: ReplayServer, repositories: number) {
+	// Keys sort in batch order (github:bench/r0000...), so every batch is a full one answered alike.
+	for (let i = 0; i < repositories; i++) {
+		const key = `bench/r${String(i).padStart(4, '0')}`;
+		await upsertTarget(database.db, { source: 'github', key, displayName: key });
+	}
+	const config = loadConfig({ GITHUB_API_URL: replay.url });
+	replay.route('/graphql', { body: githubBatchAnswer(config.github.batchSize) });
+	const report = await collectGithub(database.db, config);
+	console.log(`  GitHub hourly cycle: ${repositories} repositories in ${report.requestsMade} requests (${report.status})`);
+	return { repositories, requests: report.requestsMade, status: report.status, batchSize: config.github.batchSize };
 }
 
 export async function runCollectorBench(admin: string, images = 1000, latencyMs = 50): Promise<CollectorResults> {
@@ -43,7 +76,16 @@ export async function runCollectorBench(admin: string, images = 1000, latencyMs 
 		const report = await collectDockerHub(database.db, config);
 		const seconds = (performance.now() - startedAt) / 1000;
 		console.log(`  Docker Hub cycle: ${images} images in ${seconds.toFixed(1)} s (${report.status}, ${report.requestsMade} requests)`);
-		return { images, latencyMs, concurrency: config.collectConcurrency, dockerHubCycleSeconds: seconds, requests: report.requestsMade, status: report.status };
+		const github = await runGithubCycle(database, replay, images);
+		return {
+			images,
+			latencyMs,
+			concurrency: config.collectConcurrency,
+			dockerHubCycleSeconds: seconds,
+			requests: report.requestsMade,
+			status: report.status,
+			github
+		};
 	} finally {
 		await replay.close();
 		await database.close();

@@ -1,7 +1,7 @@
 /** The end-of-run summary: one table with PostgreSQL and PGlite side by side, and the same as JSON. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { dockerHubCycleTargetSeconds, type CollectorResults } from './collectors.js';
+import { dockerHubCycleTargetSeconds, githubCycleRequestTarget, type CollectorResults } from './collectors.js';
 import { intervals } from '../src/lib/server/metrics/intervals.js';
 import { importVsCopyTarget, type LoadResults } from './load.js';
 import { formatInt, formatMs, passFail, type LatencyStats, type Throughput } from './measure.js';
@@ -94,6 +94,8 @@ export function formatSummary(results: BenchResults): string {
 		`Docker Hub cycle over ${formatInt(c.images)} images, ${c.latencyMs} ms per request, ${c.concurrency} at once: ` +
 			`${c.dockerHubCycleSeconds.toFixed(1)} s, ${formatInt(c.requests)} requests, ${c.status} ` +
 			`(target <= ${dockerHubCycleTargetSeconds} s) ${passFail(c.dockerHubCycleSeconds <= dockerHubCycleTargetSeconds)}`,
+		`GitHub hourly cycle over ${formatInt(c.github.repositories)} repositories, ${c.github.batchSize} a query: ` +
+			`${c.github.requests} requests, ${c.github.status} (target <= ${githubCycleRequestTarget}) ${passFail(c.github.requests <= githubCycleRequestTarget)}`,
 		rule,
 		`whole run: ${results.totalSeconds.toFixed(0)} s (${(results.totalSeconds / 60).toFixed(1)} min); ` +
 			`load average ${load(results.loadAverage.start)} at start, ${load(results.loadAverage.end)} at end ` +
