@@ -4,6 +4,7 @@ import type { Db } from '../src/lib/server/db/client.js';
 import { collectDockerHub } from './collectors/dockerhub/collect.js';
 import { collectEcosystem } from './collectors/ecosystem/collect.js';
 import { collectGithub, collectGithubContributors } from './collectors/github/collect.js';
+import { abandonedRunMs } from './collectors/run.js';
 import { createLeaseCoordinator } from './coordinator.js';
 
 /** What a scheduled job receives: the validated configuration and the database. */
@@ -43,8 +44,6 @@ export interface Schedules {
 	stop(): Promise<void>;
 }
 
-// A run that has not finished after this long is presumed crashed; its next tick may run elsewhere.
-const leaseMs = 2 * 3600 * 1000;
 
 /**
  * Starts every job on its cron expression. noOverlap: a run still going when the next tick comes makes
@@ -64,7 +63,7 @@ export function startSchedules(context: JobContext, jobs: readonly ScheduledJob[
 					console.error(`job ${job.name} failed: ${(error as Error).stack ?? String(error)}`);
 				}
 			},
-			{ name: job.name, noOverlap: true, timezone: 'UTC', distributed: true, runCoordinator, distributedLease: leaseMs }
+			{ name: job.name, noOverlap: true, timezone: 'UTC', distributed: true, runCoordinator, distributedLease: abandonedRunMs }
 		)
 	);
 	return {

@@ -7,7 +7,7 @@ import { collectGithub, collectGithubContributors } from '../jobs/collectors/git
 import type { RunReport } from '../jobs/collectors/run.js';
 import { parseTargetRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/app.js';
-import { ConfigError } from '../src/lib/server/config.js';
+import { runCommand } from './cli.js';
 
 const usage = 'usage: npm run collect -- [--source dockerhub|github|ecosystem] [--target <source>:<key>]';
 // Contributor counts refresh daily and are not a source of their own: `--source github` runs both.
@@ -69,10 +69,4 @@ async function main(): Promise<number> {
 	}
 }
 
-main().then(
-	(code) => (process.exitCode = code),
-	(error: Error) => {
-		console.error(error.message);
-		process.exitCode = error instanceof ConfigError ? 2 : 1;
-	}
-);
+runCommand(main);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { parseSeriesRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/app.js';
 import { importSeriesCsv } from '../src/lib/server/import.js';
+import { runCommand } from './cli.js';
 
 const usage = 'usage: npm run import -- <file.csv> --series <source>:<key>:<metric>';
 
@@ -36,10 +37,4 @@ async function main(): Promise<number> {
 	}
 }
 
-main().then(
-	(code) => (process.exitCode = code),
-	(error: Error) => {
-		console.error(error.message);
-		process.exitCode = 1;
-	}
-);
+runCommand(main);

@@ -1,6 +1,6 @@
 import type { Db } from '../../src/lib/server/db/client.js';
 import { setTargetStatus } from '../../src/lib/server/observations.js';
-import { finishRun, insertRun, type RunOutcome } from '../../src/lib/server/db/queries/runs.js';
+import { failAbandonedRuns, finishRun, insertRun, type RunOutcome } from '../../src/lib/server/db/queries/runs.js';
 import type { RunFailure } from '../../src/lib/server/db/schema/index.js';
 import type { CollectorError } from './errors.js';
 import type { HttpStats } from './http.js';
@@ -16,6 +16,12 @@ export interface RunReport extends RunOutcome {
 }
 
 /**
+ * A run still marked running after this long was cut short (a crash, a kill): the next run of the
+ * same collector marks it failed. The scheduler's lease lasts as long, for the same reason.
+ */
+export const abandonedRunMs = 2 * 3600 * 1000;
+
+/**
  * Runs `work` between a started and a finished collection_runs row. Status: ok when every target
  * succeeded, partial when some failed, failed when none succeeded or the run itself threw (the error
  * is recorded and rethrown, so the scheduler logs it too).
@@ -27,6 +33,7 @@ export async function recordRun(
 	stats: HttpStats,
 	work: (progress: RunProgress) => Promise<void>
 ): Promise<RunReport> {
+	await failAbandonedRuns(db, collector, new Date(now().getTime() - abandonedRunMs));
 	const runId = await insertRun(db, collector, now());
 	let targetsDone = 0;
 	const failures: RunFailure[] = [];

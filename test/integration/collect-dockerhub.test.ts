@@ -145,6 +145,23 @@ describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
 		expect(sleeps).toEqual([2000]);
 	});
 
+	it('marks a run a crash left open as failed when the next run starts', async () => {
+		await database.db.execute(sql`delete from collection_runs`);
+		await database.db.execute(sql`insert into collection_runs (collector, started_at) values ('dockerhub', ${new Date(clockMs - 3 * 3600_000).toISOString()}::timestamptz)`);
+		await database.db.execute(sql`insert into collection_runs (collector, started_at) values ('dockerhub', ${new Date(clockMs - 60_000).toISOString()}::timestamptz)`);
+		await collect();
+		const runs = await queryRows<{ status: string; is_finished: boolean }>(
+			database.db,
+			sql`select status, finished_at is not null as is_finished from collection_runs where collector = 'dockerhub' order by started_at`
+		);
+		// The crash of three hours ago is failed; a run started a minute ago may still be going elsewhere.
+		expect(runs).toEqual([
+			{ status: 'failed', is_finished: true },
+			{ status: 'running', is_finished: false },
+			{ status: 'ok', is_finished: true }
+		]);
+	});
+
 	it('marks a missing image as not found without failing the others', async () => {
 		await addTargets('library/nginx', 'nobody/nothing');
 		replay.route(nginxPath, { body: nginx });

@@ -38,4 +38,5 @@ export function listRecentRuns(db: Db, collector: string, limit = 20) {
 export async function failAbandonedRuns(db: Db, collector: string, olderThan: Date): Promise<void> {
 	await db.execute(sql`update collection_runs set status = 'failed', finished_at = now()
 		where collector = ${collector} and status = 'running' and started_at < ${olderThan.toISOString()}::timestamptz`);
+	// failures keeps its [] default: the run's own failures were never recorded.
 }
