@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
+import { listCollectorSchedules, type CollectorName } from '../src/lib/server/schedules.js';
 import { collectDockerHub } from './collectors/dockerhub/collect.js';
 import { collectEcosystem } from './collectors/ecosystem/collect.js';
 import { collectGithub, collectGithubContributors } from './collectors/github/collect.js';
@@ -21,22 +22,23 @@ export interface ScheduledJob {
 	run(context: JobContext): Promise<void>;
 }
 
+const collectors: Record<CollectorName, (db: Db, config: Config) => Promise<unknown>> = {
+	dockerhub: collectDockerHub,
+	github: collectGithub,
+	'github-contributors': collectGithubContributors,
+	ecosystem: collectEcosystem
+};
+
 /**
  * The one table of scheduled jobs, with their cron expressions from the configuration. The server
  * (`npm start`) and the worker (`npm run worker`) both start it.
  */
 export function listScheduledJobs(config: Config): ScheduledJob[] {
-	const job = (name: string, cron: string, collect: (db: Db, config: Config) => Promise<unknown>): ScheduledJob => ({
-		name,
-		cron,
-		run: async ({ db }) => void (await collect(db, config))
-	});
-	return [
-		job('dockerhub', config.dockerhub.cron, collectDockerHub),
-		job('github', config.github.cron, collectGithub),
-		job('github-contributors', config.github.contributorsCron, collectGithubContributors),
-		job('ecosystem', config.ecosystem.cron, collectEcosystem)
-	];
+	return listCollectorSchedules(config).map((schedule) => ({
+		name: schedule.collector,
+		cron: schedule.cron,
+		run: async ({ db }) => void (await collectors[schedule.collector](db, config))
+	}));
 }
 
 export interface Schedules {

@@ -35,7 +35,10 @@ describe('configuration', () => {
 		[{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN: expected at least 16 characters'],
 		[{ HOST: '0.0.0.0' }, 'HOST: HOST=0.0.0.0 is reachable from other machines, so ADMIN_TOKEN must be set'],
 		[{ REQUIRE_SIGN_IN: 'true' }, 'REQUIRE_SIGN_IN: REQUIRE_SIGN_IN=true needs ADMIN_TOKEN'],
-		[{ REQUIRE_SIGN_IN: 'maybe' }, 'REQUIRE_SIGN_IN: expected true or false']
+		[{ REQUIRE_SIGN_IN: 'maybe' }, 'REQUIRE_SIGN_IN: expected true or false'],
+		[{ DOCKERHUB_CRON: '61 * * * *' }, 'DOCKERHUB_CRON: expected a cron expression'],
+		[{ GITHUB_API_URL: 'ftp://example' }, 'GITHUB_API_URL: expected an http(s) URL'],
+		[{ HTTP_TIMEOUT_MS: 'soon' }, 'HTTP_TIMEOUT_MS: expected milliseconds']
 	])('names the bad variable in %j', (env, problem) => {
 		expect(problemsOf(env as Record<string, string>)).toContainEqual(expect.stringContaining(problem));
 	});

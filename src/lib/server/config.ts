@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /**
@@ -9,10 +10,10 @@ const booleanFlag = z
 	.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
 	.transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-// node-cron's own validation runs at scheduling time; this catches the obvious shape errors at start-up.
+// Checked by node-cron itself, so that a bad schedule stops start-up rather than the scheduler.
 const cronExpression = z
 	.string()
-	.regex(/^\S+( \S+){4,5}$/, 'expected a cron expression of 5 or 6 fields, e.g. "0 * * * *"');
+	.refine((expression) => cron.validate(expression), 'expected a cron expression of 5 or 6 fields, e.g. "0 * * * *"');
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 

@@ -1,0 +1,34 @@
+import cron from 'node-cron';
+import type { Config } from './config.js';
+
+/**
+ * Which collector runs when: the one list both the scheduler (jobs/schedule.ts, which adds what each
+ * runs) and the collection-health view read. Names are unique and hold no colon.
+ */
+export type CollectorName = 'dockerhub' | 'github' | 'github-contributors' | 'ecosystem';
+
+export interface CollectorSchedule {
+	collector: CollectorName;
+	cron: string;
+}
+
+export function listCollectorSchedules(config: Config): CollectorSchedule[] {
+	return [
+		{ collector: 'dockerhub', cron: config.dockerhub.cron },
+		{ collector: 'github', cron: config.github.cron },
+		{ collector: 'github-contributors', cron: config.github.contributorsCron },
+		{ collector: 'ecosystem', cron: config.ecosystem.cron }
+	];
+}
+
+/** The time between two runs of a cron expression, from its next two runs after `from`. */
+export function getScheduleIntervalMs(expression: string, from = new Date()): number {
+	const task = cron.createTask(expression, () => {}, { timezone: 'UTC' });
+	try {
+		const [first, second] = task.getNextRuns(2);
+		if (!first || !second) throw new Error(`cron expression ${expression} has no next runs after ${from.toISOString()}`);
+		return second.getTime() - first.getTime();
+	} finally {
+		void task.destroy();
+	}
+}
