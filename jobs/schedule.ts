@@ -3,6 +3,7 @@ import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
 import { listCollectorSchedules, type CollectorName } from '../src/lib/server/schedules.js';
 import { collectDockerHub } from './collectors/dockerhub/collect.js';
+import { backfillEcosystem } from './collectors/ecosystem/backfill.js';
 import { collectEcosystem } from './collectors/ecosystem/collect.js';
 import { collectGithub, collectGithubContributors } from './collectors/github/collect.js';
 import { abandonedRunMs } from './collectors/run.js';
@@ -26,7 +27,8 @@ const collectors: Record<CollectorName, (db: Db, config: Config) => Promise<unkn
 	dockerhub: collectDockerHub,
 	github: collectGithub,
 	'github-contributors': collectGithubContributors,
-	ecosystem: collectEcosystem
+	ecosystem: collectEcosystem,
+	'ecosystem-backfill': backfillEcosystem
 };
 
 /**

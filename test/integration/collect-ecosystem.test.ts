@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { backfillEcosystem, ecosystemHistoryNote } from '../../jobs/collectors/ecosystem/backfill.js';
 import { collectEcosystem } from '../../jobs/collectors/ecosystem/collect.js';
 import { loadConfig } from '../../src/lib/server/config.js';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
@@ -64,5 +65,31 @@ describe.each(testBackends)('ecosystem collector on $name', (backend) => {
 			'github-repos:docker': 'invalidResponse'
 		});
 		expect(await valueOf('github-repos:docker')).toBeUndefined();
+	});
+
+	it('rebuilds the monthly history from created:< windows, resuming where the last run stopped', async () => {
+		await upsertTarget(database.db, { source: 'ecosystem', key: 'github-repos:docker', displayName: 'docker' });
+		const monthPath = (before: string) =>
+			`/search/repositories?q=docker%20in%3Aname%2Cdescription%2Ctopics%20created%3A%3C${before}&per_page=1`;
+		replay.route(monthPath('2026-09-01'), { body: { total_count: 1_200_000, items: [] } });
+		replay.route(monthPath('2026-10-01'), { body: { total_count: 1_230_000, items: [] } });
+		replay.route(monthPath('2026-11-01'), { body: { total_count: 1_260_000, items: [] } });
+		const config = loadConfig({ GITHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1' });
+		const backfill = (maxRequests: number) =>
+			backfillEcosystem(database.db, config, { now: () => new Date('2026-11-28T05:00:00Z'), maxRequests, firstMonth: '2026-08', sleep: async () => {} });
+		expect(await backfill(2)).toMatchObject({ status: 'ok', requestsMade: 2 });
+		expect(await backfill(2)).toMatchObject({ status: 'ok', requestsMade: 1 });
+		expect(await backfill(2)).toMatchObject({ status: 'ok', requestsMade: 0 });
+		const rows = await queryRows<{ day: string; value: number; provenance: string; note: string }>(
+			database.db,
+			sql`select to_char(s.ts, 'YYYY-MM-DD') as day, s.value, s.provenance, se.note from samples s join series se on se.id = s.series_id
+				join targets t on t.id = se.target_id where t.source = 'ecosystem' and t.key = 'github-repos:docker' order by s.ts`
+		);
+		expect(rows.map((r) => [r.day, r.value, r.provenance])).toEqual([
+			['2026-08-31', 1_200_000, 'reconstructed'],
+			['2026-09-30', 1_230_000, 'reconstructed'],
+			['2026-10-31', 1_260_000, 'reconstructed']
+		]);
+		expect(rows[0]!.note).toBe(ecosystemHistoryNote);
 	});
 });

@@ -62,6 +62,7 @@ const configSchema = z
 		GITHUB_CRON: cronExpression.default('5 * * * *'),
 		GITHUB_CONTRIBUTORS_CRON: cronExpression.default('15 3 * * *'),
 		ECOSYSTEM_CRON: cronExpression.default('30 4 * * *'),
+		BACKFILL_CRON: cronExpression.default('*/10 * * * *'),
 		ECOSYSTEM_GITHUB_QUALIFIERS: z.string().default('in:name,description,topics'),
 		GITHUB_BATCH_SIZE: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100, 'expected at most 100').default(50),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
@@ -107,6 +108,8 @@ export interface Config {
 		/** Repositories per GraphQL query. */
 		batchSize: number;
 	};
+	/** History backfills run this often, each run within its request budget. */
+	backfillCron: string;
 	ecosystem: {
 		cron: string;
 		/** Added to the term of an `ecosystem:github-repos:<term>` target to make the search query. */
@@ -174,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			contributorsCron: e.GITHUB_CONTRIBUTORS_CRON,
 			batchSize: e.GITHUB_BATCH_SIZE
 		},
+		backfillCron: e.BACKFILL_CRON,
 		ecosystem: { cron: e.ECOSYSTEM_CRON, githubQualifiers: e.ECOSYSTEM_GITHUB_QUALIFIERS },
 		collectConcurrency: e.COLLECT_CONCURRENCY,
 		counters: { jumpFactor: e.COUNTER_JUMP_FACTOR, stallDays: e.COUNTER_STALL_DAYS }

@@ -5,7 +5,7 @@ import type { Config } from './config.js';
  * Which collector runs when: the one list both the scheduler (jobs/schedule.ts, which adds what each
  * runs) and the collection-health view read. Names are unique and hold no colon.
  */
-export type CollectorName = 'dockerhub' | 'github' | 'github-contributors' | 'ecosystem';
+export type CollectorName = 'dockerhub' | 'github' | 'github-contributors' | 'ecosystem' | 'ecosystem-backfill';
 
 export interface CollectorSchedule {
 	collector: CollectorName;
@@ -17,7 +17,8 @@ export function listCollectorSchedules(config: Config): CollectorSchedule[] {
 		{ collector: 'dockerhub', cron: config.dockerhub.cron },
 		{ collector: 'github', cron: config.github.cron },
 		{ collector: 'github-contributors', cron: config.github.contributorsCron },
-		{ collector: 'ecosystem', cron: config.ecosystem.cron }
+		{ collector: 'ecosystem', cron: config.ecosystem.cron },
+		{ collector: 'ecosystem-backfill', cron: config.backfillCron }
 	];
 }
 

@@ -1,0 +1,89 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Config } from '../../../src/lib/server/config.js';
+import type { Db } from '../../../src/lib/server/db/client.js';
+import { upsertSamples } from '../../../src/lib/server/db/queries/samples.js';
+import { upsertSeries } from '../../../src/lib/server/db/queries/targets.js';
+import { targets } from '../../../src/lib/server/db/schema/index.js';
+import { toCollectorError } from '../errors.js';
+import { GithubClient } from '../github/client.js';
+import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
+
+/**
+ * History of an `ecosystem:github-repos:<term>` count, rebuilt month by month from GitHub search's
+ * `created:<date` qualifier: the number of matching repositories created before each month's end, as
+ * GitHub sees them today. Resumable (the next month to ask is kept on the target) and bounded per run,
+ * since search allows 30 requests a minute.
+ */
+
+export const ecosystemHistoryNote =
+	'Daily observed totals of GitHub search, plus a monthly history (provenance reconstructed) counting ' +
+	'repositories created before each month end as seen today: repositories deleted, made private or ' +
+	'renamed away from the term since then are missing (survivorship), so early months read low.';
+
+export interface EcosystemBackfillOptions extends CollectOptions {
+	/** Search requests per run, across targets (default 20). */
+	maxRequests?: number;
+	/** The first month rebuilt, YYYY-MM (default 2013-03, when Docker was released). */
+	firstMonth?: string;
+}
+
+interface BackfillTarget {
+	id: number;
+	key: string;
+	nextMonth: string;
+}
+
+function addMonths(month: string, count: number): string {
+	const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+	const date = new Date(Date.UTC(year, monthNumber - 1 + count, 1));
+	return date.toISOString().slice(0, 7);
+}
+
+async function listBackfillTargets(db: Db, firstMonth: string, onlyKey: string | undefined): Promise<BackfillTarget[]> {
+	const rows = await db
+		.select({ id: targets.id, key: targets.key, metadata: targets.metadata })
+		.from(targets)
+		.where(and(eq(targets.source, 'ecosystem'), eq(targets.isActive, true)))
+		.orderBy(targets.key);
+	return rows
+		.filter((r) => r.key.startsWith('github-repos:') && (!onlyKey || r.key === onlyKey))
+		.map((r) => {
+			const backfill = (r.metadata.backfill ?? {}) as { nextMonth?: string };
+			return { id: r.id, key: r.key, nextMonth: backfill.nextMonth ?? firstMonth };
+		});
+}
+
+/** One month: the count, stored at the month's last day with the progress, in one transaction. */
+async function backfillMonth(db: Db, client: GithubClient, config: Config, target: BackfillTarget, month: string) {
+	const nextMonth = addMonths(month, 1);
+	const term = target.key.slice('github-repos:'.length);
+	const count = await client.countSearchResults(`${term} ${config.ecosystem.githubQualifiers} created:<${nextMonth}-01`.trim());
+	const monthEnd = new Date(Date.parse(`${nextMonth}-01T00:00:00Z`) - 86_400_000);
+	await db.transaction(async (tx) => {
+		const seriesId = await upsertSeries(tx, target.id, { metric: 'repositories', unit: 'repositories', kind: 'counter', note: ecosystemHistoryNote });
+		await upsertSamples(tx, seriesId, 'reconstructed', [{ ts: monthEnd, value: count }]);
+		await tx.execute(sql`update targets set metadata = metadata || ${JSON.stringify({ backfill: { nextMonth } })}::jsonb where id = ${target.id}`);
+	});
+	target.nextMonth = nextMonth;
+}
+
+export async function backfillEcosystem(db: Db, config: Config, options: EcosystemBackfillOptions = {}): Promise<RunReport> {
+	const now = options.now ?? (() => new Date());
+	const client = new GithubClient(config.github, config.http, options.sleep);
+	const maxRequests = options.maxRequests ?? 20;
+	const targetsToFill = await listBackfillTargets(db, options.firstMonth ?? '2013-03', options.onlyKey);
+	return recordRun(db, 'ecosystem-backfill', now, client.stats, async (report) => {
+		// Only months that have ended: the current one is still growing.
+		const currentMonth = now().toISOString().slice(0, 7);
+		for (const target of targetsToFill) {
+			try {
+				while (target.nextMonth < currentMonth && client.stats.requests < maxRequests) {
+					await backfillMonth(db, client, config, target, target.nextMonth);
+				}
+				recordSuccess(report, options, target.key);
+			} catch (error) {
+				await recordFailure(db, 'ecosystem', report, options, target.key, toCollectorError(error));
+			}
+		}
+	});
+}
