@@ -7,7 +7,7 @@ import { CollectorError } from '../errors.js';
 import type { HttpStats } from '../http.js';
 import { isNotModified, toGithubError } from './faults.js';
 import { buildRepositoriesQuery, type RepositoryName } from './graphql.js';
-import { parseBatchAnswer, parseContributorCount, parseSearchCount, type BatchAnswer } from './parse.js';
+import { parseBatchAnswer, parseCommitAuthors, parseContributorCount, parseSearchCount, type BatchAnswer, type CommitAuthorsPage } from './parse.js';
 
 /**
  * GitHub over Octokit, with the fault handling every source needs (see ../http.ts for Docker Hub's):
@@ -126,6 +126,26 @@ export class GithubClient {
 			return answer;
 		} catch (error) {
 			throw this.fail(error, what);
+		}
+	}
+
+	/**
+	 * One page of a repository's commits, newest first, reduced to who wrote each and when. `page` is
+	 * 1-based; isLastPage when the link header names no next page.
+	 */
+	async listCommitAuthors(repository: RepositoryName, page: number, perPage = 100): Promise<CommitAuthorsPage> {
+		try {
+			const response = await this.octokit.request('GET /repos/{owner}/{repo}/commits', {
+				owner: repository.owner,
+				repo: repository.name,
+				per_page: perPage,
+				page
+			});
+			return { authors: parseCommitAuthors(response.data), isLastPage: !/rel="next"/.test(response.headers.link ?? '') };
+		} catch (error) {
+			// An empty repository answers 409 Conflict: it has no commits to list.
+			if ((error as { status?: unknown }).status === 409) return { authors: [], isLastPage: true };
+			throw this.fail(error, `${repository.owner}/${repository.name} commits page ${page}`);
 		}
 	}
 

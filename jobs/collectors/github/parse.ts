@@ -147,3 +147,31 @@ export function parseSearchCount(data: unknown): number {
 	if (!parsed.success) throw new CollectorError('invalidResponse', `search answer without a total_count`);
 	return parsed.data.total_count;
 }
+
+// Only who and when: `author` is the GitHub account (null when the e-mail matches none), and
+// commit.author is what git recorded. https://docs.github.com/en/rest/commits/commits#list-commits
+const commitSchema = z.object({
+	author: z.object({ login: z.string() }).nullish(),
+	commit: z.object({
+		author: z.object({ email: z.string().nullish(), name: z.string().nullish(), date: z.string() }).nullish()
+	})
+});
+
+export interface CommitAuthor {
+	login: string | undefined;
+	email: string | undefined;
+	date: string;
+}
+
+export interface CommitAuthorsPage {
+	authors: CommitAuthor[];
+	isLastPage: boolean;
+}
+
+export function parseCommitAuthors(data: unknown): CommitAuthor[] {
+	const parsed = z.array(commitSchema).safeParse(data);
+	if (!parsed.success) throw new CollectorError('invalidResponse', `commits answer: ${parsed.error.issues[0]?.message}`);
+	return parsed.data
+		.filter((c) => c.commit.author?.date)
+		.map((c) => ({ login: c.author?.login, email: c.commit.author?.email ?? undefined, date: c.commit.author!.date }));
+}

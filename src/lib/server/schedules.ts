@@ -5,7 +5,13 @@ import type { Config } from './config.js';
  * Which collector runs when: the one list both the scheduler (jobs/schedule.ts, which adds what each
  * runs) and the collection-health view read. Names are unique and hold no colon.
  */
-export type CollectorName = 'dockerhub' | 'github' | 'github-contributors' | 'ecosystem' | 'ecosystem-backfill';
+export type CollectorName =
+	| 'dockerhub'
+	| 'github'
+	| 'github-contributors'
+	| 'github-contributor-history'
+	| 'ecosystem'
+	| 'ecosystem-backfill';
 
 export interface CollectorSchedule {
 	collector: CollectorName;
@@ -18,6 +24,7 @@ export function listCollectorSchedules(config: Config): CollectorSchedule[] {
 		{ collector: 'github', cron: config.github.cron },
 		{ collector: 'github-contributors', cron: config.github.contributorsCron },
 		{ collector: 'ecosystem', cron: config.ecosystem.cron },
+		{ collector: 'github-contributor-history', cron: config.backfillCron },
 		{ collector: 'ecosystem-backfill', cron: config.backfillCron }
 	];
 }

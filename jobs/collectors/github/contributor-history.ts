@@ -1,0 +1,130 @@
+import { sql } from 'drizzle-orm';
+import type { Config } from '../../../src/lib/server/config.js';
+import type { Db } from '../../../src/lib/server/db/client.js';
+import { upsertSamples } from '../../../src/lib/server/db/queries/samples.js';
+import { upsertSeries, upsertTarget } from '../../../src/lib/server/db/queries/targets.js';
+import { toCollectorError } from '../errors.js';
+import type { HttpStats } from '../http.js';
+import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
+import { GithubClient } from './client.js';
+import type { CommitAuthor } from './parse.js';
+import { listGithubTargets, parseRepositoryKey, type GithubTarget } from './targets.js';
+
+/**
+ * Contributors over time, rebuilt from a repository's commits: each identity counts from the month of
+ * its first commit, and the series is the cumulative count per month (provenance reconstructed). The
+ * commit list is read a page per request across as many runs as the rate budget allows; progress and
+ * the first month of every identity seen so far are kept on the target, so a stopped run resumes.
+ */
+
+export const contributorHistoryNote =
+	'Reconstructed monthly: distinct contributors whose first commit (author date, UTC) is in or before ' +
+	'the month, from the commit list of the default branch. An identity is a GitHub account, or a ' +
+	'lower-cased e-mail for commits no account matches (one person with both counts twice); bots ' +
+	'(logins ending in [bot]) are left out; co-authors are not counted. Observed daily values count ' +
+	"GitHub's contributors list instead, anonymous contributors included.";
+
+export interface HistoryState {
+	nextPage: number;
+	isDone: boolean;
+	/** identity -> YYYY-MM of its earliest commit seen so far. */
+	firstMonths: Record<string, string>;
+}
+
+export interface ContributorHistoryOptions extends CollectOptions {
+	/** Requests per run at most (default 200). */
+	maxRequests?: number;
+	/** Share of the rate budget left that a run may spend (default 0.2). */
+	budgetShare?: number;
+}
+
+export function identityOf(author: CommitAuthor): string | undefined {
+	if (author.login) return author.login.endsWith('[bot]') ? undefined : `login:${author.login.toLowerCase()}`;
+	const email = author.email?.toLowerCase();
+	if (!email || email.includes('[bot]')) return undefined;
+	return `email:${email}`;
+}
+
+/** Adds a page of commits: an identity keeps the earliest month it has been seen in. */
+export function mergeFirstMonths(firstMonths: Record<string, string>, authors: readonly CommitAuthor[]): void {
+	for (const author of authors) {
+		const identity = identityOf(author);
+		const month = new Date(author.date).toISOString().slice(0, 7);
+		if (identity && (!firstMonths[identity] || month < firstMonths[identity])) firstMonths[identity] = month;
+	}
+}
+
+/** Cumulative identities per month, from the first month through `lastMonth`. */
+export function computeCumulativeContributors(firstMonths: Record<string, string>, lastMonth: string): [string, number][] {
+	const newByMonth = new Map<string, number>();
+	for (const month of Object.values(firstMonths)) newByMonth.set(month, (newByMonth.get(month) ?? 0) + 1);
+	const months = [...newByMonth.keys()].sort();
+	if (months.length === 0) return [];
+	const points: [string, number][] = [];
+	let total = 0;
+	for (let month = months[0]!; month <= lastMonth; month = nextMonthOf(month)) {
+		total += newByMonth.get(month) ?? 0;
+		points.push([month, total]);
+	}
+	return points;
+}
+
+function nextMonthOf(month: string): string {
+	const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+	return new Date(Date.UTC(year, monthNumber, 1)).toISOString().slice(0, 7);
+}
+
+function readState(target: GithubTarget): HistoryState {
+	const saved = target.metadata.contributorHistory as Partial<HistoryState> | undefined;
+	return { nextPage: saved?.nextPage ?? 1, isDone: saved?.isDone ?? false, firstMonths: saved?.firstMonths ?? {} };
+}
+
+/** Whether the run may make another request: under maxRequests and its share of the budget left. */
+function hasBudget(stats: HttpStats, maxRequests: number, share: number): boolean {
+	if (stats.requests >= maxRequests) return false;
+	if (stats.rateBudgetLeft === undefined) return true;
+	return stats.requests < Math.floor(share * (stats.rateBudgetLeft + stats.requests));
+}
+
+async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, lastMonth: string): Promise<void> {
+	await db.transaction(async (tx) => {
+		if (state.isDone) {
+			const targetId = await upsertTarget(tx, { source: 'github', key: target.key, displayName: target.displayName });
+			const seriesId = await upsertSeries(tx, targetId, { metric: 'contributors', unit: 'contributors', kind: 'counter', note: contributorHistoryNote });
+			const samples = computeCumulativeContributors(state.firstMonths, lastMonth).map(([month, value]) => ({
+				ts: new Date(Date.parse(`${nextMonthOf(month)}-01T00:00:00Z`) - 86_400_000),
+				value
+			}));
+			await upsertSamples(tx, seriesId, 'reconstructed', samples);
+		}
+		await tx.execute(sql`update targets set metadata = metadata || ${JSON.stringify({ contributorHistory: state })}::jsonb
+			where source = 'github' and key = ${target.key}`);
+	});
+}
+
+export async function backfillContributorHistory(db: Db, config: Config, options: ContributorHistoryOptions = {}): Promise<RunReport> {
+	const now = options.now ?? (() => new Date());
+	const client = new GithubClient(config.github, config.http, options.sleep);
+	const targets = await listGithubTargets(db, options.onlyKey);
+	return recordRun(db, 'github-contributor-history', now, client.stats, async (report) => {
+		// Months that have ended; the current one is still filling.
+		const lastMonth = new Date(Date.UTC(now().getUTCFullYear(), now().getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+		for (const target of targets) {
+			const state = readState(target);
+			if (state.isDone) continue;
+			try {
+				const repository = parseRepositoryKey(target.key);
+				while (!state.isDone && hasBudget(client.stats, options.maxRequests ?? 200, options.budgetShare ?? 0.2)) {
+					const page = await client.listCommitAuthors(repository, state.nextPage);
+					mergeFirstMonths(state.firstMonths, page.authors);
+					state.nextPage++;
+					state.isDone = page.isLastPage;
+					await saveProgress(db, target, state, lastMonth);
+				}
+				recordSuccess(report, options, target.key);
+			} catch (error) {
+				await recordFailure(db, 'github', report, options, target.key, toCollectorError(error));
+			}
+		}
+	});
+}
