@@ -11,7 +11,8 @@ describe.each(testBackends)('adding and removing targets on $name', (backend) =>
 	let replay: ReplayServer;
 	const post = (ref: unknown) =>
 		fetch(`${server.url}/api/targets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ref) });
-	const listTargets = async () => ((await (await fetch(`${server.url}/api/targets`)).json()) as { targets: { target: string; series: { metric: string; latest: { value: number } | null }[] }[] }).targets;
+	type Listed = { target: string; status: string; lastCollectedAt: string | null; series: { metric: string; latest: { value: number } | null }[] };
+	const listTargets = async () => ((await (await fetch(`${server.url}/api/targets`)).json()) as { targets: Listed[] }).targets;
 
 	beforeAll(async () => {
 		replay = await ReplayServer.start();
@@ -29,6 +30,7 @@ describe.each(testBackends)('adding and removing targets on $name', (backend) =>
 		expect(response.status).toBe(201);
 		expect(await response.json()).toEqual({ outcome: 'added', target: 'dockerhub:library/nginx' });
 		const nginxTarget = (await listTargets()).find((t) => t.target === 'dockerhub:library/nginx');
+		expect(nginxTarget).toMatchObject({ status: 'ok', lastCollectedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
 		expect(nginxTarget?.series.map((s) => [s.metric, s.latest?.value])).toEqual([
 			['pulls', 12_981_954_060],
 			['stars', 21_268]

@@ -11,6 +11,10 @@ export interface TargetView {
 	displayName: string;
 	addedAt: string;
 	isActive: boolean;
+	/** What the last collection found: ok, failing (statusMessage says why) or not_found at the source. */
+	status: 'ok' | 'failing' | 'not_found';
+	statusMessage: string | null;
+	lastCollectedAt: string | null;
 	series: {
 		series: string;
 		metric: string;
@@ -33,6 +37,9 @@ export async function listTargetViews(db: Db): Promise<TargetView[]> {
 				displayName: row.display_name,
 				addedAt: new Date(Number(row.added_ms)).toISOString(),
 				isActive: row.is_active,
+				status: row.status,
+				statusMessage: row.status_message,
+				lastCollectedAt: row.collected_ms === null ? null : new Date(Number(row.collected_ms)).toISOString(),
 				series: []
 			};
 			views.set(ref, view);
