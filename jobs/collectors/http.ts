@@ -15,6 +15,8 @@ export interface HttpSource {
 	/** Base URL without a trailing slash. */
 	baseUrl: string;
 	headers: Record<string, string>;
+	/** Headers that carry credentials, asked for before each authorised request (a token may expire). */
+	authorize?: () => Promise<Record<string, string>>;
 	config: HttpConfig;
 	/** Waits for a rate limit to reset; injectable so that tests never really wait. */
 	sleep?: (ms: number) => Promise<void>;
@@ -58,19 +60,33 @@ async function readBody(response: Response): Promise<string> {
 	return text;
 }
 
+interface JsonRequest {
+	method: 'GET' | 'POST';
+	body?: unknown;
+	isAuthorized: boolean;
+}
+
 export class HttpClient {
 	readonly stats: HttpStats = { requests: 0, rateBudgetLeft: undefined };
 
 	constructor(private readonly source: HttpSource) {}
 
 	/** One attempt: the request, its status handling and the body; throws CollectorError. */
-	private async attempt(path: string): Promise<unknown> {
+	private async attempt(path: string, request: JsonRequest): Promise<unknown> {
 		const url = `${this.source.baseUrl}${path}`;
+		const credentials = request.isAuthorized && this.source.authorize ? await this.source.authorize() : {};
 		this.stats.requests++;
 		let response: Response;
 		try {
 			response = await fetch(url, {
-				headers: { accept: 'application/json', ...this.source.headers },
+				method: request.method,
+				headers: {
+					accept: 'application/json',
+					...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+					...this.source.headers,
+					...credentials
+				},
+				body: request.body === undefined ? undefined : JSON.stringify(request.body),
 				signal: AbortSignal.timeout(this.source.config.timeoutMs)
 			});
 		} catch (error) {
@@ -112,11 +128,20 @@ export class HttpClient {
 	}
 
 	/** GETs a path and validates the answer; retries what is worth retrying. */
-	async getJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+	getJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+		return this.requestJson(path, { method: 'GET', isAuthorized: true }, schema);
+	}
+
+	/** POSTs a JSON body without credentials (a login, say) and validates the answer. */
+	postJson<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+		return this.requestJson(path, { method: 'POST', body, isAuthorized: false }, schema);
+	}
+
+	private async requestJson<T>(path: string, request: JsonRequest, schema: z.ZodType<T>): Promise<T> {
 		const body = await pRetry(
 			async () => {
 				try {
-					return await this.attempt(path);
+					return await this.attempt(path, request);
 				} catch (error) {
 					if (error instanceof CollectorError && !error.isRetryable) throw new AbortError(error);
 					throw error;

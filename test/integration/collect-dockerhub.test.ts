@@ -22,8 +22,9 @@ describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
 	let sleeps: number[];
 	let clockMs: number;
 	const now = () => new Date(clockMs);
-	const config = () =>
+	const config = (extra: Record<string, string> = {}) =>
 		loadConfig({
+			...extra,
 			DOCKERHUB_API_URL: replay.url,
 			HTTP_TIMEOUT_MS: '1000',
 			HTTP_RETRY_BASE_MS: '1',
@@ -31,8 +32,8 @@ describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
 			RATE_LIMIT_MAX_WAIT_MS: '5000',
 			COLLECT_CONCURRENCY: '4'
 		});
-	const collect = (onlyKey?: string) =>
-		collectDockerHub(database.db, config(), { now, onlyKey, sleep: async (ms) => void sleeps.push(ms) });
+	const collect = (onlyKey?: string, extra?: Record<string, string>) =>
+		collectDockerHub(database.db, config(extra), { now, onlyKey, sleep: async (ms) => void sleeps.push(ms) });
 	const samplesOf = (key: string) =>
 		queryRows<{ metric: string; value: number; provenance: string; flags: string[] }>(
 			database.db,
@@ -179,6 +180,20 @@ describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
 		const byTarget = Object.fromEntries(report.failures.map((f) => [f.target, f.kind]));
 		expect(byTarget).toEqual({ 'library/nginx': 'invalidResponse', 'grimoirelab/perceval': 'timeout', 'big/body': 'invalidResponse' });
 		expect(await queryRows(database.db, sql`select 1 from samples s join series se on se.id = s.series_id join targets t on t.id = se.target_id where t.source = 'dockerhub'`)).toEqual([]);
+	});
+
+	it('signs in with a personal access token once and sends the short-lived token, never the secret', async () => {
+		await addTargets('library/nginx', 'grimoirelab/perceval');
+		replay.route('/v2/auth/token', { body: { access_token: 'jwt-short-lived' } });
+		replay.route(nginxPath, { body: nginx }).route(percevalPath, { body: perceval });
+		const report = await collect(undefined, { DOCKERHUB_USERNAME: 'analyst', DOCKERHUB_TOKEN: 'dckr_pat_secret' });
+		expect(report).toMatchObject({ status: 'ok' });
+		const tokenRequests = replay.requests.filter((r) => r.path === '/v2/auth/token');
+		expect(tokenRequests.map((r) => r.method)).toEqual(['POST']);
+		for (const request of replay.requests.filter((r) => r.path !== '/v2/auth/token')) {
+			expect(request.headers.authorization).toBe('Bearer jwt-short-lived');
+		}
+		expect(JSON.stringify(replay.requests.map((r) => r.headers))).not.toContain('dckr_pat_secret');
 	});
 
 	it('follows a redirect', async () => {

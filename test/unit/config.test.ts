@@ -38,7 +38,8 @@ describe('configuration', () => {
 		[{ REQUIRE_SIGN_IN: 'maybe' }, 'REQUIRE_SIGN_IN: expected true or false'],
 		[{ DOCKERHUB_CRON: '61 * * * *' }, 'DOCKERHUB_CRON: expected a cron expression'],
 		[{ GITHUB_API_URL: 'ftp://example' }, 'GITHUB_API_URL: expected an http(s) URL'],
-		[{ HTTP_TIMEOUT_MS: 'soon' }, 'HTTP_TIMEOUT_MS: expected milliseconds']
+		[{ HTTP_TIMEOUT_MS: 'soon' }, 'HTTP_TIMEOUT_MS: expected milliseconds'],
+		[{ DOCKERHUB_USERNAME: 'analyst' }, 'DOCKERHUB_TOKEN: DOCKERHUB_USERNAME and DOCKERHUB_TOKEN go together']
 	])('names the bad variable in %j', (env, problem) => {
 		expect(problemsOf(env as Record<string, string>)).toContainEqual(expect.stringContaining(problem));
 	});

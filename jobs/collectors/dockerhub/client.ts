@@ -1,18 +1,48 @@
-import type { HttpConfig } from '../../../src/lib/server/config.js';
+import { z } from 'zod';
+import type { Config, HttpConfig } from '../../../src/lib/server/config.js';
 import { HttpClient } from '../http.js';
 import { repositoryPageSchema, repositorySchema, searchCountSchema, type Repository, type RepositoryPage } from './parse.js';
 
-/** Docker Hub API v2, read-only; a token is optional (public repositories need none). */
+const accessTokenSchema = z.object({ access_token: z.string().min(1) });
+// Docker Hub's access tokens last about 10 minutes; take a new one a minute early.
+const accessTokenTtlMs = 9 * 60_000;
+
+/**
+ * Docker Hub API v2, read-only. Public repositories need no credentials; with DOCKERHUB_USERNAME and
+ * DOCKERHUB_TOKEN (a personal access token) every request carries a short-lived access token from
+ * POST /v2/auth/token (https://docs.docker.com/reference/api/hub/latest/#tag/authentication-api),
+ * which raises the rate limit. The secret is sent to that endpoint only and never logged.
+ */
 export class DockerHubClient {
 	readonly http: HttpClient;
+	// The promise, not its value: requests running at once then share one sign-in.
+	private accessToken: { value: Promise<string>; expiresMs: number } | undefined;
 
 	constructor(
-		private readonly baseUrl: string,
-		token: string | undefined,
+		private readonly dockerhub: Config['dockerhub'],
 		config: HttpConfig,
 		sleep?: (ms: number) => Promise<void>
 	) {
-		this.http = new HttpClient({ baseUrl, headers: token ? { authorization: `Bearer ${token}` } : {}, config, sleep });
+		const hasCredentials = dockerhub.username !== undefined && dockerhub.token !== undefined;
+		this.http = new HttpClient({
+			baseUrl: dockerhub.apiUrl,
+			headers: {},
+			authorize: hasCredentials ? () => this.authorize() : undefined,
+			config,
+			sleep
+		});
+	}
+
+	private async authorize(): Promise<Record<string, string>> {
+		if (!this.accessToken || this.accessToken.expiresMs <= Date.now()) {
+			const value = this.http
+				.postJson('/v2/auth/token', { identifier: this.dockerhub.username, secret: this.dockerhub.token }, accessTokenSchema)
+				.then((answer) => answer.access_token);
+			this.accessToken = { value, expiresMs: Date.now() + accessTokenTtlMs };
+			// A failed sign-in is not kept: the next request tries again.
+			value.catch(() => (this.accessToken = undefined));
+		}
+		return { authorization: `Bearer ${await this.accessToken.value}` };
 	}
 
 	getRepository(namespace: string, name: string): Promise<Repository> {
@@ -37,7 +67,7 @@ export class DockerHubClient {
 		for (let page = 0; path && page < 1000; page++) {
 			const answer: RepositoryPage = await this.http.getJson(path, repositoryPageSchema);
 			repositories.push(...answer.results);
-			path = answer.next ? nextPath(answer.next, this.baseUrl) : undefined;
+			path = answer.next ? nextPath(answer.next, this.dockerhub.apiUrl) : undefined;
 		}
 		return repositories;
 	}

@@ -48,7 +48,7 @@ async function collectNamespace(client: DockerHubClient, db: Db, config: Config,
  */
 export async function collectDockerHub(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
-	const client = new DockerHubClient(config.dockerhub.apiUrl, config.dockerhub.token, config.http, options.sleep);
+	const client = new DockerHubClient(config.dockerhub, config.http, options.sleep);
 	const targets = (await listActiveTargets(db, 'dockerhub')).filter((t) => !options.onlyKey || t.key === options.onlyKey);
 	return recordRun(db, 'dockerhub', now, client.http.stats, async (report) => {
 		// One timestamp for the whole run: samples of one poll line up across targets.

@@ -24,7 +24,7 @@ function splitKey(key: string): { kind: string; query: string } {
 
 export async function collectEcosystem(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
-	const dockerhub = new DockerHubClient(config.dockerhub.apiUrl, config.dockerhub.token, config.http, options.sleep);
+	const dockerhub = new DockerHubClient(config.dockerhub, config.http, options.sleep);
 	const github = new GithubClient(config.github, config.http, options.sleep);
 	const counters: Record<string, Counter> = {
 		'dockerhub-repos': (query) => dockerhub.countSearchResults(query),

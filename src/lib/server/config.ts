@@ -48,6 +48,7 @@ const configSchema = z
 		RUN_SCHEDULES: booleanFlag.default(true),
 		DEFAULT_WATCHLIST: booleanFlag.default(true),
 		DOCKERHUB_API_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://hub.docker.com'),
+		DOCKERHUB_USERNAME: z.string().min(1).optional(),
 		DOCKERHUB_TOKEN: z.string().min(1).optional(),
 		HTTP_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100, 'expected at least 100').default(15_000),
 		HTTP_MAX_RETRIES: z.coerce.number({ error: 'expected a number' }).int().min(0).max(10, 'expected at most 10').default(3),
@@ -75,6 +76,13 @@ const configSchema = z
 				message: `HOST=${env.HOST} is reachable from other machines, so ADMIN_TOKEN must be set to protect writes (or use HOST=127.0.0.1)`
 			});
 		}
+		if ((env.DOCKERHUB_USERNAME === undefined) !== (env.DOCKERHUB_TOKEN === undefined)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: [env.DOCKERHUB_USERNAME ? 'DOCKERHUB_TOKEN' : 'DOCKERHUB_USERNAME'],
+				message: 'DOCKERHUB_USERNAME and DOCKERHUB_TOKEN go together (a Docker Hub user and a personal access token)'
+			});
+		}
 		if (env.REQUIRE_SIGN_IN && !env.ADMIN_TOKEN) {
 			ctx.addIssue({
 				code: 'custom',
@@ -97,7 +105,14 @@ export interface Config {
 	isDefaultWatchlistEnabled: boolean;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
 	http: HttpConfig;
-	dockerhub: { apiUrl: string; token: string | undefined; cron: string };
+	dockerhub: {
+		apiUrl: string;
+		/** With token (a personal access token), exchanged for short-lived access tokens. */
+		username: string | undefined;
+		/** Never logged, never sent to the browser. */
+		token: string | undefined;
+		cron: string;
+	};
 	github: {
 		/** REST base URL; GraphQL is at `${apiUrl}/graphql`. */
 		apiUrl: string;
@@ -169,7 +184,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			retryBaseMs: e.HTTP_RETRY_BASE_MS,
 			rateLimitMaxWaitMs: e.RATE_LIMIT_MAX_WAIT_MS
 		},
-		dockerhub: { apiUrl: e.DOCKERHUB_API_URL.replace(/\/+$/, ''), token: e.DOCKERHUB_TOKEN, cron: e.DOCKERHUB_CRON },
+		dockerhub: {
+			apiUrl: e.DOCKERHUB_API_URL.replace(/\/+$/, ''),
+			username: e.DOCKERHUB_USERNAME,
+			token: e.DOCKERHUB_TOKEN,
+			cron: e.DOCKERHUB_CRON
+		},
 		github: {
 			apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''),
 			token: e.GITHUB_TOKEN,
