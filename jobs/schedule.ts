@@ -6,6 +6,7 @@ import { collectDockerHub } from './collectors/dockerhub/collect.js';
 import { backfillEcosystem } from './collectors/ecosystem/backfill.js';
 import { collectEcosystem } from './collectors/ecosystem/collect.js';
 import { collectGithub, collectGithubContributors } from './collectors/github/collect.js';
+import { backfillGithub } from './collectors/github/backfill/backfill.js';
 import { backfillContributorHistory } from './collectors/github/contributor-history.js';
 import { abandonedRunMs } from './collectors/run.js';
 import { createLeaseCoordinator } from './coordinator.js';
@@ -28,6 +29,7 @@ const collectors: Record<CollectorName, (db: Db, config: Config) => Promise<unkn
 	dockerhub: collectDockerHub,
 	github: collectGithub,
 	'github-contributors': collectGithubContributors,
+	'github-backfill': backfillGithub,
 	'github-contributor-history': backfillContributorHistory,
 	ecosystem: collectEcosystem,
 	'ecosystem-backfill': backfillEcosystem

@@ -22,7 +22,7 @@ import { parseBatchAnswer, parseCommitAuthors, parseContributorCount, parseSearc
  */
 
 const GithubOctokit = Octokit.plugin(throttling, retry);
-type GithubOctokit = InstanceType<typeof GithubOctokit>;
+export type GithubOctokit = InstanceType<typeof GithubOctokit>;
 
 export type ContributorsAnswer = { isModified: true; count: number; etag: string | undefined } | { isModified: false };
 
@@ -72,7 +72,13 @@ function createLimitHandler(http: HttpConfig, sleep: (ms: number) => Promise<voi
 	};
 }
 
-function createOctokit(github: Config['github'], http: HttpConfig, stats: HttpStats, sleep: (ms: number) => Promise<void>): GithubOctokit {
+/** The Octokit every GitHub collector uses, counting its requests into `stats`. */
+export function createGithubOctokit(
+	github: Config['github'],
+	http: HttpConfig,
+	stats: HttpStats,
+	sleep: (ms: number) => Promise<void> = realSleep
+): GithubOctokit {
 	const onLimit = createLimitHandler(http, sleep);
 	return new GithubOctokit({
 		baseUrl: github.apiUrl,
@@ -106,7 +112,7 @@ export class GithubClient {
 		private readonly http: HttpConfig,
 		sleep: (ms: number) => Promise<void> = realSleep
 	) {
-		this.octokit = createOctokit(github, http, this.stats, sleep);
+		this.octokit = createGithubOctokit(github, http, this.stats, sleep);
 	}
 
 	private fail(error: unknown, what: string) {

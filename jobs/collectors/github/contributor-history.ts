@@ -4,7 +4,7 @@ import type { Db } from '../../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../../src/lib/server/db/queries/targets.js';
 import { toCollectorError } from '../errors.js';
-import type { HttpStats } from '../http.js';
+import { hasBudget } from '../budget.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
 import { GithubClient } from './client.js';
 import type { CommitAuthor } from './parse.js';
@@ -77,13 +77,6 @@ function nextMonthOf(month: string): string {
 function readState(target: GithubTarget): HistoryState {
 	const saved = target.metadata.contributorHistory as Partial<HistoryState> | undefined;
 	return { nextPage: saved?.nextPage ?? 1, isDone: saved?.isDone ?? false, firstMonths: saved?.firstMonths ?? {} };
-}
-
-/** Whether the run may make another request: under maxRequests and its share of the budget left. */
-function hasBudget(stats: HttpStats, maxRequests: number, share: number): boolean {
-	if (stats.requests >= maxRequests) return false;
-	if (stats.rateBudgetLeft === undefined) return true;
-	return stats.requests < Math.floor(share * (stats.rateBudgetLeft + stats.requests));
 }
 
 async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, lastMonth: string): Promise<void> {

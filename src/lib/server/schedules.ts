@@ -9,6 +9,7 @@ export type CollectorName =
 	| 'dockerhub'
 	| 'github'
 	| 'github-contributors'
+	| 'github-backfill'
 	| 'github-contributor-history'
 	| 'ecosystem'
 	| 'ecosystem-backfill';
@@ -24,6 +25,7 @@ export function listCollectorSchedules(config: Config): CollectorSchedule[] {
 		{ collector: 'github', cron: config.github.cron },
 		{ collector: 'github-contributors', cron: config.github.contributorsCron },
 		{ collector: 'ecosystem', cron: config.ecosystem.cron },
+		{ collector: 'github-backfill', cron: config.backfillCron },
 		{ collector: 'github-contributor-history', cron: config.backfillCron },
 		{ collector: 'ecosystem-backfill', cron: config.backfillCron }
 	];

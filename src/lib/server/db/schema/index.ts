@@ -3,3 +3,4 @@ export * from './samples.js';
 export * from './runs.js';
 export * from './leases.js';
 export * from './app-state.js';
+export * from './events.js';

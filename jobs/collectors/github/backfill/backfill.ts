@@ -1,0 +1,115 @@
+import type { Config } from '../../../../src/lib/server/config.js';
+import type { Db } from '../../../../src/lib/server/db/client.js';
+import { upsertEvents } from '../../../../src/lib/server/db/queries/events.js';
+import { upsertSamples } from '../../../../src/lib/server/db/queries/samples.js';
+import { upsertSeries, upsertTarget } from '../../../../src/lib/server/db/queries/targets.js';
+import { toCollectorError } from '../../errors.js';
+import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunProgress, type RunReport } from '../../run.js';
+import type { RepositoryName } from '../graphql.js';
+import { listGithubTargets, parseRepositoryKey, type GithubTarget } from '../targets.js';
+import { BackfillClient } from './client.js';
+import { computeDailyStars, maxStarPages, starsHistoryNote } from './stars.js';
+import { hasBudget } from '../../budget.js';
+import { isBackfillDone, readBackfillState, saveBackfillState, type BackfillState } from './state.js';
+
+/**
+ * History of a GitHub repository, rebuilt once: stars per day from the stargazers list with
+ * starred_at (provenance reconstructed), and each published release as an event. Read a page per
+ * request across as many runs as the rate budget allows; each page is written with the progress that
+ * follows it in one transaction, so a stopped run resumes at the next page and a page read twice
+ * writes the same rows again, which changes nothing.
+ *
+ * Not used: GET /repos/{o}/{r}/stargazers/history (2026-09-04), which would serve repositories whose
+ * stargazers the token may not list; its answer's schema could not be checked in the documentation.
+ */
+
+export type BackfillStep = 'releases' | 'stars';
+
+export interface GithubBackfillOptions extends CollectOptions {
+	/** Share of the rate budget left at the start that a run may spend (default 0.2). */
+	budgetShare?: number;
+	/** Requests per run at most (default 200). */
+	maxRequests?: number;
+	/** Called after each stored page, for the command line's progress lines. */
+	onPage?: (key: string, step: BackfillStep, page: number) => void;
+}
+
+interface TargetContext {
+	db: Db;
+	client: BackfillClient;
+	options: GithubBackfillOptions;
+	now: () => Date;
+	target: GithubTarget;
+	targetId: number;
+	repository: RepositoryName;
+	state: BackfillState;
+}
+
+function canRequest(ctx: TargetContext): boolean {
+	return hasBudget(ctx.client.stats, ctx.options.maxRequests ?? 200, ctx.options.budgetShare ?? 0.2);
+}
+
+/** Releases first: a few pages at most, and they are all there is when the stargazers are refused. */
+async function backfillReleases(ctx: TargetContext): Promise<void> {
+	const { state } = ctx;
+	while (!state.isReleasesDone && canRequest(ctx)) {
+		const page = state.releasesNextPage;
+		const listing = await ctx.client.listReleases(ctx.repository, page);
+		state.isReleasesDone = listing.isLastPage || listing.items.length === 0;
+		state.releasesNextPage = page + 1;
+		await ctx.db.transaction(async (tx) => {
+			const rows = listing.items.map((r) => ({ ts: r.publishedAt, kind: 'release' as const, label: r.tag, url: r.url }));
+			await upsertEvents(tx, ctx.targetId, rows);
+			await saveBackfillState(tx, ctx.targetId, state, ctx.now());
+		});
+		ctx.options.onPage?.(ctx.target.key, 'releases', page);
+	}
+}
+
+async function backfillStars(ctx: TargetContext): Promise<void> {
+	const { state } = ctx;
+	while (!state.isStarsDone && canRequest(ctx)) {
+		const page = state.starsNextPage;
+		const listing = await ctx.client.listStargazerDates(ctx.repository, page);
+		// Past page 400 GitHub answers 422: the 40,000 stars with dates are all there is.
+		state.isStarsDone = listing.isLastPage || listing.items.length === 0 || page >= maxStarPages;
+		state.starsNextPage = page + 1;
+		await ctx.db.transaction(async (tx) => {
+			const seriesId = await upsertSeries(tx, ctx.targetId, { metric: 'stars', unit: 'stars', kind: 'counter', note: starsHistoryNote });
+			await upsertSamples(tx, seriesId, 'reconstructed', computeDailyStars(page, listing.items));
+			await saveBackfillState(tx, ctx.targetId, state, ctx.now());
+		});
+		ctx.options.onPage?.(ctx.target.key, 'stars', page);
+	}
+}
+
+async function backfillTarget(db: Db, client: BackfillClient, options: GithubBackfillOptions, target: GithubTarget, report: RunProgress) {
+	const now = options.now ?? (() => new Date());
+	try {
+		const repository = parseRepositoryKey(target.key);
+		const targetId = await upsertTarget(db, { source: 'github', key: target.key, displayName: target.displayName });
+		const ctx: TargetContext = { db, client, options, now, target, targetId, repository, state: readBackfillState(target.metadata) };
+		await backfillReleases(ctx);
+		await backfillStars(ctx);
+		recordSuccess(report, options, target.key);
+	} catch (error) {
+		await recordFailure(db, 'github', report, options, target.key, toCollectorError(error));
+	}
+}
+
+/**
+ * One run of the GitHub history backfill over the active github targets whose backfill is not done
+ * (or only options.onlyKey), one target after another so that the budget is spent on finishing one
+ * repository before starting the next. Targets reached after the budget is spent are left for the next run.
+ */
+export async function backfillGithub(db: Db, config: Config, options: GithubBackfillOptions = {}): Promise<RunReport> {
+	const now = options.now ?? (() => new Date());
+	const client = new BackfillClient(config.github, config.http, options.sleep);
+	const targets = (await listGithubTargets(db, options.onlyKey)).filter((t) => !isBackfillDone(readBackfillState(t.metadata)));
+	return recordRun(db, 'github-backfill', now, client.stats, async (report) => {
+		for (const target of targets) {
+			if (!hasBudget(client.stats, options.maxRequests ?? 200, options.budgetShare ?? 0.2)) break;
+			await backfillTarget(db, client, options, target, report);
+		}
+	});
+}

@@ -1,0 +1,81 @@
+import type { Config, HttpConfig } from '../../../../src/lib/server/config.js';
+import { CollectorError } from '../../errors.js';
+import type { HttpStats } from '../../http.js';
+import { createGithubOctokit, type GithubOctokit } from '../client.js';
+import type { RepositoryName } from '../graphql.js';
+import { toGithubError } from '../faults.js';
+import { hasNextPage, parsePublishedReleases, parseStargazerDates, type PublishedRelease } from './parse.js';
+
+/**
+ * The two REST listings of the history backfill, on the collectors' own Octokit (../client.ts: a
+ * timeout on every request, retries, rate limits, every request counted), failures mapped by the
+ * shared toGithubError.
+ */
+
+export interface ListingPage<T> {
+	items: T[];
+	isLastPage: boolean;
+}
+
+export class BackfillClient {
+	readonly stats: HttpStats = { requests: 0, rateBudgetLeft: undefined };
+	private readonly octokit: GithubOctokit;
+
+	constructor(
+		private readonly github: Config['github'],
+		private readonly http: HttpConfig,
+		sleep?: (ms: number) => Promise<void>
+	) {
+		this.octokit = createGithubOctokit(github, http, this.stats, sleep);
+	}
+
+	private fail(error: unknown, what: string): CollectorError {
+		return toGithubError(error, what, { timeoutMs: this.http.timeoutMs, token: this.github.token });
+	}
+
+	/**
+	 * One page (1-based, 100 a page) of a repository's stargazers as their starred_at, oldest first.
+	 * The star media type adds starred_at; since July 2026 GitHub lists stargazers only to a
+	 * repository's admins and collaborators, and other tokens get 403.
+	 * https://docs.github.com/en/rest/activity/starring#list-stargazers
+	 */
+	async listStargazerDates(repository: RepositoryName, page: number): Promise<ListingPage<string>> {
+		const what = `${repository.owner}/${repository.name} stargazers page ${page}`;
+		try {
+			const response = await this.octokit.request('GET /repos/{owner}/{repo}/stargazers', {
+				owner: repository.owner,
+				repo: repository.name,
+				per_page: 100,
+				page,
+				headers: { accept: 'application/vnd.github.star+json' }
+			});
+			return { items: parseStargazerDates(response.data, what), isLastPage: !hasNextPage(response.headers.link) };
+		} catch (error) {
+			const failure = this.fail(error, what);
+			// Not a rate limit (toGithubError has told those apart): the token is refused this listing.
+			if (failure.kind === 'http' && (error as { status?: unknown }).status === 403) {
+				throw new CollectorError(
+					'http',
+					`${failure.message}; the token may not list stargazers with dates: since July 2026 GitHub lists them only to a repository's admins and collaborators`
+				);
+			}
+			throw failure;
+		}
+	}
+
+	/** One page (1-based, 100 a page) of a repository's published releases, newest first as GitHub lists them. */
+	async listReleases(repository: RepositoryName, page: number): Promise<ListingPage<PublishedRelease>> {
+		const what = `${repository.owner}/${repository.name} releases page ${page}`;
+		try {
+			const response = await this.octokit.request('GET /repos/{owner}/{repo}/releases', {
+				owner: repository.owner,
+				repo: repository.name,
+				per_page: 100,
+				page
+			});
+			return { items: parsePublishedReleases(response.data, what), isLastPage: !hasNextPage(response.headers.link) };
+		} catch (error) {
+			throw this.fail(error, what);
+		}
+	}
+}

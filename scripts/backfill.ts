@@ -1,0 +1,82 @@
+// `npm run backfill -- [--target <ref>] [--max-requests N] [--budget-share 0.2]`: one run of every
+// history backfill now (GitHub stars per day and releases as events, contributors per month, ecosystem
+// counts per month), with progress and a summary. Exit code 0 when every target succeeded, 1 when some
+// failed, 2 on bad usage or configuration.
+import { parseArgs } from 'node:util';
+import { backfillEcosystem } from '../jobs/collectors/ecosystem/backfill.js';
+import { backfillGithub, type GithubBackfillOptions } from '../jobs/collectors/github/backfill/backfill.js';
+import { backfillContributorHistory } from '../jobs/collectors/github/contributor-history.js';
+import type { RunReport } from '../jobs/collectors/run.js';
+import { parseTargetRef } from '../src/lib/refs.js';
+import { openStore } from '../src/lib/server/app.js';
+import { runCommand } from './cli.js';
+
+const usage = 'usage: npm run backfill -- [--target github:<owner>/<name>|ecosystem:github-repos:<term>] [--max-requests <n>] [--budget-share <0..1>]';
+
+type Command = Pick<GithubBackfillOptions, 'onlyKey' | 'maxRequests' | 'budgetShare'> & { source?: 'github' | 'ecosystem' };
+
+function parseNumberOption(name: string, text: string | undefined, isValid: (n: number) => boolean): number | undefined | string {
+	if (text === undefined) return undefined;
+	const value = Number(text);
+	return Number.isFinite(value) && isValid(value) ? value : `--${name}: ${JSON.stringify(text)} is not valid`;
+}
+
+function parseCommand(): Command | string {
+	let values;
+	try {
+		({ values } = parseArgs({ options: { target: { type: 'string' }, 'max-requests': { type: 'string' }, 'budget-share': { type: 'string' } } }));
+	} catch (error) {
+		return (error as Error).message;
+	}
+	let onlyKey: string | undefined;
+	let source: Command['source'];
+	if (values.target) {
+		const ref = parseTargetRef(values.target);
+		if (!ref.ok) return `--target: ${ref.message}`;
+		if (ref.value.source !== 'github' && ref.value.source !== 'ecosystem') return '--target: only github and ecosystem targets have a history backfill';
+		onlyKey = ref.value.key;
+		source = ref.value.source;
+	}
+	const maxRequests = parseNumberOption('max-requests', values['max-requests'], (n) => Number.isInteger(n) && n >= 1);
+	if (typeof maxRequests === 'string') return maxRequests;
+	const budgetShare = parseNumberOption('budget-share', values['budget-share'], (n) => n > 0 && n <= 1);
+	if (typeof budgetShare === 'string') return budgetShare;
+	return { onlyKey, source, maxRequests, budgetShare };
+}
+
+function printSummary(name: string, source: string, report: RunReport) {
+	console.log(
+		`${name}: ${report.status}, ${report.targetsDone} target(s) advanced, ${report.targetsFailed} failed, ` +
+			`${report.requestsMade} request(s)${report.rateBudgetLeft === undefined ? '' : `, rate budget left ${report.rateBudgetLeft}`}`
+	);
+	for (const f of report.failures) console.log(`  failed ${source}:${f.target} (${f.kind}): ${f.message}`);
+}
+
+async function main(): Promise<number> {
+	const command = parseCommand();
+	if (typeof command === 'string') {
+		console.error(`${command}\n${usage}`);
+		return 2;
+	}
+	const { config, database } = await openStore(process.env);
+	const progress = (source: string) => (key: string, error?: { kind: string }) =>
+		console.log(`  ${error ? 'failed' : 'ok    '} ${source}:${key}${error ? ` (${error.kind})` : ''}`);
+	const { source, ...options } = command;
+	try {
+		const reports: [string, string, RunReport][] = [];
+		if (source !== 'ecosystem') {
+			const onPage = (key: string, step: string, page: number) => console.log(`  github:${key} ${step} page ${page} stored`);
+			reports.push(['github-backfill', 'github', await backfillGithub(database.db, config, { ...options, onPage, onProgress: progress('github') })]);
+			reports.push(['github-contributor-history', 'github', await backfillContributorHistory(database.db, config, { ...options, onProgress: progress('github') })]);
+		}
+		if (source !== 'github') {
+			reports.push(['ecosystem-backfill', 'ecosystem', await backfillEcosystem(database.db, config, { ...options, onProgress: progress('ecosystem') })]);
+		}
+		for (const [name, reportSource, report] of reports) printSummary(name, reportSource, report);
+		return reports.some(([, , report]) => report.targetsFailed > 0) ? 1 : 0;
+	} finally {
+		await database.close();
+	}
+}
+
+runCommand(main);

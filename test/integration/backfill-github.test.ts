@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { backfillGithub, type GithubBackfillOptions } from '../../jobs/collectors/github/backfill/backfill.js';
+import { starsHistoryNote } from '../../jobs/collectors/github/backfill/stars.js';
+import { loadConfig } from '../../src/lib/server/config.js';
+import { openDatabase, queryRows, type Database } from '../../src/lib/server/db/client.js';
+import { applyMigrations } from '../../src/lib/server/db/migrate.js';
+import { listEvents } from '../../src/lib/server/db/queries/events.js';
+import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
+import { testBackends } from '../helpers/databases.js';
+import { ReplayServer, type ReplayAnswer } from '../helpers/replay-server.js';
+import { createStoreEnv, spawnNode } from '../helpers/server.js';
+
+const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/github/backfill/${name}`, 'utf8'));
+const recorded = fixture('pygithub-Repository.testGetStargazersWithDates.json').exchanges[0];
+// A real last page: six stars of danvk/comparea (2014-2015), two of them on 2015-04-29; no link header.
+const realStarsPage: ReplayAnswer = { body: recorded.body, headers: { 'x-ratelimit-remaining': recorded.headers['x-ratelimit-remaining'] } };
+const { status: releasesStatus, headers: releasesHeaders, body: releasesBody } = fixture('doc-releases.json');
+const releasesPage: ReplayAnswer = { status: releasesStatus, headers: releasesHeaders, body: releasesBody };
+
+// A full first page of 100 stars: ten a day on 2014-01-01..09, then ten in the small hours of
+// 2014-08-13, the day the real page starts on, so that one day runs across the two pages.
+const generatedStarsPage = (): unknown[] =>
+	Array.from({ length: 100 }, (_, i) => ({
+		starred_at: i < 90 ? `2014-01-0${Math.floor(i / 10) + 1}T12:00:00Z` : `2014-08-13T0${i - 90}:00:00Z`,
+		user: { login: `user${i}` }
+	}));
+const twoPageSeries = [
+	['2014-01-01', 10], ['2014-01-02', 20], ['2014-01-03', 30], ['2014-01-04', 40], ['2014-01-05', 50],
+	['2014-01-06', 60], ['2014-01-07', 70], ['2014-01-08', 80], ['2014-01-09', 90],
+	['2014-08-13', 101], ['2014-10-15', 102], ['2015-04-14', 103], ['2015-04-29', 105], ['2015-05-09', 106]
+];
+
+const starsPath = (key: string, page: number) => `/repos/${key}/stargazers?per_page=100&page=${page}`;
+const releasesPath = (key: string, page: number) => `/repos/${key}/releases?per_page=100&page=${page}`;
+const nextLink = (url: string, path: string) => ({ link: `<${url}${path}>; rel="next"` });
+
+describe.each(testBackends)('GitHub history backfill on $name', (backend) => {
+	let database: Database;
+	let replay: ReplayServer;
+	const now = () => new Date('2026-11-28T10:05:00Z');
+	const run = (options: GithubBackfillOptions = {}) =>
+		backfillGithub(
+			database.db,
+			loadConfig({ GITHUB_API_URL: replay.url, HTTP_TIMEOUT_MS: '500', HTTP_RETRY_BASE_MS: '1', HTTP_MAX_RETRIES: '1' }),
+			{ now, sleep: async () => {}, ...options }
+		);
+	const addTarget = (key: string) => upsertTarget(database.db, { source: 'github', key, displayName: key });
+	const starsOf = (key: string) =>
+		queryRows<{ day: string; value: number; provenance: string; note: string | null; hour: number }>(
+			database.db,
+			sql`select to_char(s.ts at time zone 'UTC', 'YYYY-MM-DD') as day, s.value, s.provenance, se.note,
+					extract(hour from s.ts at time zone 'UTC')::int as hour
+				from samples s join series se on se.id = s.series_id join targets t on t.id = se.target_id
+				where t.source = 'github' and t.key = ${key} and se.metric = 'stars' order by s.ts`
+		);
+	const dailyStars = async (key: string) => (await starsOf(key)).map((s) => [s.day, s.value]);
+	const targetOf = async (key: string) =>
+		(await queryRows<{ status: string; status_message: string | null; metadata: { backfill?: Record<string, unknown> } }>(
+			database.db,
+			sql`select status, status_message, metadata from targets where source = 'github' and key = ${key}`
+		))[0]!;
+
+	beforeAll(async () => {
+		database = await backend.open();
+	});
+	afterAll(() => database.close());
+	beforeEach(async () => {
+		replay = await ReplayServer.start();
+		await database.db.execute(sql`delete from targets where source = 'github'`);
+		await database.db.execute(sql`delete from collection_runs`);
+	});
+	afterEach(() => replay.close());
+
+	it('rebuilds the daily star count of a one-page repository as reconstructed samples with the method note', async () => {
+		await addTarget('danvk/comparea');
+		replay.route(releasesPath('danvk/comparea', 1), releasesPage).route(starsPath('danvk/comparea', 1), realStarsPage);
+		const report = await run();
+		expect(report).toMatchObject({ status: 'ok', targetsDone: 1, targetsFailed: 0, requestsMade: 2, rateBudgetLeft: 4913 });
+		const rows = await starsOf('danvk/comparea');
+		expect(rows.map((r) => [r.day, r.value])).toEqual([
+			['2014-08-13', 1], ['2014-10-15', 2], ['2015-04-14', 3], ['2015-04-29', 5], ['2015-05-09', 6]
+		]);
+		expect(new Set(rows.map((r) => r.provenance))).toEqual(new Set(['reconstructed']));
+		expect(new Set(rows.map((r) => r.hour))).toEqual(new Set([0]));
+		expect(rows[0]!.note).toBe(starsHistoryNote);
+		expect(starsHistoryNote).toContain('stars still held today');
+		expect(starsHistoryNote).toContain('unstarred stars are not in the history');
+		expect(starsHistoryNote).toContain("at most 40,000 stargazers with dates, and only to a repository's admins and collaborators since July 2026");
+		const starsRequest = replay.requests.find((r) => r.path.includes('/stargazers'));
+		expect(starsRequest?.headers.accept).toBe('application/vnd.github.star+json');
+		const { metadata } = await targetOf('danvk/comparea');
+		expect(metadata.backfill).toEqual({ starsNextPage: 2, releasesNextPage: 2, isStarsDone: true, isReleasesDone: true, updatedAt: '2026-11-28T10:05:00.000Z' });
+		// Done: the next run asks GitHub nothing.
+		expect(await run()).toMatchObject({ status: 'ok', targetsDone: 0, requestsMade: 0 });
+	});
+
+	it('stores each published release once as an event, and a rerun of the same page inserts nothing', async () => {
+		const targetId = await addTarget('octocat/Hello-World');
+		replay.route(releasesPath('octocat/Hello-World', 1), releasesPage).route(starsPath('octocat/Hello-World', 1), realStarsPage);
+		await run();
+		const stored = await listEvents(database.db, targetId);
+		expect(stored.map(({ ts, kind, label, url }) => ({ ts: ts.toISOString(), kind, label, url }))).toEqual([
+			{ ts: '2013-02-27T19:35:32.000Z', kind: 'release', label: 'v1.0.0', url: 'https://github.com/octocat/Hello-World/releases/v1.0.0' },
+			{ ts: '2013-03-10T08:15:00.000Z', kind: 'release', label: 'v1.0.1', url: 'https://github.com/octocat/Hello-World/releases/tag/v1.0.1' }
+		]);
+		expect(await listEvents(database.db, targetId, { from: new Date('2013-03-01T00:00:00Z') })).toHaveLength(1);
+		// As after a crash between the page and its progress: the saved state forgotten, both pages read again.
+		await database.db.execute(sql`update targets set metadata = '{}'::jsonb where id = ${targetId}`);
+		const starsBefore = await dailyStars('octocat/Hello-World');
+		expect(await run()).toMatchObject({ status: 'ok', requestsMade: 2 });
+		expect(await listEvents(database.db, targetId)).toEqual(stored);
+		expect(await dailyStars('octocat/Hello-World')).toEqual(starsBefore);
+	});
+
+	it('stops after stargazers page 1 when maxRequests runs out, resumes at page 2, and ends with the series of a single full run', async () => {
+		for (const key of ['acme/resumed', 'acme/whole']) {
+			await addTarget(key);
+			replay.route(releasesPath(key, 1), releasesPage);
+			replay.route(starsPath(key, 1), { body: generatedStarsPage(), headers: nextLink(replay.url, starsPath(key, 2)) });
+			replay.route(starsPath(key, 2), realStarsPage);
+		}
+		expect(await run({ onlyKey: 'acme/resumed', maxRequests: 2 })).toMatchObject({ status: 'ok', requestsMade: 2 });
+		expect(replay.requests.map((r) => r.path)).toEqual([releasesPath('acme/resumed', 1), starsPath('acme/resumed', 1)]);
+		expect((await targetOf('acme/resumed')).metadata.backfill).toMatchObject({ starsNextPage: 2, isStarsDone: false, isReleasesDone: true });
+		// Page 1 alone: the day that runs on to page 2 holds the 100 stars seen so far.
+		expect(await dailyStars('acme/resumed')).toEqual([...twoPageSeries.slice(0, 9), ['2014-08-13', 100]]);
+
+		expect(await run({ onlyKey: 'acme/resumed', maxRequests: 2 })).toMatchObject({ status: 'ok', requestsMade: 1 });
+		expect(replay.requests.at(-1)?.path).toBe(starsPath('acme/resumed', 2));
+		expect(await dailyStars('acme/resumed')).toEqual(twoPageSeries);
+
+		expect(await run({ onlyKey: 'acme/whole' })).toMatchObject({ status: 'ok', requestsMade: 3 });
+		expect(await dailyStars('acme/whole')).toEqual(await dailyStars('acme/resumed'));
+	});
+
+	it('spends at most its share of the rate budget: 20% of 10 requests left is 2 requests', async () => {
+		await addTarget('acme/busy');
+		const remaining = { 'x-ratelimit-remaining': '10' };
+		replay.route(releasesPath('acme/busy', 1), { body: [], headers: remaining });
+		for (const page of [1, 2, 3]) {
+			replay.route(starsPath('acme/busy', page), { body: generatedStarsPage(), headers: { ...remaining, ...nextLink(replay.url, starsPath('acme/busy', page + 1)) } });
+		}
+		const report = await run({ budgetShare: 0.2, maxRequests: 100 });
+		expect(report).toMatchObject({ status: 'ok', requestsMade: 2, rateBudgetLeft: 10 });
+		expect(replay.countRequests()).toBe(2);
+		expect((await targetOf('acme/busy')).metadata.backfill).toMatchObject({ starsNextPage: 2, isStarsDone: false });
+	});
+
+	it('records a 403 on the stargazers as a failure the token explains, and still stores the releases', async () => {
+		const targetId = await addTarget('octocat/Hello-World');
+		replay.route(releasesPath('octocat/Hello-World', 1), releasesPage);
+		// GitHub's wording for this refusal is not documented; the status, with budget left, is what counts.
+		replay.route(starsPath('octocat/Hello-World', 1), {
+			status: 403,
+			headers: { 'x-ratelimit-remaining': '4989' },
+			body: { message: 'Forbidden', documentation_url: 'https://docs.github.com/rest/activity/starring#list-stargazers' }
+		});
+		const report = await run();
+		expect(report).toMatchObject({ status: 'failed', targetsDone: 0, targetsFailed: 1, requestsMade: 2 });
+		expect(report.failures).toHaveLength(1);
+		expect(report.failures[0]).toMatchObject({ target: 'octocat/Hello-World', kind: 'http' });
+		expect(report.failures[0]!.message).toContain('GitHub answered 403');
+		expect(report.failures[0]!.message).toContain('the token may not list stargazers with dates');
+		expect(await listEvents(database.db, targetId)).toHaveLength(2);
+		expect(await starsOf('octocat/Hello-World')).toEqual([]);
+		const target = await targetOf('octocat/Hello-World');
+		expect(target).toMatchObject({ status: 'failing' });
+		expect(target.metadata.backfill).toMatchObject({ isReleasesDone: true, isStarsDone: false, starsNextPage: 1 });
+		const runs = await queryRows<{ collector: string; status: string }>(database.db, sql`select collector, status from collection_runs`);
+		expect(runs).toEqual([{ collector: 'github-backfill', status: 'failed' }]);
+	});
+});
+
+async function runBackfillCommand(args: string[], env: Record<string, string>) {
+	const run = spawnNode(['--import', 'tsx', 'scripts/backfill.ts', ...args], env);
+	return { code: await run.closed, output: run.output() };
+}
+
+describe.each(testBackends)('npm run backfill on $name', (backend) => {
+	let store: Awaited<ReturnType<typeof createStoreEnv>>;
+	let replay: ReplayServer;
+	let env: Record<string, string>;
+
+	beforeAll(async () => {
+		store = await createStoreEnv(backend.name);
+		replay = await ReplayServer.start();
+		replay.route(releasesPath('danvk/comparea', 1), releasesPage).route(starsPath('danvk/comparea', 1), realStarsPage);
+		replay.route(releasesPath('octocat/Hello-World', 1), releasesPage);
+		replay.route(starsPath('octocat/Hello-World', 1), { status: 403, headers: { 'x-ratelimit-remaining': '4989' }, body: { message: 'Forbidden' } });
+		// The command runs the contributor history too: one empty page of commits each.
+		for (const key of ['danvk/comparea', 'octocat/Hello-World']) replay.route(`/repos/${key}/commits?per_page=100&page=1`, { body: [] });
+		env = { ...store.env, GITHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1', HTTP_TIMEOUT_MS: '15000' };
+		const database = await openDatabase(
+			store.env.DATABASE_URL ? { kind: 'postgres', url: store.env.DATABASE_URL } : { kind: 'pglite', dataDir: store.env.DATA_DIR! }
+		);
+		await applyMigrations(database);
+		for (const key of ['danvk/comparea', 'octocat/Hello-World']) await upsertTarget(database.db, { source: 'github', key, displayName: key });
+		await database.close();
+	});
+	afterAll(async () => {
+		await replay.close();
+		await store.cleanup();
+	});
+
+	it('backfills one target with --target, printing each page and a summary, and exits 0', async () => {
+		const { code, output } = await runBackfillCommand(['--target', 'github:danvk/comparea'], env);
+		expect(output).toContain('github:danvk/comparea releases page 1 stored');
+		expect(output).toContain('github:danvk/comparea stars page 1 stored');
+		expect(output).toContain('ok     github:danvk/comparea');
+		expect(output).toMatch(/github-backfill: ok, 1 target\(s\) advanced, 0 failed, 2 request\(s\), rate budget left 4913/);
+		expect(output).toMatch(/github-contributor-history: ok, 1 target\(s\) advanced, 0 failed, 1 request\(s\)/);
+		expect(output).not.toContain('ecosystem-backfill');
+		expect(code).toBe(0);
+	});
+
+	it('lists a failed target and exits 1', async () => {
+		const { code, output } = await runBackfillCommand([], env);
+		expect(output).toContain('failed github:octocat/Hello-World (http)');
+		expect(output).toContain('the token may not list stargazers with dates');
+		expect(code).toBe(1);
+	});
+
+	it('exits 2 on bad usage or configuration', async () => {
+		expect((await runBackfillCommand(['--target', 'dockerhub:library/nginx'], env)).code).toBe(2);
+		expect((await runBackfillCommand(['--max-requests', '0'], env)).code).toBe(2);
+		const badConfig = await runBackfillCommand([], { ...env, HTTP_TIMEOUT_MS: 'soon' });
+		expect(badConfig.code).toBe(2);
+		expect(badConfig.output).toContain('HTTP_TIMEOUT_MS: expected milliseconds');
+	});
+});
