@@ -4,6 +4,7 @@
  * only on PostgreSQL (DATABASE_URL) and start that server with RUN_SCHEDULES=false.
  */
 import { openStore } from '../src/lib/server/app.js';
+import { describeCredentials } from '../src/lib/server/schedules.js';
 import { startSchedules } from './schedule.js';
 
 async function main() {
@@ -20,6 +21,7 @@ async function main() {
 	process.once('SIGINT', () => void shutdown('SIGINT'));
 	process.once('SIGTERM', () => void shutdown('SIGTERM'));
 	// Announced only once the signal handlers are in place: whoever waits for this line may stop us.
+	for (const note of describeCredentials(config)) console.log(`worker: ${note}`);
 	console.log(`worker: ${schedules.names.length} scheduled job(s) on ${database.location}`);
 }
 

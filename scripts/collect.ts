@@ -8,6 +8,7 @@ import type { RunReport } from '../jobs/collectors/run.js';
 import { parseTargetRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/app.js';
 import { runCommand } from './cli.js';
+import { describeCredentials } from '../src/lib/server/schedules.js';
 
 const usage = 'usage: npm run collect -- [--source dockerhub|github|ecosystem] [--target <source>:<key>]';
 // Contributor counts refresh daily and are not a source of their own: `--source github` runs both.
@@ -51,6 +52,7 @@ async function main(): Promise<number> {
 		return 2;
 	}
 	const { config, database } = await openStore(process.env);
+	for (const note of describeCredentials(config)) console.log(note);
 	try {
 		let failed = 0;
 		for (const source of command.sources) {

@@ -3,6 +3,7 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { openStore, type Store } from '$lib/server/app';
 import { decideRequest, sessionCookieName, type Decision, type RequestFacts } from '$lib/server/auth';
 import { jsonError } from '$lib/server/http';
+import { describeCredentials } from '$lib/server/schedules';
 import type { TargetActions } from '$lib/server/target-actions';
 import { startSchedules, type Schedules } from '../jobs/schedule';
 import { createTargetActions } from '../jobs/targets';
@@ -29,6 +30,7 @@ export const init: ServerInit = async () => {
 		`Dockpulse: database ${store.database.kind} (${store.database.location}), ` +
 			`${schedules.names.length} scheduled job(s), writes ${store.config.adminToken ? 'need ADMIN_TOKEN' : 'open to local callers'}`
 	);
+	for (const note of describeCredentials(store.config)) console.log(`Dockpulse: ${note}`);
 };
 
 const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);

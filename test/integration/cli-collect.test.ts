@@ -40,6 +40,7 @@ describe.each(testBackends)('npm run collect on $name', (backend) => {
 
 	it('collects every target, lists the failures and exits 1 when some failed', async () => {
 		const { code, output } = await runCollect([], env);
+		expect(output).toContain('GitHub: no GITHUB_TOKEN, so collection runs within the anonymous limit of 60 requests an hour');
 		expect(output).toContain('ok     dockerhub:library/nginx');
 		expect(output).toContain('failed dockerhub:nobody/nothing (notFound)');
 		expect(output).toMatch(/dockerhub: partial, 1 target\(s\) collected, 1 failed, 2 request\(s\)/);

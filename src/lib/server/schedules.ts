@@ -42,3 +42,13 @@ export function getScheduleIntervalMs(expression: string, from = new Date()): nu
 		void task.destroy();
 	}
 }
+
+/** What an operator should know about the collectors' credentials, said once at start-up. */
+export function describeCredentials(config: Config): string[] {
+	const notes: string[] = [];
+	if (!config.github.token) {
+		notes.push('GitHub: no GITHUB_TOKEN, so collection runs within the anonymous limit of 60 requests an hour');
+	}
+	if (!config.dockerhub.token) notes.push('Docker Hub: no credentials, public repositories only, at the anonymous rate limit');
+	return notes;
+}
