@@ -9,7 +9,7 @@ import { backfillContributorHistory } from '../jobs/collectors/github/contributo
 import type { RunReport } from '../jobs/collectors/run.js';
 import { parseTargetRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/app.js';
-import { runCommand } from './cli.js';
+import { printRunSummary, printTargetProgress, runCommand } from './cli.js';
 
 const usage = 'usage: npm run backfill -- [--target github:<owner>/<name>|ecosystem:github-repos:<term>] [--max-requests <n>] [--budget-share <0..1>]';
 
@@ -44,14 +44,6 @@ function parseCommand(): Command | string {
 	return { onlyKey, source, maxRequests, budgetShare };
 }
 
-function printSummary(name: string, source: string, report: RunReport) {
-	console.log(
-		`${name}: ${report.status}, ${report.targetsDone} target(s) advanced, ${report.targetsFailed} failed, ` +
-			`${report.requestsMade} request(s)${report.rateBudgetLeft === undefined ? '' : `, rate budget left ${report.rateBudgetLeft}`}`
-	);
-	for (const f of report.failures) console.log(`  failed ${source}:${f.target} (${f.kind}): ${f.message}`);
-}
-
 async function main(): Promise<number> {
 	const command = parseCommand();
 	if (typeof command === 'string') {
@@ -59,20 +51,18 @@ async function main(): Promise<number> {
 		return 2;
 	}
 	const { config, database } = await openStore(process.env);
-	const progress = (source: string) => (key: string, error?: { kind: string }) =>
-		console.log(`  ${error ? 'failed' : 'ok    '} ${source}:${key}${error ? ` (${error.kind})` : ''}`);
 	const { source, ...options } = command;
 	try {
 		const reports: [string, string, RunReport][] = [];
 		if (source !== 'ecosystem') {
 			const onPage = (key: string, step: string, page: number) => console.log(`  github:${key} ${step} page ${page} stored`);
-			reports.push(['github-backfill', 'github', await backfillGithub(database.db, config, { ...options, onPage, onProgress: progress('github') })]);
-			reports.push(['github-contributor-history', 'github', await backfillContributorHistory(database.db, config, { ...options, onProgress: progress('github') })]);
+			reports.push(['github-backfill', 'github', await backfillGithub(database.db, config, { ...options, onPage, onProgress: printTargetProgress('github') })]);
+			reports.push(['github-contributor-history', 'github', await backfillContributorHistory(database.db, config, { ...options, onProgress: printTargetProgress('github') })]);
 		}
 		if (source !== 'github') {
-			reports.push(['ecosystem-backfill', 'ecosystem', await backfillEcosystem(database.db, config, { ...options, onProgress: progress('ecosystem') })]);
+			reports.push(['ecosystem-backfill', 'ecosystem', await backfillEcosystem(database.db, config, { ...options, onProgress: printTargetProgress('ecosystem') })]);
 		}
-		for (const [name, reportSource, report] of reports) printSummary(name, reportSource, report);
+		for (const [name, reportSource, report] of reports) printRunSummary(name, reportSource, report, 'advanced');
 		return reports.some(([, , report]) => report.targetsFailed > 0) ? 1 : 0;
 	} finally {
 		await database.close();

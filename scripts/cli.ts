@@ -1,3 +1,4 @@
+import type { RunReport } from '../jobs/collectors/run.js';
 import { ConfigError } from '../src/lib/server/config.js';
 
 /**
@@ -12,4 +13,19 @@ export function runCommand(main: () => Promise<number>): void {
 			process.exitCode = error instanceof ConfigError ? 2 : 1;
 		}
 	);
+}
+
+/** One line per target as a run goes: `ok     github:moby/moby` or `failed ... (kind)`. */
+export function printTargetProgress(source: string) {
+	return (key: string, error?: { kind: string }) =>
+		console.log(`  ${error ? 'failed' : 'ok    '} ${source}:${key}${error ? ` (${error.kind})` : ''}`);
+}
+
+/** A run's summary line, then each failure with its kind and message. */
+export function printRunSummary(name: string, source: string, report: RunReport, verb: string): void {
+	console.log(
+		`${name}: ${report.status}, ${report.targetsDone} target(s) ${verb}, ${report.targetsFailed} failed, ` +
+			`${report.requestsMade} request(s)${report.rateBudgetLeft === undefined ? '' : `, rate budget left ${report.rateBudgetLeft}`}`
+	);
+	for (const f of report.failures) console.log(`  failed ${source}:${f.target} (${f.kind}): ${f.message}`);
 }

@@ -4,10 +4,9 @@ import { parseArgs } from 'node:util';
 import { collectDockerHub } from '../jobs/collectors/dockerhub/collect.js';
 import { collectEcosystem } from '../jobs/collectors/ecosystem/collect.js';
 import { collectGithub, collectGithubContributors } from '../jobs/collectors/github/collect.js';
-import type { RunReport } from '../jobs/collectors/run.js';
 import { parseTargetRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/app.js';
-import { runCommand } from './cli.js';
+import { printRunSummary, printTargetProgress, runCommand } from './cli.js';
 import { describeCredentials } from '../src/lib/server/schedules.js';
 
 const usage = 'usage: npm run collect -- [--source dockerhub|github|ecosystem] [--target <source>:<key>]';
@@ -37,14 +36,6 @@ function parseCommand(): { sources: CollectorName[]; onlyKey?: string } | string
 	return { sources, onlyKey };
 }
 
-function printSummary(source: string, report: RunReport) {
-	console.log(
-		`${source}: ${report.status}, ${report.targetsDone} target(s) collected, ${report.targetsFailed} failed, ` +
-			`${report.requestsMade} request(s)${report.rateBudgetLeft === undefined ? '' : `, rate budget left ${report.rateBudgetLeft}`}`
-	);
-	for (const f of report.failures) console.log(`  failed ${source}:${f.target} (${f.kind}): ${f.message}`);
-}
-
 async function main(): Promise<number> {
 	const command = parseCommand();
 	if (typeof command === 'string') {
@@ -59,9 +50,9 @@ async function main(): Promise<number> {
 			for (const collect of collectors[source]) {
 				const report = await collect(database.db, config, {
 					onlyKey: command.onlyKey,
-					onProgress: (key, error) => console.log(`  ${error ? 'failed' : 'ok    '} ${source}:${key}${error ? ` (${error.kind})` : ''}`)
+					onProgress: printTargetProgress(source)
 				});
-				printSummary(source, report);
+				printRunSummary(source, source, report, 'collected');
 				failed += report.targetsFailed;
 			}
 		}
