@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/server/db/client.js';
+import { sql } from 'drizzle-orm';
+import { openDatabase, queryRows } from '../../src/lib/server/db/client.js';
 import { applyMigrations } from '../../src/lib/server/db/migrate.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { testBackends } from '../helpers/databases.js';
@@ -8,6 +9,9 @@ import { ReplayServer } from '../helpers/replay-server.js';
 import { createStoreEnv, spawnNode } from '../helpers/server.js';
 
 const nginx = JSON.parse(readFileSync('test/fixtures/dockerhub/doc-repository-library-nginx.json', 'utf8'));
+const githubBatch = JSON.parse(readFileSync('test/fixtures/github/doc-graphql-repositories.json', 'utf8'));
+const ecosystemSearch = JSON.parse(readFileSync('test/fixtures/github/doc-search-repositories-docker.json', 'utf8'));
+const githubKeys = ['docker/compose', 'kubernetes/kubernetes', 'moby/moby'];
 
 async function runCollect(args: string[], env: Record<string, string>) {
 	const run = spawnNode(['--import', 'tsx', 'scripts/collect.ts', ...args], env);
@@ -23,7 +27,15 @@ describe.each(testBackends)('npm run collect on $name', (backend) => {
 		store = await createStoreEnv(backend.name);
 		replay = await ReplayServer.start();
 		replay.route('/v2/namespaces/library/repositories/nginx', { body: nginx });
-		env = { ...store.env, DOCKERHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1', HTTP_TIMEOUT_MS: '15000' };
+		replay.route('/graphql', { status: githubBatch.status, headers: githubBatch.headers, body: githubBatch.body });
+		for (const key of githubKeys) {
+			replay.route(`/repos/${key}/contributors?per_page=1&anon=true`, {
+				headers: { link: `<${replay.url}/repositories/1/contributors?per_page=1&anon=true&page=2>; rel="next", <${replay.url}/repositories/1/contributors?per_page=1&anon=true&page=${key.length}>; rel="last"` },
+				body: [{ login: 'octocat', contributions: 1 }]
+			});
+		}
+		replay.route('/search/repositories?q=docker%20in%3Aname%2Cdescription%2Ctopics&per_page=1', { body: ecosystemSearch });
+		env = { ...store.env, DOCKERHUB_API_URL: replay.url, GITHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1', HTTP_TIMEOUT_MS: '15000' };
 		const database = await openDatabase(
 			store.env.DATABASE_URL ? { kind: 'postgres', url: store.env.DATABASE_URL } : { kind: 'pglite', dataDir: store.env.DATA_DIR! }
 		);
@@ -31,6 +43,8 @@ describe.each(testBackends)('npm run collect on $name', (backend) => {
 		for (const key of ['library/nginx', 'nobody/nothing']) {
 			await upsertTarget(database.db, { source: 'dockerhub', key, displayName: key });
 		}
+		for (const key of githubKeys) await upsertTarget(database.db, { source: 'github', key, displayName: key });
+		await upsertTarget(database.db, { source: 'ecosystem', key: 'github-repos:docker', displayName: 'docker' });
 		await database.close();
 	});
 	afterAll(async () => {
@@ -45,6 +59,38 @@ describe.each(testBackends)('npm run collect on $name', (backend) => {
 		expect(output).toContain('failed dockerhub:nobody/nothing (notFound)');
 		expect(output).toMatch(/dockerhub: partial, 1 target\(s\) collected, 1 failed, 2 request\(s\)/);
 		expect(code).toBe(1);
+	});
+
+	it('stores exactly the values served for every metric of every source', async () => {
+		const { code } = await runCollect(['--source', 'github'], env);
+		expect(code).toBe(0);
+		expect((await runCollect(['--source', 'ecosystem'], env)).code).toBe(0);
+		const database = await openDatabase(
+			store.env.DATABASE_URL ? { kind: 'postgres', url: store.env.DATABASE_URL } : { kind: 'pglite', dataDir: store.env.DATA_DIR! }
+		);
+		try {
+			const rows = await queryRows<{ ref: string; value: number }>(
+				database.db,
+				sql`select t.source || ':' || t.key || ':' || se.metric as ref, s.value from samples s
+					join series se on se.id = s.series_id join targets t on t.id = se.target_id
+					where t.source in ('dockerhub', 'github', 'ecosystem') order by 1`
+			);
+			const stored = Object.fromEntries(rows.map((r) => [r.ref, r.value]));
+			const served = githubBatch.body.data;
+			for (const [alias, key] of Object.entries(githubBatch._aliases as Record<string, string>)) {
+				expect(stored[`github:${key}:stars`]).toBe(served[alias].stargazerCount);
+				expect(stored[`github:${key}:forks`]).toBe(served[alias].forkCount);
+				expect(stored[`github:${key}:watchers`]).toBe(served[alias].watchers.totalCount);
+				expect(stored[`github:${key}:open_issues`]).toBe(served[alias].issues.totalCount);
+				expect(stored[`github:${key}:releases`]).toBe(served[alias].releases.totalCount);
+				expect(stored[`github:${key}:contributors`]).toBe(key.length);
+			}
+			expect(stored['dockerhub:library/nginx:pulls']).toBe(nginx.pull_count);
+			expect(stored['dockerhub:library/nginx:stars']).toBe(nginx.star_count);
+			expect(stored['ecosystem:github-repos:docker:repositories']).toBe(ecosystemSearch.total_count);
+		} finally {
+			await database.close();
+		}
 	});
 
 	it('collects one target with --target and exits 0', async () => {
