@@ -55,6 +55,20 @@ describe.each(testBackends)('store on $name', (backend) => {
 		expect(stored[0]).toEqual({ value: 12_982_954_061, n: 2 });
 	});
 
+	it('never lets a reconstructed value replace an observed one at the same instant', async () => {
+		const targetId = await upsertTarget(database.db, { source: 'github', key: 'rank/check', displayName: 'rank' });
+		const seriesId = await upsertSeries(database.db, targetId, { metric: 'stars', unit: 'stars', kind: 'counter' });
+		const ts = new Date('2026-11-01T00:00:00Z');
+		await upsertSamples(database.db, seriesId, 'observed', [{ ts, value: 100 }]);
+		expect(await upsertSamples(database.db, seriesId, 'reconstructed', [{ ts, value: 98 }])).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
+		expect(await upsertSamples(database.db, seriesId, 'imported', [{ ts, value: 101 }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+		const [row] = await queryRows<{ value: number; provenance: string }>(
+			database.db,
+			sql`select value, provenance from samples where series_id = ${seriesId}`
+		);
+		expect(row).toEqual({ value: 101, provenance: 'imported' });
+	});
+
 	it('writes large batches (more than one statement) completely', async () => {
 		const targetId = await upsertTarget(database.db, { source: 'github', key: 'big/history', displayName: 'big' });
 		const seriesId = await upsertSeries(database.db, targetId, { metric: 'stars', unit: 'stars', kind: 'counter' });

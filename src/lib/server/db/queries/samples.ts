@@ -21,7 +21,8 @@ const batchSize = 10_000;
 
 /**
  * Writes samples of one series: a new (series, ts) is inserted, an existing one is updated only when its
- * value, provenance or note differ, so writing the same samples twice changes nothing. Call it inside a
+ * value, provenance or note differ, so writing the same samples twice changes nothing; an observed
+ * sample is never replaced by a reconstructed one. Call it inside a
  * transaction when several batches must land together.
  */
 export async function upsertSamples(
@@ -47,6 +48,8 @@ export async function upsertSamples(
 					set value = excluded.value, provenance = excluded.provenance, note = excluded.note
 					where (samples.value, samples.provenance, samples.note)
 						is distinct from (excluded.value, excluded.provenance, excluded.note)
+						-- A value we polled outranks one rebuilt from an API's history at the same instant.
+						and not (samples.provenance = 'observed' and excluded.provenance = 'reconstructed')
 				returning (xmax = 0) as is_insert
 			)
 			select (count(*) filter (where is_insert))::int as inserted,
