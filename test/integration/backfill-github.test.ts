@@ -43,7 +43,7 @@ describe.each(testBackends)('GitHub history backfill on $name', (backend) => {
 	const run = (options: GithubBackfillOptions = {}) =>
 		backfillGithub(
 			database.db,
-			loadConfig({ GITHUB_API_URL: replay.url, HTTP_TIMEOUT_MS: '500', HTTP_RETRY_BASE_MS: '1', HTTP_MAX_RETRIES: '1' }),
+			loadConfig({ GITHUB_API_URL: replay.url, HTTP_TIMEOUT_MS: '5000', HTTP_RETRY_BASE_MS: '1', HTTP_MAX_RETRIES: '1' }),
 			{ now, sleep: async () => {}, ...options }
 		);
 	const addTarget = (key: string) => upsertTarget(database.db, { source: 'github', key, displayName: key });

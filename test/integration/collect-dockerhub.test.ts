@@ -26,7 +26,7 @@ describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
 		loadConfig({
 			...extra,
 			DOCKERHUB_API_URL: replay.url,
-			HTTP_TIMEOUT_MS: '1000',
+			HTTP_TIMEOUT_MS: '2000',
 			HTTP_RETRY_BASE_MS: '1',
 			HTTP_MAX_RETRIES: '2',
 			RATE_LIMIT_MAX_WAIT_MS: '5000',

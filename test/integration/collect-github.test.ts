@@ -44,7 +44,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 	const config = (env: Record<string, string> = {}) =>
 		loadConfig({
 			GITHUB_API_URL: replay.url,
-			HTTP_TIMEOUT_MS: '500',
+			HTTP_TIMEOUT_MS: '5000',
 			HTTP_RETRY_BASE_MS: '1',
 			HTTP_MAX_RETRIES: '2',
 			RATE_LIMIT_MAX_WAIT_MS: '2000',
