@@ -34,7 +34,10 @@ const maxBodyBytes = 8 * 1024 * 1024;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** How long a rate-limited answer asks us to wait, from Retry-After (seconds) or X-RateLimit-Reset (epoch seconds). */
+/**
+ * How long a rate-limited answer asks us to wait: Retry-After (seconds or an HTTP date), else
+ * X-RateLimit-Reset or X-Retry-After (epoch seconds).
+ */
 export function getRateLimitWaitMs(headers: Headers, nowMs: number): number | undefined {
 	const retryAfter = headers.get('retry-after');
 	if (retryAfter !== null) {
@@ -43,8 +46,11 @@ export function getRateLimitWaitMs(headers: Headers, nowMs: number): number | un
 		const date = Date.parse(retryAfter);
 		if (Number.isFinite(date)) return Math.max(0, date - nowMs);
 	}
-	const reset = Number(headers.get('x-ratelimit-reset') ?? Number.NaN);
-	if (Number.isFinite(reset)) return Math.max(0, reset * 1000 - nowMs);
+	// Docker Hub's older documents name X-Retry-After, an epoch time in seconds like X-RateLimit-Reset.
+	for (const name of ['x-ratelimit-reset', 'x-retry-after']) {
+		const resetS = Number(headers.get(name) ?? Number.NaN);
+		if (Number.isFinite(resetS)) return Math.max(0, resetS * 1000 - nowMs);
+	}
 	return undefined;
 }
 

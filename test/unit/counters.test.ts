@@ -22,11 +22,12 @@ describe('counter hygiene', () => {
 
 describe('rate-limit waits', () => {
 	const nowMs = Date.UTC(2026, 10, 28, 10, 0, 0);
-	it('reads Retry-After in seconds or as a date, else X-RateLimit-Reset in epoch seconds', () => {
+	it('reads Retry-After in seconds or as a date, else X-RateLimit-Reset or X-Retry-After in epoch seconds', () => {
 		expect(getRateLimitWaitMs(new Headers({ 'retry-after': '30' }), nowMs)).toBe(30_000);
 		expect(getRateLimitWaitMs(new Headers({ 'retry-after': new Date(nowMs + 5000).toUTCString() }), nowMs)).toBe(5000);
 		expect(getRateLimitWaitMs(new Headers({ 'x-ratelimit-reset': String(nowMs / 1000 + 90) }), nowMs)).toBe(90_000);
 		expect(getRateLimitWaitMs(new Headers({ 'x-ratelimit-reset': String(nowMs / 1000 - 90) }), nowMs)).toBe(0);
+		expect(getRateLimitWaitMs(new Headers({ 'x-retry-after': String(nowMs / 1000 + 45) }), nowMs)).toBe(45_000);
 		expect(getRateLimitWaitMs(new Headers(), nowMs)).toBeUndefined();
 	});
 });
