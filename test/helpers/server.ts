@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase, type Database } from '../../src/lib/server/db/client.js';
+import { applyMigrations } from '../../src/lib/server/db/migrate.js';
 import { createPostgresDatabase, type TestBackend } from './databases.js';
 
 /**
@@ -59,6 +61,21 @@ export function spawnNode(args: string[], env: Record<string, string>): SpawnedP
 	// 'close', not 'exit': 'exit' can come before the last output has been read.
 	const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 	return { child, output: () => output, closed };
+}
+
+/** Runs a TypeScript entry point the way `npm run` does (through tsx), and collects what it prints. */
+export async function runScript(script: string, args: string[], env: Record<string, string>) {
+	const run = spawnNode(['--import', 'tsx', script, ...args], env);
+	return { code: await run.closed, output: run.output() };
+}
+
+/** Opens (and migrates) the store an environment from createStoreEnv points at, e.g. to seed it. */
+export async function openStoreEnvDatabase(env: Record<string, string>): Promise<Database> {
+	const database = await openDatabase(
+		env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.DATA_DIR! }
+	);
+	await applyMigrations(database);
+	return database;
 }
 
 /** Runs the server entry until it exits; for start-up refusals. */

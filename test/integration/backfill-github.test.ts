@@ -4,13 +4,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { backfillGithub, type GithubBackfillOptions } from '../../jobs/collectors/github/backfill/backfill.js';
 import { starsHistoryNote } from '../../jobs/collectors/github/backfill/stars.js';
 import { loadConfig } from '../../src/lib/server/config.js';
-import { openDatabase, queryRows, type Database } from '../../src/lib/server/db/client.js';
-import { applyMigrations } from '../../src/lib/server/db/migrate.js';
+import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { listEvents } from '../../src/lib/server/db/queries/events.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { testBackends } from '../helpers/databases.js';
 import { ReplayServer, type ReplayAnswer } from '../helpers/replay-server.js';
-import { createStoreEnv, spawnNode } from '../helpers/server.js';
+import { createStoreEnv, openStoreEnvDatabase, runScript } from '../helpers/server.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/github/backfill/${name}`, 'utf8'));
 const recorded = fixture('pygithub-Repository.testGetStargazersWithDates.json').exchanges[0];
@@ -173,10 +172,7 @@ describe.each(testBackends)('GitHub history backfill on $name', (backend) => {
 	});
 });
 
-async function runBackfillCommand(args: string[], env: Record<string, string>) {
-	const run = spawnNode(['--import', 'tsx', 'scripts/backfill.ts', ...args], env);
-	return { code: await run.closed, output: run.output() };
-}
+const runBackfillCommand = (args: string[], env: Record<string, string>) => runScript('scripts/backfill.ts', args, env);
 
 describe.each(testBackends)('npm run backfill on $name', (backend) => {
 	let store: Awaited<ReturnType<typeof createStoreEnv>>;
@@ -192,10 +188,7 @@ describe.each(testBackends)('npm run backfill on $name', (backend) => {
 		// The command runs the contributor history too: one empty page of commits each.
 		for (const key of ['danvk/comparea', 'octocat/Hello-World']) replay.route(`/repos/${key}/commits?per_page=100&page=1`, { body: [] });
 		env = { ...store.env, GITHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1', HTTP_TIMEOUT_MS: '15000' };
-		const database = await openDatabase(
-			store.env.DATABASE_URL ? { kind: 'postgres', url: store.env.DATABASE_URL } : { kind: 'pglite', dataDir: store.env.DATA_DIR! }
-		);
-		await applyMigrations(database);
+		const database = await openStoreEnvDatabase(store.env);
 		for (const key of ['danvk/comparea', 'octocat/Hello-World']) await upsertTarget(database.db, { source: 'github', key, displayName: key });
 		await database.close();
 	});

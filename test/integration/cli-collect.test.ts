@@ -1,22 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { openDatabase, queryRows } from '../../src/lib/server/db/client.js';
-import { applyMigrations } from '../../src/lib/server/db/migrate.js';
+import { queryRows } from '../../src/lib/server/db/client.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { testBackends } from '../helpers/databases.js';
 import { ReplayServer } from '../helpers/replay-server.js';
-import { createStoreEnv, spawnNode } from '../helpers/server.js';
+import { createStoreEnv, openStoreEnvDatabase, runScript } from '../helpers/server.js';
 
 const nginx = JSON.parse(readFileSync('test/fixtures/dockerhub/doc-repository-library-nginx.json', 'utf8'));
 const githubBatch = JSON.parse(readFileSync('test/fixtures/github/doc-graphql-repositories.json', 'utf8'));
 const ecosystemSearch = JSON.parse(readFileSync('test/fixtures/github/doc-search-repositories-docker.json', 'utf8'));
 const githubKeys = ['docker/compose', 'kubernetes/kubernetes', 'moby/moby'];
 
-async function runCollect(args: string[], env: Record<string, string>) {
-	const run = spawnNode(['--import', 'tsx', 'scripts/collect.ts', ...args], env);
-	return { code: await run.closed, output: run.output() };
-}
+const runCollect = (args: string[], env: Record<string, string>) => runScript('scripts/collect.ts', args, env);
 
 describe.each(testBackends)('npm run collect on $name', (backend) => {
 	let store: Awaited<ReturnType<typeof createStoreEnv>>;
@@ -36,10 +32,7 @@ describe.each(testBackends)('npm run collect on $name', (backend) => {
 		}
 		replay.route('/search/repositories?q=docker%20in%3Aname%2Cdescription%2Ctopics&per_page=1', { body: ecosystemSearch });
 		env = { ...store.env, DOCKERHUB_API_URL: replay.url, GITHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1', HTTP_TIMEOUT_MS: '15000' };
-		const database = await openDatabase(
-			store.env.DATABASE_URL ? { kind: 'postgres', url: store.env.DATABASE_URL } : { kind: 'pglite', dataDir: store.env.DATA_DIR! }
-		);
-		await applyMigrations(database);
+		const database = await openStoreEnvDatabase(store.env);
 		for (const key of ['library/nginx', 'nobody/nothing']) {
 			await upsertTarget(database.db, { source: 'dockerhub', key, displayName: key });
 		}
@@ -65,9 +58,7 @@ describe.each(testBackends)('npm run collect on $name', (backend) => {
 		const { code } = await runCollect(['--source', 'github'], env);
 		expect(code).toBe(0);
 		expect((await runCollect(['--source', 'ecosystem'], env)).code).toBe(0);
-		const database = await openDatabase(
-			store.env.DATABASE_URL ? { kind: 'postgres', url: store.env.DATABASE_URL } : { kind: 'pglite', dataDir: store.env.DATA_DIR! }
-		);
+		const database = await openStoreEnvDatabase(store.env);
 		try {
 			const rows = await queryRows<{ ref: string; value: number }>(
 				database.db,

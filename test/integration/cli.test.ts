@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/databases.js';
-import { createStoreEnv, getFreePort, runServerExpectingExit, spawnNode, startServer } from '../helpers/server.js';
-
-/** Runs a TypeScript entry point the way `npm run` does (through tsx), and collects what it prints. */
-async function runScript(script: string, args: string[], env: Record<string, string>) {
-	const run = spawnNode(['--import', 'tsx', script, ...args], env);
-	return { code: await run.closed, output: run.output() };
-}
+import { createStoreEnv, getFreePort, runScript, runServerExpectingExit, spawnNode, startServer } from '../helpers/server.js';
 
 const goodCsv = join(tmpdir(), `dockpulse-cli-good-${process.pid}.csv`);
 const badCsv = join(tmpdir(), `dockpulse-cli-bad-${process.pid}.csv`);
