@@ -3,6 +3,7 @@ import type { Database } from '../../src/lib/server/db/client.js';
 import { parseSeriesQuery } from '../../src/lib/server/series-params.js';
 import { readSeriesViews, type SeriesView } from '../../src/lib/server/series-view.js';
 import { testBackends } from '../helpers/databases.js';
+import { sql } from 'drizzle-orm';
 import { seedSeries } from '../helpers/samples.js';
 
 describe.each(testBackends)('reading series on $name', (backend) => {
@@ -107,5 +108,27 @@ describe.each(testBackends)('reading series on $name', (backend) => {
 			parseSeriesQuery(new URLSearchParams('series=github:edge/buckets:stars&series=github:no/such:stars&series=github:edge/buckets:forks'))
 		);
 		expect(result).toEqual({ missing: ['github:no/such:stars', 'github:edge/buckets:forks'] });
+	});
+
+	it('gives each point its provenance and flags, a bucket carrying the flags of all its samples', async () => {
+		const id = await seedSeries(database.db, 'edge/details', 'stars', [
+			['2021-03-01T00:00:00Z', 100],
+			['2021-03-02T00:00:00Z', 90],
+			['2021-03-09T00:00:00Z', 95]
+		]);
+		await seedSeries(database.db, 'edge/details', 'stars', [['2021-02-20T00:00:00Z', 80]], 'reconstructed');
+		await database.db.execute(sql`update samples set flags = '{decrease}' where series_id = ${id} and value = 90`);
+		const raw = await read('series=github:edge/details:stars');
+		expect(raw.pointProvenance).toEqual(['reconstructed', 'observed', 'observed', 'observed']);
+		expect(raw.pointFlags).toEqual([[], [], ['decrease'], []]);
+		const weekly = await read('series=github:edge/details:stars&interval=week');
+		expect(weekly.points.map(([, v]) => v)).toEqual([80, 90, 95]);
+		expect(weekly.pointFlags).toEqual([[], ['decrease'], []]);
+	});
+
+	it('smooths the transformed values with a trailing moving average', async () => {
+		const view = await read('series=github:edge/buckets:stars&interval=month&transform=delta&smooth=2');
+		// Monthly deltas are null (no baseline), 10, 3, 7, 10.
+		expect(view.points.map(([, v]) => v)).toEqual([null, null, 6.5, 5, 8.5]);
 	});
 });

@@ -23,7 +23,8 @@ describe('series query parameters', () => {
 			to: undefined,
 			interval: 'raw',
 			transform: 'value',
-			points: 1000
+			points: 1000,
+			smooth: 1
 		});
 	});
 

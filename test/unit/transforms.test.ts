@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downsampleMinMax } from '../../src/lib/server/metrics/downsample.js';
-import { applyTransform, type Point } from '../../src/lib/server/metrics/transforms.js';
+import { applyMovingAverage, applyTransform, type Point } from '../../src/lib/server/metrics/transforms.js';
 
 const points: [number, number][] = [
 	[1, 100],
@@ -56,5 +56,21 @@ describe('downsampling', () => {
 
 	it('leaves short series untouched', () => {
 		expect(downsampleMinMax(noisy.slice(0, 10), 1000)).toEqual(noisy.slice(0, 10));
+	});
+});
+
+describe('moving average', () => {
+	it('averages the trailing window and leaves the first periods - 1 points null', () => {
+		const series: Point[] = [[1, 10], [2, 20], [3, 30], [4, 40], [5, 50]];
+		expect(applyMovingAverage(series, 3)).toEqual([[1, null], [2, null], [3, 20], [4, 30], [5, 40]]);
+	});
+
+	it('is null wherever the window holds a null value, and recovers after it', () => {
+		const series: Point[] = [[1, null], [2, 20], [3, 40], [4, 60]];
+		expect(applyMovingAverage(series, 2)).toEqual([[1, null], [2, null], [3, 30], [4, 50]]);
+	});
+
+	it('leaves a series unchanged over one period', () => {
+		expect(applyMovingAverage([[1, 5], [2, 7]], 1)).toEqual([[1, 5], [2, 7]]);
 	});
 });

@@ -16,6 +16,8 @@ export interface SeriesQuery {
 	interval: Interval;
 	transform: Transform;
 	points: number;
+	/** Trailing moving average over this many periods, applied after the transform; 1 = none. */
+	smooth: number;
 }
 
 export class ParameterError extends Error {
@@ -68,7 +70,13 @@ const schema = z
 			.int('expected a whole number')
 			.min(10, 'expected at least 10')
 			.max(10_000, 'expected at most 10000')
-			.default(defaultPoints)
+			.default(defaultPoints),
+		smooth: z.coerce
+			.number({ error: 'expected a whole number of periods' })
+			.int('expected a whole number of periods')
+			.min(1, 'expected at least 1 (no smoothing)')
+			.max(366, 'expected at most 366 periods')
+			.default(1)
 	})
 	.strict()
 	.refine((q) => !q.from || !q.to || q.from < q.to, { path: ['to'], message: 'must be after from' });

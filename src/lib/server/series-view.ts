@@ -3,8 +3,8 @@ import type { Db } from './db/client.js';
 import type { Provenance } from './db/schema/index.js';
 import { listSeriesByRefs } from './db/queries/targets.js';
 import { listSeriesWindow } from './db/queries/series-points.js';
-import { downsampleMinMax } from './metrics/downsample.js';
-import { applyTransform } from './metrics/transforms.js';
+import { selectMinMaxIndices } from './metrics/downsample.js';
+import { applyMovingAverage, applyTransform } from './metrics/transforms.js';
 import type { SeriesQuery } from './series-params.js';
 
 /** One series as /api/series returns it. */
@@ -22,6 +22,10 @@ export interface SeriesView {
 	pointCount: number;
 	isDownsampled: boolean;
 	points: [string, number | null][];
+	/** Parallel to points: the provenance of the sample behind each point (the bucket's last sample). */
+	pointProvenance: Provenance[];
+	/** Parallel to points: counter-hygiene flags (decrease, stall, jump) of the sample or its bucket. */
+	pointFlags: string[][];
 }
 
 export type SeriesViewResult = { series: SeriesView[] } | { missing: string[] };
@@ -41,12 +45,15 @@ export async function readSeriesViews(db: Db, query: SeriesQuery): Promise<Serie
 		records.map(async (record) => {
 			const r = record!;
 			const window = await listSeriesWindow(db, r.id, query);
-			const transformed = applyTransform(
-				window.points.map((p) => [p.tMs, p.value]),
-				query.transform,
-				window.baseline?.value
+			const transformed = applyMovingAverage(
+				applyTransform(
+					window.points.map((p) => [p.tMs, p.value]),
+					query.transform,
+					window.baseline?.value
+				),
+				query.smooth
 			);
-			const thinned = downsampleMinMax(transformed, query.points);
+			const kept = selectMinMaxIndices(transformed, query.points);
 			const view: SeriesView = {
 				series: formatSeriesRef(r),
 				target: formatTargetRef(r),
@@ -57,8 +64,13 @@ export async function readSeriesViews(db: Db, query: SeriesQuery): Promise<Serie
 				note: r.note,
 				provenance: countProvenance(window.points),
 				pointCount: transformed.length,
-				isDownsampled: thinned.length < transformed.length,
-				points: thinned.map(([t, v]) => [new Date(t).toISOString(), v])
+				isDownsampled: kept.length < transformed.length,
+				points: kept.map((i) => {
+					const [t, v] = transformed[i]!;
+					return [new Date(t).toISOString(), v];
+				}),
+				pointProvenance: kept.map((i) => window.points[i]!.provenance),
+				pointFlags: kept.map((i) => window.points[i]!.flags)
 			};
 			return view;
 		})

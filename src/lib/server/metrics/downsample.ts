@@ -7,7 +7,12 @@ import type { Point } from './transforms.js';
  * Points must be sorted by time; null values are kept only where a bucket has nothing else.
  */
 export function downsampleMinMax(points: readonly Point[], maxPoints: number): Point[] {
-	if (points.length <= maxPoints) return [...points];
+	return selectMinMaxIndices(points, maxPoints).map((i) => points[i]!);
+}
+
+/** The indices downsampleMinMax keeps, so that callers can carry per-point details along. */
+export function selectMinMaxIndices(points: readonly Point[], maxPoints: number): number[] {
+	if (points.length <= maxPoints) return points.map((_, i) => i);
 	if (maxPoints < 4) throw new RangeError('downsampleMinMax needs maxPoints >= 4');
 	const first = points[0]!;
 	const last = points[points.length - 1]!;
@@ -34,5 +39,5 @@ export function downsampleMinMax(points: readonly Point[], maxPoints: number): P
 		else keep.add(minAt).add(maxAt);
 		bucketStart = end;
 	}
-	return [...keep].sort((a, b) => a - b).map((i) => points[i]!);
+	return [...keep].sort((a, b) => a - b);
 }

@@ -38,3 +38,29 @@ export function applyTransform(
 		}
 	}
 }
+
+/**
+ * Trailing moving average over `periods` points (the point itself and the periods - 1 before it), as
+ * Grafana's "moving average" smooths: a point is null until a full window of non-null values exists,
+ * so that a smoothed line never starts on a partial, misleading average.
+ */
+export function applyMovingAverage(points: readonly Point[], periods: number): Point[] {
+	if (periods <= 1) return [...points];
+	const result: Point[] = [];
+	let sum = 0;
+	let count = 0;
+	for (let i = 0; i < points.length; i++) {
+		const [t, v] = points[i]!;
+		if (v !== null) {
+			sum += v;
+			count++;
+		}
+		const leaving = i >= periods ? points[i - periods]![1] : null;
+		if (leaving !== null) {
+			sum -= leaving;
+			count--;
+		}
+		result.push([t, i >= periods - 1 && count === periods ? sum / periods : null]);
+	}
+	return result;
+}

@@ -23,6 +23,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 		to: query.to?.toISOString() ?? null,
 		interval: query.interval,
 		transform: query.transform,
+		smooth: query.smooth,
 		series: result.series
 	});
 };

@@ -7,6 +7,8 @@ export interface SamplePoint {
 	tMs: number;
 	value: number;
 	provenance: Provenance;
+	/** Counter-hygiene flags of the sample, or of any sample in the bucket for a bucketed read. */
+	flags: string[];
 }
 
 export interface SeriesWindow {
@@ -28,6 +30,7 @@ interface PointRow {
 	t_ms: number;
 	value: number;
 	provenance: Provenance;
+	flags: string | null;
 }
 
 /**
@@ -35,6 +38,8 @@ interface PointRow {
  * Both parts are range scans on the samples primary key (series_id, ts). A bucketed read keeps the
  * last sample of each UTC bucket (counters are read as their value at the end of the period) and
  * labels it with the bucket's start; the unit is a bound parameter from the interval allowlist.
+ * Flags are text joined with commas (arrays of arrays do not aggregate); a bucket carries the flags
+ * of all its samples, so that an anomaly inside a week still marks the week.
  */
 export function buildSeriesWindowQuery(seriesId: number, spec: WindowSpec): SQL {
 	const from = spec.from?.toISOString() ?? '-infinity';
@@ -45,17 +50,20 @@ export function buildSeriesWindowQuery(seriesId: number, spec: WindowSpec): SQL 
 			: sql`date_trunc(${spec.interval}::text, ${from}::timestamptz, 'UTC')`;
 	const body =
 		spec.interval === 'raw'
-			? sql`select false as is_baseline, (extract(epoch from ts) * 1000)::float8 as t_ms, value, provenance
+			? sql`select false as is_baseline, (extract(epoch from ts) * 1000)::float8 as t_ms, value, provenance,
+					array_to_string(flags, ',') as flags
 				from samples where series_id = ${seriesId} and ts >= ${start} and ts < ${to}::timestamptz`
 			: sql`select distinct on (bucket) false as is_baseline,
-					(extract(epoch from bucket) * 1000)::float8 as t_ms, value, provenance
+					(extract(epoch from bucket) * 1000)::float8 as t_ms, value, provenance, nullif(bucket_flags, '') as flags
 				from (
-					select date_trunc(${spec.interval}::text, ts, 'UTC') as bucket, ts, value, provenance
+					select date_trunc(${spec.interval}::text, ts, 'UTC') as bucket, ts, value, provenance,
+						string_agg(array_to_string(flags, ','), ',') over (partition by date_trunc(${spec.interval}::text, ts, 'UTC')) as bucket_flags
 					from samples where series_id = ${seriesId} and ts >= ${start} and ts < ${to}::timestamptz
 				) in_range
 				order by bucket, ts desc`;
 	return sql`select * from (
-			select true as is_baseline, (extract(epoch from ts) * 1000)::float8 as t_ms, value, provenance
+			select true as is_baseline, (extract(epoch from ts) * 1000)::float8 as t_ms, value, provenance,
+				null::text as flags
 			from samples where series_id = ${seriesId} and ts < ${start}
 			order by ts desc limit 1
 		) baseline
@@ -69,7 +77,8 @@ export async function listSeriesWindow(db: Db, seriesId: number, spec: WindowSpe
 	const toPoint = (row: PointRow): SamplePoint => ({
 		tMs: Number(row.t_ms),
 		value: Number(row.value),
-		provenance: row.provenance
+		provenance: row.provenance,
+		flags: row.flags ? [...new Set(row.flags.split(','))].filter(Boolean) : []
 	});
 	const first = rows[0];
 	const hasBaseline = first?.is_baseline === true;
