@@ -84,13 +84,28 @@ export async function runServerExpectingExit(env: Record<string, string>) {
 	return { code: await started.closed, output: started.output() };
 }
 
+export interface StartOptions {
+	keepStore?: boolean;
+	/** Writes known data into the migrated store before the server opens it. */
+	seed?: (database: Database) => Promise<void>;
+}
+
 export async function startServer(
 	backend: TestBackend['name'],
 	extraEnv: Record<string, string> = {},
-	options: { keepStore?: boolean } = {}
+	options: StartOptions = {}
 ): Promise<TestServer> {
 	if (!existsSync('build/index.js')) throw new Error('build/index.js is missing: run `npm test` (it builds first)');
 	const store = await createStoreEnv(backend);
+	if (options.seed) {
+		// Closed before the server starts: the embedded store admits one process at a time.
+		const database = await openStoreEnvDatabase(store.env);
+		try {
+			await options.seed(database);
+		} finally {
+			await database.close();
+		}
+	}
 	const port = await getFreePort();
 	const server = spawnNode(['build/index.js'], { ...store.env, HOST: '127.0.0.1', PORT: String(port), ...extraEnv });
 	const { child, output } = server;

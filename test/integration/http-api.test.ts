@@ -130,7 +130,7 @@ describe.each(testBackends)('HTTP API on $name', (backend) => {
 	});
 
 	it('serves a dashboard page listing the targets', async () => {
-		const response = await get('/');
+		const response = await get('/targets');
 		expect(response.status).toBe(200);
 		const html = await response.text();
 		expect(html).toContain('github:moby/moby');
