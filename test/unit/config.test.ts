@@ -39,12 +39,21 @@ describe('configuration', () => {
 		[{ DOCKERHUB_CRON: '61 * * * *' }, 'DOCKERHUB_CRON: expected a cron expression'],
 		[{ GITHUB_API_URL: 'ftp://example' }, 'GITHUB_API_URL: expected an http(s) URL'],
 		[{ HTTP_TIMEOUT_MS: 'soon' }, 'HTTP_TIMEOUT_MS: expected milliseconds'],
-		[{ DOCKERHUB_USERNAME: 'analyst' }, 'DOCKERHUB_TOKEN: DOCKERHUB_USERNAME and DOCKERHUB_TOKEN go together']
+		[{ DOCKERHUB_USERNAME: 'analyst' }, 'DOCKERHUB_TOKEN: DOCKERHUB_USERNAME and DOCKERHUB_TOKEN go together'],
+		[{ FEATURED_SERIES: 'github:moby/moby:stars,moby' }, 'FEATURED_SERIES: "moby"']
 	])('names the bad variable in %j', (env, problem) => {
 		expect(problemsOf(env as Record<string, string>)).toContainEqual(expect.stringContaining(problem));
 	});
 
 	it('accepts a public HOST when ADMIN_TOKEN is set', () => {
 		expect(loadConfig({ HOST: '0.0.0.0', ADMIN_TOKEN: 'a'.repeat(24) }).host).toBe('0.0.0.0');
+	});
+
+	it('reads the featured series in order, with Docker\'s flagship numbers by default', () => {
+		expect(loadConfig({ FEATURED_SERIES: ' github:moby/moby:stars , dockerhub:library/nginx:pulls' }).featuredSeries).toEqual([
+			{ source: 'github', key: 'moby/moby', metric: 'stars' },
+			{ source: 'dockerhub', key: 'library/nginx', metric: 'pulls' }
+		]);
+		expect(loadConfig({}).featuredSeries.length).toBeGreaterThan(3);
 	});
 });

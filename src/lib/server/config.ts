@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { parseSeriesRef, type SeriesRef } from '../refs.js';
 
 /**
  * The environment, validated once. Only the entry points (the server's init hook, jobs/worker.ts and the
@@ -14,6 +15,29 @@ const booleanFlag = z
 const cronExpression = z
 	.string()
 	.refine((expression) => cron.validate(expression), 'expected a cron expression of 5 or 6 fields, e.g. "0 * * * *"');
+
+/** The overview's headline series unless FEATURED_SERIES says otherwise: Docker's flagship numbers. */
+export const defaultFeaturedSeries = [
+	'dockerhub:library/nginx:pulls',
+	'dockerhub:library/alpine:pulls',
+	'github:moby/moby:stars',
+	'github:docker/compose:stars',
+	'github:moby/moby:contributors',
+	'ecosystem:github-repos:docker:repositories'
+];
+
+const featuredSeries = z.string().transform((text, ctx) => {
+	const refs: SeriesRef[] = [];
+	for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+		const parsed = parseSeriesRef(item);
+		if (!parsed.ok) {
+			ctx.addIssue({ code: 'custom', message: `"${item}": ${parsed.message} (expected comma-separated <source>:<key>:<metric>)` });
+			return z.NEVER;
+		}
+		refs.push(parsed.value);
+	}
+	return refs;
+});
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -66,6 +90,7 @@ const configSchema = z
 		BACKFILL_CRON: cronExpression.default('*/10 * * * *'),
 		ECOSYSTEM_GITHUB_QUALIFIERS: z.string().default('in:name,description,topics'),
 		GITHUB_BATCH_SIZE: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100, 'expected at most 100').default(50),
+		FEATURED_SERIES: featuredSeries.default(defaultFeaturedSeries.join(',')),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
 	})
 	.superRefine((env, ctx) => {
@@ -103,6 +128,8 @@ export interface Config {
 	isSchedulingEnabled: boolean;
 	/** Load Docker's core repositories and official images as targets on a store's first start. */
 	isDefaultWatchlistEnabled: boolean;
+	/** Series shown as headline cards on the overview, in this order; those without data are left out. */
+	featuredSeries: SeriesRef[];
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
 	http: HttpConfig;
 	dockerhub: {
@@ -177,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		dbPoolMax: e.DB_POOL_MAX,
 		isSchedulingEnabled: e.RUN_SCHEDULES,
 		isDefaultWatchlistEnabled: e.DEFAULT_WATCHLIST,
+		featuredSeries: e.FEATURED_SERIES,
 		logLevel: e.LOG_LEVEL,
 		http: {
 			timeoutMs: e.HTTP_TIMEOUT_MS,
