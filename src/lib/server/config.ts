@@ -90,7 +90,7 @@ const configSchema = z
 		BACKFILL_CRON: cronExpression.default('*/10 * * * *'),
 		ECOSYSTEM_GITHUB_QUALIFIERS: z.string().default('in:name,description,topics'),
 		GITHUB_BATCH_SIZE: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100, 'expected at most 100').default(50),
-		FEATURED_SERIES: featuredSeries.default(defaultFeaturedSeries.join(',')),
+		FEATURED_SERIES: featuredSeries.prefault(defaultFeaturedSeries.join(',')),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
 	})
 	.superRefine((env, ctx) => {
