@@ -1,5 +1,6 @@
-import { and, asc, eq, gte, lt, type SQL } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { TargetRef } from '../../../refs.js';
+import { queryRows, type Db } from '../client.js';
 import { events, type EventKind } from '../schema/index.js';
 
 export interface EventInput {
@@ -47,4 +48,70 @@ export async function listEvents(db: Db, targetId: number, range: EventRange = {
 		.from(events)
 		.where(and(...conditions))
 		.orderBy(asc(events.ts), asc(events.id));
+}
+
+export interface ScopedEventRow {
+	id: number;
+	ts_ms: number;
+	kind: EventKind;
+	label: string;
+	url: string | null;
+	/** The target's source and key; null for a manual event about no one target. */
+	source: string | null;
+	key: string | null;
+}
+
+/**
+ * The events of the given targets plus every event that belongs to no target, oldest first: what a
+ * chart of those targets' series draws. One statement, whatever the number of targets.
+ */
+export function listEventsForTargets(db: Db, refs: readonly TargetRef[], range: EventRange = {}): Promise<ScopedEventRow[]> {
+	return queryRows<ScopedEventRow>(
+		db,
+		sql`select e.id, (extract(epoch from e.ts) * 1000)::float8 as ts_ms, e.kind, e.label, e.url, t.source, t.key
+			from events e
+			left join targets t on t.id = e.target_id
+			where (e.target_id is null or (t.source, t.key) in (
+					select * from unnest(${sql.param(refs.map((r) => r.source))}::text[], ${sql.param(refs.map((r) => r.key))}::text[])
+				))
+				and e.ts >= ${range.from?.toISOString() ?? '-infinity'}::timestamptz
+				and e.ts < ${range.to?.toISOString() ?? 'infinity'}::timestamptz
+			order by e.ts, e.id`
+	);
+}
+
+export interface ManualEventInput {
+	targetId: number | null;
+	ts: Date;
+	label: string;
+	url: string | null;
+}
+
+/** Adds a manual event; adding the same one again (target, time and label) returns the stored one. */
+export async function insertManualEvent(db: Db, input: ManualEventInput): Promise<{ id: number; isNew: boolean }> {
+	const [row] = await queryRows<{ id: number; is_new: boolean }>(
+		db,
+		sql`with inserted as (
+				insert into events (target_id, ts, kind, label, url)
+				values (${input.targetId}, ${input.ts.toISOString()}::timestamptz, 'manual', ${input.label}, ${input.url})
+				on conflict (target_id, kind, ts, label) do nothing
+				returning id
+			)
+			select id, true as is_new from inserted
+			union all
+			select id, false from events
+			where target_id is not distinct from ${input.targetId} and kind = 'manual'
+				and ts = ${input.ts.toISOString()}::timestamptz and label = ${input.label}
+			limit 1`
+	);
+	return { id: row!.id, isNew: row!.is_new };
+}
+
+/** Deletes a manual event; releases come from the sources and are not deleted by hand. */
+export async function deleteManualEvent(db: Db, id: number): Promise<boolean> {
+	const deleted = await db
+		.delete(events)
+		.where(and(eq(events.id, id), eq(events.kind, 'manual')))
+		.returning({ id: events.id });
+	return deleted.length > 0;
 }

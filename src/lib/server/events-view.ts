@@ -1,0 +1,91 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { formatTargetRef, parseTargetRef, type TargetRef } from '../refs.js';
+import type { Db } from './db/client.js';
+import { deleteManualEvent, insertManualEvent, listEventsForTargets, type EventRange } from './db/queries/events.js';
+import { targets, type EventKind } from './db/schema/index.js';
+import { parseIsoInstant } from './time.js';
+
+/** Events as the charts and GET /api/events show them. */
+export interface EventView {
+	id: number;
+	ts: string;
+	kind: EventKind;
+	label: string;
+	url: string | null;
+	/** The target it belongs to; null for a manual event about the whole ecosystem. */
+	target: string | null;
+}
+
+export async function listEventViews(db: Db, scope: { targets: readonly string[] } & EventRange): Promise<EventView[]> {
+	const refs: TargetRef[] = [];
+	for (const text of scope.targets) {
+		const parsed = parseTargetRef(text);
+		if (parsed.ok) refs.push(parsed.value);
+	}
+	const rows = await listEventsForTargets(db, refs, scope);
+	return rows.map((r) => ({
+		id: r.id,
+		ts: new Date(Number(r.ts_ms)).toISOString(),
+		kind: r.kind,
+		label: r.label,
+		url: r.url,
+		target: r.source === null || r.key === null ? null : formatTargetRef({ source: r.source, key: r.key })
+	}));
+}
+
+const targetRef = z.string().transform((text, ctx) => {
+	const parsed = parseTargetRef(text);
+	if (!parsed.ok) {
+		ctx.addIssue({ code: 'custom', message: parsed.message });
+		return z.NEVER;
+	}
+	return parsed.value;
+});
+
+/** The body of POST /api/events. */
+export const manualEventInput = z
+	.object({
+		date: z.string().transform((text, ctx) => {
+			const ts = parseIsoInstant(text);
+			if (!ts) {
+				ctx.addIssue({ code: 'custom', message: `"${text}" is not an ISO date (2015-06-22) or timestamp` });
+				return z.NEVER;
+			}
+			return ts;
+		}),
+		label: z.string().trim().min(1, 'give the event a label').max(200, 'at most 200 characters'),
+		target: targetRef.optional(),
+		// Only web links: the URL is rendered as a link, and javascript: must never reach a page.
+		url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2000).optional()
+	})
+	.strict();
+export type ManualEventInput = z.output<typeof manualEventInput>;
+
+export type AddEventResult = { ok: true; event: EventView; isNew: boolean } | { ok: false; message: string };
+
+export async function addManualEvent(db: Db, input: ManualEventInput): Promise<AddEventResult> {
+	let targetId: number | null = null;
+	if (input.target) {
+		const [row] = await db
+			.select({ id: targets.id })
+			.from(targets)
+			.where(and(eq(targets.source, input.target.source), eq(targets.key, input.target.key)));
+		if (!row) return { ok: false, message: `no target ${formatTargetRef(input.target)}` };
+		targetId = row.id;
+	}
+	const { id, isNew } = await insertManualEvent(db, { targetId, ts: input.date, label: input.label, url: input.url ?? null });
+	const event: EventView = {
+		id,
+		ts: input.date.toISOString(),
+		kind: 'manual',
+		label: input.label,
+		url: input.url ?? null,
+		target: input.target ? formatTargetRef(input.target) : null
+	};
+	return { ok: true, event, isNew };
+}
+
+export function removeManualEvent(db: Db, id: number): Promise<boolean> {
+	return deleteManualEvent(db, id);
+}
