@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: import throughput and read latency on a 10-million-sample PostgreSQL database and a
- * 200,000-sample in-memory PGlite one, printed side by side and written to bench/results/latest.json.
+ * 200,000-sample in-memory PGlite one, printed side by side; the dashboard's page response times on the
+ * large database and the JavaScript each page ships (from the build `npm run bench` makes first);
+ * everything written to bench/results/latest.json.
  *
  * Environment:
  * - BENCH_DATABASE_URL (else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres): the
@@ -21,7 +23,9 @@ import {
 	openPostgresEngine,
 	type BenchEngine
 } from './engines.js';
+import { measureRouteBundles } from './bundles.js';
 import { runCollectorBench } from './collectors.js';
+import { runPageBench } from './pages.js';
 import { runLoad } from './load.js';
 import { formatInt } from './measure.js';
 import { runReads, type ReadOptions } from './reads.js';
@@ -103,7 +107,10 @@ async function main(): Promise<void> {
 	const scale = readScale(process.env);
 	const admin = adminUrl(process.env);
 	const postgres = await runPostgres(admin, scale);
+	console.log('\n== dashboard pages on PostgreSQL (built server)');
+	const pages = await runPageBench(admin, postgres.load.seriesCount);
 	await finishPostgres(admin, process.env);
+	const bundles = measureRouteBundles(['/', '/explore', '/targets', '/health']);
 	const pglite = await runPglite();
 	console.log('\n== collectors (replay server)');
 	const collectors = await runCollectorBench(admin);
@@ -115,7 +122,9 @@ async function main(): Promise<void> {
 		loadAverage: { start: startLoad, end: loadavg(), cpus: availableParallelism() },
 		postgres,
 		pglite,
-		collectors
+		collectors,
+		pages,
+		bundles
 	};
 	console.log(`\n${formatSummary(results)}`);
 	writeResultsJson(resultsPath, results);

@@ -6,6 +6,8 @@ import { intervals } from '../src/lib/server/metrics/intervals.js';
 import { importVsCopyTarget, type LoadResults } from './load.js';
 import { formatInt, formatMs, passFail, type LatencyStats, type Throughput } from './measure.js';
 import { apiOverBareTarget, apiP95TargetMs, type ReadResults } from './reads.js';
+import { bundleTargetGzipBytes, type RouteBundle } from './bundles.js';
+import { explorerP95TargetMs, type PageResults } from './pages.js';
 
 export interface EngineResults {
 	engine: 'PostgreSQL' | 'PGlite';
@@ -25,6 +27,8 @@ export interface BenchResults {
 	postgres: EngineResults;
 	pglite: EngineResults;
 	collectors: CollectorResults;
+	pages: PageResults;
+	bundles: RouteBundle[];
 }
 
 type Row = [label: string, postgres: string, pglite: string] | 'rule';
@@ -81,6 +85,24 @@ function readRows(results: BenchResults): Row[] {
 	return rows;
 }
 
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+function dashboardLines(results: BenchResults): string[] {
+	const { explorer, others, seriesCount } = results.pages;
+	const timing = (t: PageResults['explorer']) =>
+		`HTML p50/p95 ${formatMs(t.html.p50Ms)}/${formatMs(t.html.p95Ms)} ms, data ${formatMs(t.data.p50Ms)}/${formatMs(t.data.p95Ms)} ms`;
+	return [
+		`explorer, 10 series x 10 years (of ${formatInt(seriesCount)}), PostgreSQL: ${timing(explorer)} ` +
+			`(target p95 < ${explorerP95TargetMs} ms) ${passFail(Math.max(explorer.html.p95Ms, explorer.data.p95Ms) < explorerP95TargetMs)}`,
+		...others.map((t) => `${t.page}: ${timing(t)}`),
+		...results.bundles.map(
+			(b) =>
+				`JavaScript for ${b.route}: ${kb(b.gzipBytes)} gzip (${kb(b.rawBytes)} raw, ${b.files} files) ` +
+				(b.route === '/' || b.route === '/explore' ? `(target <= ${kb(bundleTargetGzipBytes)}) ${passFail(b.gzipBytes <= bundleTargetGzipBytes)}` : '')
+		)
+	];
+}
+
 export function formatSummary(results: BenchResults): string {
 	const rows: Row[] = [['', 'PostgreSQL', 'PGlite (in memory)'], 'rule', ...loadRows(results), ...readRows(results)];
 	const cells = rows.filter((row): row is Exclude<Row, 'rule'> => row !== 'rule');
@@ -96,6 +118,8 @@ export function formatSummary(results: BenchResults): string {
 			`(target <= ${dockerHubCycleTargetSeconds} s) ${passFail(c.dockerHubCycleSeconds <= dockerHubCycleTargetSeconds)}`,
 		`GitHub hourly cycle over ${formatInt(c.github.repositories)} repositories, ${c.github.batchSize} a query: ` +
 			`${c.github.requests} requests, ${c.github.status} (target <= ${githubCycleRequestTarget}) ${passFail(c.github.requests <= githubCycleRequestTarget)}`,
+		rule,
+		...dashboardLines(results),
 		rule,
 		`whole run: ${results.totalSeconds.toFixed(0)} s (${(results.totalSeconds / 60).toFixed(1)} min); ` +
 			`load average ${load(results.loadAverage.start)} at start, ${load(results.loadAverage.end)} at end ` +
