@@ -1,5 +1,6 @@
 import type { RunReport } from '../jobs/collectors/run.js';
 import { ConfigError } from '../src/lib/server/config.js';
+import { ParameterError } from '../src/lib/server/series-params.js';
 
 /**
  * Runs a command-line entry point: its result is the exit code; a configuration error exits 2 with
@@ -28,4 +29,21 @@ export function printRunSummary(name: string, source: string, report: RunReport,
 			`${report.requestsMade} request(s)${report.rateBudgetLeft === undefined ? '' : `, rate budget left ${report.rateBudgetLeft}`}`
 	);
 	for (const f of report.failures) console.log(`  failed ${source}:${f.target} (${f.kind}): ${f.message}`);
+}
+
+/**
+ * Query parameters from command-line arguments, so that a command takes what the HTTP API takes:
+ * `name=value`, `--name=value` or `--name value`; a name may repeat (series=... series=...).
+ */
+export function parseNameValueArgs(args: readonly string[]): URLSearchParams {
+	const params = new URLSearchParams();
+	for (let i = 0; i < args.length; i++) {
+		const isFlag = args[i]!.startsWith('--');
+		const arg = isFlag ? args[i]!.slice(2) : args[i]!;
+		const eq = arg.indexOf('=');
+		if (eq > 0) params.append(arg.slice(0, eq), arg.slice(eq + 1));
+		else if (isFlag && i + 1 < args.length) params.append(arg, args[++i]!);
+		else throw new ParameterError(arg, 'expected name=value, --name=value or --name value');
+	}
+	return params;
 }

@@ -55,37 +55,49 @@ const seriesRef = z.string().transform((text, ctx) => {
 	return parsed.value;
 });
 
+/** The parameters every series read takes (the API's, the explorer's, the export's). */
+export const seriesRefList = (max: number) =>
+	z.array(seriesRef).min(1, 'give at least one series=<source>:<key>:<metric>').max(max, `at most ${max} series per request`);
+
+export const seriesQueryShape = {
+	series: seriesRefList(maxSeriesPerRequest),
+	from: instant('from'),
+	to: instant('to'),
+	interval: z.enum(intervals, { error: `expected one of ${intervals.join(', ')}` }).default('raw'),
+	transform: z.enum(transforms, { error: `expected one of ${transforms.join(', ')}` }).default('value'),
+	points: z.coerce
+		.number({ error: 'expected a whole number' })
+		.int('expected a whole number')
+		.min(10, 'expected at least 10')
+		.max(10_000, 'expected at most 10000')
+		.default(defaultPoints),
+	smooth: z.coerce
+		.number({ error: 'expected a whole number of periods' })
+		.int('expected a whole number of periods')
+		.min(1, 'expected at least 1 (no smoothing)')
+		.max(366, 'expected at most 366 periods')
+		.default(1)
+};
+
+export const isOrderedRange = (q: { from: Date | undefined; to: Date | undefined }) => !q.from || !q.to || q.from < q.to;
+
 const schema = z
-	.object({
-		series: z
-			.array(seriesRef)
-			.min(1, 'give at least one series=<source>:<key>:<metric>')
-			.max(maxSeriesPerRequest, `at most ${maxSeriesPerRequest} series per request`),
-		from: instant('from'),
-		to: instant('to'),
-		interval: z.enum(intervals, { error: `expected one of ${intervals.join(', ')}` }).default('raw'),
-		transform: z.enum(transforms, { error: `expected one of ${transforms.join(', ')}` }).default('value'),
-		points: z.coerce
-			.number({ error: 'expected a whole number' })
-			.int('expected a whole number')
-			.min(10, 'expected at least 10')
-			.max(10_000, 'expected at most 10000')
-			.default(defaultPoints),
-		smooth: z.coerce
-			.number({ error: 'expected a whole number of periods' })
-			.int('expected a whole number of periods')
-			.min(1, 'expected at least 1 (no smoothing)')
-			.max(366, 'expected at most 366 periods')
-			.default(1)
-	})
+	.object(seriesQueryShape)
 	.strict()
-	.refine((q) => !q.from || !q.to || q.from < q.to, { path: ['to'], message: 'must be after from' });
+	.refine(isOrderedRange, { path: ['to'], message: 'must be after from' });
 
-const repeatable = new Set(['series']);
-
-/** Parses the query string; throws ParameterError naming the first bad parameter. */
-export function parseSeriesQuery(params: URLSearchParams): SeriesQuery {
-	const input: Record<string, string | string[]> = { series: params.getAll('series') };
+/**
+ * Reads a query string with a zod object schema: every parameter but the repeatable ones may appear
+ * once. Throws ParameterError naming the first bad parameter, or an unknown one.
+ */
+export function parseQueryParams<T>(
+	params: URLSearchParams,
+	schema: z.ZodType<T>,
+	known: readonly string[],
+	repeatable: ReadonlySet<string> = new Set(['series'])
+): T {
+	const input: Record<string, string | string[]> = {};
+	for (const name of repeatable) input[name] = params.getAll(name);
 	for (const name of new Set(params.keys())) {
 		if (repeatable.has(name)) continue;
 		const values = params.getAll(name);
@@ -96,9 +108,14 @@ export function parseSeriesQuery(params: URLSearchParams): SeriesQuery {
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0]!;
 		if (issue.code === 'unrecognized_keys') {
-			throw new ParameterError(issue.keys[0]!, `unknown parameter (expected ${Object.keys(schema.shape).join(', ')})`);
+			throw new ParameterError(issue.keys[0]!, `unknown parameter (expected ${known.join(', ')})`);
 		}
 		throw new ParameterError(String(issue.path[0] ?? 'query'), issue.message);
 	}
 	return parsed.data;
+}
+
+/** Parses the query string of /api/series; throws ParameterError naming the first bad parameter. */
+export function parseSeriesQuery(params: URLSearchParams): SeriesQuery {
+	return parseQueryParams(params, schema, Object.keys(seriesQueryShape));
 }

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { formatSeriesRef, type SeriesRef } from '../../refs.js';
+import type { Interval, Transform } from '../metrics/intervals.js';
+import { isOrderedRange, parseQueryParams, seriesQueryShape, seriesRefList } from '../series-params.js';
+
+/**
+ * The query of GET /api/export.csv and `npm run export`: the series API's parameters, plus the CSV
+ * layout. Without `points` every point is written (no thinning); with it, the export holds exactly
+ * the points the series API answers.
+ */
+
+export const exportFormats = ['long', 'wide'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+export const maxSeriesPerExport = 100;
+
+export interface ExportQuery {
+	series: SeriesRef[];
+	from: Date | undefined;
+	to: Date | undefined;
+	interval: Interval;
+	transform: Transform;
+	smooth: number;
+	points?: number;
+	format: ExportFormat;
+}
+
+const exportShape = {
+	...seriesQueryShape,
+	series: seriesRefList(maxSeriesPerExport),
+	points: seriesQueryShape.points.unwrap().optional(),
+	format: z.enum(exportFormats, { error: `expected one of ${exportFormats.join(', ')}` }).default('long')
+};
+
+const schema = z.object(exportShape).strict().refine(isOrderedRange, { path: ['to'], message: 'must be after from' });
+
+export function parseExportQuery(params: URLSearchParams): ExportQuery {
+	return parseQueryParams(params, schema, Object.keys(exportShape));
+}
+
+const fileSafe = (text: string) => text.replace(/[^A-Za-z0-9.-]+/g, '_').replace(/^_+|_+$/g, '');
+
+/**
+ * A download name that says what is inside, e.g.
+ * `dockpulse_github_moby_moby_stars_day_value_2016-01-01_to_2025-12-31_long.csv`.
+ */
+export function buildExportFileName(query: ExportQuery): string {
+	const what = query.series.length === 1 ? fileSafe(formatSeriesRef(query.series[0]!)) : `${query.series.length}-series`;
+	const lastDay = query.to ? new Date(query.to.getTime() - 1).toISOString().slice(0, 10) : 'latest';
+	const range = `${query.from?.toISOString().slice(0, 10) ?? 'start'}_to_${lastDay}`;
+	const smoothing = query.smooth > 1 ? `_ma${query.smooth}` : '';
+	return `dockpulse_${what}_${query.interval}_${query.transform}${smoothing}_${range}_${query.format}.csv`;
+}

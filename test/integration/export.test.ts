@@ -1,0 +1,110 @@
+import { parse } from 'csv-parse/sync';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/server/db/client.js';
+import { parseExportQuery } from '../../src/lib/server/export/params.js';
+import { resolveExport, streamExportCsv } from '../../src/lib/server/export/stream.js';
+import { parseSeriesQuery } from '../../src/lib/server/series-params.js';
+import { readSeriesViews } from '../../src/lib/server/series-view.js';
+import { testBackends } from '../helpers/databases.js';
+import { seedSeries } from '../helpers/samples.js';
+
+const dayMs = 86_400_000;
+const start = Date.UTC(2020, 0, 1);
+
+describe.each(testBackends)('CSV export on $name', (backend) => {
+	let database: Database;
+
+	async function exportText(query: string): Promise<string> {
+		const parsed = parseExportQuery(new URLSearchParams(query));
+		const resolved = await resolveExport(database.db, parsed);
+		if (!resolved.ok) throw new Error(`missing ${resolved.missing.join(', ')}`);
+		let text = '';
+		for await (const chunk of streamExportCsv(database.db, resolved.series, parsed)) text += chunk;
+		return text;
+	}
+
+	async function apiPoints(query: string) {
+		const result = await readSeriesViews(database.db, parseSeriesQuery(new URLSearchParams(query)));
+		if (!('series' in result)) throw new Error('missing series');
+		return result.series;
+	}
+
+	beforeAll(async () => {
+		database = await backend.open();
+		// 400 days with a drop (a counter decrease) on day 100, so delta and growth go negative there.
+		await seedSeries(database.db, 'export/daily', 'stars', Array.from({ length: 400 }, (_, i) => [
+			new Date(start + i * dayMs).toISOString(),
+			i === 100 ? 500 : 1_000 + i * 7
+		]));
+		await database.db.execute(sql`update samples set flags = '{decrease}' where value = 500`);
+		await seedSeries(database.db, 'export/sparse', 'forks', [['2020-01-03T00:00:00Z', 5], ['2020-02-10T00:00:00Z', 9]]);
+		// Longer than one page (10,000 rows), so the keyset paging and the transform state across pages show.
+		await seedSeries(database.db, 'export/long', 'stars', Array.from({ length: 25_000 }, (_, i) => [new Date(start + i * 60_000).toISOString(), i * 2]));
+	});
+	afterAll(() => database.close());
+
+	it.each([
+		'interval=raw&transform=value',
+		'interval=day&transform=delta&from=2020-02-01&to=2020-12-31',
+		'interval=week&transform=growth',
+		'interval=month&transform=index&from=2020-03-01',
+		'interval=day&transform=delta&smooth=7'
+	])('writes the long layout with the numbers the series API gives (%s)', async (params) => {
+		const rows = parse(await exportText(`series=github:export/daily:stars&${params}`), { columns: true }) as Record<string, string>[];
+		const [view] = await apiPoints(`series=github:export/daily:stars&${params}&points=10000`);
+		expect(rows.map((r) => [r.ts, r.value === '' ? null : Number(r.value)])).toEqual(view!.points);
+		expect(rows.map((r) => r.provenance)).toEqual(view!.pointProvenance);
+		expect(rows.map((r) => (r.flags ? r.flags.split(' ') : []))).toEqual(view!.pointFlags);
+		expect(rows[0]).toMatchObject({ series: 'github:export/daily:stars', target: 'github:export/daily', metric: 'stars' });
+	});
+
+	it('keeps negative values numeric (a drop is not a formula)', async () => {
+		const rows = parse(await exportText('series=github:export/daily:stars&transform=delta&from=2020-04-10&to=2020-04-10'), { columns: true });
+		expect(rows).toEqual([expect.objectContaining({ ts: '2020-04-10T00:00:00.000Z', value: String(500 - (1_000 + 99 * 7)), flags: 'decrease' })]);
+	});
+
+	it('writes exactly the points of a thinned view when points is given', async () => {
+		const rows = parse(await exportText('series=github:export/daily:stars&points=50'), { columns: true }) as Record<string, string>[];
+		const [view] = await apiPoints('series=github:export/daily:stars&points=50');
+		expect(rows.map((r) => [r.ts, Number(r.value)])).toEqual(view!.points);
+	});
+
+	it('reads a series longer than a page in order, carrying the transform across pages', async () => {
+		const rows = parse(await exportText('series=github:export/long:stars&transform=delta'), { columns: true }) as Record<string, string>[];
+		expect(rows).toHaveLength(25_000);
+		expect(rows[0]!.value).toBe('');
+		expect(rows.slice(1).every((r) => r.value === '2')).toBe(true);
+		expect(rows.at(-1)!.ts).toBe(new Date(start + 24_999 * 60_000).toISOString());
+	});
+
+	it('writes the wide layout with one column per series and a row per time either has', async () => {
+		const text = await exportText('series=github:export/sparse:forks&series=github:export/daily:stars&interval=month&to=2020-03-31&format=wide');
+		expect(parse(text)).toEqual([
+			['ts', 'github:export/sparse:forks', 'github:export/daily:stars'],
+			['2020-01-01T00:00:00.000Z', '5', String(1_000 + 30 * 7)],
+			['2020-02-01T00:00:00.000Z', '9', String(1_000 + 59 * 7)],
+			['2020-03-01T00:00:00.000Z', '', String(1_000 + 90 * 7)]
+		]);
+	});
+
+	it('streams: the series after the first are read only once the first has been written', async () => {
+		const query = parseExportQuery(new URLSearchParams('series=github:export/long:stars&series=github:export/sparse:forks'));
+		const resolved = await resolveExport(database.db, query);
+		if (!resolved.ok) throw new Error('missing');
+		const chunks = streamExportCsv(database.db, resolved.series, query);
+		await chunks.next();
+		await chunks.next();
+		// Written after the export began; a buffering export would have read the sparse series already.
+		await seedSeries(database.db, 'export/sparse', 'forks', [['2020-03-01T00:00:00Z', 11]]);
+		let rest = '';
+		for await (const chunk of chunks) rest += chunk;
+		expect(rest).toContain('github:export/sparse:forks,github:export/sparse,forks,2020-03-01T00:00:00.000Z,11,observed,');
+		await database.db.execute(sql`delete from samples where value = 11 and ts = '2020-03-01T00:00:00Z'`);
+	});
+
+	it('names every unknown series before writing anything', async () => {
+		const resolved = await resolveExport(database.db, parseExportQuery(new URLSearchParams('series=github:no/such:stars&series=github:export/daily:stars&series=github:export/daily:forks')));
+		expect(resolved).toEqual({ ok: false, missing: ['github:no/such:stars', 'github:export/daily:forks'] });
+	});
+});
