@@ -25,7 +25,7 @@ async function main(): Promise<number> {
 	try {
 		const resolved = await resolveExport(database.db, query);
 		if (!resolved.ok) {
-			console.error(`unknown series: ${resolved.missing.join(', ')}`);
+			console.error(resolved.message);
 			return 1;
 		}
 		for await (const chunk of streamExportCsv(database.db, resolved.series, query)) {

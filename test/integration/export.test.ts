@@ -18,7 +18,7 @@ describe.each(testBackends)('CSV export on $name', (backend) => {
 	async function exportText(query: string): Promise<string> {
 		const parsed = parseExportQuery(new URLSearchParams(query));
 		const resolved = await resolveExport(database.db, parsed);
-		if (!resolved.ok) throw new Error(`missing ${resolved.missing.join(', ')}`);
+		if (!resolved.ok) throw new Error(resolved.message);
 		let text = '';
 		for await (const chunk of streamExportCsv(database.db, resolved.series, parsed)) text += chunk;
 		return text;
@@ -105,6 +105,18 @@ describe.each(testBackends)('CSV export on $name', (backend) => {
 
 	it('names every unknown series before writing anything', async () => {
 		const resolved = await resolveExport(database.db, parseExportQuery(new URLSearchParams('series=github:no/such:stars&series=github:export/daily:stars&series=github:export/daily:forks')));
-		expect(resolved).toEqual({ ok: false, missing: ['github:no/such:stars', 'github:export/daily:forks'] });
+		expect(resolved).toMatchObject({ ok: false, problem: 'missing', missing: ['github:no/such:stars', 'github:export/daily:forks'] });
+	});
+
+	it('exports every series a pattern matches, once each, and refuses a pattern matching none', async () => {
+		const text = await exportText('series=github:export/*:*&series=github:export/daily:stars&interval=year&format=wide');
+		expect(parse(text)[0]).toEqual(['ts', 'github:export/daily:stars', 'github:export/long:stars', 'github:export/sparse:forks']);
+		const stars = await exportText('series=*:export/*:stars&interval=year');
+		expect(new Set((parse(stars, { columns: true }) as { series: string }[]).map((r) => r.series))).toEqual(
+			new Set(['github:export/daily:stars', 'github:export/long:stars'])
+		);
+		// LIKE's own wildcards match only themselves.
+		const none = await resolveExport(database.db, parseExportQuery(new URLSearchParams('series=github:export_*:stars')));
+		expect(none).toMatchObject({ ok: false, problem: 'missing', missing: ['github:export_*:stars'] });
 	});
 });

@@ -41,6 +41,17 @@ describe('export parameters', () => {
 		expect(() => parseQuery('series=github:moby/moby:stars&colour=red')).toThrow(/colour: unknown parameter/);
 	});
 
+	it('reads patterns with * as sets of series, and names what is wrong in a bad one', () => {
+		expect(parseQuery('series=github:*:stars').series).toEqual([
+			{ kind: 'pattern', pattern: { source: 'github', keyGlob: '*', metric: 'stars' }, text: 'github:*:stars' }
+		]);
+		expect(parseQuery('series=*:library/*:*').series[0]).toMatchObject({ pattern: { source: '*', keyGlob: 'library/*', metric: '*' } });
+		expect(() => parseQuery('series=gitlab:*:stars')).toThrow(/unknown source "gitlab"/);
+		expect(() => parseQuery('series=github:a b*:stars')).toThrow(/not a key pattern/);
+		expect(() => parseQuery('series=github:*')).toThrow(/not a pattern/);
+		expect(buildExportFileName(parseQuery('series=github:*:stars&interval=month'))).toBe('dockpulse_github_all_stars_month_value_start_to_latest_long.csv');
+	});
+
 	it('names the download after what is inside', () => {
 		expect(buildExportFileName(parseQuery('series=github:moby/moby:stars&from=2016-01-01&to=2025-12-31&interval=day'))).toBe(
 			'dockpulse_github_moby_moby_stars_day_value_2016-01-01_to_2025-12-31_long.csv'

@@ -1,8 +1,8 @@
-import { formatSeriesRef, formatTargetRef, type SeriesRef } from '../../refs.js';
+import { formatSeriesRef, formatTargetRef, type SeriesRef, type Source } from '../../refs.js';
 import type { Db } from '../db/client.js';
 import type { Provenance } from '../db/schema/index.js';
 import { getValueBefore, listSeriesPage } from '../db/queries/series-pages.js';
-import { listSeriesByRefs, type SeriesRecord } from '../db/queries/targets.js';
+import { listSeriesByRefs, listSeriesMatching, type SeriesRecord } from '../db/queries/targets.js';
 import { createMovingAverage, createTransformer } from '../metrics/transforms.js';
 import { readSeriesViews } from '../series-view.js';
 import { formatCsvRows, type Cell } from './csv-cells.js';
@@ -16,6 +16,8 @@ import type { ExportQuery } from './params.js';
 
 const pageRows = 10_000;
 const wideRowsPerChunk = 2_000;
+// The wide layout holds a page of every series at once: pages shrink as series multiply.
+const widePageRows = (seriesCount: number) => Math.max(200, Math.min(pageRows, Math.floor(200_000 / seriesCount)));
 
 export interface ExportPoint {
 	tMs: number;
@@ -29,18 +31,39 @@ export interface ExportSeries {
 	record: SeriesRecord;
 }
 
-export type ResolvedExport = { ok: true; series: ExportSeries[] } | { ok: false; missing: string[] };
+export type ResolvedExport =
+	| { ok: true; series: ExportSeries[] }
+	| { ok: false; problem: 'missing' | 'tooMany'; message: string; missing: string[] };
 
-/** Finds every series of the export first, so that an unknown one is refused before a byte is sent. */
+/** At most this many series in one export, whatever the patterns match. */
+export const maxExportSeries = 10_000;
+
+/**
+ * Finds every series of the export first, so that an unknown one (or a pattern matching none) is
+ * refused before a byte is sent. A series named twice, or matched by two patterns, is written once.
+ */
 export async function resolveExport(db: Db, query: ExportQuery): Promise<ResolvedExport> {
-	const records = await listSeriesByRefs(db, query.series);
-	const missing = query.series.filter((_, i) => !records[i]).map(formatSeriesRef);
-	if (missing.length > 0) return { ok: false, missing };
-	return { ok: true, series: query.series.map((ref, i) => ({ ref, record: records[i]! })) };
+	const named = query.series.flatMap((s) => (s.kind === 'series' ? [s.ref] : []));
+	const records = await listSeriesByRefs(db, named);
+	const missing = named.filter((_, i) => !records[i]).map(formatSeriesRef);
+	const found: SeriesRecord[] = records.filter((r) => r !== undefined);
+	for (const selector of query.series) {
+		if (selector.kind !== 'pattern') continue;
+		const matched = await listSeriesMatching(db, selector.pattern, maxExportSeries + 1);
+		if (matched.length === 0) missing.push(selector.text);
+		found.push(...matched);
+	}
+	if (missing.length > 0) return { ok: false, problem: 'missing', message: `unknown series: ${missing.join(', ')}`, missing };
+	const unique = [...new Map(found.map((r) => [r.id, r])).values()];
+	if (unique.length > maxExportSeries) {
+		return { ok: false, problem: 'tooMany', message: `more than ${maxExportSeries} series match; narrow the patterns`, missing: [] };
+	}
+	// Sources come from the targets table, whose check constraint holds them to the known ones.
+	return { ok: true, series: unique.map((record) => ({ ref: { source: record.source as Source, key: record.key, metric: record.metric }, record })) };
 }
 
 /** One series' points in pages, transformed and smoothed on the way. */
-async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: ExportQuery): AsyncGenerator<ExportPoint[]> {
+async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: ExportQuery, limit = pageRows): AsyncGenerator<ExportPoint[]> {
 	if (query.points !== undefined) {
 		// Thinned as the series API thins: the same statement and the same points.
 		const result = await readSeriesViews(db, { ...query, points: query.points, series: [ref] });
@@ -58,10 +81,10 @@ async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: Exp
 	const smooth = createMovingAverage(query.smooth);
 	let afterMs: number | undefined;
 	for (;;) {
-		const page = await listSeriesPage(db, record.id, query, afterMs, pageRows);
+		const page = await listSeriesPage(db, record.id, query, afterMs, limit);
 		if (page.length === 0) return;
 		yield page.map((p) => ({ ...p, value: smooth(transform(p.value)) }));
-		if (page.length < pageRows) return;
+		if (page.length < limit) return;
 		afterMs = page.at(-1)!.tMs;
 	}
 }
@@ -102,7 +125,8 @@ class PointCursor {
 
 async function* streamWide(db: Db, list: ExportSeries[], query: ExportQuery): AsyncGenerator<string> {
 	yield formatCsvRows([['ts', ...list.map((item) => formatSeriesRef(item.ref))]]);
-	const cursors = list.map((item) => new PointCursor(readPointPages(db, item, query)));
+	const limit = widePageRows(list.length);
+	const cursors = list.map((item) => new PointCursor(readPointPages(db, item, query, limit)));
 	let rows: Cell[][] = [];
 	for (;;) {
 		const heads = await Promise.all(cursors.map((c) => c.peek()));

@@ -15,9 +15,8 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 		throw error;
 	}
 	const resolved = await resolveExport(locals.database.db, query);
-	if (!resolved.ok) {
-		return jsonError(404, 'not_found', `unknown series: ${resolved.missing.join(', ')}`, { missing: resolved.missing });
-	}
+	if (!resolved.ok && resolved.problem === 'tooMany') return badParameter('series', resolved.message);
+	if (!resolved.ok) return jsonError(404, 'not_found', resolved.message, { missing: resolved.missing });
 	return new Response(toReadableStream(streamExportCsv(locals.database.db, resolved.series, query)), {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',

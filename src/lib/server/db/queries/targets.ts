@@ -92,8 +92,35 @@ export async function listSeriesByRefs(db: Db, refs: readonly SeriesRef[]): Prom
 	const byRef = new Map(rows.map((r) => [`${r.source}:${r.key}:${r.metric}`, r]));
 	return refs.map((ref) => {
 		const row = byRef.get(`${ref.source}:${ref.key}:${ref.metric}`);
-		if (!row) return undefined;
-		const { target_id: targetId, display_name: displayName, ...rest } = row;
-		return { ...rest, targetId, displayName };
+		return row === undefined ? undefined : toSeriesRecord(row);
 	});
+}
+
+function toSeriesRecord(row: SeriesRow): SeriesRecord {
+	const { target_id: targetId, display_name: displayName, ...rest } = row;
+	return { ...rest, targetId, displayName };
+}
+
+/** A set of series named with wildcards: `*` in the key matches any text; a '*' source or metric any. */
+export interface SeriesPattern {
+	source: string;
+	keyGlob: string;
+	metric: string;
+}
+
+/** The series a pattern matches, by source, key and metric, at most `limit` of them. */
+export async function listSeriesMatching(db: Db, pattern: SeriesPattern, limit: number): Promise<SeriesRecord[]> {
+	// LIKE's own wildcards and escape character are escaped, so only `*` matches more than itself.
+	const keyLike = pattern.keyGlob.replace(/[\\%_]/g, (c) => `\\${c}`).replaceAll('*', '%');
+	const rows = await queryRows<SeriesRow>(
+		db,
+		sql`select s.id, t.id as target_id, t.source, t.key, t.display_name, s.metric, s.unit, s.kind, s.note
+			from targets t join series s on s.target_id = t.id
+			where (${pattern.source} = '*' or t.source = ${pattern.source})
+				and t.key like ${keyLike} escape '\\'
+				and (${pattern.metric} = '*' or s.metric = ${pattern.metric})
+			order by t.source, t.key, s.metric
+			limit ${limit}`
+	);
+	return rows.map(toSeriesRecord);
 }
