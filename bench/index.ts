@@ -25,7 +25,8 @@ import {
 } from './engines.js';
 import { measureRouteBundles } from './bundles.js';
 import { runCollectorBench } from './collectors.js';
-import { runPageBench } from './pages.js';
+import { runExportBench, type ExportResults } from './export.js';
+import { runPageBench, startBenchServer, type PageResults } from './pages.js';
 import { runLoad } from './load.js';
 import { formatInt } from './measure.js';
 import { runReads, type ReadOptions } from './reads.js';
@@ -107,8 +108,17 @@ async function main(): Promise<void> {
 	const scale = readScale(process.env);
 	const admin = adminUrl(process.env);
 	const postgres = await runPostgres(admin, scale);
-	console.log('\n== dashboard pages on PostgreSQL (built server)');
-	const pages = await runPageBench(admin, postgres.load.seriesCount);
+	const server = await startBenchServer(admin);
+	let pages: PageResults;
+	let exported: ExportResults;
+	try {
+		console.log('\n== dashboard pages on PostgreSQL (built server)');
+		pages = await runPageBench(server, postgres.load.seriesCount);
+		console.log('\n== CSV export of every sample (built server) vs COPY TO');
+		exported = await runExportBench(server, admin);
+	} finally {
+		await server.stop();
+	}
 	await finishPostgres(admin, process.env);
 	const bundles = measureRouteBundles(['/', '/explore', '/targets', '/health']);
 	const pglite = await runPglite();
@@ -124,6 +134,7 @@ async function main(): Promise<void> {
 		pglite,
 		collectors,
 		pages,
+		exported,
 		bundles
 	};
 	console.log(`\n${formatSummary(results)}`);

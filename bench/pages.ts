@@ -26,7 +26,14 @@ export interface PageResults {
 	others: PageTiming[];
 }
 
-async function startBenchServer(admin: string) {
+export interface BenchServer {
+	url: string;
+	pid: number;
+	stop(): Promise<void>;
+}
+
+/** The built server (what `npm start` runs) on dockpulse_bench, without schedules. */
+export async function startBenchServer(admin: string): Promise<BenchServer> {
 	const port = await getFreePort();
 	const server = spawnNode(['build/index.js'], {
 		DATABASE_URL: benchUrl(admin),
@@ -44,6 +51,7 @@ async function startBenchServer(admin: string) {
 	}
 	return {
 		url,
+		pid: server.child.pid!,
 		async stop() {
 			server.child.kill('SIGTERM');
 			await server.closed;
@@ -86,25 +94,20 @@ async function timePage(page: string, urlFor: (n: number) => string, iterations:
 	return timing;
 }
 
-export async function runPageBench(admin: string, seriesCount: number, options = { iterations: 60, warmup: 5 }): Promise<PageResults> {
-	const server = await startBenchServer(admin);
-	try {
-		const random = seededRandom(0xe8_91_0e);
-		const explorerUrl = () => {
-			const params = new URLSearchParams();
-			for (let i = 0; i < 10; i++) params.append('series', `github:${seriesKey(Math.floor(random() * seriesCount))}:stars`);
-			params.set('from', '2016-01-01');
-			params.set('to', '2025-12-31');
-			params.set('interval', 'day');
-			return `${server.url}/explore?${params}`;
-		};
-		const explorer = await timePage('/explore', explorerUrl, options.iterations, options.warmup);
-		const others: PageTiming[] = [];
-		for (const page of ['/', '/targets', '/health']) {
-			others.push(await timePage(page, () => `${server.url}${page}`, Math.ceil(options.iterations / 3), 2));
-		}
-		return { seriesCount, explorer, others };
-	} finally {
-		await server.stop();
+export async function runPageBench(server: BenchServer, seriesCount: number, options = { iterations: 60, warmup: 5 }): Promise<PageResults> {
+	const random = seededRandom(0xe8_91_0e);
+	const explorerUrl = () => {
+		const params = new URLSearchParams();
+		for (let i = 0; i < 10; i++) params.append('series', `github:${seriesKey(Math.floor(random() * seriesCount))}:stars`);
+		params.set('from', '2016-01-01');
+		params.set('to', '2025-12-31');
+		params.set('interval', 'day');
+		return `${server.url}/explore?${params}`;
+	};
+	const explorer = await timePage('/explore', explorerUrl, options.iterations, options.warmup);
+	const others: PageTiming[] = [];
+	for (const page of ['/', '/targets', '/health']) {
+		others.push(await timePage(page, () => `${server.url}${page}`, Math.ceil(options.iterations / 3), 2));
 	}
+	return { seriesCount, explorer, others };
 }

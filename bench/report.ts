@@ -8,6 +8,7 @@ import { formatInt, formatMs, passFail, type LatencyStats, type Throughput } fro
 import { apiOverBareTarget, apiP95TargetMs, type ReadResults } from './reads.js';
 import { bundleTargetGzipBytes, type RouteBundle } from './bundles.js';
 import { explorerP95TargetMs, type PageResults } from './pages.js';
+import type { ExportResults } from './export.js';
 
 export interface EngineResults {
 	engine: 'PostgreSQL' | 'PGlite';
@@ -28,6 +29,7 @@ export interface BenchResults {
 	pglite: EngineResults;
 	collectors: CollectorResults;
 	pages: PageResults;
+	exported: ExportResults;
 	bundles: RouteBundle[];
 }
 
@@ -85,6 +87,14 @@ function readRows(results: BenchResults): Row[] {
 	return rows;
 }
 
+function exportLine(e: ExportResults): string {
+	return (
+		`CSV export of ${formatInt(e.rows)} rows (${(e.bytes / 1e6).toFixed(0)} MB): ${formatInt(e.export.rowsPerSec)} rows/s ` +
+		`vs COPY TO ${formatInt(e.copyTo.rowsPerSec)} rows/s (${e.exportVsCopy.toFixed(2)}x); ` +
+		`server RSS ${e.rssBeforeMb.toFixed(0)} MB before, ${e.rssPeakMb.toFixed(0)} MB at peak`
+	);
+}
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 function dashboardLines(results: BenchResults): string[] {
@@ -120,6 +130,7 @@ export function formatSummary(results: BenchResults): string {
 			`${c.github.requests} requests, ${c.github.status} (target <= ${githubCycleRequestTarget}) ${passFail(c.github.requests <= githubCycleRequestTarget)}`,
 		rule,
 		...dashboardLines(results),
+		exportLine(results.exported),
 		rule,
 		`whole run: ${results.totalSeconds.toFixed(0)} s (${(results.totalSeconds / 60).toFixed(1)} min); ` +
 			`load average ${load(results.loadAverage.start)} at start, ${load(results.loadAverage.end)} at end ` +
