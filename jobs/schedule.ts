@@ -9,6 +9,7 @@ import { collectGithub, collectGithubContributors } from './collectors/github/co
 import { backfillGithub } from './collectors/github/backfill/backfill.js';
 import { backfillContributorHistory } from './collectors/github/contributor-history.js';
 import { abandonedRunMs } from './collectors/run.js';
+import { runMissedJobs } from './catch-up.js';
 import { createLeaseCoordinator } from './coordinator.js';
 
 /** What a scheduled job receives: the validated configuration and the database. */
@@ -49,9 +50,10 @@ export function listScheduledJobs(config: Config): ScheduledJob[] {
 
 export interface Schedules {
 	names: string[];
+	/** The jobs run at start because they missed a tick (empty without catch-up); settles when they end. */
+	caughtUp: Promise<string[]>;
 	stop(): Promise<void>;
 }
-
 
 /**
  * Starts every job on its cron expression. noOverlap: a run still going when the next tick comes makes
@@ -59,23 +61,39 @@ export interface Schedules {
  * tick once, through the lease coordinator. A failing run is logged and the next tick runs again; it
  * never stops the scheduler.
  */
-export function startSchedules(context: JobContext, jobs: readonly ScheduledJob[] = listScheduledJobs(context.config)): Schedules {
+export function startSchedules(
+	context: JobContext,
+	jobs: readonly ScheduledJob[] = listScheduledJobs(context.config),
+	options: { catchUp?: boolean } = {}
+): Schedules {
 	const runCoordinator = createLeaseCoordinator(context.db);
+	const runLogged = (job: ScheduledJob) => async () => {
+		try {
+			await job.run(context);
+		} catch (error) {
+			console.error(`job ${job.name} failed: ${(error as Error).stack ?? String(error)}`);
+		}
+	};
 	const tasks: ScheduledTask[] = jobs.map((job) =>
-		cron.schedule(
-			job.cron,
-			async () => {
-				try {
-					await job.run(context);
-				} catch (error) {
-					console.error(`job ${job.name} failed: ${(error as Error).stack ?? String(error)}`);
-				}
-			},
-			{ name: job.name, noOverlap: true, timezone: 'UTC', distributed: true, runCoordinator, distributedLease: abandonedRunMs }
-		)
+		cron.schedule(job.cron, runLogged(job), {
+			name: job.name,
+			noOverlap: true,
+			timezone: 'UTC',
+			distributed: true,
+			runCoordinator,
+			distributedLease: abandonedRunMs
+		})
 	);
+	const catchUpJobs = jobs.map((job) => ({ name: job.name, cron: job.cron, run: runLogged(job) }));
+	const caughtUp = options.catchUp
+		? runMissedJobs(context.db, catchUpJobs, runCoordinator, abandonedRunMs).catch((error: Error) => {
+				console.error(`catching up on missed runs failed: ${error.stack ?? String(error)}`);
+				return [];
+			})
+		: Promise.resolve([]);
 	return {
 		names: jobs.map((job) => job.name),
+		caughtUp,
 		async stop() {
 			await Promise.all(tasks.map((task) => task.destroy()));
 		}

@@ -9,7 +9,7 @@ import { startSchedules } from './schedule.js';
 
 async function main() {
 	const { config, database } = await openStore(process.env);
-	const schedules = startSchedules({ config, db: database.db });
+	const schedules = startSchedules({ config, db: database.db }, undefined, { catchUp: config.isCatchUpEnabled });
 	// With an empty job table nothing else keeps the event loop alive; stay up until told to stop.
 	const keepAlive = setInterval(() => {}, 1 << 30);
 	const shutdown = async (signal: string) => {

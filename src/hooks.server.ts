@@ -18,8 +18,8 @@ export const init: ServerInit = async () => {
 	if (building || state.dockpulse) return;
 	const store = await openStore(process.env);
 	const schedules = store.config.isSchedulingEnabled
-		? startSchedules({ config: store.config, db: store.database.db })
-		: { names: [], stop: async () => {} };
+		? startSchedules({ config: store.config, db: store.database.db }, undefined, { catchUp: store.config.isCatchUpEnabled })
+		: { names: [], caughtUp: Promise.resolve([]), stop: async () => {} };
 	state.dockpulse = { store, schedules, targetActions: createTargetActions(store.database.db, store.config) };
 	// adapter-node emits this after it has stopped taking requests on SIGTERM/SIGINT.
 	process.once('sveltekit:shutdown', async () => {

@@ -52,7 +52,8 @@ export interface SpawnedProcess {
 export function spawnNode(args: string[], env: Record<string, string>): SpawnedProcess {
 	const child = spawn(process.execPath, args, {
 		// Tests start from an empty target list unless they ask for the default watchlist.
-		env: { ...process.env, DATABASE_URL: '', DEFAULT_WATCHLIST: 'false', ...env },
+		// Nor do they catch up on missed runs at start (which would collect at once) unless they ask.
+		env: { ...process.env, DATABASE_URL: '', DEFAULT_WATCHLIST: 'false', CATCH_UP_ON_START: 'false', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

@@ -70,6 +70,7 @@ const configSchema = z
 			.max(200, 'expected at most 200')
 			.default(10),
 		RUN_SCHEDULES: booleanFlag.default(true),
+		CATCH_UP_ON_START: booleanFlag.default(true),
 		DEFAULT_WATCHLIST: booleanFlag.default(true),
 		DOCKERHUB_API_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://hub.docker.com'),
 		DOCKERHUB_USERNAME: z.string().min(1).optional(),
@@ -126,6 +127,8 @@ export interface Config {
 	isSignInRequired: boolean;
 	dbPoolMax: number;
 	isSchedulingEnabled: boolean;
+	/** At start, run each job whose last tick is older than its interval (a new store's first collection). */
+	isCatchUpEnabled: boolean;
 	/** Load Docker's core repositories and official images as targets on a store's first start. */
 	isDefaultWatchlistEnabled: boolean;
 	/** Series shown as headline cards on the overview, in this order; those without data are left out. */
@@ -203,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		isSignInRequired: e.REQUIRE_SIGN_IN,
 		dbPoolMax: e.DB_POOL_MAX,
 		isSchedulingEnabled: e.RUN_SCHEDULES,
+		isCatchUpEnabled: e.CATCH_UP_ON_START,
 		isDefaultWatchlistEnabled: e.DEFAULT_WATCHLIST,
 		featuredSeries: e.FEATURED_SERIES,
 		logLevel: e.LOG_LEVEL,
