@@ -51,10 +51,10 @@ export async function listSeriesPage(
 				where series_id = ${seriesId} and ts >= ${from}::timestamptz and ts < ${to}::timestamptz and ts > ${after}::timestamptz
 				order by ts limit ${limit}`
 			: sql`select distinct on (bucket) (extract(epoch from bucket) * 1000)::float8 as t_ms, value, provenance,
-					nullif(bucket_flags, '') as flags
+					bucket_flags as flags
 				from (
 					select date_trunc(${spec.interval}::text, ts, 'UTC') as bucket, ts, value, provenance,
-						string_agg(array_to_string(flags, ','), ',') over (partition by date_trunc(${spec.interval}::text, ts, 'UTC')) as bucket_flags
+						string_agg(nullif(array_to_string(flags, ','), ''), ',') over (partition by date_trunc(${spec.interval}::text, ts, 'UTC')) as bucket_flags
 					from samples
 					where series_id = ${seriesId}
 						and ts >= greatest(date_trunc(${spec.interval}::text, ${from}::timestamptz, 'UTC'), ${after}::timestamptz)
