@@ -9,7 +9,7 @@ import { queryRows, type Db } from '../src/lib/server/db/client.js';
  * succeeds when the tick is newer than the last claimed one and the last run has finished or its lease
  * ran out. onComplete ends the lease at once.
  */
-export function createLeaseCoordinator(db: Db, holder = randomUUID()): RunCoordinator {
+export function createLeaseCoordinator(db: Db, holder: string = randomUUID()): RunCoordinator {
 	const parseKey = (key: string) => {
 		const colon = key.indexOf(':');
 		return { job: key.slice(0, colon), slot: key.slice(colon + 1) };
