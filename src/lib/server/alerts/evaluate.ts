@@ -97,6 +97,8 @@ interface Stepped {
 	row: ProbeRow;
 	memory: AlertMemory;
 	value: number | null;
+	/** The memory differs from the stored one (or none was stored): the row must be written. */
+	isDirty: boolean;
 	change: AlertChange | undefined;
 }
 
@@ -127,15 +129,29 @@ function stepRow(row: ProbeRow, nowMs: number): Stepped {
 		isOneShot: row.condition.kind === 'milestone'
 	}, nowMs);
 	const isChange = step.changedFrom !== null || step.notify !== null;
+	const after = step.memory;
+	const isDirty =
+		row.state === null ||
+		after.state !== before.state ||
+		after.pendingCount !== before.pendingCount ||
+		after.notifiedAtMs !== before.notifiedAtMs ||
+		after.firingSinceMs !== before.firingSinceMs;
 	const change = isChange
 		? { ruleId: row.rule_id, seriesId: row.series_id, from: before.state, to: step.memory.state, notify: step.notify, value: judged.value }
 		: undefined;
-	return { row, memory: step.memory, value: judged.value, change };
+	return { row, memory: after, value: judged.value, isDirty, change };
 }
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-async function writeEvaluation(tx: Db, stepped: readonly Stepped[], nowMs: number): Promise<void> {
+/**
+ * Writes the alerts whose state moved (most evaluations move none, so thousands of steady alerts cost
+ * no write) and the history of the changes; the time of the evaluation goes to app_state.
+ */
+async function writeEvaluation(tx: Db, all: readonly Stepped[], nowMs: number): Promise<void> {
+	await tx.execute(sql`insert into app_state (key, value) values ('alerts_evaluated_at', ${JSON.stringify(new Date(nowMs).toISOString())}::jsonb)
+		on conflict (key) do update set value = excluded.value`);
+	const stepped = all.filter((s) => s.isDirty);
 	if (stepped.length === 0) return;
 	const now = new Date(nowMs).toISOString();
 	await tx.execute(sql`insert into alert_instances (rule_id, series_id, state, pending_count, notified_at, firing_since, last_value, evaluated_at)
@@ -150,7 +166,7 @@ async function writeEvaluation(tx: Db, stepped: readonly Stepped[], nowMs: numbe
 		on conflict (rule_id, series_id) do update set state = excluded.state, pending_count = excluded.pending_count,
 			notified_at = excluded.notified_at, firing_since = excluded.firing_since, last_value = excluded.last_value,
 			evaluated_at = excluded.evaluated_at`);
-	const changes = stepped.flatMap((s) => (s.change ? [s.change] : []));
+	const changes = all.flatMap((s) => (s.change ? [s.change] : []));
 	if (changes.length === 0) return;
 	await tx.execute(sql`insert into alert_events (rule_id, series_id, at, from_state, to_state, notify, value)
 		select u.rule_id, u.series_id, ${now}::timestamptz, u.from_state, u.to_state, u.notify, u.value

@@ -46,6 +46,8 @@ export const alertInstances = pgTable(
 		pendingCount: integer('pending_count').notNull().default(0),
 		notifiedAt: timestamp('notified_at', { withTimezone: true }),
 		firingSince: timestamp('firing_since', { withTimezone: true }),
+		// The value judged, and when, at the evaluation that last moved the state; an alert whose state
+		// does not move is not rewritten (app_state 'alerts_evaluated_at' holds the last evaluation).
 		lastValue: doublePrecision('last_value'),
 		evaluatedAt: timestamp('evaluated_at', { withTimezone: true }).notNull()
 	},
