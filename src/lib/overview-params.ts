@@ -56,7 +56,9 @@ const optionalDate = z.preprocess((value) => (value === '' ? undefined : value),
 
 const schema = z
 	.object({
-		window: z.enum(windowKinds, { error: `expected one of ${windowKinds.join(', ')}` }).optional(),
+		window: z
+			.enum(windowKinds, { error: (issue) => `"${String(issue.input)}" is not a window (expected one of ${windowKinds.join(', ')})` })
+			.optional(),
 		from: optionalDate,
 		to: optionalDate
 	})
