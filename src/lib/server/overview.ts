@@ -27,6 +27,7 @@ export interface ReferenceRow {
 	targetName: string;
 	metric: string;
 	note: string;
+	exploreHref: string;
 	figures: { date: string; value: number; citation: string }[];
 	/** First figure to last; null for a series with a single figure. */
 	growth: Growth | null;
@@ -59,9 +60,11 @@ function listReferenceRows(): ReferenceRow[] {
 		const first = s.figures[0]!;
 		const last = s.figures[s.figures.length - 1]!;
 		const at = (date: string) => ({ ts: new Date(`${date}T00:00:00Z`) });
+		const series = formatSeriesRef({ source: 'reference', key: s.key, metric: s.metric });
 		return {
-			series: formatSeriesRef({ source: 'reference', key: s.key, metric: s.metric }),
+			series,
 			targetName: s.targetName,
+			exploreHref: buildExploreHref(series, { start: at(first.date).ts, end: at(last.date).ts }),
 			metric: s.metric,
 			note: s.note,
 			figures: s.figures.map((f) => ({ ...f })),
