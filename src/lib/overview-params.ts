@@ -94,13 +94,3 @@ export function parseOverviewParams(params: URLSearchParams): OverviewParams {
 	if (window === 'custom' || (window === undefined && from)) return { window: { kind: 'custom', from: from!, to }, problems };
 	return { window: { kind: window ?? defaultWindowKind }, problems };
 }
-
-/** The query string that selects a window (empty for the default), for links and the picker. */
-export function formatOverviewQuery(window: WindowSpec): string {
-	if (window.kind === 'custom') {
-		const params = new URLSearchParams({ window: 'custom', from: window.from });
-		if (window.to) params.set('to', window.to);
-		return `?${params}`;
-	}
-	return window.kind === defaultWindowKind ? '' : `?window=${window.kind}`;
-}

@@ -79,6 +79,24 @@ describe.each(backends)('the overview page on %s', (backend) => {
 		expect(errors).toEqual([]);
 	});
 
+	it('switches windows without JavaScript too: the picker is a plain GET form', async () => {
+		const context = await browser.newContext({ javaScriptEnabled: false });
+		try {
+			const page = await context.newPage();
+			await page.goto(`${server.url}/`);
+			await page.getByRole('button', { name: '90 days' }).click();
+			await page.waitForURL(/\?window=90d$/);
+			expect(await readCard(page, growingCard)).toEqual(expectedGrowingText(Date.now() - 90 * dayMs));
+			const from = formatDate(growingDayMs(200));
+			await page.locator('input[name="from"]').fill(from);
+			await page.getByRole('button', { name: 'Apply dates' }).click();
+			await page.waitForURL(new RegExp(`window=custom&from=${from}&to=`));
+			expect(await readCard(page, growingCard)).toEqual(expectedGrowingText(growingDayMs(200)));
+		} finally {
+			await context.close();
+		}
+	});
+
 	it('reads a year-to-date window and a custom one from the URL', async () => {
 		const { page, errors } = await openWatchedPage(browser);
 		await page.goto(`${server.url}/?window=ytd`);

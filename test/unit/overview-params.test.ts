@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatOverviewQuery, isIsoDate, parseOverviewParams } from '../../src/lib/overview-params.js';
+import { isIsoDate, parseOverviewParams } from '../../src/lib/overview-params.js';
 
 const parse = (query: string) => parseOverviewParams(new URLSearchParams(query));
 
@@ -35,11 +35,5 @@ describe('overview URL parameters', () => {
 
 	it('accepts only real calendar days', () => {
 		expect([isIsoDate('2024-02-29'), isIsoDate('2023-02-29'), isIsoDate('2015-6-22'), isIsoDate('1969-12-31')]).toEqual([true, false, false, false]);
-	});
-
-	it('writes the query string that selects a window', () => {
-		expect(formatOverviewQuery({ kind: '1y' })).toBe('');
-		expect(formatOverviewQuery({ kind: '30d' })).toBe('?window=30d');
-		expect(formatOverviewQuery({ kind: 'custom', from: '2014-06-09', to: '2015-06-22' })).toBe('?window=custom&from=2014-06-09&to=2015-06-22');
 	});
 });
