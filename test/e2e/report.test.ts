@@ -1,0 +1,64 @@
+import { parse } from 'csv-parse/sync';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { testBackends } from '../helpers/databases.js';
+import type { Database } from '../../src/lib/server/db/client.js';
+import { seedSeries } from '../helpers/samples.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+describe.each(testBackends.map((b) => b.name))('the growth report page on %s', (backendName) => {
+	let server: TestServer;
+	let browser: Browser;
+
+	beforeAll(async () => {
+		const seed = async (database: Database) => {
+			await seedSeries(database.db, 'report/e2e', 'stars', [['2020-01-01T00:00:00Z', 1000], ['2021-01-01T00:00:00Z', 2500]]);
+		};
+		[server, browser] = await Promise.all([startServer(backendName, {}, { seed }), launchBrowser()]);
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+	});
+
+	it("opens on the seed's table, in words and in numbers, with its sources", async () => {
+		const { page, errors } = await openWatchedPage(browser);
+		await page.goto(`${server.url}/report`);
+		const statements = await page.getByRole('region', { name: 'Statements' }).getByRole('listitem').allTextContents();
+		expect(statements).toContain('Docker Hub pulls grew 18,082% (x181.8) from 2.75M on 2014-06-09 to 500M on 2015-06-22');
+		expect(statements).toContain('Docker Hub repositories grew 934% (x10.34) from 14.5K on 2014-06-09 to 150K on 2015-06-22');
+		expect(await page.locator('tr[data-series="reference:dockerhub:pulls"] td.growth').textContent()).toBe('+18,082%');
+		expect(await page.getByRole('region', { name: 'Sources' }).getByRole('link').first().getAttribute('href')).toMatch(/^https:\/\//);
+		expect(errors).toEqual([]);
+	});
+
+	it('builds a report from the form, and its CSV parses back to the numbers shown', async () => {
+		const { page, errors } = await openWatchedPage(browser);
+		await page.goto(`${server.url}/report`);
+		const fields = page.getByRole('textbox', { name: /^Series \d+$/ });
+		for (let i = 0; i < 4; i++) await fields.nth(i).fill('');
+		await fields.nth(0).fill('github:report/e2e:stars');
+		await page.getByLabel('From date').fill('2020-01-01');
+		await page.getByLabel('To date').fill('2021-01-01');
+		await page.getByRole('button', { name: 'Build report' }).click();
+		await page.waitForURL(/series=github%3Areport%2Fe2e%3Astars/);
+		expect(await page.getByRole('region', { name: 'Statements' }).textContent()).toContain(
+			'report/e2e stars grew 150% (x2.5) from 1,000 on 2020-01-01 to 2,500 on 2021-01-01'
+		);
+		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+		expect(download.suggestedFilename()).toBe('dockpulse_report_2020-01-01_to_2021-01-01.csv');
+		const csv = await (await fetch(`${server.url}${new URL(download.url()).pathname}${new URL(download.url()).search}`)).text();
+		expect(parse(csv, { columns: true })).toEqual([expect.objectContaining({ series: 'github:report/e2e:stars', start_value: '1000', end_value: '2500', growth_percent: '150' })]);
+		expect(errors).toEqual([]);
+	});
+
+	it('shows a bad parameter as a clear message, and fits a phone without sideways scrolling', async () => {
+		const { page, errors } = await openWatchedPage(browser, { width: 375 });
+		await page.goto(`${server.url}/report?series=github:report/e2e:stars&preset=fortnight`);
+		expect(await page.getByRole('alert').textContent()).toContain('preset: expected one of 30d, 90d, 1y, ytd');
+		await page.goto(`${server.url}/report`);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+		expect(errors).toEqual([]);
+	});
+});
