@@ -49,39 +49,47 @@ export const defaultExploreState: ExploreState = {
 
 export type ExploreParseResult = { ok: true; state: ExploreState } | { ok: false; parameter: string; reason: string };
 
-const isoDate = z
-	.string()
-	.optional()
-	.refine((text) => text === undefined || text === '' || isValidIsoDate(text), 'expected an ISO date such as 2015-06-22')
-	.transform((text) => (text ? text : undefined));
+/**
+ * Built on first use rather than at import: the page imports this module for the URL helpers only,
+ * and a schema built at module level would pull all of zod into the browser bundle.
+ */
+function buildSchema() {
+	const isoDate = z
+		.string()
+		.optional()
+		.refine((text) => text === undefined || text === '' || isValidIsoDate(text), 'expected an ISO date such as 2015-06-22')
+		.transform((text) => (text ? text : undefined));
 
-const flag = z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' }).transform((v) => v === 'true' || v === '1');
+	const flag = z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' }).transform((v) => v === 'true' || v === '1');
 
-const seriesRef = z.string().superRefine((text, ctx) => {
-	const parsed = parseSeriesRef(text);
-	if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
-});
+	const seriesRef = z.string().superRefine((text, ctx) => {
+		const parsed = parseSeriesRef(text);
+		if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+	});
 
-const schema = z
-	.object({
-		series: z.array(seriesRef),
-		range: z.enum(rangePresets, { error: `expected one of ${rangePresets.join(', ')}` }).default(defaultExploreState.range),
-		from: isoDate,
-		to: isoDate,
-		interval: z.enum(exploreIntervals, { error: `expected one of ${exploreIntervals.join(', ')}` }).default(defaultExploreState.interval),
-		transform: z.enum(exploreTransforms, { error: `expected one of ${exploreTransforms.join(', ')}` }).default(defaultExploreState.transform),
-		smooth: z.coerce
-			.number({ error: 'expected a whole number of periods' })
-			.int('expected a whole number of periods')
-			.min(1, 'expected at least 1 (no smoothing)')
-			.max(366, 'expected at most 366 periods')
-			.default(1),
-		log: flag.default(false),
-		align: flag.default(false),
-		view: z.enum(viewModes, { error: `expected one of ${viewModes.join(', ')}` }).default(defaultExploreState.view)
-	})
-	.strict()
-	.refine((s) => !s.from || !s.to || s.from <= s.to, { path: ['to'], message: 'must not be before from' });
+	return z
+		.object({
+			series: z.array(seriesRef),
+			range: z.enum(rangePresets, { error: `expected one of ${rangePresets.join(', ')}` }).default(defaultExploreState.range),
+			from: isoDate,
+			to: isoDate,
+			interval: z.enum(exploreIntervals, { error: `expected one of ${exploreIntervals.join(', ')}` }).default(defaultExploreState.interval),
+			transform: z.enum(exploreTransforms, { error: `expected one of ${exploreTransforms.join(', ')}` }).default(defaultExploreState.transform),
+			smooth: z.coerce
+				.number({ error: 'expected a whole number of periods' })
+				.int('expected a whole number of periods')
+				.min(1, 'expected at least 1 (no smoothing)')
+				.max(366, 'expected at most 366 periods')
+				.default(1),
+			log: flag.default(false),
+			align: flag.default(false),
+			view: z.enum(viewModes, { error: `expected one of ${viewModes.join(', ')}` }).default(defaultExploreState.view)
+		})
+		.strict()
+		.refine((s) => !s.from || !s.to || s.from <= s.to, { path: ['to'], message: 'must not be before from' });
+}
+
+let schema: ReturnType<typeof buildSchema> | undefined;
 
 function isValidIsoDate(text: string): boolean {
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
@@ -98,6 +106,7 @@ export function parseExploreState(params: URLSearchParams): ExploreParseResult {
 		if (values.length > 1) return { ok: false, parameter: name, reason: 'given more than once' };
 		input[name] = values[0]!;
 	}
+	schema ??= buildSchema();
 	const parsed = schema.safeParse(input);
 	if (parsed.success) return { ok: true, state: { ...parsed.data, series: [...new Set(parsed.data.series)] } };
 	const issue = parsed.error.issues[0]!;
