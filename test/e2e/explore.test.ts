@@ -73,6 +73,17 @@ describe.each(backends)('the explorer on %s', (backend) => {
 		const flaggedMonth = new Date(growingDayMs(growing.flaggedDayIndex, seededAtMs)).toISOString().slice(0, 7);
 		expect(rows.filter((r) => r.flags !== '').map((r) => [r.date.slice(0, 7), r.flags])).toEqual([[flaggedMonth, 'decrease']]);
 		expect(await page.locator('figcaption').textContent()).toContain('1 flagged point');
+		// Hovering the flagged point shows its date, exact value, provenance and flag in the tooltip.
+		const canvas = page.locator('canvas');
+		const box = (await canvas.boundingBox())!;
+		const flaggedIndex = [...lastOfMonth.keys()].indexOf(flaggedMonth);
+		const tooltip = page.getByTestId('tooltip-text');
+		for (let x = box.x + box.width * 0.05; x < box.x + box.width; x += 4) {
+			await page.mouse.move(x, box.y + box.height / 2);
+			if ((await tooltip.textContent())!.startsWith(rows[flaggedIndex]!.date)) break;
+		}
+		const flaggedValue = Number(rows[flaggedIndex]!.value).toLocaleString('en');
+		expect(await tooltip.textContent()).toBe(`${rows[flaggedIndex]!.date} · Growing (test) · stars: ${flaggedValue} · provenance: observed · flagged: decrease`);
 		expect(errors).toEqual([]);
 	});
 

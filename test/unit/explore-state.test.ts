@@ -40,7 +40,7 @@ describe('explorer URL state', () => {
 
 	it('keeps more than 20 series in the URL, in order, without duplicates', () => {
 		const series = Array.from({ length: 25 }, (_, i) => `github:org/r${i}:stars`);
-		const query = [...series, series[0]].map((s) => `series=${encodeURIComponent(s)}`).join('&');
+		const query = [...series, series[0]!].map((s) => `series=${encodeURIComponent(s)}`).join('&');
 		const result = parse(query);
 		expect(result.ok && result.state.series).toEqual(series);
 	});

@@ -44,7 +44,8 @@ export function formatTick(value: number, transform: LineOptionsInput['transform
 
 /** The tooltip's lines for one point: value, then where it came from and any anomaly flags. */
 export function describePoint(point: ChartPoint, transform: LineOptionsInput['transform']): { value: string; details: string[] } {
-	const details = [`${formatDate(point.date)} · ${point.provenance}`];
+	// The date is the tooltip's title; the lines under the value say where the number came from.
+	const details = [`provenance: ${point.provenance}`];
 	if (point.flags.length > 0) details.push(`flagged: ${point.flags.join(', ')}`);
 	return { value: point.y === null ? 'no value' : formatValue(point.y, transform), details };
 }
@@ -83,6 +84,7 @@ function buildScales(input: LineOptionsInput) {
 		? { ...axis, type: 'linear', title: { display: true, text: 'days since first sample', color: theme.muted } }
 		: {
 				...axis,
+				ticks: { ...axis.ticks, maxRotation: 0, autoSkipPadding: 16 },
 				type: 'time',
 				time: {
 					tooltipFormat: 'yyyy-MM-dd',
