@@ -23,6 +23,7 @@ import {
 	openPostgresEngine,
 	type BenchEngine
 } from './engines.js';
+import { runAlertBench, type AlertBenchResults } from './alerts.js';
 import { measureRouteBundles } from './bundles.js';
 import { runCollectorBench } from './collectors.js';
 import { runExportBench, type ExportResults } from './export.js';
@@ -119,6 +120,8 @@ async function main(): Promise<void> {
 	} finally {
 		await server.stop();
 	}
+	console.log('\n== alert rules on PostgreSQL');
+	const alerts: AlertBenchResults = await runAlertBench(admin, postgres.load.seriesCount);
 	await finishPostgres(admin, process.env);
 	const bundles = measureRouteBundles(['/', '/explore', '/targets', '/health']);
 	const pglite = await runPglite();
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
 		collectors,
 		pages,
 		exported,
+		alerts,
 		bundles
 	};
 	console.log(`\n${formatSummary(results)}`);

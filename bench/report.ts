@@ -9,6 +9,7 @@ import { apiOverBareTarget, apiP95TargetMs, type ReadResults } from './reads.js'
 import { bundleTargetGzipBytes, type RouteBundle } from './bundles.js';
 import { explorerP95TargetMs, type PageResults } from './pages.js';
 import type { ExportResults } from './export.js';
+import { alertEvaluationTargetMs, type AlertBenchResults } from './alerts.js';
 
 export interface EngineResults {
 	engine: 'PostgreSQL' | 'PGlite';
@@ -30,6 +31,7 @@ export interface BenchResults {
 	collectors: CollectorResults;
 	pages: PageResults;
 	exported: ExportResults;
+	alerts: AlertBenchResults;
 	bundles: RouteBundle[];
 }
 
@@ -131,6 +133,9 @@ export function formatSummary(results: BenchResults): string {
 		rule,
 		...dashboardLines(results),
 		exportLine(results.exported),
+		`alert evaluation, ${formatInt(results.alerts.rules)} rules (${formatInt(results.alerts.alerts)} alerts): p50/p95 ` +
+			`${formatMs(results.alerts.evaluation.p50Ms)}/${formatMs(results.alerts.evaluation.p95Ms)} ms ` +
+			`(target < ${formatInt(alertEvaluationTargetMs)} ms) ${passFail(results.alerts.evaluation.p95Ms < alertEvaluationTargetMs)}`,
 		rule,
 		`whole run: ${results.totalSeconds.toFixed(0)} s (${(results.totalSeconds / 60).toFixed(1)} min); ` +
 			`load average ${load(results.loadAverage.start)} at start, ${load(results.loadAverage.end)} at end ` +

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { parseSeriesRef, sources, type SeriesRef } from '../../refs.js';
-import type { SeriesPattern } from '../db/queries/targets.js';
 import type { Interval, Transform } from '../metrics/intervals.js';
 import { isOrderedRange, parseQueryParams, seriesQueryShape } from '../series-params.js';
+import { seriesSelector, type SeriesSelector } from '../series-selector.js';
 
 /**
  * The query of GET /api/export.csv and `npm run export`: the series API's parameters, plus the CSV
@@ -14,15 +13,8 @@ export const exportFormats = ['long', 'wide'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
 export const maxSelectorsPerExport = 100;
 
-/**
- * What an export holds: named series, or every series a pattern matches (`github:*:stars`,
- * `dockerhub:library/*:pulls`, `github:moby/moby:*`), so that a whole metric can be exported without a
- * URL naming thousands of series.
- */
-export type ExportSelector = { kind: 'series'; ref: SeriesRef; text: string } | { kind: 'pattern'; pattern: SeriesPattern; text: string };
-
 export interface ExportQuery {
-	series: ExportSelector[];
+	series: SeriesSelector[];
 	from: Date | undefined;
 	to: Date | undefined;
 	interval: Interval;
@@ -32,43 +24,10 @@ export interface ExportQuery {
 	format: ExportFormat;
 }
 
-const keyGlobPattern = /^[A-Za-z0-9.*_\-/:@+]{1,200}$/;
-const metricPattern = /^([a-z][a-z0-9_]{0,62}|\*)$/;
-
-function parsePattern(text: string): SeriesPattern | string {
-	const first = text.indexOf(':');
-	const last = text.lastIndexOf(':');
-	if (first < 0 || last === first) return `"${text}" is not a pattern <source>:<key with *>:<metric>`;
-	const source = text.slice(0, first);
-	const keyGlob = text.slice(first + 1, last);
-	const metric = text.slice(last + 1);
-	if (source !== '*' && !(sources as readonly string[]).includes(source)) return `unknown source "${source}" (expected * or one of ${sources.join(', ')})`;
-	if (!keyGlobPattern.test(keyGlob)) return `"${keyGlob}" is not a key pattern: letters, digits, . _ - / : @ + and * only`;
-	if (!metricPattern.test(metric)) return `"${metric}" is not a metric or *`;
-	return { source, keyGlob, metric };
-}
-
-const selector = z.string().transform((text, ctx): ExportSelector => {
-	if (text.includes('*')) {
-		const pattern = parsePattern(text);
-		if (typeof pattern === 'string') {
-			ctx.addIssue({ code: 'custom', message: pattern });
-			return z.NEVER;
-		}
-		return { kind: 'pattern', pattern, text };
-	}
-	const parsed = parseSeriesRef(text);
-	if (!parsed.ok) {
-		ctx.addIssue({ code: 'custom', message: parsed.message });
-		return z.NEVER;
-	}
-	return { kind: 'series', ref: parsed.value, text };
-});
-
 const exportShape = {
 	...seriesQueryShape,
 	series: z
-		.array(selector)
+		.array(seriesSelector)
 		.min(1, 'give at least one series=<source>:<key>:<metric> (or a pattern with *)')
 		.max(maxSelectorsPerExport, `at most ${maxSelectorsPerExport} series or patterns per export`),
 	points: seriesQueryShape.points.unwrap().optional(),

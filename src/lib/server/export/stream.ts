@@ -77,7 +77,7 @@ async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: Exp
 		}));
 		return;
 	}
-	const transform = createTransformer(query.transform, await getValueBefore(db, record.id, query.from, query.interval));
+	const transform = createTransformer(query.transform, await getValueBefore(db, record.id, query));
 	const smooth = createMovingAverage(query.smooth);
 	let afterMs: number | undefined;
 	for (;;) {

@@ -43,34 +43,49 @@ interface PointRow {
  * NULL, not '', to the aggregate: every row of the bucket carries its result, and a string of one
  * comma per sample made a 25,000-sample year take seconds on PGlite.
  */
-export function buildSeriesWindowQuery(seriesId: number, spec: WindowSpec): SQL {
+/** Where a read of points begins: the start of the range, or of the bucket that holds it. */
+export function buildWindowStart(spec: WindowSpec): SQL {
 	const from = spec.from?.toISOString() ?? '-infinity';
+	return spec.interval === 'raw' ? sql`${from}::timestamptz` : sql`date_trunc(${spec.interval}::text, ${from}::timestamptz, 'UTC')`;
+}
+
+/**
+ * The points of a series from `start` to the end of the window, as (t_ms, value, provenance, flags)
+ * in time order: samples, or the last sample of each bucket. With `afterMs` (keyset paging) only the
+ * points after that point's time, at most `limit` of them.
+ */
+export function buildPointsQuery(seriesId: number, spec: WindowSpec, page?: { afterMs: number | undefined; limit: number }): SQL {
 	const to = spec.to?.toISOString() ?? 'infinity';
-	const start =
-		spec.interval === 'raw'
-			? sql`${from}::timestamptz`
-			: sql`date_trunc(${spec.interval}::text, ${from}::timestamptz, 'UTC')`;
-	const body =
-		spec.interval === 'raw'
-			? sql`select false as is_baseline, (extract(epoch from ts) * 1000)::float8 as t_ms, value, provenance,
-					array_to_string(flags, ',') as flags
-				from samples where series_id = ${seriesId} and ts >= ${start} and ts < ${to}::timestamptz`
-			: sql`select distinct on (bucket) false as is_baseline,
-					(extract(epoch from bucket) * 1000)::float8 as t_ms, value, provenance, bucket_flags as flags
-				from (
-					select date_trunc(${spec.interval}::text, ts, 'UTC') as bucket, ts, value, provenance,
-						string_agg(nullif(array_to_string(flags, ','), ''), ',') over (partition by date_trunc(${spec.interval}::text, ts, 'UTC')) as bucket_flags
-					from samples where series_id = ${seriesId} and ts >= ${start} and ts < ${to}::timestamptz
-				) in_range
-				order by bucket, ts desc`;
+	const after = page?.afterMs === undefined ? '-infinity' : new Date(page.afterMs).toISOString();
+	const limit = page ? sql`limit ${page.limit}` : sql``;
+	if (spec.interval === 'raw') {
+		return sql`select (extract(epoch from ts) * 1000)::float8 as t_ms, value, provenance, array_to_string(flags, ',') as flags
+			from samples
+			where series_id = ${seriesId} and ts >= ${buildWindowStart(spec)} and ts < ${to}::timestamptz and ts > ${after}::timestamptz
+			order by ts ${limit}`;
+	}
+	const bucket = sql`date_trunc(${spec.interval}::text, ts, 'UTC')`;
+	// The scan starts at the last page's final bucket, whose samples the bucket filter then skips.
+	return sql`select distinct on (bucket) (extract(epoch from bucket) * 1000)::float8 as t_ms, value, provenance, bucket_flags as flags
+		from (
+			select ${bucket} as bucket, ts, value, provenance,
+				string_agg(nullif(array_to_string(flags, ','), ''), ',') over (partition by ${bucket}) as bucket_flags
+			from samples
+			where series_id = ${seriesId} and ts >= greatest(${buildWindowStart(spec)}, ${after}::timestamptz)
+				and ts < ${to}::timestamptz and ${bucket} > ${after}::timestamptz
+		) in_range
+		order by bucket, ts desc ${limit}`;
+}
+
+export function buildSeriesWindowQuery(seriesId: number, spec: WindowSpec): SQL {
 	return sql`select * from (
 			select true as is_baseline, (extract(epoch from ts) * 1000)::float8 as t_ms, value, provenance,
 				null::text as flags
-			from samples where series_id = ${seriesId} and ts < ${start}
+			from samples where series_id = ${seriesId} and ts < ${buildWindowStart(spec)}
 			order by ts desc limit 1
 		) baseline
 		union all
-		select * from (${body}) window_points
+		select false, * from (${buildPointsQuery(seriesId, spec)}) window_points
 		order by is_baseline desc, t_ms`;
 }
 

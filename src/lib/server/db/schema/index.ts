@@ -4,3 +4,4 @@ export * from './runs.js';
 export * from './leases.js';
 export * from './app-state.js';
 export * from './events.js';
+export * from './alerts.js';

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { alertRules } from '../db/schema/index.js';
+import type { Db } from '../db/client.js';
+import { seriesSelector } from '../series-selector.js';
+import { parseIsoInstant } from '../time.js';
+import { ruleCondition } from './rules.js';
+import { noDataPolicies } from './state.js';
+
+/** A new alert rule as the API and the alerts page send it, validated. */
+export const alertRuleInput = z
+	.object({
+		name: z.string().trim().min(1, 'give the rule a name').max(200, 'at most 200 characters'),
+		scope: seriesSelector,
+		condition: ruleCondition,
+		pendingEvaluations: z.number().int().min(0).max(1000).default(0),
+		repeatIntervalMinutes: z.number().int().min(1).max(525_600).nullable().default(null),
+		noData: z.enum(noDataPolicies).default('keep'),
+		snoozedUntil: z
+			.string()
+			.nullable()
+			.default(null)
+			.transform((text, ctx) => {
+				if (text === null) return null;
+				const at = parseIsoInstant(text);
+				if (!at) {
+					ctx.addIssue({ code: 'custom', message: `"${text}" is not an ISO date or timestamp` });
+					return z.NEVER;
+				}
+				return at;
+			})
+	})
+	.strict();
+export type AlertRuleInput = z.output<typeof alertRuleInput>;
+
+export async function insertAlertRule(db: Db, input: AlertRuleInput): Promise<number> {
+	const { scope } = input;
+	const parts =
+		scope.kind === 'series'
+			? { scopeSource: scope.ref.source, scopeKey: scope.ref.key, scopeMetric: scope.ref.metric }
+			: { scopeSource: scope.pattern.source, scopeKey: scope.pattern.keyGlob, scopeMetric: scope.pattern.metric };
+	const [row] = await db
+		.insert(alertRules)
+		.values({
+			name: input.name,
+			scope: scope.text,
+			...parts,
+			condition: input.condition,
+			pendingEvaluations: input.pendingEvaluations,
+			repeatIntervalMinutes: input.repeatIntervalMinutes,
+			noData: input.noData,
+			snoozedUntil: input.snoozedUntil
+		})
+		.returning({ id: alertRules.id });
+	return row!.id;
+}

@@ -1,0 +1,89 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../client.js';
+import type { Provenance } from '../schema/index.js';
+
+/**
+ * The value of many series at one instant, in one statement: the ids are unnested and each is probed
+ * once on the samples primary key (series_id, ts), so the cost is one index descent per series
+ * whatever the length of its history.
+ */
+
+export interface SampleAt {
+	seriesId: number;
+	ts: Date;
+	value: number;
+	provenance: Provenance;
+}
+
+interface SampleRow {
+	series_id: number;
+	t_ms: number;
+	value: number;
+	provenance: Provenance;
+}
+
+function toSample(row: SampleRow): SampleAt {
+	return { seriesId: Number(row.series_id), ts: new Date(Number(row.t_ms)), value: Number(row.value), provenance: row.provenance };
+}
+
+/** The nearest sample on or before `at` of each series (exported bare for the benchmark). */
+export function buildValuesAtQuery(seriesIds: readonly number[], at: Date): SQL {
+	return sql`select ids.series_id, (extract(epoch from v.ts) * 1000)::float8 as t_ms, v.value, v.provenance
+		from unnest(${sql.param([...seriesIds])}::int[]) with ordinality as ids(series_id, n)
+		cross join lateral (
+			select ts, value, provenance from samples
+			where series_id = ids.series_id and ts <= ${at.toISOString()}::timestamptz
+			order by ts desc limit 1
+		) v
+		order by ids.n`;
+}
+
+/** The first sample on or after `at` of each series: the forward probe, for series that start late. */
+export function buildFirstValuesFromQuery(seriesIds: readonly number[], at: Date): SQL {
+	return sql`select ids.series_id, (extract(epoch from v.ts) * 1000)::float8 as t_ms, v.value, v.provenance
+		from unnest(${sql.param([...seriesIds])}::int[]) with ordinality as ids(series_id, n)
+		cross join lateral (
+			select ts, value, provenance from samples
+			where series_id = ids.series_id and ts >= ${at.toISOString()}::timestamptz
+			order by ts limit 1
+		) v
+		order by ids.n`;
+}
+
+/** The nearest sample on or before `at` of each series, in the order of seriesIds; series with none are left out. */
+export async function listValuesAt(db: Db, seriesIds: readonly number[], at: Date): Promise<SampleAt[]> {
+	if (seriesIds.length === 0) return [];
+	const rows = await queryRows<SampleRow>(db, buildValuesAtQuery(seriesIds, at));
+	return rows.map(toSample);
+}
+
+/** The first sample on or after `at` of each series, in the order of seriesIds; series with none are left out. */
+export async function listFirstValuesFrom(db: Db, seriesIds: readonly number[], at: Date): Promise<SampleAt[]> {
+	if (seriesIds.length === 0) return [];
+	const rows = await queryRows<SampleRow>(db, buildFirstValuesFromQuery(seriesIds, at));
+	return rows.map(toSample);
+}
+
+export interface NewestSamples {
+	/** The newest sample the collectors took, or undefined before the first collection. */
+	observed: Date | undefined;
+	/** The newest sample of any provenance. */
+	any: Date | undefined;
+}
+
+/**
+ * How recent the data is, from each series' newest sample (one backward probe per series, not a scan
+ * of every sample). An observed sample older than an imported one in the same series is not seen;
+ * collectors poll the present, so a series' newest sample is its newest observation whenever it has one.
+ */
+export async function getNewestSamples(db: Db): Promise<NewestSamples> {
+	const [row] = await queryRows<{ observed_ms: number | null; any_ms: number | null }>(
+		db,
+		sql`select (extract(epoch from max(l.ts) filter (where l.provenance = 'observed')) * 1000)::float8 as observed_ms,
+				(extract(epoch from max(l.ts)) * 1000)::float8 as any_ms
+			from series s
+			cross join lateral (select ts, provenance from samples where series_id = s.id order by ts desc limit 1) l`
+	);
+	const toDate = (ms: number | null | undefined) => (ms === null || ms === undefined ? undefined : new Date(Number(ms)));
+	return { observed: toDate(row?.observed_ms), any: toDate(row?.any_ms) };
+}

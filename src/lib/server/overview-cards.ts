@@ -1,0 +1,128 @@
+import { formatSeriesRef, formatTargetRef, type SeriesRef } from '../refs.js';
+import type { Db } from './db/client.js';
+import { listSeriesWindow } from './db/queries/series-points.js';
+import { listSeriesByRefs, type SeriesRecord } from './db/queries/targets.js';
+import { listFirstValuesFrom, listValuesAt, type SampleAt } from './db/queries/values-at.js';
+import type { Provenance } from './db/schema/index.js';
+import { selectMinMaxIndices } from './metrics/downsample.js';
+import { computeWindowGrowth, type Growth, type ResolvedWindow } from './metrics/growth.js';
+import type { Interval } from './metrics/intervals.js';
+
+/** The overview's headline cards: one per featured series that has data, in the configured order. */
+
+export interface SampleView {
+	ts: string;
+	value: number;
+	provenance: Provenance;
+}
+
+export interface SparklineData {
+	/** [epoch ms, value], oldest first, at most sparklinePoints. */
+	points: [number, number][];
+	/** Parallel to points: how each point's sample was obtained. */
+	provenance: Provenance[];
+}
+
+interface CardBase {
+	series: string;
+	target: string;
+	targetName: string;
+	metric: string;
+	unit: string;
+	exploreHref: string;
+}
+
+export type HeadlineCard = CardBase &
+	(
+		| { state: 'growth'; base: SampleView; latest: SampleView; isBaseFirstInWindow: boolean; growth: Growth; sparkline: SparklineData }
+		| { state: 'noData'; lastBefore: SampleView | null; firstAfter: SampleView | null }
+	);
+
+/** Enough to show a shape on a card a few hundred pixels wide, small enough to keep the page light. */
+export const sparklinePoints = 100;
+const dayMs = 86_400_000;
+
+function toView(sample: SampleAt | undefined): SampleView | null {
+	return sample ? { ts: sample.ts.toISOString(), value: sample.value, provenance: sample.provenance } : null;
+}
+
+/** The explorer's view of one series over the window (from/to are ISO dates, `to` inclusive). */
+export function buildExploreHref(series: string, window: Pick<ResolvedWindow, 'start' | 'end'>): string {
+	const params = new URLSearchParams({ series, from: window.start.toISOString().slice(0, 10), to: window.end.toISOString().slice(0, 10) });
+	return `/explore?${params}`;
+}
+
+/**
+ * Hourly observations make a year 8,760 samples; a daily bucket (the day's last value) is all a
+ * sparkline can show, and the database does that reduction cheaply. Windows of a few days stay raw.
+ */
+function chooseSparklineInterval(window: Pick<ResolvedWindow, 'start' | 'end'>): Interval {
+	const days = (window.end.getTime() - window.start.getTime()) / dayMs;
+	return days <= 14 ? 'raw' : days <= 3 * 366 ? 'day' : 'week';
+}
+
+async function readSparkline(db: Db, seriesId: number, window: ResolvedWindow, base: SampleAt): Promise<SparklineData> {
+	const read = await listSeriesWindow(db, seriesId, {
+		from: window.start,
+		to: new Date(window.end.getTime() + 1),
+		interval: chooseSparklineInterval(window)
+	});
+	// The line starts at the base, so that it shows the same change as the figure beside it.
+	const samples = read.points.filter((p) => p.tMs > base.ts.getTime());
+	const all = [{ tMs: base.ts.getTime(), value: base.value, provenance: base.provenance }, ...samples];
+	const kept = selectMinMaxIndices(all.map((p) => [p.tMs, p.value]), sparklinePoints);
+	return { points: kept.map((i) => [all[i]!.tMs, all[i]!.value]), provenance: kept.map((i) => all[i]!.provenance) };
+}
+
+async function buildCard(db: Db, record: SeriesRecord, window: ResolvedWindow, around: Around): Promise<HeadlineCard | undefined> {
+	const series = formatSeriesRef(record);
+	const result = computeWindowGrowth(window, {
+		atStart: around.atStart.get(record.id),
+		atEnd: around.atEnd.get(record.id),
+		firstFromStart: around.firstFromStart.get(record.id)
+	});
+	if (result.state === 'empty') return undefined;
+	const card: CardBase = {
+		series,
+		target: formatTargetRef(record),
+		targetName: record.displayName,
+		metric: record.metric,
+		unit: record.unit,
+		exploreHref: buildExploreHref(series, window)
+	};
+	if (result.state === 'noData') {
+		return { ...card, state: 'noData', lastBefore: toView(result.lastBefore), firstAfter: toView(result.firstAfter) };
+	}
+	return {
+		...card,
+		state: 'growth',
+		base: toView(result.base)!,
+		latest: toView(result.latest)!,
+		isBaseFirstInWindow: result.isBaseFirstInWindow,
+		growth: result.growth,
+		sparkline: await readSparkline(db, record.id, window, result.base)
+	};
+}
+
+interface Around {
+	atStart: Map<number, SampleAt>;
+	atEnd: Map<number, SampleAt>;
+	firstFromStart: Map<number, SampleAt>;
+}
+
+const bySeries = (samples: SampleAt[]) => new Map(samples.map((s) => [s.seriesId, s]));
+
+/** Cards for the featured series that exist and have samples, in the order given. */
+export async function listHeadlineCards(db: Db, featured: readonly SeriesRef[], window: ResolvedWindow): Promise<HeadlineCard[]> {
+	if (featured.length === 0) return [];
+	const records = (await listSeriesByRefs(db, featured)).filter((r) => r !== undefined);
+	const ids = records.map((r) => r.id);
+	const [atStart, atEnd, firstFromStart] = await Promise.all([
+		listValuesAt(db, ids, window.start),
+		listValuesAt(db, ids, window.end),
+		listFirstValuesFrom(db, ids, window.start)
+	]);
+	const around: Around = { atStart: bySeries(atStart), atEnd: bySeries(atEnd), firstFromStart: bySeries(firstFromStart) };
+	const cards = await Promise.all(records.map((record) => buildCard(db, record, window, around)));
+	return cards.filter((card) => card !== undefined);
+}

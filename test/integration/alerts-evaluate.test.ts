@@ -1,0 +1,96 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { evaluateAlerts } from '../../src/lib/server/alerts/evaluate.js';
+import { alertRuleInput, insertAlertRule } from '../../src/lib/server/alerts/rule-input.js';
+import { queryRows, type Database } from '../../src/lib/server/db/client.js';
+import { testBackends } from '../helpers/databases.js';
+import { seedSeries } from '../helpers/samples.js';
+
+const day = 86_400_000;
+const t0 = Date.UTC(2026, 0, 1);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe.each(testBackends)('evaluating alert rules on $name', (backend) => {
+	let database: Database;
+	const addRule = (input: unknown) => insertAlertRule(database.db, alertRuleInput.parse(input));
+	const addSample = (key: string, dayIndex: number, value: number) => seedSeries(database.db, key, 'stars', [[iso(t0 + dayIndex * day), value]]);
+	const history = async () =>
+		queryRows<{ scope: string; key: string; from_state: string; to_state: string; notify: string | null }>(
+			database.db,
+			sql`select r.scope, t.key, e.from_state, e.to_state, e.notify
+				from alert_events e join alert_rules r on r.id = e.rule_id join series s on s.id = e.series_id join targets t on t.id = s.target_id
+				order by e.id`
+		);
+
+	beforeAll(async () => {
+		database = await backend.open();
+	});
+	afterAll(() => database.close());
+	beforeEach(async () => {
+		await database.db.execute(sql`delete from alert_rules`);
+		await database.db.execute(sql`delete from targets`);
+	});
+
+	it('fires a threshold alert after its pending evaluations, repeats it, and resolves it', async () => {
+		await addSample('alert/one', 0, 900);
+		await addRule({ name: 'one over 1k', scope: 'github:alert/one:stars', condition: { kind: 'threshold', op: 'above', value: 1000 }, pendingEvaluations: 1, repeatIntervalMinutes: 60 });
+		const at = (minutes: number) => t0 + day + minutes * 60_000;
+		expect((await evaluateAlerts(database.db, at(0))).changes).toEqual([]);
+		await addSample('alert/one', 1, 1200);
+		expect((await evaluateAlerts(database.db, at(1))).changes).toEqual([expect.objectContaining({ from: 'normal', to: 'pending', notify: null })]);
+		expect((await evaluateAlerts(database.db, at(2))).changes).toEqual([expect.objectContaining({ from: 'pending', to: 'firing', notify: 'firing', value: 1200 })]);
+		expect((await evaluateAlerts(database.db, at(30))).changes).toEqual([]);
+		expect((await evaluateAlerts(database.db, at(62))).changes).toEqual([expect.objectContaining({ from: 'firing', to: 'firing', notify: 'repeat' })]);
+		await addSample('alert/one', 2, 800);
+		expect((await evaluateAlerts(database.db, at(63))).changes).toEqual([expect.objectContaining({ from: 'firing', to: 'resolved', notify: 'resolved' })]);
+		expect((await history()).map((e) => `${e.from_state}>${e.to_state}${e.notify ? `/${e.notify}` : ''}`)).toEqual([
+			'normal>pending',
+			'pending>firing/firing',
+			'firing>firing/repeat',
+			'firing>resolved/resolved'
+		]);
+	});
+
+	it('gives every series a pattern matches an alert of its own, series added later included', async () => {
+		for (let i = 0; i <= 14; i++) {
+			await addSample('alert/fast', i, 1000 + i * 50);
+			await addSample('alert/slow', i, 1000 + i);
+		}
+		await addRule({ name: 'fast growers', scope: 'github:alert/*:stars', condition: { kind: 'growth', windowDays: 7, compare: 'ago', op: 'above', percent: 20, minBase: 100 } });
+		const first = await evaluateAlerts(database.db, t0 + 14 * day);
+		expect(first.alerts).toBe(2);
+		expect((await history()).map((e) => [e.key, e.to_state, e.notify])).toEqual([['alert/fast', 'firing', 'firing']]);
+		await addSample('alert/new', 7, 100);
+		await addSample('alert/new', 14, 500);
+		expect((await evaluateAlerts(database.db, t0 + 14 * day + 1)).alerts).toBe(3);
+		expect((await history()).map((e) => e.key)).toEqual(['alert/fast', 'alert/new']);
+	});
+
+	it('fires a milestone once, and a stale-data alert when samples stop', async () => {
+		await addSample('alert/m', 0, 999);
+		await addRule({ name: '1k stars', scope: 'github:alert/m:stars', condition: { kind: 'milestone', value: 1000 } });
+		await addRule({ name: 'stale', scope: 'github:alert/m:stars', condition: { kind: 'stale', maxAgeHours: 48 } });
+		await evaluateAlerts(database.db, t0 + day);
+		await addSample('alert/m', 1, 1000);
+		await evaluateAlerts(database.db, t0 + day + 1);
+		await addSample('alert/m', 2, 990);
+		await evaluateAlerts(database.db, t0 + 2 * day);
+		await evaluateAlerts(database.db, t0 + 5 * day);
+		expect((await history()).map((e) => [e.scope, e.from_state, e.to_state, e.notify])).toEqual([
+			['github:alert/m:stars', 'normal', 'firing', 'firing'],
+			['github:alert/m:stars', 'normal', 'firing', 'firing']
+		]);
+		const states = await queryRows<{ name: string; state: string }>(database.db, sql`select r.name, i.state from alert_instances i join alert_rules r on r.id = i.rule_id order by r.name`);
+		expect(states).toEqual([{ name: '1k stars', state: 'firing' }, { name: 'stale', state: 'firing' }]);
+	});
+
+	it('evaluates no disabled rule, and leaves everything as it was when the evaluation fails', async () => {
+		await addSample('alert/x', 0, 5000);
+		const id = await addRule({ name: 'x', scope: 'github:alert/x:stars', condition: { kind: 'threshold', op: 'above', value: 1 } });
+		await database.db.execute(sql`update alert_rules set is_enabled = false where id = ${id}`);
+		expect((await evaluateAlerts(database.db, t0 + day)).alerts).toBe(0);
+		await database.db.execute(sql`update alert_rules set is_enabled = true, condition = '{"kind": "growth", "windowDays": "oops"}' where id = ${id}`);
+		await expect(evaluateAlerts(database.db, t0 + day)).rejects.toThrow();
+		expect(await queryRows(database.db, sql`select * from alert_instances`)).toEqual([]);
+	});
+});

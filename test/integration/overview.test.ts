@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/lib/server/config.js';
+import type { Database } from '../../src/lib/server/db/client.js';
+import { buildOverview } from '../../src/lib/server/overview.js';
+import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
+import { testBackends } from '../helpers/databases.js';
+import { growing, growingDayMs, seedDashboard, seededImports } from '../helpers/dashboard-seed.js';
+
+const nowMs = Date.parse('2026-11-28T12:00:00Z');
+const now = new Date(nowMs);
+const dayMs = 86_400_000;
+const config = loadConfig({ FEATURED_SERIES: 'github:nope/missing:stars,github:e2e/growing:stars,github:moby/moby:stars' });
+
+/** The growing series' value on or before an instant, straight from the seed's formula. */
+function growingAt(ms: number): { ts: string; value: number } {
+	const index = growing.days - 1 - Math.ceil((growingDayMs(growing.days - 1, nowMs) - ms) / dayMs);
+	return { ts: new Date(growingDayMs(index, nowMs)).toISOString(), value: growing.valueOn(index) };
+}
+
+/** A recorded history's value on or before an instant, read from its CSV file. */
+function csvAt(file: string, ms: number): { ts: string; value: number } {
+	const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+	const [date, value] = rows.filter(([date]) => Date.parse(`${date}T00:00:00Z`) <= ms).at(-1)!;
+	return { ts: `${date}T00:00:00.000Z`, value: Number(value) };
+}
+
+describe.each(testBackends)('overview data on $name', (backend) => {
+	let database: Database;
+
+	beforeAll(async () => {
+		database = await backend.open();
+		await seedDashboard(database, nowMs);
+		await loadReferenceDataset(database.db);
+	});
+	afterAll(() => database.close());
+
+	it('makes a card for each featured series with data, in order, with growth over the window', async () => {
+		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now });
+		expect(overview.cards.map((c) => c.series)).toEqual(['github:e2e/growing:stars', 'github:moby/moby:stars']);
+		const start = Date.parse('2025-11-28T12:00:00Z');
+		const [growingCard, mobyCard] = overview.cards;
+		const base = growingAt(start);
+		const latest = growingAt(nowMs);
+		expect(base.value).toBe(1_340);
+		expect(growingCard).toMatchObject({
+			state: 'growth',
+			isBaseFirstInWindow: false,
+			base: { ...base, provenance: 'observed' },
+			latest: { ...latest, provenance: 'observed' },
+			exploreHref: '/explore?series=github%3Ae2e%2Fgrowing%3Astars&from=2025-11-28&to=2026-11-28'
+		});
+		if (growingCard?.state !== 'growth') throw new Error('expected growth');
+		expect(growingCard.growth.percent).toBeCloseTo(((latest.value - base.value) / base.value) * 100, 9);
+		expect(growingCard.growth.multiplier).toBeCloseTo(latest.value / base.value, 9);
+		expect(growingCard.sparkline.points.length).toBeGreaterThanOrEqual(60);
+		expect(growingCard.sparkline.points.length).toBeLessThanOrEqual(120);
+		expect(growingCard.sparkline.points[0]).toEqual([Date.parse(base.ts), base.value]);
+		expect(growingCard.sparkline.points.at(-1)![1]).toBe(latest.value);
+
+		const mobyFile = seededImports['github:moby/moby:stars'];
+		expect(mobyCard).toMatchObject({ state: 'growth', base: csvAt(mobyFile, start), latest: csvAt(mobyFile, nowMs) });
+		if (mobyCard?.state !== 'growth') throw new Error('expected growth');
+		expect(new Set(mobyCard.sparkline.provenance)).toEqual(new Set(['imported']));
+	});
+
+	it('says when a series has no data in the window, and uses the first sample for one that starts inside it', async () => {
+		const overview = await buildOverview(database.db, config, { window: { kind: '30d' }, now });
+		const moby = overview.cards.find((c) => c.series === 'github:moby/moby:stars');
+		expect(moby).toMatchObject({ state: 'noData', lastBefore: { ts: '2026-08-22T00:00:00.000Z', value: 71_993 } });
+		const since = await buildOverview(database.db, config, { window: { kind: 'custom', from: '2025-01-01', to: undefined }, now });
+		const growingCard = since.cards.find((c) => c.series === 'github:e2e/growing:stars');
+		expect(growingCard).toMatchObject({ state: 'growth', isBaseFirstInWindow: true, base: { ts: new Date(growingDayMs(0, nowMs)).toISOString(), value: 1_000 } });
+	});
+
+	it('ranks top movers by growth % and by absolute change, leaving out series that did not move', async () => {
+		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now });
+		const start = Date.parse('2025-11-28T12:00:00Z');
+		const expected = [
+			{ series: 'github:e2e/growing:stars', base: growingAt(start), latest: growingAt(nowMs) },
+			...Object.entries(seededImports).map(([series, file]) => ({ series, base: csvAt(file, start), latest: csvAt(file, nowMs) }))
+		];
+		const byPercent = [...expected].sort((a, b) => (b.latest.value - b.base.value) / b.base.value - (a.latest.value - a.base.value) / a.base.value);
+		const byChange = [...expected].sort((a, b) => b.latest.value - b.base.value - (a.latest.value - a.base.value));
+		expect(overview.movers.percent.map((m) => m.series)).toEqual(byPercent.map((m) => m.series));
+		expect(overview.movers.change.map((m) => m.series)).toEqual(byChange.map((m) => m.series));
+		for (const mover of overview.movers.percent) {
+			const want = expected.find((e) => e.series === mover.series)!;
+			expect(mover).toMatchObject({ base: want.base, latest: want.latest });
+			expect(mover.growth.percent).toBeCloseTo(((want.latest.value - want.base.value) / want.base.value) * 100, 9);
+		}
+	});
+
+	it('ranks the published figures as movers over their own years', async () => {
+		const overview = await buildOverview(database.db, config, { window: { kind: 'custom', from: '2014-06-09', to: '2015-06-22' }, now });
+		expect(overview.movers.percent[0]).toMatchObject({
+			series: 'reference:dockerhub:pulls',
+			base: { ts: '2014-06-09T00:00:00.000Z', value: 2_750_000, provenance: 'reference' },
+			latest: { ts: '2015-06-22T00:00:00.000Z', value: 500_000_000, provenance: 'reference' }
+		});
+		expect(overview.cards.every((c) => c.state === 'noData')).toBe(true);
+	});
+
+	it('lists the reference figures with their growth and citations', async () => {
+		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now });
+		const pulls = overview.reference.find((r) => r.series === 'reference:dockerhub:pulls')!;
+		expect(pulls.growth?.percent).toBeCloseTo(18_081.818, 3);
+		expect(pulls.growth?.multiplier).toBeCloseTo(181.818, 3);
+		expect(pulls.figures.map((f) => f.citation)).toEqual([
+			expect.stringContaining('https://www.slideshare.net/slideshow/docker-con-keynote-v11-1/35805816'),
+			expect.stringContaining('https://www.slideshare.net/Docker/docker-hub')
+		]);
+		const users = overview.reference.find((r) => r.series === 'reference:dockerhub:users')!;
+		expect(users.growth).toBeNull();
+	});
+
+	it('reports the newest observed sample and every collector', async () => {
+		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now });
+		expect(overview.freshness.newestObservedAt).toBe(new Date(growingDayMs(growing.days - 1, nowMs)).toISOString());
+		expect(overview.freshness.collectors.map((c) => c.collector)).toContain('dockerhub');
+		expect(overview.freshness.collectors.every((c) => c.lastSuccessAt === null && !c.isOverdue)).toBe(true);
+	});
+});
