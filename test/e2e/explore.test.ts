@@ -111,8 +111,14 @@ describe.each(backends)('the explorer on %s', (backend) => {
 		await readPointCounts(page);
 		await page.locator('select[name="interval"]').selectOption('week');
 		await page.waitForURL(/interval=week/);
+		const chartId = await page.locator('canvas').getAttribute('data-chart-id');
+		await page.locator('input[name="log"]').check();
+		await page.waitForURL(/log=true/);
+		await page.locator('canvas[data-y-scale="logarithmic"]').waitFor();
 		await page.locator('input[name="align"]').check();
 		await page.waitForURL(/align=true/);
+		// The same chart.js instance, updated in place rather than rebuilt.
+		expect(await page.locator('canvas').getAttribute('data-chart-id')).toBe(chartId);
 		expect(new URL(page.url()).searchParams.getAll('series')).toEqual([growing.series]);
 		await page.getByLabel('Add series').fill('falco pulls');
 		await page.getByRole('button', { name: /falcosecurity\/falco/ }).click();
