@@ -4,6 +4,7 @@ import type { Database } from '../../src/lib/server/db/client.js';
 import { addManualEvent } from '../../src/lib/server/events-view.js';
 import { buildExploreView, buildTargetPageView, type ExploreView } from '../../src/lib/server/explore.js';
 import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
+import { listSeriesCatalog } from '../../src/lib/server/series-catalog.js';
 import { growing, growingDayMs, seedDashboard } from '../helpers/dashboard-seed.js';
 import { testBackends } from '../helpers/databases.js';
 import { seedSeries } from '../helpers/samples.js';
@@ -47,8 +48,13 @@ describe.each(testBackends)('the explorer view on $name', (backend) => {
 			['github:moby/moby:stars', 'moby/moby']
 		]);
 		expect(view.events.map((e) => [e.label, e.target])).toContainEqual([growing.releaseLabel, growing.target]);
-		expect(view.catalog.map((c) => c.series)).toEqual(expect.arrayContaining([growing.series, 'dockerhub:falcosecurity/falco:pulls']));
 		expect(view.hiddenSeries).toEqual([]);
+	});
+
+	it('lists every series with its target for the search, without reading samples', async () => {
+		const catalog = await listSeriesCatalog(database.db);
+		expect(catalog).toContainEqual({ series: growing.series, target: growing.target, targetName: 'Growing (test)', metric: 'stars', unit: 'stars' });
+		expect(catalog.map((c) => c.series)).toEqual(expect.arrayContaining(['github:moby/moby:stars', 'dockerhub:falcosecurity/falco:pulls']));
 	});
 
 	it('falls back to reference series when no featured series exists', async () => {

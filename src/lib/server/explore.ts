@@ -3,11 +3,14 @@ import { parseTargetRef, type SeriesRef } from '../refs.js';
 import type { Db } from './db/client.js';
 import { listSeriesByRefs } from './db/queries/targets.js';
 import { listEventViews, type EventView } from './events-view.js';
-import { getTargetSummary, listSeriesCatalog, type CatalogEntry, type TargetSummary } from './series-catalog.js';
+import { getTargetSummary, listSeriesCatalog, type TargetSummary } from './series-catalog.js';
 import { ParameterError, parseSeriesQuery, type SeriesQuery } from './series-params.js';
 import { readSeriesViews, type SeriesView } from './series-view.js';
 
-/** What the explorer page needs for one URL: the drawn series, their events and the search list. */
+/**
+ * What the explorer page needs for one URL: the drawn series and their events. The search list is
+ * loaded apart (the route's layout), so that changing a control does not send it again.
+ */
 export type ExploreView =
 	| {
 			ok: true;
@@ -18,21 +21,21 @@ export type ExploreView =
 			/** Selected beyond the first maxDrawnSeries: kept in the URL, not drawn. */
 			hiddenSeries: string[];
 			events: EventView[];
-			catalog: CatalogEntry[];
 	  }
-	| { ok: false; parameter: string; reason: string; catalog: CatalogEntry[] };
+	| { ok: false; parameter: string; reason: string };
 
 /** Series read per point of a chart: the server thins each series to about a chart's pixel width. */
 const pointsPerSeries = 1000;
 const fallbackSeriesCount = 4;
 
 /** The featured series that exist; failing those, the first reference series (always loaded at start). */
-export async function chooseDefaultSeries(db: Db, featured: readonly SeriesRef[], catalog: readonly CatalogEntry[]): Promise<string[]> {
+export async function chooseDefaultSeries(db: Db, featured: readonly SeriesRef[]): Promise<string[]> {
 	if (featured.length > 0) {
 		const records = await listSeriesByRefs(db, featured);
 		const existing = records.flatMap((r) => (r ? [`${r.source}:${r.key}:${r.metric}`] : []));
 		if (existing.length > 0) return existing;
 	}
+	const catalog = await listSeriesCatalog(db);
 	const reference = catalog.filter((c) => c.target.startsWith('reference:'));
 	return (reference.length > 0 ? reference : catalog).slice(0, fallbackSeriesCount).map((c) => c.series);
 }
@@ -52,19 +55,18 @@ export function buildSeriesQuery(state: ExploreState, series: readonly string[],
 }
 
 export async function buildExploreView(db: Db, featured: readonly SeriesRef[], params: URLSearchParams, nowMs: number): Promise<ExploreView> {
-	const catalog = await listSeriesCatalog(db);
 	const parsed = parseExploreState(params);
-	if (!parsed.ok) return { ...parsed, catalog };
+	if (!parsed.ok) return parsed;
 	const isDefault = parsed.state.series.length === 0;
-	const state = isDefault ? { ...parsed.state, series: await chooseDefaultSeries(db, featured, catalog) } : parsed.state;
+	const state = isDefault ? { ...parsed.state, series: await chooseDefaultSeries(db, featured) } : parsed.state;
 	const drawn = state.series.slice(0, maxDrawnSeries);
 	const hiddenSeries = state.series.slice(maxDrawnSeries);
-	if (drawn.length === 0) return { ok: true, state, isDefault, series: [], hiddenSeries, events: [], catalog };
+	if (drawn.length === 0) return { ok: true, state, isDefault, series: [], hiddenSeries, events: [] };
 	let query: SeriesQuery;
 	try {
 		query = buildSeriesQuery(state, drawn, nowMs);
 	} catch (error) {
-		if (error instanceof ParameterError) return { ok: false, parameter: error.parameter, reason: error.reason, catalog };
+		if (error instanceof ParameterError) return { ok: false, parameter: error.parameter, reason: error.reason };
 		throw error;
 	}
 	const targets = [...new Set(query.series.map((s) => `${s.source}:${s.key}`))];
@@ -73,9 +75,9 @@ export async function buildExploreView(db: Db, featured: readonly SeriesRef[], p
 		listEventViews(db, { targets, from: query.from, to: query.to })
 	]);
 	if ('missing' in result) {
-		return { ok: false, parameter: 'series', reason: `no such series: ${result.missing.join(', ')} (search the list for one that exists)`, catalog };
+		return { ok: false, parameter: 'series', reason: `no such series: ${result.missing.join(', ')} (search the list for one that exists)` };
 	}
-	return { ok: true, state, isDefault, series: result.series, hiddenSeries, events, catalog };
+	return { ok: true, state, isDefault, series: result.series, hiddenSeries, events };
 }
 
 
