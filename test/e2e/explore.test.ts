@@ -173,6 +173,9 @@ describe.each(backends)('the explorer on %s', (backend) => {
 		await page.locator('.events li', { hasText: 'Launch party' }).waitFor();
 		expect(await page.locator('.events li', { hasText: 'Launch party' }).textContent()).toContain(date);
 		expect(Number(await page.locator('canvas').getAttribute('data-event-count'))).toBe(before + 1);
+		await page.getByRole('button', { name: 'Remove event Launch party' }).click();
+		await page.locator('.events li', { hasText: 'Launch party' }).waitFor({ state: 'detached' });
+		expect(Number(await page.locator('canvas').getAttribute('data-event-count'))).toBe(before);
 		// A label of spaces passes the browser's check but not the API's: its message is shown.
 		await page.locator('form.add input[name="label"]').fill('   ');
 		await page.getByRole('button', { name: 'Add event' }).click();
