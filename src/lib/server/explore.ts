@@ -24,7 +24,7 @@ export type ExploreView =
 	  }
 	| { ok: false; parameter: string; reason: string };
 
-/** Series read per point of a chart: the server thins each series to about a chart's pixel width. */
+/** At most this many points per series, about a chart's pixel width: longer series are thinned on the server. */
 const pointsPerSeries = 1000;
 const fallbackSeriesCount = 4;
 
