@@ -11,6 +11,7 @@ import { backfillContributorHistory } from './collectors/github/contributor-hist
 import { abandonedRunMs } from './collectors/run.js';
 import { runMissedJobs } from './catch-up.js';
 import { createLeaseCoordinator } from './coordinator.js';
+import { runAlerts } from '../src/lib/server/alerts/run.js';
 
 /** What a scheduled job receives: the validated configuration and the database. */
 export interface JobContext {
@@ -41,11 +42,20 @@ const collectors: Record<CollectorName, (db: Db, config: Config) => Promise<unkn
  * (`npm start`) and the worker (`npm run worker`) both start it.
  */
 export function listScheduledJobs(config: Config): ScheduledJob[] {
-	return listCollectorSchedules(config).map((schedule) => ({
-		name: schedule.collector,
-		cron: schedule.cron,
-		run: async ({ db }) => void (await collectors[schedule.collector](db, config))
-	}));
+	const collecting = listCollectorSchedules(config).map(
+		(schedule): ScheduledJob => ({
+			name: schedule.collector,
+			cron: schedule.cron,
+			// Alerts are evaluated after every run, so that new samples are judged at once.
+			run: async ({ db }) => {
+				await collectors[schedule.collector](db, config);
+				await runAlerts(db, config);
+			}
+		})
+	);
+	// And on their own schedule, for what time alone changes: stale data, repeats, retried deliveries.
+	const alerting: ScheduledJob = { name: 'alerts', cron: config.alerts.cron, run: async ({ db }) => void (await runAlerts(db, config)) };
+	return [...collecting, alerting];
 }
 
 export interface Schedules {

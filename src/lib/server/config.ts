@@ -92,6 +92,11 @@ const configSchema = z
 		ECOSYSTEM_GITHUB_QUALIFIERS: z.string().default('in:name,description,topics'),
 		GITHUB_BATCH_SIZE: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100, 'expected at most 100').default(50),
 		FEATURED_SERIES: featuredSeries.prefault(defaultFeaturedSeries.join(',')),
+		ALERTS_CRON: cronExpression.default('*/5 * * * *'),
+		ALLOW_PRIVATE_WEBHOOKS: booleanFlag.default(false),
+		WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).max(120_000).default(10_000),
+		SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected smtp://user:pass@host:587 or smtps://...' }).optional(),
+		ALERT_EMAIL_FROM: z.string().min(3).default('Dockpulse <dockpulse@localhost>'),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
 	})
 	.superRefine((env, ctx) => {
@@ -133,6 +138,15 @@ export interface Config {
 	isDefaultWatchlistEnabled: boolean;
 	/** Series shown as headline cards on the overview, in this order; those without data are left out. */
 	featuredSeries: SeriesRef[];
+	alerts: {
+		cron: string;
+		/** Webhooks to loopback, private and link-local addresses are refused unless this is set (SSRF). */
+		allowPrivateWebhooks: boolean;
+		webhookTimeoutMs: number;
+		/** E-mail notifications only when set; it holds the SMTP password, so it is never shown. */
+		smtpUrl: string | undefined;
+		emailFrom: string;
+	};
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
 	http: HttpConfig;
 	dockerhub: {
@@ -231,6 +245,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		},
 		backfillCron: e.BACKFILL_CRON,
 		ecosystem: { cron: e.ECOSYSTEM_CRON, githubQualifiers: e.ECOSYSTEM_GITHUB_QUALIFIERS },
+		alerts: {
+			cron: e.ALERTS_CRON,
+			allowPrivateWebhooks: e.ALLOW_PRIVATE_WEBHOOKS,
+			webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+			smtpUrl: e.SMTP_URL,
+			emailFrom: e.ALERT_EMAIL_FROM
+		},
 		collectConcurrency: e.COLLECT_CONCURRENCY,
 		counters: { jumpFactor: e.COUNTER_JUMP_FACTOR, stallDays: e.COUNTER_STALL_DAYS }
 	};

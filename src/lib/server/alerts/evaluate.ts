@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.js';
+import { enqueueDeliveries } from './deliver.js';
 import type { RuleCondition } from './rules.js';
 import { judgeCondition } from './rules.js';
 import { stepAlert, type AlertMemory, type AlertState, type NoDataPolicy, type NotificationKind } from './state.js';
@@ -168,13 +169,15 @@ async function writeEvaluation(tx: Db, all: readonly Stepped[], nowMs: number): 
 			evaluated_at = excluded.evaluated_at`);
 	const changes = all.flatMap((s) => (s.change ? [s.change] : []));
 	if (changes.length === 0) return;
-	await tx.execute(sql`insert into alert_events (rule_id, series_id, at, from_state, to_state, notify, value)
+	const inserted = await queryRows<{ id: number; notify: string | null }>(tx, sql`insert into alert_events (rule_id, series_id, at, from_state, to_state, notify, value)
 		select u.rule_id, u.series_id, ${now}::timestamptz, u.from_state, u.to_state, u.notify, u.value
 		from unnest(
 			${sql.param(changes.map((c) => c.ruleId))}::int[], ${sql.param(changes.map((c) => c.seriesId))}::int[],
 			${sql.param(changes.map((c) => c.from))}::text[], ${sql.param(changes.map((c) => c.to))}::text[],
 			${sql.param(changes.map((c) => c.notify))}::text[], ${sql.param(changes.map((c) => c.value))}::float8[]
-		) as u(rule_id, series_id, from_state, to_state, notify, value)`);
+		) as u(rule_id, series_id, from_state, to_state, notify, value)
+		returning id, notify`);
+	await enqueueDeliveries(tx, inserted.filter((e) => e.notify !== null).map((e) => e.id), nowMs);
 }
 
 /**

@@ -3,7 +3,7 @@ import { alertRules } from '../db/schema/index.js';
 import type { Db } from '../db/client.js';
 import { seriesSelector } from '../series-selector.js';
 import { parseIsoInstant } from '../time.js';
-import { ruleCondition } from './rules.js';
+import { notificationChannels, ruleCondition } from './rules.js';
 import { noDataPolicies } from './state.js';
 
 /** A new alert rule as the API and the alerts page send it, validated. */
@@ -15,6 +15,7 @@ export const alertRuleInput = z
 		pendingEvaluations: z.number().int().min(0).max(1000).default(0),
 		repeatIntervalMinutes: z.number().int().min(1).max(525_600).nullable().default(null),
 		noData: z.enum(noDataPolicies).default('keep'),
+		channels: notificationChannels.prefault({}),
 		snoozedUntil: z
 			.string()
 			.nullable()
@@ -48,6 +49,7 @@ export async function insertAlertRule(db: Db, input: AlertRuleInput): Promise<nu
 			pendingEvaluations: input.pendingEvaluations,
 			repeatIntervalMinutes: input.repeatIntervalMinutes,
 			noData: input.noData,
+			channels: input.channels,
 			snoozedUntil: input.snoozedUntil
 		})
 		.returning({ id: alertRules.id });

@@ -34,6 +34,20 @@ export const ruleCondition = z.discriminatedUnion('kind', [
 ]);
 export type RuleCondition = z.output<typeof ruleCondition>;
 
+export const webhookFormats = ['json', 'slack'] as const;
+
+/** Where a rule's notifications go. Webhook URLs are checked against private addresses when sent. */
+export const notificationChannels = z
+	.object({
+		webhooks: z
+			.array(z.object({ url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2000), format: z.enum(webhookFormats).default('json') }).strict())
+			.max(10)
+			.default([]),
+		emails: z.array(z.email('expected an e-mail address').max(320)).max(20).default([])
+	})
+	.strict();
+export type NotificationChannels = z.output<typeof notificationChannels>;
+
 /** A series' samples as one evaluation needs them; times in epoch ms. */
 export interface Probe {
 	latest: { tMs: number; value: number } | undefined;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-import type { RuleCondition } from '../../alerts/rules.js';
+import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import type { NotificationChannels, RuleCondition } from '../../alerts/rules.js';
 import { series } from './targets.js';
 
 /**
@@ -24,6 +24,8 @@ export const alertRules = pgTable(
 		repeatIntervalMinutes: integer('repeat_interval_minutes'),
 		noData: text('no_data').notNull().default('keep'),
 		snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
+		// Where its notifications go: webhooks (JSON or Slack-compatible text) and e-mail addresses.
+		channels: jsonb('channels').$type<NotificationChannels>().notNull().default({ webhooks: [], emails: [] }),
 		isEnabled: boolean('is_enabled').notNull().default(true),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
@@ -75,4 +77,37 @@ export const alertEvents = pgTable(
 		value: doublePrecision('value')
 	},
 	(t) => [index('alert_events_rule_at_idx').on(t.ruleId, t.at.desc()), index('alert_events_at_idx').on(t.at.desc())]
+);
+
+export const deliveryStatuses = ['pending', 'sent', 'failed'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/**
+ * One notification to one channel: an outbox row written in the evaluation's transaction, then sent
+ * (and retried with backoff) by the deliverer. The unique key makes a notification go to a channel
+ * once, however often the deliverer runs.
+ */
+export const alertDeliveries = pgTable(
+	'alert_deliveries',
+	{
+		id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+		eventId: integer('event_id')
+			.notNull()
+			.references(() => alertEvents.id, { onDelete: 'cascade' }),
+		// 'webhook' or 'email', and the URL or address it goes to.
+		channel: text('channel').notNull(),
+		destination: text('destination').notNull(),
+		format: text('format').notNull().default('json'),
+		status: text('status').notNull().default('pending'),
+		attempts: integer('attempts').notNull().default(0),
+		nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+		// Every attempt: when, and what came back (an HTTP status or an error message).
+		log: jsonb('log').$type<{ at: string; ok: boolean; detail: string }[]>().notNull().default([])
+	},
+	(t) => [
+		unique('alert_deliveries_event_destination_uq').on(t.eventId, t.channel, t.destination),
+		index('alert_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+		check('alert_deliveries_status_ck', sql`${t.status} in ('pending', 'sent', 'failed')`),
+		check('alert_deliveries_channel_ck', sql`${t.channel} in ('webhook', 'email')`)
+	]
 );
