@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildChartDatasets, computeXValues, countDrawnPoints, type ChartSeriesInput } from '../../src/lib/charts/datasets.js';
+import { buildChartDatasets, computeXValues, countDrawnPoints, shiftUtcToLocalLabels, type ChartSeriesInput } from '../../src/lib/charts/datasets.js';
 import { buildChartFileName } from '../../src/lib/charts/file-name.js';
 import { buildAnnotations, describePoint } from '../../src/lib/charts/options.js';
 
@@ -42,10 +42,29 @@ describe('chart datasets', () => {
 
 	it('puts points at their epoch time, or at days since the first point when aligned by age', () => {
 		const s = makeSeries();
-		expect(computeXValues(s.points, false)).toEqual(s.points.map(([t]) => Date.parse(t)));
+		expect(computeXValues(s.points, false)).toEqual(s.points.map(([t]) => shiftUtcToLocalLabels(Date.parse(t))));
 		expect(computeXValues(s.points, true)).toEqual([0, 2, 9, 10]);
 		const aligned = buildChartDatasets([s, makeSeries({ series: 'b:x:y', points: [['2020-06-01T00:00:00Z', 1], ['2020-06-08T00:00:00Z', 2]] })], { ...options, align: true });
 		expect(aligned.datasets.map((d) => d.data.map((p) => p.x))).toEqual([[0, 2, 9, 10], [0, 7]]);
+	});
+
+	it('moves instants so that the browser-zone axis labels read the UTC date, in any zone', () => {
+		const savedZone = process.env.TZ;
+		try {
+			for (const zone of ['UTC', 'America/Los_Angeles', 'Asia/Kolkata', 'Pacific/Auckland', 'America/Santiago']) {
+				process.env.TZ = zone;
+				for (const iso of ['2015-06-22T00:00:00Z', '2015-01-01T00:00:00Z', '2026-03-08T00:00:00Z', '2026-11-01T00:00:00Z', '2026-09-06T00:00:00Z', '2026-04-05T00:00:00Z']) {
+					const shifted = new Date(shiftUtcToLocalLabels(Date.parse(iso)));
+					const local = [shifted.getFullYear(), shifted.getMonth() + 1, shifted.getDate()];
+					expect([zone, iso, ...local]).toEqual([zone, iso, Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))]);
+					// Midnight, or 01:00 where a DST jump skips local midnight (Santiago, 2026-09-06).
+					expect(shifted.getHours()).toBeLessThanOrEqual(1);
+				}
+			}
+		} finally {
+			if (savedZone === undefined) delete process.env.TZ;
+			else process.env.TZ = savedZone;
+		}
 	});
 
 	it('leaves values at or below zero off a log axis and counts them', () => {
@@ -77,7 +96,7 @@ describe('chart texts', () => {
 		const events = [{ id: 7, ts: '2015-06-22T00:00:00Z', kind: 'manual' as const, label: 'DockerCon' }];
 		const lines = buildAnnotations({ align: false, events, theme }) as Record<string, { value: number; label: { content: string } }>;
 		expect(Object.keys(lines)).toEqual(['event-7']);
-		expect(lines['event-7']!.value).toBe(Date.parse('2015-06-22T00:00:00Z'));
+		expect(lines['event-7']!.value).toBe(shiftUtcToLocalLabels(Date.parse('2015-06-22T00:00:00Z')));
 		expect(lines['event-7']!.label.content).toBe('DockerCon');
 		expect(buildAnnotations({ align: true, events, theme })).toEqual({});
 	});

@@ -72,10 +72,23 @@ export function selectPointMark(point: Pick<ChartPoint, 'provenance' | 'flags'>,
 	return { style: 'circle', radius: 1.5, fill: color, outline: color };
 }
 
+/**
+ * chart.js's date-fns adapter places and labels ticks in the browser's time zone, while every bucket is
+ * a UTC period. Moving each instant by its own zone offset (DST included) makes the local-time labels
+ * read the UTC date, so a month bucket sits on its own month's tick in every zone.
+ */
+export function shiftUtcToLocalLabels(utcMs: number): number {
+	const u = new Date(utcMs);
+	// The local wall-clock time with the UTC fields; a time skipped by a DST jump resolves forward.
+	const local = new Date(u.getUTCFullYear(), u.getUTCMonth(), u.getUTCDate(), u.getUTCHours(), u.getUTCMinutes(), u.getUTCSeconds(), u.getUTCMilliseconds());
+	return local.getTime();
+}
+
 /** x of each point: its time, or whole days since the first point when series are aligned by age. */
 export function computeXValues(points: readonly [string, number | null][], align: boolean): number[] {
 	const times = points.map(([t]) => Date.parse(t));
-	if (!align || times.length === 0) return times;
+	if (!align) return times.map(shiftUtcToLocalLabels);
+	if (times.length === 0) return times;
 	const start = times[0]!;
 	return times.map((t) => Math.round((t - start) / dayMs));
 }

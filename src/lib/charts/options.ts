@@ -1,5 +1,5 @@
 import { formatCount, formatDate, formatExact, formatPercent } from '../format.js';
-import type { ChartPoint } from './datasets.js';
+import { shiftUtcToLocalLabels, type ChartPoint } from './datasets.js';
 
 /**
  * chart.js options for a time-series line chart, pure: axis and tooltip texts come from the shared
@@ -59,7 +59,7 @@ export function buildAnnotations(input: Pick<LineOptionsInput, 'align' | 'events
 			{
 				type: 'line',
 				scaleID: 'x',
-				value: Date.parse(e.ts),
+				value: shiftUtcToLocalLabels(Date.parse(e.ts)),
 				borderColor: e.kind === 'manual' ? input.theme.warn : input.theme.muted,
 				borderWidth: 1,
 				borderDash: [4, 4],
