@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { parseSeriesRef, sources, type SeriesRef } from '../refs.js';
-import type { SeriesPattern } from './db/queries/targets.js';
+import { formatSeriesRef, parseSeriesRef, sources, type SeriesRef, type Source } from '../refs.js';
+import type { Db } from './db/client.js';
+import { listSeriesByRefs, listSeriesMatching, type SeriesPattern, type SeriesRecord } from './db/queries/targets.js';
 
 /**
  * A set of series named in one string: one series (`github:moby/moby:stars`), or every series a
@@ -43,3 +44,37 @@ export const seriesSelector = z.string().transform((text, ctx): SeriesSelector =
 	return { kind: 'series', ref: parsed.value, text };
 });
 
+
+export interface ResolvedSeries {
+	ref: SeriesRef;
+	record: SeriesRecord;
+}
+
+export type SelectorResolution =
+	| { ok: true; series: ResolvedSeries[] }
+	| { ok: false; problem: 'missing' | 'tooMany'; message: string; missing: string[] };
+
+/**
+ * The series that selectors name, in order: each named series, then what each pattern matches. An
+ * unknown series or a pattern matching none is reported (all of them at once); a series named twice,
+ * or matched by two patterns, is listed once.
+ */
+export async function resolveSelectors(db: Db, selectors: readonly SeriesSelector[], maxSeries: number): Promise<SelectorResolution> {
+	const named = selectors.flatMap((s) => (s.kind === 'series' ? [s.ref] : []));
+	const records = await listSeriesByRefs(db, named);
+	const missing = named.filter((_, i) => !records[i]).map(formatSeriesRef);
+	const found: SeriesRecord[] = records.filter((r) => r !== undefined);
+	for (const selector of selectors) {
+		if (selector.kind !== 'pattern') continue;
+		const matched = await listSeriesMatching(db, selector.pattern, maxSeries + 1);
+		if (matched.length === 0) missing.push(selector.text);
+		found.push(...matched);
+	}
+	if (missing.length > 0) return { ok: false, problem: 'missing', message: `unknown series: ${missing.join(', ')}`, missing };
+	const unique = [...new Map(found.map((r) => [r.id, r])).values()];
+	if (unique.length > maxSeries) {
+		return { ok: false, problem: 'tooMany', message: `more than ${maxSeries} series match; narrow the patterns`, missing: [] };
+	}
+	// Sources come from the targets table, whose check constraint holds them to the known ones.
+	return { ok: true, series: unique.map((record) => ({ ref: { source: record.source as Source, key: record.key, metric: record.metric }, record })) };
+}

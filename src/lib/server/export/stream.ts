@@ -1,8 +1,8 @@
-import { formatSeriesRef, formatTargetRef, type SeriesRef, type Source } from '../../refs.js';
+import { formatSeriesRef, formatTargetRef } from '../../refs.js';
+import { resolveSelectors, type ResolvedSeries, type SelectorResolution } from '../series-selector.js';
 import type { Db } from '../db/client.js';
 import type { Provenance } from '../db/schema/index.js';
 import { getValueBefore, listSeriesPage } from '../db/queries/series-pages.js';
-import { listSeriesByRefs, listSeriesMatching, type SeriesRecord } from '../db/queries/targets.js';
 import { createMovingAverage, createTransformer } from '../metrics/transforms.js';
 import { readSeriesViews } from '../series-view.js';
 import { formatCsvRows, type Cell } from './csv-cells.js';
@@ -26,41 +26,15 @@ export interface ExportPoint {
 	flags: string[];
 }
 
-export interface ExportSeries {
-	ref: SeriesRef;
-	record: SeriesRecord;
-}
+export type ExportSeries = ResolvedSeries;
 
-export type ResolvedExport =
-	| { ok: true; series: ExportSeries[] }
-	| { ok: false; problem: 'missing' | 'tooMany'; message: string; missing: string[] };
+/** Finds every series of the export first, so that an unknown one is refused before a byte is sent. */
+export function resolveExport(db: Db, query: ExportQuery): Promise<SelectorResolution> {
+	return resolveSelectors(db, query.series, maxExportSeries);
+}
 
 /** At most this many series in one export, whatever the patterns match. */
 export const maxExportSeries = 10_000;
-
-/**
- * Finds every series of the export first, so that an unknown one (or a pattern matching none) is
- * refused before a byte is sent. A series named twice, or matched by two patterns, is written once.
- */
-export async function resolveExport(db: Db, query: ExportQuery): Promise<ResolvedExport> {
-	const named = query.series.flatMap((s) => (s.kind === 'series' ? [s.ref] : []));
-	const records = await listSeriesByRefs(db, named);
-	const missing = named.filter((_, i) => !records[i]).map(formatSeriesRef);
-	const found: SeriesRecord[] = records.filter((r) => r !== undefined);
-	for (const selector of query.series) {
-		if (selector.kind !== 'pattern') continue;
-		const matched = await listSeriesMatching(db, selector.pattern, maxExportSeries + 1);
-		if (matched.length === 0) missing.push(selector.text);
-		found.push(...matched);
-	}
-	if (missing.length > 0) return { ok: false, problem: 'missing', message: `unknown series: ${missing.join(', ')}`, missing };
-	const unique = [...new Map(found.map((r) => [r.id, r])).values()];
-	if (unique.length > maxExportSeries) {
-		return { ok: false, problem: 'tooMany', message: `more than ${maxExportSeries} series match; narrow the patterns`, missing: [] };
-	}
-	// Sources come from the targets table, whose check constraint holds them to the known ones.
-	return { ok: true, series: unique.map((record) => ({ ref: { source: record.source as Source, key: record.key, metric: record.metric }, record })) };
-}
 
 /** One series' points in pages, transformed and smoothed on the way. */
 async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: ExportQuery, limit = pageRows): AsyncGenerator<ExportPoint[]> {

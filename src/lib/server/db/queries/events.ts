@@ -115,3 +115,9 @@ export async function deleteManualEvent(db: Db, id: number): Promise<boolean> {
 		.returning({ id: events.id });
 	return deleted.length > 0;
 }
+
+/** One event by id; undefined when there is none. */
+export async function getEvent(db: Db, id: number): Promise<{ id: number; ts: Date; label: string } | undefined> {
+	const [row] = await db.select({ id: events.id, ts: events.ts, label: events.label }).from(events).where(eq(events.id, id));
+	return row;
+}

@@ -13,6 +13,8 @@ export interface SampleAt {
 	ts: Date;
 	value: number;
 	provenance: Provenance;
+	/** A reference figure's citation, or a remark on the sample. */
+	note: string | null;
 }
 
 interface SampleRow {
@@ -20,18 +22,19 @@ interface SampleRow {
 	t_ms: number;
 	value: number;
 	provenance: Provenance;
+	note: string | null;
 }
 
 function toSample(row: SampleRow): SampleAt {
-	return { seriesId: Number(row.series_id), ts: new Date(Number(row.t_ms)), value: Number(row.value), provenance: row.provenance };
+	return { seriesId: Number(row.series_id), ts: new Date(Number(row.t_ms)), value: Number(row.value), provenance: row.provenance, note: row.note };
 }
 
 /** The nearest sample on or before `at` of each series (exported bare for the benchmark). */
 export function buildValuesAtQuery(seriesIds: readonly number[], at: Date): SQL {
-	return sql`select ids.series_id, (extract(epoch from v.ts) * 1000)::float8 as t_ms, v.value, v.provenance
+	return sql`select ids.series_id, (extract(epoch from v.ts) * 1000)::float8 as t_ms, v.value, v.provenance, v.note
 		from unnest(${sql.param([...seriesIds])}::int[]) with ordinality as ids(series_id, n)
 		cross join lateral (
-			select ts, value, provenance from samples
+			select ts, value, provenance, note from samples
 			where series_id = ids.series_id and ts <= ${at.toISOString()}::timestamptz
 			order by ts desc limit 1
 		) v
@@ -40,10 +43,10 @@ export function buildValuesAtQuery(seriesIds: readonly number[], at: Date): SQL 
 
 /** The first sample on or after `at` of each series: the forward probe, for series that start late. */
 export function buildFirstValuesFromQuery(seriesIds: readonly number[], at: Date): SQL {
-	return sql`select ids.series_id, (extract(epoch from v.ts) * 1000)::float8 as t_ms, v.value, v.provenance
+	return sql`select ids.series_id, (extract(epoch from v.ts) * 1000)::float8 as t_ms, v.value, v.provenance, v.note
 		from unnest(${sql.param([...seriesIds])}::int[]) with ordinality as ids(series_id, n)
 		cross join lateral (
-			select ts, value, provenance from samples
+			select ts, value, provenance, note from samples
 			where series_id = ids.series_id and ts >= ${at.toISOString()}::timestamptz
 			order by ts limit 1
 		) v
