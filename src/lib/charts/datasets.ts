@@ -1,0 +1,147 @@
+/**
+ * Series views -> chart.js datasets, pure (no chart.js runtime here, so tests and the table share it).
+ * Provenance shows in the marks: observed points are small filled dots on a solid line; imported and
+ * reconstructed ones are hollow on a dashed line; published reference figures are diamonds; flagged
+ * points (counter anomalies) are red triangles.
+ */
+
+export type PointProvenance = 'observed' | 'imported' | 'reconstructed' | 'reference';
+
+/** The fields of a server SeriesView that a chart needs. */
+export interface ChartSeriesInput {
+	series: string;
+	targetName: string;
+	metric: string;
+	points: [string, number | null][];
+	pointProvenance: PointProvenance[];
+	pointFlags: string[][];
+}
+
+export interface ChartPoint {
+	/** Epoch ms, or days since the series' first point when aligned by age. */
+	x: number;
+	y: number | null;
+	date: string;
+	provenance: PointProvenance;
+	flags: string[];
+}
+
+export interface ChartDataset {
+	label: string;
+	series: string;
+	data: ChartPoint[];
+	borderColor: string;
+	backgroundColor: string;
+	pointStyle: string[];
+	pointRadius: number[];
+	pointBackgroundColor: string[];
+	pointBorderColor: string[];
+	segment: { borderDash: (ctx: { p1DataIndex: number }) => number[] | undefined };
+	spanGaps: boolean;
+	borderWidth: number;
+}
+
+export interface DatasetOptions {
+	align: boolean;
+	log: boolean;
+	palette: readonly string[];
+	flagColor: string;
+	/** Fill of hollow (estimated) markers: the chart's background. */
+	hollowFill: string;
+}
+
+export interface BuiltDatasets {
+	datasets: ChartDataset[];
+	/** Values <= 0 left out because a log axis cannot show them. */
+	hiddenForLog: number;
+	provenanceSeen: PointProvenance[];
+	flaggedCount: number;
+}
+
+const dayMs = 86_400_000;
+
+export function isEstimated(provenance: PointProvenance): boolean {
+	return provenance === 'imported' || provenance === 'reconstructed';
+}
+
+/** A point's marker: shape, radius, fill and outline, from its provenance and flags. */
+export function selectPointMark(point: Pick<ChartPoint, 'provenance' | 'flags'>, color: string, options: Pick<DatasetOptions, 'flagColor' | 'hollowFill'>) {
+	if (point.flags.length > 0) return { style: 'triangle', radius: 6, fill: options.flagColor, outline: options.flagColor };
+	if (point.provenance === 'reference') return { style: 'rectRot', radius: 5, fill: color, outline: color };
+	if (isEstimated(point.provenance)) return { style: 'circle', radius: 2.5, fill: options.hollowFill, outline: color };
+	return { style: 'circle', radius: 1.5, fill: color, outline: color };
+}
+
+/**
+ * chart.js's date-fns adapter places and labels ticks in the browser's time zone, while every bucket is
+ * a UTC period. Moving each instant by its own zone offset (DST included) makes the local-time labels
+ * read the UTC date, so a month bucket sits on its own month's tick in every zone.
+ */
+export function shiftUtcToLocalLabels(utcMs: number): number {
+	const u = new Date(utcMs);
+	// The local wall-clock time with the UTC fields; a time skipped by a DST jump resolves forward.
+	const local = new Date(u.getUTCFullYear(), u.getUTCMonth(), u.getUTCDate(), u.getUTCHours(), u.getUTCMinutes(), u.getUTCSeconds(), u.getUTCMilliseconds());
+	return local.getTime();
+}
+
+/** x of each point: its time, or whole days since the first point when series are aligned by age. */
+export function computeXValues(points: readonly [string, number | null][], align: boolean): number[] {
+	const times = points.map(([t]) => Date.parse(t));
+	if (!align) return times.map(shiftUtcToLocalLabels);
+	if (times.length === 0) return times;
+	const start = times[0]!;
+	return times.map((t) => Math.round((t - start) / dayMs));
+}
+
+export function buildDataset(input: ChartSeriesInput, color: string, options: DatasetOptions): { dataset: ChartDataset; hiddenForLog: number } {
+	const xs = computeXValues(input.points, options.align);
+	let hiddenForLog = 0;
+	const data: ChartPoint[] = input.points.map(([date, value], i) => {
+		let y = value;
+		if (options.log && y !== null && y <= 0) {
+			y = null;
+			hiddenForLog++;
+		}
+		return { x: xs[i]!, y, date, provenance: input.pointProvenance[i] ?? 'observed', flags: input.pointFlags[i] ?? [] };
+	});
+	const marks = data.map((p) => selectPointMark(p, color, options));
+	const dataset: ChartDataset = {
+		label: `${input.targetName} · ${input.metric}`,
+		series: input.series,
+		data,
+		borderColor: color,
+		backgroundColor: color,
+		pointStyle: marks.map((m) => m.style),
+		pointRadius: marks.map((m) => m.radius),
+		pointBackgroundColor: marks.map((m) => m.fill),
+		pointBorderColor: marks.map((m) => m.outline),
+		// A segment is dashed when it leads to an estimated point: the line there is not what we saw.
+		segment: { borderDash: (ctx) => (isEstimated(data[ctx.p1DataIndex]?.provenance ?? 'observed') ? [6, 4] : undefined) },
+		spanGaps: false,
+		borderWidth: 2
+	};
+	return { dataset, hiddenForLog };
+}
+
+export function buildChartDatasets(inputs: readonly ChartSeriesInput[], options: DatasetOptions): BuiltDatasets {
+	const datasets: ChartDataset[] = [];
+	const seen = new Set<PointProvenance>();
+	let hiddenForLog = 0;
+	let flaggedCount = 0;
+	inputs.forEach((input, i) => {
+		const color = options.palette[i % options.palette.length]!;
+		const built = buildDataset(input, color, options);
+		datasets.push(built.dataset);
+		hiddenForLog += built.hiddenForLog;
+		for (const p of built.dataset.data) {
+			seen.add(p.provenance);
+			if (p.flags.length > 0) flaggedCount++;
+		}
+	});
+	return { datasets, hiddenForLog, provenanceSeen: [...seen], flaggedCount };
+}
+
+/** How many points each dataset draws (non-null), for the page's data attribute and tests. */
+export function countDrawnPoints(datasets: readonly ChartDataset[]): number[] {
+	return datasets.map((d) => d.data.filter((p) => p.y !== null).length);
+}

@@ -1,0 +1,7 @@
+import { buildExploreView } from '$lib/server/explore';
+import type { PageServerLoad } from './$types';
+
+/** The whole view comes from the URL; a bad parameter comes back as data the page explains, not a 500. */
+export const load: PageServerLoad = async ({ locals, url }) => ({
+	view: await buildExploreView(locals.database.db, locals.config.featuredSeries, url.searchParams, Date.now())
+});
