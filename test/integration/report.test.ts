@@ -46,7 +46,7 @@ describe.each(testBackends)('growth reports on $name', (backend) => {
 			'Docker Hub pulls grew 18,082% (x181.8) from 2.75M on 2014-06-09 to 500M on 2015-06-22',
 			'Docker Hub repositories grew 934% (x10.34) from 14.5K on 2014-06-09 to 150K on 2015-06-22',
 			'Docker open-source project contributors grew 183% (x2.83) from 460 on 2014-06-09 to 1,302 on 2015-06-22',
-			'GitHub projects about Docker projects grew 515% (x6.15) from 6,700 on 2014-06-09 to 41.21K on 2015-06-22'
+			'GitHub projects about Docker grew 515% (x6.15) from 6,700 on 2014-06-09 to 41.21K on 2015-06-22'
 		]);
 		const pulls = r.rows[0]!;
 		expect(pulls).toMatchObject({ change: 497_250_000, method: 'published reference figures', warnings: [] });

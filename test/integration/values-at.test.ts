@@ -27,14 +27,14 @@ describe.each(testBackends)('values of many series at one instant on $name', (ba
 
 	it('gives each series its nearest sample on or before the instant, a sample exactly at it included', async () => {
 		const rows = await listValuesAt(database.db, [early, late], new Date('2024-06-01T00:00:00Z'));
-		expect(rows).toEqual([{ seriesId: early, ts: new Date('2024-06-01T00:00:00Z'), value: 20, provenance: 'observed' }]);
+		expect(rows).toEqual([{ seriesId: early, ts: new Date('2024-06-01T00:00:00Z'), value: 20, provenance: 'observed', note: null }]);
 	});
 
 	it('leaves out series with no sample on or before the instant, and keeps the order of the ids', async () => {
 		const rows = await listValuesAt(database.db, [empty, late, early], new Date('2025-04-01T11:59:59Z'));
 		expect(rows).toEqual([
-			{ seriesId: late, ts: new Date('2025-03-01T00:00:00Z'), value: 500, provenance: 'imported' },
-			{ seriesId: early, ts: new Date('2025-01-01T00:00:00Z'), value: 30, provenance: 'observed' }
+			{ seriesId: late, ts: new Date('2025-03-01T00:00:00Z'), value: 500, provenance: 'imported', note: null },
+			{ seriesId: early, ts: new Date('2025-01-01T00:00:00Z'), value: 30, provenance: 'observed', note: null }
 		]);
 	});
 

@@ -49,8 +49,16 @@ const methods: Record<Provenance, string> = {
 	reference: 'published reference figures'
 };
 
-// Reference series are named "<what> (published figures)"; the sentence names only the what.
-const subjectOf = (series: ResolvedSeries) => `${series.record.displayName.replace(/\s*\(published figures\)$/, '')} ${series.record.metric.replaceAll('_', ' ')}`;
+/**
+ * What the sentence is about: the target's name and the metric ("Docker Hub pulls"). Reference series
+ * are named "<what> (published figures)": the sentence names only the what, and a name that already
+ * says the metric ("GitHub projects about Docker") is not followed by it again.
+ */
+function subjectOf(series: ResolvedSeries): string {
+	const name = series.record.displayName.replace(/\s*\(published figures\)$/, '');
+	const metric = series.record.metric.replaceAll('_', ' ');
+	return name.toLowerCase().includes(metric) ? name : `${name} ${metric}`;
+}
 
 function endpoint(sample: SampleAt, requested: Date): ReportEndpoint {
 	return { requested: requested.toISOString(), ts: sample.ts.toISOString(), value: sample.value, provenance: sample.provenance };
