@@ -24,7 +24,10 @@ describe.each(testBackends)('store on $name', (backend) => {
 			database.db,
 			sql`select table_name::text as name from information_schema.tables where table_schema = 'public' order by 1`
 		);
-		expect(tables.map((t) => t.name)).toEqual(['app_state', 'collection_runs', 'events', 'job_leases', 'samples', 'series', 'targets']);
+		expect(tables.map((t) => t.name)).toEqual([
+			'alert_deliveries', 'alert_events', 'alert_instances', 'alert_rules',
+			'app_state', 'collection_runs', 'events', 'job_leases', 'samples', 'series', 'targets'
+		]);
 	});
 
 	it('keeps one target per source and key, and one series per target and metric', async () => {
