@@ -44,3 +44,18 @@ export function createGuardedLookup(allowPrivate: boolean) {
 		});
 	};
 }
+
+/**
+ * Checks a webhook URL when a rule is saved, so that the analyst hears at once that it will be refused;
+ * the same check runs again on every send. Returns why it is refused, or undefined.
+ */
+export async function checkWebhookDestination(url: string, allowPrivate: boolean): Promise<string | undefined> {
+	if (allowPrivate) return undefined;
+	const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+	return new Promise((resolve) => {
+		createGuardedLookup(false)(host, { all: true }, (error) => {
+			if (!error) return resolve(undefined);
+			resolve(error instanceof BlockedAddressError ? error.message : `${host} cannot be resolved: ${error.message}`);
+		});
+	});
+}

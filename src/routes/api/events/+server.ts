@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { addManualEvent, listEventViews, manualEventInput } from '$lib/server/events-view';
-import { badParameter, jsonError } from '$lib/server/http';
+import { badParameter, jsonError, parseJsonBody } from '$lib/server/http';
 import { parseIsoInstant } from '$lib/server/time';
 import type { RequestHandler } from './$types';
 
@@ -30,12 +30,8 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 
 /** POST /api/events {"date": "2015-06-22", "label": "DockerCon 2015", "target"?: "<ref>", "url"?: "https://..."} */
 export const POST: RequestHandler = async ({ request, locals }) => {
-	const body = manualEventInput.safeParse(await request.json().catch(() => undefined));
-	if (!body.success) {
-		const issue = body.error.issues[0]!;
-		const name = issue.code === 'unrecognized_keys' ? issue.keys[0]! : String(issue.path[0] ?? 'body');
-		return badParameter(name, issue.code === 'unrecognized_keys' ? 'unknown field (expected date, label, target, url)' : issue.message);
-	}
+	const body = await parseJsonBody(request, manualEventInput, 'date, label, target, url');
+	if (!body.ok) return body.response;
 	const result = await addManualEvent(locals.database.db, body.data);
 	if (!result.ok) return jsonError(404, 'not_found', result.message);
 	return json({ event: result.event }, { status: result.isNew ? 201 : 200 });

@@ -2,6 +2,7 @@ import { json } from '@sveltejs/kit';
 import { parseSeriesRef } from '$lib/refs';
 import { badParameter, jsonError } from '$lib/server/http';
 import { importSeriesCsv } from '$lib/server/import';
+import { runAlerts } from '$lib/server/alerts/run';
 import type { RequestHandler } from './$types';
 
 /** POST /api/import?series=<target>:<metric> with a `ts,value` CSV body. */
@@ -18,6 +19,10 @@ export const POST: RequestHandler = async ({ url, request, locals }) => {
 			series: result.series,
 			problems: result.problems
 		});
+	}
+	// New samples are judged at once, as after a collection run; notifications go out in the background.
+	if (result.inserted + result.updated > 0) {
+		void runAlerts(locals.database.db, locals.config).catch((error: Error) => console.error(`alerts after an import failed: ${error.stack ?? error.message}`));
 	}
 	return json(result, { status: result.inserted > 0 ? 201 : 200 });
 };

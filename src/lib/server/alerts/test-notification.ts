@@ -1,0 +1,32 @@
+import { eq } from 'drizzle-orm';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { alertRules } from '../db/schema/index.js';
+import { sendNotification } from './deliver.js';
+import { getDeliveryDeps } from './run.js';
+import type { Attempt } from './send.js';
+
+/** The "send test notification" button: every channel of a rule, at once, each with its outcome. */
+export async function sendTestNotifications(db: Db, config: Config, ruleId: number): Promise<{ destination: string; attempt: Attempt }[] | undefined> {
+	const [rule] = await db.select().from(alertRules).where(eq(alertRules.id, ruleId));
+	if (!rule) return undefined;
+	const facts = {
+		eventId: 0,
+		ruleId: rule.id,
+		ruleName: rule.name,
+		scope: rule.scope,
+		series: rule.scope,
+		targetName: 'test notification',
+		condition: rule.condition,
+		notify: 'test' as const,
+		state: 'test',
+		value: null,
+		atMs: Date.now()
+	};
+	const deps = getDeliveryDeps(config);
+	const sends = [
+		...rule.channels.webhooks.map((w) => ({ destination: w.url, send: () => sendNotification(facts, 'webhook', w.url, w.format, deps) })),
+		...rule.channels.emails.map((e) => ({ destination: e, send: () => sendNotification(facts, 'email', e, 'text', deps) }))
+	];
+	return Promise.all(sends.map(async ({ destination, send }) => ({ destination, attempt: await send() })));
+}
