@@ -19,7 +19,7 @@ describe('the dashboard shell', () => {
 		const { page, errors } = await openWatchedPage(browser);
 		await page.goto(`${server.url}/targets`);
 		const nav = page.getByRole('navigation', { name: 'Main' });
-		expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Explore', 'Targets', 'Report', 'Health']);
+		expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Explore', 'Targets', 'Report', 'Alerts', 'Health']);
 		expect(await nav.locator('[aria-current="page"]').textContent()).toBe('Targets');
 		expect(errors).toEqual([]);
 	});

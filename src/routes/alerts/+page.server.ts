@@ -1,0 +1,7 @@
+import { listAlertHistory, listRuleViews } from '$lib/server/alerts/views';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const [rules, history] = await Promise.all([listRuleViews(locals.database.db), listAlertHistory(locals.database.db, { limit: 50 })]);
+	return { rules, history };
+};

@@ -1,0 +1,69 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { testBackends } from '../helpers/databases.js';
+import { WebhookReceiver } from '../helpers/receiver.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+describe.each(testBackends.map((b) => b.name))('the alerts page on %s', (backendName) => {
+	let server: TestServer;
+	let browser: Browser;
+	let receiver: WebhookReceiver;
+	const importCsv = (csv: string) =>
+		fetch(`${server.url}/api/import?series=github:alert-e2e/repo:stars`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+
+	beforeAll(async () => {
+		receiver = await WebhookReceiver.start();
+		[server, browser] = await Promise.all([startServer(backendName, { ALLOW_PRIVATE_WEBHOOKS: 'true', RUN_SCHEDULES: 'false' }), launchBrowser()]);
+		expect((await importCsv('ts,value\n2026-01-01,500\n2026-02-01,800\n')).status).toBe(201);
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+		await receiver?.close();
+	});
+
+	it('creates a rule through the page, backtests it, and shows the alert and the notification once data triggers it', async () => {
+		const { page, errors } = await openWatchedPage(browser);
+		await page.goto(`${server.url}/alerts`);
+		const form = page.getByRole('form', { name: 'New alert rule' });
+		await form.getByLabel('Name', { exact: true }).fill('repo passes 1k');
+		await form.getByLabel('Series or pattern').fill('github:alert-e2e/*:stars');
+		await form.getByLabel('Value', { exact: true }).fill('700');
+		await form.getByLabel('Webhook URL').fill(receiver.url);
+		await form.getByRole('button', { name: 'Backtest on the last year' }).click();
+		expect(await page.getByRole('region', { name: 'Backtest' }).textContent()).toContain('github:alert-e2e/repo:stars: fired on 2026-02-01');
+		await form.getByLabel('Value', { exact: true }).fill('1000');
+		await form.getByRole('button', { name: 'Save rule' }).click();
+		const rule = page.getByRole('article', { name: 'Rule repo passes 1k' });
+		await rule.waitFor();
+		expect(await rule.textContent()).toContain('All its series are normal.');
+
+		expect((await importCsv('ts,value\n2026-03-01,1200\n')).status).toBe(201);
+		const firing = rule.locator('li[data-state="firing"]');
+		for (let i = 0; i < 100 && (await firing.count()) === 0; i++) await page.reload();
+		expect(await firing.textContent()).toContain('github:alert-e2e/repo:stars at 1,200');
+		for (let i = 0; i < 100 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+		expect(receiver.received.map((r) => (r.body as { kind: string; alert: { value: number } }).kind)).toEqual(['firing']);
+		await page.reload();
+		expect(await page.getByRole('region', { name: 'History' }).textContent()).toMatch(/normal → firing.*firing:.*sent after 1 attempt/s);
+
+		await rule.getByRole('button', { name: 'Send test notification' }).click();
+		await page.getByRole('status').filter({ hasText: 'sent (HTTP 200)' }).waitFor();
+		expect(receiver.received.map((r) => (r.body as { kind: string }).kind)).toEqual(['firing', 'test']);
+		expect(errors).toEqual([]);
+	});
+
+	it('says what is wrong with a rule the server refuses', async () => {
+		const { page, errors } = await openWatchedPage(browser);
+		await page.goto(`${server.url}/alerts`);
+		const form = page.getByRole('form', { name: 'New alert rule' });
+		await form.getByLabel('Name', { exact: true }).fill('bad');
+		await form.getByLabel('Series or pattern').fill('gitlab:x/y:stars');
+		await form.getByLabel('Value', { exact: true }).fill('1');
+		await form.getByRole('button', { name: 'Save rule' }).click();
+		expect(await page.getByRole('status').textContent()).toContain('Not saved (400: scope: unknown source "gitlab"');
+		// The refused request is the one console error the browser logs by itself.
+		expect(errors).toEqual([expect.stringContaining('400 (Bad Request)')]);
+	});
+});
