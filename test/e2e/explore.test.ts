@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openWatchedPage } from '../helpers/browser.js';
@@ -160,6 +161,18 @@ describe.each(backends)('the explorer on %s', (backend) => {
 		expect(download.suggestedFilename()).toBe('dockpulse_github-e2e-growing-stars_week_value_start_to_today.png');
 		const bytes = readFileSync((await download.path())!);
 		expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+		expect(errors).toEqual([]);
+	});
+
+	it('downloads the view as CSV that parses back to the numbers of its data table', async () => {
+		const { page, errors } = await openWatchedPage(browser);
+		await page.goto(`${server.url}/explore?series=${enc(growing.series)}&interval=month&transform=delta&view=both`);
+		const table = await readTable(page);
+		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+		const rows = parse(readFileSync((await download.path())!, 'utf8'), { columns: true }) as Record<string, string>[];
+		expect(rows.map((r) => r.ts.slice(0, 10))).toEqual(table.map((r) => r.date));
+		expect(rows.map((r) => r.value)).toEqual(table.map((r) => r.value));
+		expect(download.suggestedFilename()).toMatch(/^dockpulse_github_e2e_growing_stars_month_delta_.*_long\.csv$/);
 		expect(errors).toEqual([]);
 	});
 

@@ -21,6 +21,8 @@ export type ExploreView =
 			/** Selected beyond the first maxDrawnSeries: kept in the URL, not drawn. */
 			hiddenSeries: string[];
 			events: EventView[];
+			/** The drawn view's series parameters, for its CSV download. */
+			exportParams: string;
 	  }
 	| { ok: false; parameter: string; reason: string };
 
@@ -42,6 +44,11 @@ export async function chooseDefaultSeries(db: Db, featured: readonly SeriesRef[]
 
 /** The /api/series query for the drawn series, so the explorer shares its validation and messages. */
 export function buildSeriesQuery(state: ExploreState, series: readonly string[], nowMs: number): SeriesQuery {
+	return parseSeriesQuery(buildSeriesParams(state, series, nowMs));
+}
+
+/** The series API's parameters for a view: the same ones give its CSV (/api/export.csv). */
+export function buildSeriesParams(state: ExploreState, series: readonly string[], nowMs: number): URLSearchParams {
 	const params = new URLSearchParams();
 	for (const s of series) params.append('series', s);
 	const range = resolveRange(state, nowMs);
@@ -51,7 +58,7 @@ export function buildSeriesQuery(state: ExploreState, series: readonly string[],
 	params.set('transform', state.transform);
 	params.set('smooth', String(state.smooth));
 	params.set('points', String(pointsPerSeries));
-	return parseSeriesQuery(params);
+	return params;
 }
 
 export async function buildExploreView(db: Db, featured: readonly SeriesRef[], params: URLSearchParams, nowMs: number): Promise<ExploreView> {
@@ -61,7 +68,7 @@ export async function buildExploreView(db: Db, featured: readonly SeriesRef[], p
 	const state = isDefault ? { ...parsed.state, series: await chooseDefaultSeries(db, featured) } : parsed.state;
 	const drawn = state.series.slice(0, maxDrawnSeries);
 	const hiddenSeries = state.series.slice(maxDrawnSeries);
-	if (drawn.length === 0) return { ok: true, state, isDefault, series: [], hiddenSeries, events: [] };
+	if (drawn.length === 0) return { ok: true, state, isDefault, series: [], hiddenSeries, events: [], exportParams: '' };
 	let query: SeriesQuery;
 	try {
 		query = buildSeriesQuery(state, drawn, nowMs);
@@ -77,7 +84,8 @@ export async function buildExploreView(db: Db, featured: readonly SeriesRef[], p
 	if ('missing' in result) {
 		return { ok: false, parameter: 'series', reason: `no such series: ${result.missing.join(', ')} (search the list for one that exists)` };
 	}
-	return { ok: true, state, isDefault, series: result.series, hiddenSeries, events };
+	const exportParams = buildSeriesParams(state, drawn, nowMs).toString();
+	return { ok: true, state, isDefault, series: result.series, hiddenSeries, events, exportParams };
 }
 
 
