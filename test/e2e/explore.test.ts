@@ -169,7 +169,7 @@ describe.each(backends)('the explorer on %s', (backend) => {
 		await page.goto(`${server.url}/explore?series=${enc(growing.series)}&interval=month&transform=delta&view=both`);
 		const table = await readTable(page);
 		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
-		const rows = parse(readFileSync((await download.path())!, 'utf8'), { columns: true }) as Record<string, string>[];
+		const rows = parse(readFileSync((await download.path())!, 'utf8'), { columns: true }) as { ts: string; value: string }[];
 		expect(rows.map((r) => r.ts.slice(0, 10))).toEqual(table.map((r) => r.date));
 		expect(rows.map((r) => r.value)).toEqual(table.map((r) => r.value));
 		expect(download.suggestedFilename()).toMatch(/^dockpulse_github_e2e_growing_stars_month_delta_.*_long\.csv$/);

@@ -5,7 +5,8 @@ import { evaluateAlerts } from '../../src/lib/server/alerts/evaluate.js';
 import { alertRuleInput, insertAlertRule } from '../../src/lib/server/alerts/rule-input.js';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { testBackends } from '../helpers/databases.js';
-import { WebhookReceiver } from '../helpers/receiver.js';
+import { MailReceiver, WebhookReceiver } from '../helpers/receiver.js';
+import { createMailer } from '../../src/lib/server/alerts/send.js';
 import { seedSeries } from '../helpers/samples.js';
 
 const t0 = Date.UTC(2026, 5, 1);
@@ -108,5 +109,19 @@ describe.each(testBackends)('delivering alert notifications on $name', (backend)
 		await fireOnce({ emails: ['analyst@example.com'] });
 		await deliverDue(database.db, deps(), t0);
 		expect((await deliveries())[0]!.log[0]).toMatchObject({ ok: false, detail: 'e-mail is not configured (set SMTP_URL)' });
+	});
+
+	it('e-mails through SMTP when configured, with the notification as subject and text', async () => {
+		const mail = await MailReceiver.start();
+		try {
+			await fireOnce({ emails: ['analyst@example.com'] });
+			const mailer = createMailer(mail.url, 'Dockpulse <alerts@example.com>', 5_000);
+			expect(await deliverDue(database.db, deps({ mailer }), t0)).toMatchObject({ sent: 1 });
+			expect(mail.messages).toHaveLength(1);
+			expect(mail.messages[0]).toMatchObject({ from: 'alerts@example.com', to: ['analyst@example.com'] });
+			expect(mail.messages[0]!.text).toContain('Subject: [FIRING] over 1k: github:notify/one:stars');
+		} finally {
+			await mail.close();
+		}
 	});
 });
