@@ -14,6 +14,7 @@ import { createPostgresDatabase, type TestBackend } from './databases.js';
 
 export interface TestServer {
 	url: string;
+	pid: number;
 	output: () => string;
 	stop(): Promise<void>;
 }
@@ -121,6 +122,7 @@ export async function startServer(
 	}
 	return {
 		url,
+		pid: child.pid!,
 		output,
 		async stop() {
 			child.kill('SIGTERM');

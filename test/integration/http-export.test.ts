@@ -1,5 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSamples } from '../../src/lib/server/db/queries/samples.js';
+import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
+import { withTransaction } from '../../src/lib/server/db/transaction.js';
 import { testBackends } from '../helpers/databases.js';
 import { seedSeries } from '../helpers/samples.js';
 import { createStoreEnv, openStoreEnvDatabase, runScript, startServer, type TestServer } from '../helpers/server.js';
@@ -57,5 +61,59 @@ describe('npm run export', () => {
 		} finally {
 			await store.cleanup();
 		}
+	});
+});
+
+describe.each(testBackends)('a large export on $name', (backend) => {
+	const seriesCount = 60;
+	const rowsPerSeries = 10_000;
+	let server: TestServer;
+
+	// 0 once the process is gone (a crash shows as the failed download, not here).
+	const readRssMb = (pid: number) => {
+		const path = `/proc/${pid}/status`;
+		const match = existsSync(path) ? /VmRSS:\s+(\d+) kB/.exec(readFileSync(path, 'utf8')) : null;
+		return match ? Number(match[1]) / 1024 : 0;
+	};
+
+	beforeAll(async () => {
+		const start = Date.UTC(2015, 0, 1);
+		server = await startServer(backend.name, { RUN_SCHEDULES: 'false', NODE_OPTIONS: '--max-old-space-size=64' }, {
+			seed: async (database) => {
+				for (let s = 0; s < seriesCount; s++) {
+					const rows = Array.from({ length: rowsPerSeries }, (_, i) => ({ ts: new Date(start + i * 3_600_000), value: s * 1e6 + i }));
+					await withTransaction(database, async (tx) => {
+						const targetId = await upsertTarget(tx.db, { source: 'github', key: `big/s${s}`, displayName: `big ${s}` });
+						const seriesId = await upsertSeries(tx.db, targetId, { metric: 'stars', unit: 'stars', kind: 'counter' });
+						await writeSamples(tx, seriesId, 'imported', rows);
+					});
+				}
+			}
+		});
+	});
+	afterAll(() => server?.stop());
+
+	// The server runs with a 64 MB heap: an export that held its 50 MB of CSV (or its rows) in memory
+	// would take the server down; a streamed one passes with its resident memory about flat.
+	it('streams 600,000 rows from a server with a 64 MB heap, its memory about flat', async () => {
+		// Warm the route first, so that loading its code is not counted as the export's memory.
+		await (await fetch(`${server.url}/api/export.csv?series=github:big/s0:stars&to=2015-01-02`)).text();
+		const before = readRssMb(server.pid);
+		let peak = before;
+		const sampler = setInterval(() => (peak = Math.max(peak, readRssMb(server.pid))), 20);
+		let lines = 0;
+		let bytes = 0;
+		try {
+			const response = await fetch(`${server.url}/api/export.csv?series=github:big/*:stars`);
+			for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+				bytes += chunk.length;
+				for (const byte of chunk) if (byte === 10) lines++;
+			}
+		} finally {
+			clearInterval(sampler);
+		}
+		expect(lines - 1).toBe(seriesCount * rowsPerSeries);
+		expect(bytes).toBeGreaterThan(50e6);
+		expect(peak - before, `RSS ${before.toFixed(0)} -> ${peak.toFixed(0)} MB`).toBeLessThan(100);
 	});
 });
