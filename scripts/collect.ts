@@ -8,6 +8,7 @@ import { parseTargetRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/app.js';
 import { printRunSummary, printTargetProgress, runCommand } from './cli.js';
 import { describeCredentials } from '../src/lib/server/schedules.js';
+import { runAlerts } from '../src/lib/server/alerts/run.js';
 
 const usage = 'usage: npm run collect -- [--source dockerhub|github|ecosystem] [--target <source>:<key>]';
 // Contributor counts refresh daily and are not a source of their own: `--source github` runs both.
@@ -56,6 +57,10 @@ async function main(): Promise<number> {
 				failed += report.targetsFailed;
 			}
 		}
+		// As after a scheduled run: the new samples are judged, and what is due is notified.
+		const alerts = await runAlerts(database.db, config);
+		const changed = alerts.evaluation.changes.length;
+		console.log(`alerts: ${alerts.evaluation.alerts} evaluated, ${changed} changed; notifications ${alerts.delivery.sent} sent, ${alerts.delivery.retrying} to retry, ${alerts.delivery.failed} failed`);
 		return failed > 0 ? 1 : 0;
 	} finally {
 		await database.close();

@@ -87,6 +87,7 @@ describe.each(testBackends)('npm run collect on $name', (backend) => {
 	it('collects one target with --target and exits 0', async () => {
 		const { code, output } = await runCollect(['--target', 'dockerhub:library/nginx'], env);
 		expect(output).toMatch(/dockerhub: ok, 1 target\(s\) collected, 0 failed, 1 request\(s\)/);
+		expect(output).toContain('alerts: 0 evaluated, 0 changed; notifications 0 sent');
 		expect(code).toBe(0);
 	});
 
