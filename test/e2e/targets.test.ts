@@ -36,7 +36,7 @@ describe.each(e2eBackends)('the targets page on %s', (backend) => {
 		replay = await ReplayServer.start();
 		replay.route('/v2/namespaces/library/repositories/nginx', { body: nginx });
 		replay.route('/graphql', composeAnswer);
-		const env = { DOCKERHUB_API_URL: replay.url, GITHUB_API_URL: replay.url, GITHUB_TOKEN: 'ghp_e2e_dummy_token', HTTP_RETRY_BASE_MS: '1', HTTP_MAX_RETRIES: '1' };
+		const env = { DOCKERHUB_API_URL: replay.url, GITHUB_API_URL: replay.url, GITHUB_TOKEN: 'ghp_e2e_dummy_token', RUN_SCHEDULES: 'false', HTTP_RETRY_BASE_MS: '1', HTTP_MAX_RETRIES: '1' };
 		[server, browser] = await Promise.all([startServer(backend, env, { seed: seedWithFailure }), launchBrowser()]);
 	});
 	afterAll(async () => {
