@@ -1,6 +1,22 @@
+import { z } from 'zod';
 import { listTargetViews } from '$lib/server/targets-view';
-import type { PageServerLoad } from './$types';
+import { sortKeys } from './target-list';
+import { submitAdd, submitRemove } from './target-form.server';
+import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => ({
-	targets: await listTargetViews(locals.database.db)
+// The filter box and sort select are a GET form too, so they work before (and without) JavaScript.
+const listQuery = z.object({
+	q: z.string().max(200).catch(''),
+	sort: z.enum(sortKeys).catch('name')
 });
+
+export const load: PageServerLoad = async ({ locals, url }) => ({
+	targets: await listTargetViews(locals.database.db),
+	query: listQuery.parse({ q: url.searchParams.get('q') ?? '', sort: url.searchParams.get('sort') ?? 'name' }),
+	nowMs: Date.now()
+});
+
+export const actions: Actions = {
+	add: async ({ request, locals }) => submitAdd(await request.formData(), locals.targetActions),
+	remove: async ({ request, locals }) => submitRemove(await request.formData(), locals.targetActions)
+};

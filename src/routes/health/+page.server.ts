@@ -1,0 +1,7 @@
+import { getHealthView } from '$lib/server/health-view';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const now = new Date();
+	return { health: await getHealthView(locals.database.db, locals.config, now), nowMs: now.getTime() };
+};
