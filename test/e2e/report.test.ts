@@ -35,7 +35,8 @@ describe.each(testBackends.map((b) => b.name))('the growth report page on %s', (
 
 	it('builds a report from the form, and its CSV parses back to the numbers shown', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/report`);
+		// Typing before the page has hydrated could be undone by it: wait until its scripts are in.
+		await page.goto(`${server.url}/report`, { waitUntil: 'networkidle' });
 		const fields = page.getByRole('textbox', { name: /^Series \d+$/ });
 		for (let i = 0; i < 4; i++) await fields.nth(i).fill('');
 		await fields.nth(0).fill('github:report/e2e:stars');
@@ -43,6 +44,7 @@ describe.each(testBackends.map((b) => b.name))('the growth report page on %s', (
 		await page.getByLabel('To date').fill('2021-01-01');
 		await page.getByRole('button', { name: 'Build report' }).click();
 		await page.waitForURL(/series=github%3Areport%2Fe2e%3Astars/);
+		expect(new URL(page.url()).searchParams.getAll('series').filter(Boolean)).toEqual(['github:report/e2e:stars']);
 		expect(await page.getByRole('region', { name: 'Statements' }).textContent()).toContain(
 			'report/e2e stars grew 150% (x2.5) from 1,000 on 2020-01-01 to 2,500 on 2021-01-01'
 		);
