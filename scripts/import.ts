@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { parseSeriesRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/app.js';
 import { importSeriesCsv } from '../src/lib/server/import.js';
+import { runAlerts } from '../src/lib/server/alerts/run.js';
 import { runCommand } from './cli.js';
 
 const usage = 'usage: npm run import -- <file.csv> --series <source>:<key>:<metric>';
@@ -20,7 +21,7 @@ async function main(): Promise<number> {
 		return 2;
 	}
 	const text = await readFile(positionals[0]!, 'utf8');
-	const { database } = await openStore(process.env);
+	const { config, database } = await openStore(process.env);
 	try {
 		const result = await importSeriesCsv(database, ref.value, text);
 		if (!result.ok) {
@@ -31,6 +32,11 @@ async function main(): Promise<number> {
 		console.log(
 			`${result.series}: ${result.rows} rows, ${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged`
 		);
+		// As the server's import does: the new samples are judged at once, and what is due is notified.
+		if (result.inserted + result.updated > 0) {
+			const alerts = await runAlerts(database.db, config);
+			console.log(`alerts: ${alerts.evaluation.changes.length} changed, ${alerts.delivery.sent} notification(s) sent`);
+		}
 		return 0;
 	} finally {
 		await database.close();

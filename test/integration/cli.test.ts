@@ -26,6 +26,7 @@ describe.each(testBackends)('command line on $name', (backend) => {
 	it('npm run import writes a good file, and again changes nothing', async () => {
 		const first = await runScript('scripts/import.ts', [goodCsv, '--series', 'github:cli/check:stars'], store.env);
 		expect(first.output).toContain('github:cli/check:stars: 3 rows, 3 new, 0 changed, 0 unchanged');
+		expect(first.output).toContain('alerts: 0 changed, 0 notification(s) sent');
 		expect(first.code).toBe(0);
 		const again = await runScript('scripts/import.ts', [goodCsv, '--series', 'github:cli/check:stars'], store.env);
 		expect(again.output).toContain('3 rows, 0 new, 0 changed, 3 unchanged');
