@@ -7,7 +7,11 @@ import { getDeliveryDeps } from './run.js';
 import type { Attempt } from './send.js';
 
 /** The "send test notification" button: every channel of a rule, at once, each with its outcome. */
-export async function sendTestNotifications(db: Db, config: Config, ruleId: number): Promise<{ destination: string; attempt: Attempt }[] | undefined> {
+export async function sendTestNotifications(
+	db: Db,
+	config: Config,
+	ruleId: number
+): Promise<{ channel: 'webhook' | 'email'; destination: string; attempt: Attempt }[] | undefined> {
 	const [rule] = await db.select().from(alertRules).where(eq(alertRules.id, ruleId));
 	if (!rule) return undefined;
 	const facts = {
@@ -25,8 +29,8 @@ export async function sendTestNotifications(db: Db, config: Config, ruleId: numb
 	};
 	const deps = getDeliveryDeps(config);
 	const sends = [
-		...rule.channels.webhooks.map((w) => ({ destination: w.url, send: () => sendNotification(facts, 'webhook', w.url, w.format, deps) })),
-		...rule.channels.emails.map((e) => ({ destination: e, send: () => sendNotification(facts, 'email', e, 'text', deps) }))
+		...rule.channels.webhooks.map((w) => ({ channel: 'webhook' as const, destination: w.url, send: () => sendNotification(facts, 'webhook', w.url, w.format, deps) })),
+		...rule.channels.emails.map((e) => ({ channel: 'email' as const, destination: e, send: () => sendNotification(facts, 'email', e, 'text', deps) }))
 	];
-	return Promise.all(sends.map(async ({ destination, send }) => ({ destination, attempt: await send() })));
+	return Promise.all(sends.map(async ({ channel, destination, send }) => ({ channel, destination, attempt: await send() })));
 }

@@ -45,6 +45,16 @@ interface RuleRow {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
+/**
+ * A webhook URL as pages and the API show it: its origin only. The path of a Slack (or most other)
+ * webhook is its secret, and reads may be open to anyone who can reach the server.
+ */
+export function redactWebhookUrl(url: string): string {
+	// Stored URLs were validated as http(s) URLs when the rule was saved.
+	const { origin, pathname } = new URL(url);
+	return pathname === '/' ? origin : `${origin}/…`;
+}
+
 export async function listRuleViews(db: Db): Promise<RuleView[]> {
 	const rows = await queryRows<RuleRow>(
 		db,
@@ -67,7 +77,7 @@ export async function listRuleViews(db: Db): Promise<RuleView[]> {
 		pendingEvaluations: r.pending_evaluations,
 		repeatIntervalMinutes: r.repeat_interval_minutes,
 		noData: r.no_data,
-		channels: r.channels,
+		channels: { ...r.channels, webhooks: r.channels.webhooks.map((w) => ({ ...w, url: redactWebhookUrl(w.url) })) },
 		snoozedUntil: iso(r.snoozed_ms),
 		isEnabled: r.is_enabled,
 		createdAt: iso(r.created_ms)!,
@@ -102,7 +112,12 @@ export async function listAlertHistory(db: Db, options: { ruleId?: number; limit
 			${onlyRule}
 			order by e.at desc, e.id desc limit ${options.limit}`
 	);
-	return rows.map(({ at_ms, deliveries, ...rest }) => ({ ...rest, at: iso(at_ms)!, value: rest.value === null ? null : Number(rest.value), deliveries: deliveries ?? [] }));
+	return rows.map(({ at_ms, deliveries, ...rest }) => ({
+		...rest,
+		at: iso(at_ms)!,
+		value: rest.value === null ? null : Number(rest.value),
+		deliveries: (deliveries ?? []).map((d) => (d.channel === 'webhook' ? { ...d, destination: redactWebhookUrl(d.destination) } : d))
+	}));
 }
 
 export async function updateRule(db: Db, id: number, change: { snoozedUntil?: Date | null; isEnabled?: boolean }): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { sendTestNotifications } from '$lib/server/alerts/test-notification';
+import { redactWebhookUrl } from '$lib/server/alerts/views';
 import { badParameter, jsonError } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
@@ -8,5 +9,5 @@ export const POST: RequestHandler = async ({ params, locals }) => {
 	if (!/^\d{1,9}$/.test(params.id)) return badParameter('id', 'expected a rule id');
 	const results = await sendTestNotifications(locals.database.db, locals.config, Number(params.id));
 	if (!results) return jsonError(404, 'not_found', `no alert rule ${params.id}`);
-	return json({ results: results.map((r) => ({ destination: r.destination, ok: r.attempt.ok, detail: r.attempt.detail })) });
+	return json({ results: results.map((r) => ({ destination: r.channel === 'webhook' ? redactWebhookUrl(r.destination) : r.destination, ok: r.attempt.ok, detail: r.attempt.detail })) });
 };
