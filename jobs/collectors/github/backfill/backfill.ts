@@ -8,22 +8,22 @@ import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunP
 import type { RepositoryName } from '../graphql.js';
 import { listGithubTargets, parseRepositoryKey, type GithubTarget } from '../targets.js';
 import { BackfillClient } from './client.js';
+import type { StarHistoryWeek } from './parse.js';
+import { computeHistoryDailyStars, maxStarHistoryPages, starHistoryNote } from './star-history.js';
 import { computeDailyStars, maxStarPages, starsHistoryNote } from './stars.js';
 import { hasBudget } from '../../budget.js';
 import { isBackfillDone, readBackfillState, saveBackfillState, type BackfillState } from './state.js';
 
 /**
- * History of a GitHub repository, rebuilt once: stars per day from the stargazers list with
- * starred_at (provenance reconstructed), and each published release as an event. Read a page per
- * request across as many runs as the rate budget allows; each page is written with the progress that
- * follows it in one transaction, so a stopped run resumes at the next page and a page read twice
- * writes the same rows again, which changes nothing.
- *
- * Not used: GET /repos/{o}/{r}/stargazers/history (2026-09-04), which would serve repositories whose
- * stargazers the token may not list; its answer's schema could not be checked in the documentation.
+ * History of a GitHub repository, rebuilt once: stars per day (provenance reconstructed) from GitHub's
+ * star history (GET /repos/{o}/{r}/stargazers/history, 2026-09-04) where it answers, else from the
+ * stargazers list with starred_at; and each published release as an event. Read a page per request
+ * across as many runs as the rate budget allows; each stargazers or releases page is written with the
+ * progress that follows it in one transaction, so a stopped run resumes at the next page and a page
+ * read twice writes the same rows again, which changes nothing.
  */
 
-export type BackfillStep = 'releases' | 'stars';
+export type BackfillStep = 'releases' | 'stars' | 'star history';
 
 export interface GithubBackfillOptions extends CollectOptions {
 	/** Share of the rate budget left at the start that a run may spend (default 0.2). */
@@ -66,6 +66,48 @@ async function backfillReleases(ctx: TargetContext): Promise<void> {
 	}
 }
 
+/**
+ * All weeks of the star history, undefined when GitHub does not serve it here (403, 404, 410), or
+ * 'incomplete' when the budget ran out before the last page.
+ */
+async function readStarHistory(ctx: TargetContext): Promise<StarHistoryWeek[] | undefined | 'incomplete'> {
+	const weeks: StarHistoryWeek[] = [];
+	for (let page = 1; page <= maxStarHistoryPages; page++) {
+		if (!canRequest(ctx)) return 'incomplete';
+		const listing = await ctx.client.getStarHistoryPage(ctx.repository, page);
+		if (!listing) return undefined;
+		weeks.push(...listing.items);
+		if (listing.isLastPage || listing.items.length === 0) break;
+	}
+	return weeks;
+}
+
+/**
+ * Stars from the star history, asked once before the stargazers. Its pages run newest first while a
+ * day's count needs every older week, so the whole history (a few pages, 100 at most) is read before
+ * anything is written, then written with the state in one transaction. A run whose budget ends
+ * part-way writes nothing, and the next run reads the history again from page 1.
+ */
+async function backfillStarHistory(ctx: TargetContext): Promise<void> {
+	const { state } = ctx;
+	if (state.starsSource !== undefined || state.isStarsDone || state.starsNextPage > 1) return;
+	const weeks = await readStarHistory(ctx);
+	if (weeks === 'incomplete') return;
+	if (weeks === undefined) {
+		state.starsSource = 'stargazers';
+		await saveBackfillState(ctx.db, ctx.targetId, state, ctx.now());
+		return;
+	}
+	state.starsSource = 'history';
+	state.isStarsDone = true;
+	await ctx.db.transaction(async (tx) => {
+		const seriesId = await upsertSeries(tx, ctx.targetId, { metric: 'stars', unit: 'stars', kind: 'counter', note: starHistoryNote });
+		await upsertSamples(tx, seriesId, 'reconstructed', computeHistoryDailyStars(weeks));
+		await saveBackfillState(tx, ctx.targetId, state, ctx.now());
+	});
+	ctx.options.onPage?.(ctx.target.key, 'star history', 1);
+}
+
 async function backfillStars(ctx: TargetContext): Promise<void> {
 	const { state } = ctx;
 	while (!state.isStarsDone && canRequest(ctx)) {
@@ -90,6 +132,7 @@ async function backfillTarget(db: Db, client: BackfillClient, options: GithubBac
 		const targetId = await upsertTarget(db, { source: 'github', key: target.key, displayName: target.displayName });
 		const ctx: TargetContext = { db, client, options, now, target, targetId, repository, state: readBackfillState(target.metadata) };
 		await backfillReleases(ctx);
+		await backfillStarHistory(ctx);
 		await backfillStars(ctx);
 		recordSuccess(report, options, target.key);
 	} catch (error) {

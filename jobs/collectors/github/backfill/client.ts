@@ -4,10 +4,13 @@ import type { HttpStats } from '../../http.js';
 import { createGithubOctokit, type GithubOctokit } from '../client.js';
 import type { RepositoryName } from '../graphql.js';
 import { toGithubError } from '../faults.js';
-import { hasNextPage, parsePublishedReleases, parseStargazerDates, type PublishedRelease } from './parse.js';
+import { hasNextPage, parsePublishedReleases, parseStarHistory, parseStargazerDates, type PublishedRelease, type StarHistoryWeek } from './parse.js';
+
+/** Statuses that say the star history is not served for this repository or token: fall back to the stargazers. */
+const historyUnavailableStatuses = new Set([403, 404, 410]);
 
 /**
- * The two REST listings of the history backfill, on the collectors' own Octokit (../client.ts: a
+ * The REST listings of the history backfill, on the collectors' own Octokit (../client.ts: a
  * timeout on every request, retries, rate limits, every request counted), failures mapped by the
  * shared toGithubError.
  */
@@ -61,6 +64,32 @@ export class BackfillClient {
 			}
 			throw failure;
 		}
+	}
+
+	/**
+	 * One page (1-based, 30 weeks a page, newest first) of a repository's star history, or undefined
+	 * when GitHub answers 403 (not a rate limit), 404 or 410: the endpoint (2026-09-04) is not there
+	 * for this repository or token, and the caller falls back to the stargazers.
+	 * https://docs.github.com/rest/activity/starring#get-repository-star-history
+	 */
+	async getStarHistoryPage(repository: RepositoryName, page: number): Promise<ListingPage<StarHistoryWeek> | undefined> {
+		const what = `${repository.owner}/${repository.name} star history page ${page}`;
+		let response;
+		try {
+			response = await this.octokit.request('GET /repos/{owner}/{repo}/stargazers/history', {
+				owner: repository.owner,
+				repo: repository.name,
+				per_page: 30,
+				page
+			});
+		} catch (error) {
+			const failure = this.fail(error, what);
+			const status = (error as { status?: unknown }).status;
+			if (failure.kind !== 'rateLimited' && typeof status === 'number' && historyUnavailableStatuses.has(status)) return undefined;
+			throw failure;
+		}
+		// Parsed outside the catch: an invalid answer is an invalidResponse failure, never a fallback.
+		return { items: parseStarHistory(response.data, what), isLastPage: !hasNextPage(response.headers.link) };
 	}
 
 	/** One page (1-based, 100 a page) of a repository's published releases, newest first as GitHub lists them. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CollectorError } from '../../errors.js';
 
 /**
- * The two listings the history backfill reads, validated with only the fields it uses.
+ * The listings the history backfill reads, validated with only the fields it uses.
  * https://docs.github.com/en/rest/activity/starring#list-stargazers (with the star media type)
  * https://docs.github.com/en/rest/releases/releases#list-releases
  */
@@ -19,6 +19,23 @@ const releasesSchema = z.array(
 		draft: z.boolean().optional()
 	})
 );
+
+// GET /repos/{o}/{r}/stargazers/history (API version 2026-03-10): weeks newest first; `week` is the
+// week's start as Unix seconds, `days` the stars created on each day from Sunday. `total` is not read.
+// https://docs.github.com/rest/activity/starring#get-repository-star-history
+const starHistorySchema = z.array(
+	z.object({
+		week: z.number().int().nonnegative(),
+		days: z.array(z.number().int().nonnegative()).length(7)
+	})
+);
+
+export interface StarHistoryWeek {
+	/** Start of the week, Unix seconds; GitHub does not promise it falls on a UTC midnight. */
+	week: number;
+	/** Stars created on each day of the week, Sunday first. */
+	days: number[];
+}
 
 export interface PublishedRelease {
 	tag: string;
@@ -43,6 +60,11 @@ export function parsePublishedReleases(payload: unknown, what: string): Publishe
 	return parseWith(releasesSchema, payload, what).flatMap((r) =>
 		r.published_at && !r.draft ? [{ tag: r.tag_name, publishedAt: new Date(r.published_at), url: r.html_url }] : []
 	);
+}
+
+/** The weeks of one star history page, in GitHub's order (newest week first). */
+export function parseStarHistory(payload: unknown, what: string): StarHistoryWeek[] {
+	return parseWith(starHistorySchema, payload, what);
 }
 
 /** Whether a listing continues: GitHub's link header names a next page until the last one. */

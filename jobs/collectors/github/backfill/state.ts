@@ -8,6 +8,11 @@ import type { Db } from '../../../../src/lib/server/db/client.js';
  * as the page's samples and events: the stored page and the stored data never disagree.
  */
 export interface BackfillState {
+	/**
+	 * Where the stars come from: GitHub's star history when it answered, the stargazers with starred_at
+	 * when it did not; unset until the history has been asked.
+	 */
+	starsSource?: 'history' | 'stargazers';
 	starsNextPage: number;
 	releasesNextPage: number;
 	isStarsDone: boolean;
@@ -18,6 +23,7 @@ export interface BackfillState {
 const pageNumber = z.number().int().min(1).catch(1);
 const stateSchema = z
 	.object({
+		starsSource: z.enum(['history', 'stargazers']).optional().catch(undefined),
 		starsNextPage: pageNumber,
 		releasesNextPage: pageNumber,
 		isStarsDone: z.boolean().catch(false),
