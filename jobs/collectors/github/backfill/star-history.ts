@@ -17,8 +17,9 @@ const halfDaySeconds = 43_200;
 
 /**
  * The calendar date GitHub's day i of a week stands for. GitHub's weeks may start at a local midnight
- * rather than a UTC one (any offset from -12 to +14 hours), so the date is read at the day's midpoint,
- * which falls on the same calendar date in UTC for every such offset.
+ * rather than a UTC one, so the date is read at the day's midpoint, which falls on the same calendar
+ * date in UTC for every offset under 12 hours either way (the far Pacific's +13 and +14 would read
+ * the day before).
  */
 function computeDayStart(weekSeconds: number, dayIndex: number): Date {
 	const midday = new Date((weekSeconds + dayIndex * daySeconds + halfDaySeconds) * 1000);
