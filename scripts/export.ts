@@ -28,7 +28,7 @@ async function main(): Promise<number> {
 			console.error(resolved.message);
 			return 1;
 		}
-		for await (const chunk of streamExportCsv(database.db, resolved.series, query)) {
+		for await (const chunk of streamExportCsv(database, resolved.series, query)) {
 			if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
 		}
 		return 0;

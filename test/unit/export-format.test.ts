@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { parseNameValueArgs } from '../../scripts/cli.js';
+import type { Database } from '../../src/lib/server/db/client.js';
+import { canCopyExport } from '../../src/lib/server/export/copy.js';
 import { formatCsvRows, neutraliseText } from '../../src/lib/server/export/csv-cells.js';
 import { buildExportFileName, parseExportQuery } from '../../src/lib/server/export/params.js';
 import { ParameterError } from '../../src/lib/server/series-params.js';
@@ -68,5 +70,19 @@ describe('command-line parameters', () => {
 		expect(params.getAll('series')).toEqual(['github:a/b:stars', 'github:c/d:stars']);
 		expect(params.get('interval')).toBe('month');
 		expect(() => parseNameValueArgs(['month'])).toThrow(ParameterError);
+	});
+});
+
+describe('the COPY fast path', () => {
+	const postgres = { kind: 'postgres', pool: {} } as unknown as Database;
+	const pglite = { kind: 'pglite' } as unknown as Database;
+	const query = (text: string) => parseExportQuery(new URLSearchParams(`series=github:a/b:stars&${text}`));
+
+	it('is taken only for stored values in the long layout, on PostgreSQL', () => {
+		expect(canCopyExport(postgres, query('from=2020-01-01'))).toBe(true);
+		expect(canCopyExport(pglite, query(''))).toBe(false);
+		for (const other of ['interval=day', 'transform=delta', 'smooth=7', 'points=100', 'format=wide']) {
+			expect(canCopyExport(postgres, query(other)), other).toBe(false);
+		}
 	});
 });

@@ -1,6 +1,7 @@
 import { formatSeriesRef, formatTargetRef } from '../../refs.js';
 import { resolveSelectors, type ResolvedSeries, type SelectorResolution } from '../series-selector.js';
-import type { Db } from '../db/client.js';
+import type { Database, Db } from '../db/client.js';
+import { canCopyExport, streamCopiedRows } from './copy.js';
 import type { Provenance } from '../db/schema/index.js';
 import { getValueBefore, listSeriesPage } from '../db/queries/series-pages.js';
 import { createMovingAverage, createTransformer } from '../metrics/transforms.js';
@@ -65,9 +66,14 @@ async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: Exp
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-async function* streamLong(db: Db, list: ExportSeries[], query: ExportQuery): AsyncGenerator<string> {
+async function* streamLong(database: Database, list: ExportSeries[], query: ExportQuery): AsyncGenerator<string> {
+	const db = database.db;
 	yield formatCsvRows([['series', 'target', 'metric', 'ts', 'value', 'provenance', 'flags']]);
 	for (const item of list) {
+		if (canCopyExport(database, query)) {
+			yield* streamCopiedRows(database.pool, item.record.id, query);
+			continue;
+		}
 		const series = formatSeriesRef(item.ref);
 		const target = formatTargetRef(item.ref);
 		for await (const page of readPointPages(db, item, query)) {
@@ -117,6 +123,6 @@ async function* streamWide(db: Db, list: ExportSeries[], query: ExportQuery): As
 	if (rows.length > 0) yield formatCsvRows(rows);
 }
 
-export function streamExportCsv(db: Db, list: ExportSeries[], query: ExportQuery): AsyncGenerator<string> {
-	return query.format === 'wide' ? streamWide(db, list, query) : streamLong(db, list, query);
+export function streamExportCsv(database: Database, list: ExportSeries[], query: ExportQuery): AsyncGenerator<string> {
+	return query.format === 'wide' ? streamWide(database.db, list, query) : streamLong(database, list, query);
 }

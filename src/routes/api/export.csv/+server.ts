@@ -17,7 +17,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	const resolved = await resolveExport(locals.database.db, query);
 	if (!resolved.ok && resolved.problem === 'tooMany') return badParameter('series', resolved.message);
 	if (!resolved.ok) return jsonError(404, 'not_found', resolved.message, { missing: resolved.missing });
-	return new Response(toReadableStream(streamExportCsv(locals.database.db, resolved.series, query)), {
+	return new Response(toReadableStream(streamExportCsv(locals.database, resolved.series, query)), {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',
 			'content-disposition': `attachment; filename="${buildExportFileName(query)}"`,
