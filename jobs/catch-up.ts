@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { RunCoordinator } from 'node-cron';
 import { queryRows, type Db } from '../src/lib/server/db/client.js';
-import { getScheduleIntervalMs } from '../src/lib/server/schedules.js';
+import { getScheduleIntervalMs } from './schedules.js';
 
 /**
  * Runs, once at start, each job whose last tick is older than its interval: a new store's first

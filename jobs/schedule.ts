@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
-import { listCollectorSchedules, type CollectorName } from '../src/lib/server/schedules.js';
+import { listCollectorSchedules, type CollectorName } from './schedules.js';
 import { collectDockerHub } from './collectors/dockerhub/collect.js';
 import { backfillEcosystem } from './collectors/ecosystem/backfill.js';
 import { collectEcosystem } from './collectors/ecosystem/collect.js';

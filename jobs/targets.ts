@@ -8,7 +8,7 @@ import { collectDockerHub } from './collectors/dockerhub/collect.js';
 import { collectEcosystem } from './collectors/ecosystem/collect.js';
 import { collectGithub } from './collectors/github/collect.js';
 import type { RunReport } from './collectors/run.js';
-import type { AddTargetResult, TargetActions } from '../src/lib/server/target-actions.js';
+import type { AddTargetResult, TargetActions } from '../src/lib/types/targets.js';
 
 /** The collectors a new target can be checked and sampled with, by source. */
 const collectorsBySource: Record<string, (db: Db, config: Config, options: { onlyKey: string }) => Promise<RunReport>> = {

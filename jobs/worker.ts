@@ -3,8 +3,8 @@
  * With the embedded database only one process may open the store, so run the worker beside a server
  * only on PostgreSQL (DATABASE_URL) and start that server with RUN_SCHEDULES=false.
  */
-import { openStore } from '../src/lib/server/app.js';
-import { describeCredentials } from '../src/lib/server/schedules.js';
+import { openStore } from '../src/lib/server/store.js';
+import { describeCredentials } from './schedules.js';
 import { startSchedules } from './schedule.js';
 
 async function main() {

@@ -8,7 +8,7 @@ import { backfillGithub, type GithubBackfillOptions } from '../jobs/collectors/g
 import { backfillContributorHistory } from '../jobs/collectors/github/contributor-history.js';
 import type { RunReport } from '../jobs/collectors/run.js';
 import { parseTargetRef } from '../src/lib/refs.js';
-import { openStore } from '../src/lib/server/app.js';
+import { openStore } from '../src/lib/server/store.js';
 import { printRunSummary, printTargetProgress, runCommand } from './cli.js';
 
 const usage = 'usage: npm run backfill -- [--target github:<owner>/<name>|ecosystem:github-repos:<term>] [--max-requests <n>] [--budget-share <0..1>]';

@@ -5,9 +5,9 @@ import { collectDockerHub } from '../jobs/collectors/dockerhub/collect.js';
 import { collectEcosystem } from '../jobs/collectors/ecosystem/collect.js';
 import { collectGithub, collectGithubContributors } from '../jobs/collectors/github/collect.js';
 import { parseTargetRef } from '../src/lib/refs.js';
-import { openStore } from '../src/lib/server/app.js';
+import { openStore } from '../src/lib/server/store.js';
 import { printRunSummary, printTargetProgress, runCommand } from './cli.js';
-import { describeCredentials } from '../src/lib/server/schedules.js';
+import { describeCredentials } from '../jobs/schedules.js';
 import { runAlerts } from '../src/lib/server/alerts/run.js';
 
 const usage = 'usage: npm run collect -- [--source dockerhub|github|ecosystem] [--target <source>:<key>]';

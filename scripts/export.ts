@@ -1,10 +1,10 @@
 // `npm run export -- series=<ref> [series=...] [from=..] [to=..] [interval=..] [transform=..] [smooth=..]
 // [points=..] [format=long|wide] > file.csv`: the CSV of GET /api/export.csv, written to stdout.
 import { once } from 'node:events';
-import { openStore } from '../src/lib/server/app.js';
+import { openStore } from '../src/lib/server/store.js';
 import { parseExportQuery } from '../src/lib/server/export/params.js';
 import { resolveExport, streamExportCsv } from '../src/lib/server/export/stream.js';
-import { ParameterError } from '../src/lib/server/series-params.js';
+import { ParameterError } from '../src/lib/server/series/params.js';
 import { parseNameValueArgs, runCommand } from './cli.js';
 
 const usage =

@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseSeriesRef } from '../src/lib/refs.js';
-import { openStore } from '../src/lib/server/app.js';
-import { importSeriesCsv } from '../src/lib/server/import.js';
+import { openStore } from '../src/lib/server/store.js';
+import { importSeriesCsv } from '../src/lib/server/import/import-csv.js';
 import { runAlerts } from '../src/lib/server/alerts/run.js';
 import { runCommand } from './cli.js';
 

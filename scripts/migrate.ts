@@ -1,5 +1,5 @@
 // `npm run migrate`: applies pending migrations (and the reference dataset), then exits.
-import { openStore } from '../src/lib/server/app.js';
+import { openStore } from '../src/lib/server/store.js';
 import { getMigrationState } from '../src/lib/server/db/migrate.js';
 import { runCommand } from './cli.js';
 

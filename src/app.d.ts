@@ -1,6 +1,6 @@
 import type { Config } from '$lib/server/config';
 import type { Database } from '$lib/server/db/client';
-import type { TargetActions } from '$lib/server/target-actions';
+import type { TargetActions } from '$lib/types/targets';
 
 declare global {
 	namespace App {

@@ -1,10 +1,10 @@
 import { building } from '$app/environment';
 import type { Handle, ServerInit } from '@sveltejs/kit';
-import { openStore, type Store } from '$lib/server/app';
-import { decideRequest, sessionCookieName, type Decision, type RequestFacts } from '$lib/server/auth';
-import { jsonError } from '$lib/server/http';
-import { describeCredentials } from '$lib/server/schedules';
-import type { TargetActions } from '$lib/server/target-actions';
+import { openStore, type Store } from '$lib/server/store';
+import { decideRequest, sessionCookieName, type Decision, type RequestFacts } from '$lib/server/auth/decide';
+import { jsonError } from '$lib/server/http/errors';
+import { describeCredentials } from '../jobs/schedules';
+import type { TargetActions } from '$lib/types/targets';
 import { startSchedules, type Schedules } from '../jobs/schedule';
 import { createTargetActions } from '../jobs/targets';
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../src/lib/server/db/client.js';
-import { setTargetStatus } from '../../src/lib/server/observations.js';
+import { setTargetStatus } from '../observations.js';
 import { failAbandonedRuns, finishRun, insertRun, type RunOutcome } from '../../src/lib/server/db/queries/runs.js';
 import type { RunFailure } from '../../src/lib/server/db/schema/index.js';
 import type { CollectorError } from './errors.js';

@@ -1,4 +1,4 @@
-import { isOpenLocalMode, isValidSession, sessionCookieName } from '$lib/server/auth';
+import { isOpenLocalMode, isValidSession, sessionCookieName } from '$lib/server/auth/decide';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals, cookies }) => ({

@@ -1,5 +1,5 @@
 import { parseOverviewParams } from '$lib/overview-params';
-import { buildOverview } from '$lib/server/overview';
+import { buildOverview } from '$lib/server/overview/overview';
 import type { PageServerLoad } from './$types';
 
 /** A bad parameter is reported on the page, which then shows the default window: never an error page. */

@@ -5,7 +5,7 @@ import type { Database } from '../../src/lib/server/db/client.js';
 import { upsertEvents } from '../../src/lib/server/db/queries/events.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
-import { importSeriesCsv } from '../../src/lib/server/import.js';
+import { importSeriesCsv } from '../../src/lib/server/import/import-csv.js';
 
 /**
  * Known data for the browser tests: two real recorded histories (imported) and one synthetic target

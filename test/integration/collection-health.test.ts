@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCollectionHealth } from '../../src/lib/server/collection-health.js';
+import { getCollectionHealth } from '../../jobs/health/runs.js';
 import { loadConfig } from '../../src/lib/server/config.js';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { testBackends } from '../helpers/databases.js';

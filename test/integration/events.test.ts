@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { upsertEvents } from '../../src/lib/server/db/queries/events.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
-import { addManualEvent, listEventViews, manualEventInput } from '../../src/lib/server/events-view.js';
+import { addManualEvent, listEventViews, manualEventInput } from '../../src/lib/server/events/events.js';
 import { testBackends } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 

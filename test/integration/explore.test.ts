@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeriesRef, type SeriesRef } from '../../src/lib/refs.js';
 import type { Database } from '../../src/lib/server/db/client.js';
-import { addManualEvent } from '../../src/lib/server/events-view.js';
-import { buildExploreView, buildTargetPageView, type ExploreView } from '../../src/lib/server/explore.js';
+import { addManualEvent } from '../../src/lib/server/events/events.js';
+import { buildExploreView, buildTargetPageView, type ExploreView } from '../../src/lib/server/series/explore.js';
 import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
-import { listSeriesCatalog } from '../../src/lib/server/series-catalog.js';
+import { listSeriesCatalog } from '../../src/lib/server/series/catalog.js';
 import { growing, growingDayMs, seedDashboard } from '../helpers/dashboard-seed.js';
 import { testBackends } from '../helpers/databases.js';
 import { seedSeries } from '../helpers/samples.js';

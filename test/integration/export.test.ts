@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { parseExportQuery } from '../../src/lib/server/export/params.js';
 import { resolveExport, streamExportCsv } from '../../src/lib/server/export/stream.js';
-import { parseSeriesQuery } from '../../src/lib/server/series-params.js';
-import { readSeriesViews } from '../../src/lib/server/series-view.js';
+import { parseSeriesQuery } from '../../src/lib/server/series/params.js';
+import { readSeriesViews } from '../../src/lib/server/series/read.js';
 import { testBackends } from '../helpers/databases.js';
 import { seedSeries } from '../helpers/samples.js';
 

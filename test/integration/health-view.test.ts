@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/lib/server/config.js';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { finishRun, insertRun, type RunOutcome } from '../../src/lib/server/db/queries/runs.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
-import { getHealthView } from '../../src/lib/server/health-view.js';
+import { getHealthView } from '../../jobs/health/summary.js';
 import { testBackends } from '../helpers/databases.js';
 
 const now = new Date('2026-11-28T12:00:00Z');

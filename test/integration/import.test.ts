@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeriesRef, type SeriesRef } from '../../src/lib/refs.js';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
-import { importSeriesCsv } from '../../src/lib/server/import.js';
+import { importSeriesCsv } from '../../src/lib/server/import/import-csv.js';
 import { testBackends } from '../helpers/databases.js';
 
 const ref = (text: string): SeriesRef => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config.js';
 import type { Database } from '../../src/lib/server/db/client.js';
-import { buildOverview } from '../../src/lib/server/overview.js';
+import { buildOverview } from '../../src/lib/server/overview/overview.js';
 import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
 import { testBackends } from '../helpers/databases.js';
 import { growing, growingDayMs, seedDashboard, seededImports } from '../helpers/dashboard-seed.js';

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
-import { parseSeriesQuery } from '../../src/lib/server/series-params.js';
-import { readSeriesViews } from '../../src/lib/server/series-view.js';
+import { parseSeriesQuery } from '../../src/lib/server/series/params.js';
+import { readSeriesViews } from '../../src/lib/server/series/read.js';
 import { testBackends } from '../helpers/databases.js';
 
 describe.each(testBackends)('reference dataset on $name', (backend) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client.js';
-import { parseSeriesQuery } from '../../src/lib/server/series-params.js';
-import { readSeriesViews, type SeriesView } from '../../src/lib/server/series-view.js';
+import { parseSeriesQuery } from '../../src/lib/server/series/params.js';
+import { readSeriesViews, type SeriesView } from '../../src/lib/server/series/read.js';
 import { testBackends } from '../helpers/databases.js';
 import { sql } from 'drizzle-orm';
 import { seedSeries } from '../helpers/samples.js';

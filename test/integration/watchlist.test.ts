@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
-import { defaultWatchlist, loadDefaultWatchlist } from '../../src/lib/server/watchlist.js';
+import { defaultWatchlist, loadDefaultWatchlist } from '../../src/lib/server/targets/watchlist.js';
 import { testBackends } from '../helpers/databases.js';
 
 describe.each(testBackends)('default watchlist on $name', (backend) => {

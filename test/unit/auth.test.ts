@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionValue, decideRead, decideWrite, isValidSession, type RequestFacts } from '../../src/lib/server/auth.js';
+import { createSessionValue, decideRead, decideWrite, isValidSession, type RequestFacts } from '../../src/lib/server/auth/decide.js';
 import { loadConfig } from '../../src/lib/server/config.js';
 
 const token = 'test-admin-token-0123456789';

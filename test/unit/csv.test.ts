@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSampleCsv } from '../../src/lib/server/csv.js';
+import { parseSampleCsv } from '../../src/lib/server/import/parse-csv.js';
 
 describe('import CSV', () => {
 	it('reads ts,value lines with or without a header, a BOM and CRLF', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RunView } from '../../src/lib/server/collection-health.js';
-import { countFailuresByKind, parseBackfillProgress } from '../../src/lib/server/health-view.js';
+import type { RunView } from '../../jobs/health/runs.js';
+import { countFailuresByKind, parseBackfillProgress } from '../../jobs/health/summary.js';
 import { formatDuration, formatInterval } from '../../src/routes/health/schedule-text.js';
 
 const run = (failures: RunView['failures']): RunView => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParameterError, parseSeriesQuery } from '../../src/lib/server/series-params.js';
+import { ParameterError, parseSeriesQuery } from '../../src/lib/server/series/params.js';
 
 const parse = (query: string) => parseSeriesQuery(new URLSearchParams(query));
 

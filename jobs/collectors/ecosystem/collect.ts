@@ -1,6 +1,6 @@
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { listActiveTargets, writeObservation } from '../../../src/lib/server/observations.js';
+import { listActiveTargets, writeObservation } from '../../observations.js';
 import { DockerHubClient } from '../dockerhub/client.js';
 import { GithubClient } from '../github/client.js';
 import { CollectorError, toCollectorError } from '../errors.js';

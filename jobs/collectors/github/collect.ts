@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { writeObservation } from '../../../src/lib/server/observations.js';
+import { writeObservation } from '../../observations.js';
 import { toCollectorError, type CollectorError } from '../errors.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunProgress, type RunReport } from '../run.js';
 import { GithubClient } from './client.js';

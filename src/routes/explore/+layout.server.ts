@@ -1,4 +1,4 @@
-import { listSeriesCatalog } from '$lib/server/series-catalog';
+import { listSeriesCatalog } from '$lib/server/series/catalog';
 import type { LayoutServerLoad } from './$types';
 
 /**

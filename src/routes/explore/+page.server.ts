@@ -1,4 +1,4 @@
-import { buildExploreView } from '$lib/server/explore';
+import { buildExploreView } from '$lib/server/series/explore';
 import type { PageServerLoad } from './$types';
 
 /** The whole view comes from the URL; a bad parameter comes back as data the page explains, not a 500. */

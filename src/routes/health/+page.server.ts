@@ -1,4 +1,4 @@
-import { getHealthView } from '$lib/server/health-view';
+import { getHealthView } from '../../../jobs/health/summary';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listTargetViews } from '$lib/server/targets-view';
+import { listTargetViews } from '$lib/server/targets/list';
 import { sortKeys } from './target-list';
 import { submitAdd, submitRemove } from './target-form.server';
 import type { Actions, PageServerLoad } from './$types';

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { parseTargetRef } from '$lib/refs';
-import type { TargetActions } from '$lib/server/target-actions';
+import type { TargetActions } from '$lib/types/targets';
 import { parseTargetInput } from '$lib/target-input';
 
 /**

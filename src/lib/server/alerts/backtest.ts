@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { listSeriesWindow } from '../db/queries/series-points.js';
-import { resolveSelectors } from '../series-selector.js';
+import { resolveSelectors } from '../series/selector.js';
 import type { AlertRuleInput } from './rule-input.js';
 import { judgeCondition, type Probe, type RuleCondition } from './rules.js';
 import { initialMemory, stepAlert, type AlertPolicy } from './state.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { alertRules } from '../db/schema/index.js';
 import type { Db } from '../db/client.js';
-import { seriesSelector } from '../series-selector.js';
+import { seriesSelector } from '../series/selector.js';
 import { parseIsoInstant } from '../time.js';
 import { notificationChannels, ruleCondition } from './rules.js';
 import { noDataPolicies } from './state.js';

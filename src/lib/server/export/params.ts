@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Interval, Transform } from '../metrics/intervals.js';
-import { isOrderedRange, parseQueryParams, seriesQueryShape } from '../series-params.js';
-import { seriesSelector, type SeriesSelector } from '../series-selector.js';
+import { isOrderedRange, parseQueryParams, seriesQueryShape } from '../series/params.js';
+import { seriesSelector, type SeriesSelector } from '../series/selector.js';
 
 /**
  * The query of GET /api/export.csv and `npm run export`: the series API's parameters, plus the CSV

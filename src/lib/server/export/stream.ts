@@ -1,11 +1,11 @@
 import { formatSeriesRef, formatTargetRef } from '../../refs.js';
-import { resolveSelectors, type ResolvedSeries, type SelectorResolution } from '../series-selector.js';
+import { resolveSelectors, type ResolvedSeries, type SelectorResolution } from '../series/selector.js';
 import type { Database, Db } from '../db/client.js';
 import { canCopyExport, streamCopiedRows } from './copy.js';
 import type { Provenance } from '../db/schema/index.js';
 import { getValueBefore, listSeriesPage } from '../db/queries/series-pages.js';
 import { createMovingAverage, createTransformer } from '../metrics/transforms.js';
-import { readSeriesViews } from '../series-view.js';
+import { readSeriesViews } from '../series/read.js';
 import { formatCsvRows, type Cell } from './csv-cells.js';
 import type { ExportQuery } from './params.js';
 

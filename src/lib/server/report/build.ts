@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { listFirstValuesFrom, listValuesAt, type SampleAt } from '../db/queries/values-at.js';
-import { resolveSelectors } from '../series-selector.js';
+import { resolveSelectors } from '../series/selector.js';
 import type { ReportQuery } from './params.js';
 import { resolvePeriod, type ResolvedPeriod } from './period.js';
 import { buildReportRow, type ReportRow } from './rows.js';

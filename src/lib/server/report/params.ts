@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isIsoDate } from '../../overview-params.js';
-import { parseQueryParams } from '../series-params.js';
-import { seriesSelector, type SeriesSelector } from '../series-selector.js';
+import { parseQueryParams } from '../series/params.js';
+import { seriesSelector, type SeriesSelector } from '../series/selector.js';
 
 /**
  * The query of GET /api/report (and report.csv and the /report page): which series, over which period.

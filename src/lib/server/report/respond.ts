@@ -1,6 +1,6 @@
-import { badParameter, jsonError } from '../http.js';
+import { badParameter, jsonError } from '../http/errors.js';
 import type { Db } from '../db/client.js';
-import { ParameterError } from '../series-params.js';
+import { ParameterError } from '../series/params.js';
 import { buildGrowthReport, type GrowthReport } from './build.js';
 import { parseReportQuery } from './params.js';
 

@@ -2,7 +2,7 @@ import { formatCount, formatDate, formatMultiplier, formatPercent } from '../../
 import type { SampleAt } from '../db/queries/values-at.js';
 import type { Provenance } from '../db/schema/index.js';
 import { computeGrowth } from '../metrics/growth.js';
-import type { ResolvedSeries } from '../series-selector.js';
+import type { ResolvedSeries } from '../series/selector.js';
 
 /** One row of a growth report: a series' values at both ends of the period and what they say. */
 

@@ -2,7 +2,7 @@ import { json } from '@sveltejs/kit';
 import { alertRuleInput, insertAlertRule } from '$lib/server/alerts/rule-input';
 import { listRuleViews } from '$lib/server/alerts/views';
 import { checkWebhookDestination } from '$lib/server/alerts/webhook-guard';
-import { badParameter, parseJsonBody } from '$lib/server/http';
+import { badParameter, parseJsonBody } from '$lib/server/http/errors';
 import type { RequestHandler } from './$types';
 
 const fields = 'name, scope, condition, pendingEvaluations, repeatIntervalMinutes, noData, channels, snoozedUntil';

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { getCollectionHealth } from '$lib/server/collection-health';
+import { getCollectionHealth } from '../../../../jobs/health/runs';
 import type { RequestHandler } from './$types';
 
 /** GET /api/collection: each collector's schedule, recent runs, last success and overdue warning. */

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { addManualEvent, listEventViews, manualEventInput } from '$lib/server/events-view';
-import { badParameter, jsonError, parseJsonBody } from '$lib/server/http';
+import { addManualEvent, listEventViews, manualEventInput } from '$lib/server/events/events';
+import { badParameter, jsonError, parseJsonBody } from '$lib/server/http/errors';
 import { parseIsoInstant } from '$lib/server/time';
 import type { RequestHandler } from './$types';
 

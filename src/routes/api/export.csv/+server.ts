@@ -1,8 +1,8 @@
-import { badParameter, jsonError } from '$lib/server/http';
+import { badParameter, jsonError } from '$lib/server/http/errors';
 import { buildExportFileName, parseExportQuery } from '$lib/server/export/params';
 import { resolveExport, streamExportCsv } from '$lib/server/export/stream';
 import { toReadableStream } from '$lib/server/export/response';
-import { ParameterError } from '$lib/server/series-params';
+import { ParameterError } from '$lib/server/series/params';
 import type { RequestHandler } from './$types';
 
 /** GET /api/export.csv?<the series API's parameters>&format=long|wide: a CSV download, streamed. */

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { parseSeriesRef } from '$lib/refs';
-import { badParameter, jsonError } from '$lib/server/http';
-import { importSeriesCsv } from '$lib/server/import';
+import { badParameter, jsonError } from '$lib/server/http/errors';
+import { importSeriesCsv } from '$lib/server/import/import-csv';
 import { runAlerts } from '$lib/server/alerts/run';
 import type { RequestHandler } from './$types';
 

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
-import { badParameter, jsonError } from '$lib/server/http';
-import { ParameterError, parseSeriesQuery } from '$lib/server/series-params';
-import { readSeriesViews } from '$lib/server/series-view';
+import { badParameter, jsonError } from '$lib/server/http/errors';
+import { ParameterError, parseSeriesQuery } from '$lib/server/series/params';
+import { readSeriesViews } from '$lib/server/series/read';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url, locals }) => {

@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { parseTargetInput } from '$lib/target-input';
-import { badParameter, jsonError } from '$lib/server/http';
-import { listTargetViews } from '$lib/server/targets-view';
+import { badParameter, jsonError } from '$lib/server/http/errors';
+import { listTargetViews } from '$lib/server/targets/list';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals }) => {

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { buildTargetPageView } from '$lib/server/explore';
+import { buildTargetPageView } from '$lib/server/series/explore';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {

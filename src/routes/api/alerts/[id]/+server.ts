@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { deleteRule, updateRule } from '$lib/server/alerts/views';
-import { badParameter, jsonError, parseJsonBody } from '$lib/server/http';
+import { badParameter, jsonError, parseJsonBody } from '$lib/server/http/errors';
 import { parseIsoInstant } from '$lib/server/time';
 import type { RequestHandler } from './$types';
 

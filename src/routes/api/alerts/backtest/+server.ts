@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { backtestRule } from '$lib/server/alerts/backtest';
 import { alertRuleInput } from '$lib/server/alerts/rule-input';
-import { jsonError, parseJsonBody } from '$lib/server/http';
+import { jsonError, parseJsonBody } from '$lib/server/http/errors';
 import type { RequestHandler } from './$types';
 
 /** POST /api/alerts/backtest with a rule (as for POST /api/alerts): the days it would have fired in the last year. */

@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { listAlertHistory } from '$lib/server/alerts/views';
-import { ParameterError, parseQueryParams } from '$lib/server/series-params';
-import { badParameter } from '$lib/server/http';
+import { ParameterError, parseQueryParams } from '$lib/server/series/params';
+import { badParameter } from '$lib/server/http/errors';
 import type { RequestHandler } from './$types';
 
 const shape = {

@@ -1,5 +1,5 @@
-import { removeManualEvent } from '$lib/server/events-view';
-import { badParameter, jsonError } from '$lib/server/http';
+import { removeManualEvent } from '$lib/server/events/events';
+import { badParameter, jsonError } from '$lib/server/http/errors';
 import type { RequestHandler } from './$types';
 
 /** DELETE /api/events/<id>: removes a manual event (releases come from the sources). */

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { parseTargetRef } from '$lib/refs';
-import { badParameter, jsonError } from '$lib/server/http';
+import { badParameter, jsonError } from '$lib/server/http/errors';
 import type { RequestHandler } from './$types';
 
 /** DELETE /api/targets/<source>:<key>: removes the target with its series and samples. */

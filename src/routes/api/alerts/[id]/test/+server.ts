@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { sendTestNotifications } from '$lib/server/alerts/test-notification';
 import { redactWebhookUrl } from '$lib/server/alerts/views';
-import { badParameter, jsonError } from '$lib/server/http';
+import { badParameter, jsonError } from '$lib/server/http/errors';
 import type { RequestHandler } from './$types';
 
 /** POST /api/alerts/<id>/test: sends a test notification to every channel of the rule now. */

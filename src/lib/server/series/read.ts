@@ -1,11 +1,11 @@
-import { formatSeriesRef, formatTargetRef } from '../refs.js';
-import type { Db } from './db/client.js';
-import type { Provenance } from './db/schema/index.js';
-import { listSeriesByRefs } from './db/queries/targets.js';
-import { listSeriesWindow } from './db/queries/series-points.js';
-import { selectMinMaxIndices } from './metrics/downsample.js';
-import { applyMovingAverage, applyTransform } from './metrics/transforms.js';
-import type { SeriesQuery } from './series-params.js';
+import { formatSeriesRef, formatTargetRef } from '../../refs.js';
+import type { Db } from '../db/client.js';
+import type { Provenance } from '../db/schema/index.js';
+import { listSeriesByRefs } from '../db/queries/targets.js';
+import { listSeriesWindow } from '../db/queries/series-points.js';
+import { selectMinMaxIndices } from '../metrics/downsample.js';
+import { applyMovingAverage, applyTransform } from '../metrics/transforms.js';
+import type { SeriesQuery } from './params.js';
 
 /** One series as /api/series returns it. */
 export interface SeriesView {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { formatSeriesRef, parseSeriesRef, sources, type SeriesRef, type Source } from '../refs.js';
-import type { Db } from './db/client.js';
-import { listSeriesByRefs, listSeriesMatching, type SeriesPattern, type SeriesRecord } from './db/queries/targets.js';
+import { formatSeriesRef, parseSeriesRef, sources, type SeriesRef, type Source } from '../../refs.js';
+import type { Db } from '../db/client.js';
+import { listSeriesByRefs, listSeriesMatching, type SeriesPattern, type SeriesRecord } from '../db/queries/targets.js';
 
 /**
  * A set of series named in one string: one series (`github:moby/moby:stars`), or every series a

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import type { SampleInput } from './db/queries/samples.js';
-import { parseIsoInstant } from './time.js';
+import type { SampleInput } from '../db/queries/samples.js';
+import { parseIsoInstant } from '../time.js';
 
 /**
  * Parses an import file: columns `ts,value`, one sample per line, a header line optional. Every line

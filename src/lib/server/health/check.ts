@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from './db/client.js';
-import { getMigrationState, type MigrationState } from './db/migrate.js';
+import { queryRows, type Database } from '../db/client.js';
+import { getMigrationState, type MigrationState } from '../db/migrate.js';
 
 export interface Health {
 	status: 'ok' | 'failing';

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Config } from './config.js';
+import type { Config } from '../config.js';
 
 /**
  * Who may do what. Reads are open unless REQUIRE_SIGN_IN; every write needs `Authorization: Bearer

@@ -1,11 +1,11 @@
-import { maxDrawnSeries, parseExploreState, resolveRange, type ExploreState } from '../explore-state.js';
-import { parseTargetRef, type SeriesRef } from '../refs.js';
-import type { Db } from './db/client.js';
-import { listSeriesByRefs } from './db/queries/targets.js';
-import { listEventViews, type EventView } from './events-view.js';
-import { getTargetSummary, listSeriesCatalog, type TargetSummary } from './series-catalog.js';
-import { ParameterError, parseSeriesQuery, type SeriesQuery } from './series-params.js';
-import { readSeriesViews, type SeriesView } from './series-view.js';
+import { maxDrawnSeries, parseExploreState, resolveRange, type ExploreState } from '../../explore-state.js';
+import { parseTargetRef, type SeriesRef } from '../../refs.js';
+import type { Db } from '../db/client.js';
+import { listSeriesByRefs } from '../db/queries/targets.js';
+import { listEventViews, type EventView } from '../events/events.js';
+import { getTargetSummary, listSeriesCatalog, type TargetSummary } from './catalog.js';
+import { ParameterError, parseSeriesQuery, type SeriesQuery } from './params.js';
+import { readSeriesViews, type SeriesView } from './read.js';
 
 /**
  * What the explorer page needs for one URL: the drawn series and their events. The search list is

@@ -1,11 +1,11 @@
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { formatTargetRef } from '../refs.js';
-import { getCollectionHealth, type CollectorHealth, type RunView } from './collection-health.js';
-import type { Config } from './config.js';
-import type { Db } from './db/client.js';
-import { targets, type RunFailure } from './db/schema/index.js';
-import { describeCredentials } from './schedules.js';
+import { formatTargetRef } from '../../src/lib/refs.js';
+import { getCollectionHealth, type CollectorHealth, type RunView } from './runs.js';
+import type { Config } from '../../src/lib/server/config.js';
+import type { Db } from '../../src/lib/server/db/client.js';
+import { targets, type RunFailure } from '../../src/lib/server/db/schema/index.js';
+import { describeCredentials } from '../schedules.js';
 
 /** Everything the /health page shows: collectors, their failures, backfill progress, credentials. */
 

@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { TargetRef } from '../refs.js';
-import { queryRows, type Db } from './db/client.js';
-import { targets, type TargetStatus } from './db/schema/index.js';
-import { upsertSeries, upsertTarget } from './db/queries/targets.js';
-import type { CounterConfig } from './config.js';
-import { computeCounterFlags, type PreviousSample } from './metrics/counters.js';
-import { getMetricInfo } from './metrics/catalog.js';
+import type { TargetRef } from '../src/lib/refs.js';
+import { queryRows, type Db } from '../src/lib/server/db/client.js';
+import { targets, type TargetStatus } from '../src/lib/server/db/schema/index.js';
+import { upsertSeries, upsertTarget } from '../src/lib/server/db/queries/targets.js';
+import type { CounterConfig } from '../src/lib/server/config.js';
+import { computeCounterFlags, type PreviousSample } from '../src/lib/server/metrics/counters.js';
+import { getMetricInfo } from '../src/lib/server/metrics/catalog.js';
 
 /** What a collector observed of one target at one time. */
 export interface Observation {

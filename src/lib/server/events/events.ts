@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { formatTargetRef, parseTargetRef, type TargetRef } from '../refs.js';
-import type { Db } from './db/client.js';
-import { deleteManualEvent, insertManualEvent, listEventsForTargets, type EventRange } from './db/queries/events.js';
-import { targets, type EventKind } from './db/schema/index.js';
-import { parseIsoInstant } from './time.js';
+import { formatTargetRef, parseTargetRef, type TargetRef } from '../../refs.js';
+import type { Db } from '../db/client.js';
+import { deleteManualEvent, insertManualEvent, listEventsForTargets, type EventRange } from '../db/queries/events.js';
+import { targets, type EventKind } from '../db/schema/index.js';
+import { parseIsoInstant } from '../time.js';
 
 /** Events as the charts and GET /api/events show them. */
 export interface EventView {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { TargetRef } from '../refs.js';
-import { queryRows, type Db } from './db/client.js';
-import { upsertTarget } from './db/queries/targets.js';
+import type { TargetRef } from '../../refs.js';
+import { queryRows, type Db } from '../db/client.js';
+import { upsertTarget } from '../db/queries/targets.js';
 
 /** What a new Dockpulse tracks: Docker's core repositories and the most pulled official images. */
 export const defaultWatchlist: (TargetRef & { displayName: string })[] = [

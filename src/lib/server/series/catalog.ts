@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { formatSeriesRef, formatTargetRef, type TargetRef } from '../refs.js';
-import { queryRows, type Db } from './db/client.js';
+import { formatSeriesRef, formatTargetRef, type TargetRef } from '../../refs.js';
+import { queryRows, type Db } from '../db/client.js';
 
 /**
  * Every series with its target, for the explorer's search list and the per-target page. A plain join

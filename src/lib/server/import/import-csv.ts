@@ -1,10 +1,10 @@
-import { formatSeriesRef, type SeriesRef } from '../refs.js';
-import { parseSampleCsv, type CsvProblem } from './csv.js';
-import type { Database } from './db/client.js';
-import { writeSamples, type WriteCounts } from './db/queries/samples.js';
-import { withTransaction } from './db/transaction.js';
-import { upsertSeries, upsertTarget } from './db/queries/targets.js';
-import { getMetricInfo } from './metrics/catalog.js';
+import { formatSeriesRef, type SeriesRef } from '../../refs.js';
+import { parseSampleCsv, type CsvProblem } from './parse-csv.js';
+import type { Database } from '../db/client.js';
+import { writeSamples, type WriteCounts } from '../db/queries/samples.js';
+import { withTransaction } from '../db/transaction.js';
+import { upsertSeries, upsertTarget } from '../db/queries/targets.js';
+import { getMetricInfo } from '../metrics/catalog.js';
 
 export type ImportResult =
 	| ({ ok: true; series: string; rows: number } & WriteCounts)

@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import type { Config } from './config.js';
+import type { Config } from '../src/lib/server/config.js';
 
 /**
  * Which collector runs when: the one list both the scheduler (jobs/schedule.ts, which adds what each

@@ -2,7 +2,7 @@ import { loadConfig, type Config } from './config.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
 import { loadReferenceDataset } from './reference/load.js';
-import { loadDefaultWatchlist } from './watchlist.js';
+import { loadDefaultWatchlist } from './targets/watchlist.js';
 
 export function getDatabaseTarget(config: Config): DatabaseTarget {
 	return config.databaseUrl

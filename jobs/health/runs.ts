@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Config } from './config.js';
-import { queryRows, type Db } from './db/client.js';
-import type { RunFailure, RunStatus } from './db/schema/index.js';
-import { getScheduleIntervalMs, listCollectorSchedules } from './schedules.js';
+import type { Config } from '../../src/lib/server/config.js';
+import { queryRows, type Db } from '../../src/lib/server/db/client.js';
+import type { RunFailure, RunStatus } from '../../src/lib/server/db/schema/index.js';
+import { getScheduleIntervalMs, listCollectorSchedules } from '../schedules.js';
 
 /** How each collector is doing, for GET /api/collection and the health page. */
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseSeriesRef, type SeriesRef } from '../refs.js';
-import { intervals, transforms, type Interval, type Transform } from './metrics/intervals.js';
-import { isDateOnly, parseIsoInstant } from './time.js';
+import { parseSeriesRef, type SeriesRef } from '../../refs.js';
+import { intervals, transforms, type Interval, type Transform } from '../metrics/intervals.js';
+import { isDateOnly, parseIsoInstant } from '../time.js';
 
 /** The query string of /api/series (and of every view built on it), validated with zod. */
 

@@ -1,12 +1,12 @@
-import { formatSeriesRef, formatTargetRef, type SeriesRef } from '../refs.js';
-import type { Db } from './db/client.js';
-import { listSeriesWindow } from './db/queries/series-points.js';
-import { listSeriesByRefs, type SeriesRecord } from './db/queries/targets.js';
-import { listFirstValuesFrom, listValuesAt, type SampleAt } from './db/queries/values-at.js';
-import type { Provenance } from './db/schema/index.js';
-import { selectMinMaxIndices } from './metrics/downsample.js';
-import { computeWindowGrowth, type Growth, type ResolvedWindow } from './metrics/growth.js';
-import type { Interval } from './metrics/intervals.js';
+import { formatSeriesRef, formatTargetRef, type SeriesRef } from '../../refs.js';
+import type { Db } from '../db/client.js';
+import { listSeriesWindow } from '../db/queries/series-points.js';
+import { listSeriesByRefs, type SeriesRecord } from '../db/queries/targets.js';
+import { listFirstValuesFrom, listValuesAt, type SampleAt } from '../db/queries/values-at.js';
+import type { Provenance } from '../db/schema/index.js';
+import { selectMinMaxIndices } from '../metrics/downsample.js';
+import { computeWindowGrowth, type Growth, type ResolvedWindow } from '../metrics/growth.js';
+import type { Interval } from '../metrics/intervals.js';
 
 /** The overview's headline cards: one per featured series that has data, in the configured order. */
 

@@ -1,7 +1,7 @@
-import { formatSeriesRef, formatTargetRef } from '../refs.js';
-import type { Db } from './db/client.js';
-import type { Provenance } from './db/schema/index.js';
-import { listLatestValues } from './db/queries/latest.js';
+import { formatSeriesRef, formatTargetRef } from '../../refs.js';
+import type { Db } from '../db/client.js';
+import type { Provenance } from '../db/schema/index.js';
+import { listLatestValues } from '../db/queries/latest.js';
 
 /** A target as /api/targets and the dashboard list it. */
 export interface TargetView {

@@ -1,13 +1,13 @@
-import type { WindowSpec } from '../overview-params.js';
-import { formatSeriesRef, formatTargetRef } from '../refs.js';
-import { getCollectionHealth } from './collection-health.js';
-import type { Config } from './config.js';
-import type { Db } from './db/client.js';
-import { listMovers, type MoverRanking } from './db/queries/movers.js';
-import { getNewestSamples } from './db/queries/values-at.js';
-import { computeGrowth, resolveWindow, type Growth } from './metrics/growth.js';
-import { buildExploreHref, listHeadlineCards, type HeadlineCard, type SampleView } from './overview-cards.js';
-import { referenceSeries } from './reference/figures.js';
+import type { WindowSpec } from '../../overview-params.js';
+import { formatSeriesRef, formatTargetRef } from '../../refs.js';
+import { getCollectionHealth } from '../../../../jobs/health/runs.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { listMovers, type MoverRanking } from '../db/queries/movers.js';
+import { getNewestSamples } from '../db/queries/values-at.js';
+import { computeGrowth, resolveWindow, type Growth } from '../metrics/growth.js';
+import { buildExploreHref, listHeadlineCards, type HeadlineCard, type SampleView } from './cards.js';
+import { referenceSeries } from '../reference/figures.js';
 
 /** Everything the overview page shows, as plain data (ISO strings, no Dates) for the load function. */
 
