@@ -17,8 +17,13 @@ export function getDeliveryDeps(config: Config): DeliveryDeps {
 	return deps;
 }
 
-/** One evaluation of every rule, then every notification due: after each collection run and on ALERTS_CRON. */
-export async function runAlerts(db: Db, config: Config, nowMs = Date.now()): Promise<{ evaluation: EvaluationReport; delivery: DeliveryReport }> {
+export interface AlertRun {
+	evaluation: EvaluationReport;
+	delivery: DeliveryReport;
+}
+
+/** One evaluation of every rule, then every notification due: after writes (see after-write.ts) and on ALERTS_CRON. */
+export async function runAlerts(db: Db, config: Config, nowMs = Date.now()): Promise<AlertRun> {
 	const evaluation = await evaluateAlerts(db, nowMs);
 	const delivery = await deliverDue(db, getDeliveryDeps(config), nowMs);
 	return { evaluation, delivery };
