@@ -1,4 +1,5 @@
 import type { TargetRef } from '../refs.js';
+import type { Provenance } from './samples.js';
 
 /**
  * Adding and removing targets needs the collectors (jobs/), which routes may not import; the server's
@@ -11,4 +12,25 @@ export type AddTargetResult =
 export interface TargetActions {
 	add(ref: TargetRef): Promise<AddTargetResult>;
 	remove(ref: TargetRef): Promise<boolean>;
+}
+
+/** A target as /api/targets, the dashboard and the targets page list it. */
+export interface TargetView {
+	target: string;
+	source: string;
+	key: string;
+	displayName: string;
+	addedAt: string;
+	isActive: boolean;
+	/** What the last collection found: ok, failing (statusMessage says why) or not_found at the source. */
+	status: 'ok' | 'failing' | 'not_found';
+	statusMessage: string | null;
+	lastCollectedAt: string | null;
+	series: {
+		series: string;
+		metric: string;
+		unit: string;
+		kind: 'counter' | 'gauge';
+		latest: { ts: string; value: number; provenance: Provenance } | null;
+	}[];
 }

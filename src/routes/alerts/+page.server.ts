@@ -1,4 +1,4 @@
-import { listAlertHistory, listRuleViews } from '$lib/server/alerts/views';
+import { listAlertHistory, listRuleViews } from '$lib/server/alerts/list';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {

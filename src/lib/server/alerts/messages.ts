@@ -1,6 +1,5 @@
 import { formatDateTime, formatExact, formatPercent } from '../../format.js';
-import type { RuleCondition } from './rules.js';
-import type { NotificationKind } from './state.js';
+import type { NotificationKind, RuleCondition } from '../../types/alerts.js';
 
 /** What a notification says, built from one alert event; the same facts in every format. */
 export interface NotificationFacts {

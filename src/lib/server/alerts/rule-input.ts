@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { alertRules } from '../db/schema/index.js';
+import { noDataPolicies } from '../../types/alerts.js';
 import type { Db } from '../db/client.js';
+import { insertAlertRule as insertAlertRuleRow } from '../db/queries/alert-rules.js';
 import { seriesSelector } from '../series/selector.js';
 import { parseIsoInstant } from '../time.js';
 import { notificationChannels, ruleCondition } from './rules.js';
-import { noDataPolicies } from './state.js';
 
 /** A new alert rule as the API and the alerts page send it, validated. */
 export const alertRuleInput = z
@@ -33,25 +33,22 @@ export const alertRuleInput = z
 	.strict();
 export type AlertRuleInput = z.output<typeof alertRuleInput>;
 
+/** Stores a validated rule, its scope split into the parts evaluation matches on; returns its id. */
 export async function insertAlertRule(db: Db, input: AlertRuleInput): Promise<number> {
 	const { scope } = input;
 	const parts =
 		scope.kind === 'series'
 			? { scopeSource: scope.ref.source, scopeKey: scope.ref.key, scopeMetric: scope.ref.metric }
 			: { scopeSource: scope.pattern.source, scopeKey: scope.pattern.keyGlob, scopeMetric: scope.pattern.metric };
-	const [row] = await db
-		.insert(alertRules)
-		.values({
-			name: input.name,
-			scope: scope.text,
-			...parts,
-			condition: input.condition,
-			pendingEvaluations: input.pendingEvaluations,
-			repeatIntervalMinutes: input.repeatIntervalMinutes,
-			noData: input.noData,
-			channels: input.channels,
-			snoozedUntil: input.snoozedUntil
-		})
-		.returning({ id: alertRules.id });
-	return row!.id;
+	return insertAlertRuleRow(db, {
+		name: input.name,
+		scope: scope.text,
+		...parts,
+		condition: input.condition,
+		pendingEvaluations: input.pendingEvaluations,
+		repeatIntervalMinutes: input.repeatIntervalMinutes,
+		noData: input.noData,
+		channels: input.channels,
+		snoozedUntil: input.snoozedUntil
+	});
 }

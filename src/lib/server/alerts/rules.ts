@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { comparisons, webhookFormats, type Comparison, type NotificationChannels, type RuleCondition } from '../../types/alerts.js';
+
+export type { NotificationChannels, RuleCondition } from '../../types/alerts.js';
 
 /**
  * What an alert rule watches and when it is met. A rule applies to a set of series named like an
  * export's: one series (`github:moby/moby:stars`), every series of a metric (`*:*:pulls`) or of a
  * group of targets (`dockerhub:library/*:pulls`); each matching series gets an alert of its own.
  */
-
-export const comparisons = ['above', 'below'] as const;
 
 export const ruleCondition = z.discriminatedUnion('kind', [
 	// The latest value is above (or below) a value.
@@ -31,10 +32,7 @@ export const ruleCondition = z.discriminatedUnion('kind', [
 	z.object({ kind: z.literal('milestone'), value: z.number().finite() }).strict(),
 	// No new sample for longer than maxAgeHours.
 	z.object({ kind: z.literal('stale'), maxAgeHours: z.number().positive().max(24 * 3650) }).strict()
-]);
-export type RuleCondition = z.output<typeof ruleCondition>;
-
-export const webhookFormats = ['json', 'slack'] as const;
+]) satisfies z.ZodType<RuleCondition>;
 
 /** Where a rule's notifications go. Webhook URLs are checked against private addresses when sent. */
 export const notificationChannels = z
@@ -45,8 +43,7 @@ export const notificationChannels = z
 			.default([]),
 		emails: z.array(z.email('expected an e-mail address').max(320)).max(20).default([])
 	})
-	.strict();
-export type NotificationChannels = z.output<typeof notificationChannels>;
+	.strict() satisfies z.ZodType<NotificationChannels>;
 
 /** A series' samples as one evaluation needs them; times in epoch ms. */
 export interface Probe {
@@ -63,7 +60,7 @@ export interface Judgement {
 	value: number | null;
 }
 
-const compare = (op: (typeof comparisons)[number], value: number, limit: number) => (op === 'above' ? value > limit : value < limit);
+const compare = (op: Comparison, value: number, limit: number) => (op === 'above' ? value > limit : value < limit);
 
 function judgeGrowth(condition: Extract<RuleCondition, { kind: 'growth' }>, probe: Probe): Judgement {
 	const { latest, windowStart, previousStart } = probe;

@@ -1,3 +1,5 @@
+import type { AlertState, NoDataPolicy, NotificationKind } from '../../types/alerts.js';
+
 /**
  * The life of one alert (one rule applied to one series), as a pure function of the previous state and
  * one evaluation, so that it can be tested as tables of evaluations on a fake clock, as Grafana and
@@ -10,15 +12,8 @@
  * third in a row (as Grafana's pending period: the condition has held for two intervals).
  */
 
-export const alertStates = ['normal', 'pending', 'firing', 'resolved'] as const;
-export type AlertState = (typeof alertStates)[number];
-
 /** What an evaluation found: the condition held, did not, or the series had no data to judge. */
 export type Outcome = 'met' | 'unmet' | 'noData';
-
-/** What to do with noData: keep the state as it is, count it as unmet, or as met. */
-export const noDataPolicies = ['keep', 'unmet', 'met'] as const;
-export type NoDataPolicy = (typeof noDataPolicies)[number];
 
 export interface AlertPolicy {
 	pendingEvaluations: number;
@@ -39,8 +34,6 @@ export interface AlertMemory {
 	notifiedAtMs: number | null;
 	firingSinceMs: number | null;
 }
-
-export type NotificationKind = 'firing' | 'repeat' | 'resolved';
 
 export interface Step {
 	memory: AlertMemory;

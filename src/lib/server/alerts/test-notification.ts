@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { alertRules } from '../db/schema/index.js';
+import { getAlertRule } from '../db/queries/alert-rules.js';
 import { sendNotification } from './deliver.js';
 import { getDeliveryDeps } from './run.js';
 import type { Attempt } from './send.js';
@@ -12,7 +11,7 @@ export async function sendTestNotifications(
 	config: Config,
 	ruleId: number
 ): Promise<{ channel: 'webhook' | 'email'; destination: string; attempt: Attempt }[] | undefined> {
-	const [rule] = await db.select().from(alertRules).where(eq(alertRules.id, ruleId));
+	const rule = await getAlertRule(db, ruleId);
 	if (!rule) return undefined;
 	const facts = {
 		eventId: 0,

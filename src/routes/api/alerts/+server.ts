@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { alertRuleInput, insertAlertRule } from '$lib/server/alerts/rule-input';
-import { listRuleViews } from '$lib/server/alerts/views';
+import { listRuleViews } from '$lib/server/alerts/list';
 import { checkWebhookDestination } from '$lib/server/alerts/webhook-guard';
 import { badParameter, parseJsonBody } from '$lib/server/http/errors';
 import type { RequestHandler } from './$types';

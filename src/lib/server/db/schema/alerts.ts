@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
-import type { NotificationChannels, RuleCondition } from '../../alerts/rules.js';
+import type { NotificationChannels, RuleCondition } from '../../../types/alerts.js';
 import { series } from './targets.js';
 
 /**

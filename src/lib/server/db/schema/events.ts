@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { eventKinds } from '../../../types/events.js';
 import { targets } from './targets.js';
 
-export const eventKinds = ['release', 'manual'] as const;
-export type EventKind = (typeof eventKinds)[number];
+// Declared with the types shared with the browser; exported here too, as the column's allowed values.
+export { eventKinds, type EventKind } from '../../../types/events.js';
 
 /**
  * Something that happened at one time (a release, a note added by hand), drawn on charts as a marker.

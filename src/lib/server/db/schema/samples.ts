@@ -8,10 +8,11 @@ import {
 	text,
 	timestamp
 } from 'drizzle-orm/pg-core';
+import { provenances } from '../../../types/samples.js';
 import { series } from './targets.js';
 
-export const provenances = ['observed', 'imported', 'reconstructed', 'reference'] as const;
-export type Provenance = (typeof provenances)[number];
+// Declared with the types shared with the browser; exported here too, as the column's allowed values.
+export { provenances, type Provenance } from '../../../types/samples.js';
 
 /**
  * One value of a series at one time. The primary key (series_id, ts) makes writes idempotent and is

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { deleteRule, updateRule } from '$lib/server/alerts/views';
+import { deleteRule, updateRule } from '$lib/server/alerts/rule-changes';
 import { badParameter, jsonError, parseJsonBody } from '$lib/server/http/errors';
 import { parseIsoInstant } from '$lib/server/time';
 import type { RequestHandler } from './$types';

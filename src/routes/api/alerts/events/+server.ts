@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { listAlertHistory } from '$lib/server/alerts/views';
+import { listAlertHistory } from '$lib/server/alerts/list';
 import { ParameterError, parseQueryParams } from '$lib/server/series/params';
 import { badParameter } from '$lib/server/http/errors';
 import type { RequestHandler } from './$types';

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { sendTestNotifications } from '$lib/server/alerts/test-notification';
-import { redactWebhookUrl } from '$lib/server/alerts/views';
+import { redactWebhookUrl } from '$lib/server/alerts/list';
 import { badParameter, jsonError } from '$lib/server/http/errors';
 import type { RequestHandler } from './$types';
 

@@ -1,0 +1,47 @@
+import type { HistoryEntry, RuleView } from '../../types/alerts.js';
+import type { Db } from '../db/client.js';
+import { listAlertEvents } from '../db/queries/alert-history.js';
+import { listAlertRulesWithAlerts } from '../db/queries/alert-rules.js';
+
+/** Alert rules with their alerts, and the history of both, as the API and the alerts page show them. */
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+
+/**
+ * A webhook URL as pages and the API show it: its origin only. The path of a Slack (or most other)
+ * webhook is its secret, and reads may be open to anyone who can reach the server.
+ */
+export function redactWebhookUrl(url: string): string {
+	// Stored URLs were validated as http(s) URLs when the rule was saved.
+	const { origin, pathname } = new URL(url);
+	return pathname === '/' ? origin : `${origin}/…`;
+}
+
+export async function listRuleViews(db: Db): Promise<RuleView[]> {
+	const rows = await listAlertRulesWithAlerts(db);
+	return rows.map((r) => ({
+		id: r.id,
+		name: r.name,
+		scope: r.scope,
+		condition: r.condition,
+		pendingEvaluations: r.pending_evaluations,
+		repeatIntervalMinutes: r.repeat_interval_minutes,
+		noData: r.no_data,
+		channels: { ...r.channels, webhooks: r.channels.webhooks.map((w) => ({ ...w, url: redactWebhookUrl(w.url) })) },
+		snoozedUntil: iso(r.snoozed_ms),
+		isEnabled: r.is_enabled,
+		createdAt: iso(r.created_ms)!,
+		alerts: (r.alerts ?? []).map((a) => ({ series: a.series, state: a.state, since: iso(a.since_ms), value: a.value }))
+	}));
+}
+
+/** State changes and notifications, newest first, with what became of each delivery. */
+export async function listAlertHistory(db: Db, options: { ruleId?: number; limit: number }): Promise<HistoryEntry[]> {
+	const rows = await listAlertEvents(db, options);
+	return rows.map(({ at_ms, deliveries, ...rest }) => ({
+		...rest,
+		at: iso(at_ms)!,
+		value: rest.value === null ? null : Number(rest.value),
+		deliveries: (deliveries ?? []).map((d) => (d.channel === 'webhook' ? { ...d, destination: redactWebhookUrl(d.destination) } : d))
+	}));
+}
