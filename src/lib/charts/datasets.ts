@@ -1,3 +1,5 @@
+import type { Provenance } from '../types/samples.js';
+
 /**
  * Series views -> chart.js datasets, pure (no chart.js runtime here, so tests and the table share it).
  * Provenance shows in the marks: observed points are small filled dots on a solid line; imported and
@@ -5,7 +7,7 @@
  * points (counter anomalies) are red triangles.
  */
 
-export type PointProvenance = 'observed' | 'imported' | 'reconstructed' | 'reference';
+export type PointProvenance = Provenance;
 
 /** The fields of a server SeriesView that a chart needs. */
 export interface ChartSeriesInput {

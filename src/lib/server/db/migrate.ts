@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import { queryRows, type Database } from './client.js';
+import type { Database } from './client.js';
+import { hasMigrationJournal, listAppliedMigrations } from './queries/database.js';
 
 /** The committed drizzle-kit output; scripts and the server both run from the project's root. */
 export function resolveMigrationsFolder(folder = 'migrations'): string {
@@ -52,16 +52,7 @@ export async function getMigrationState(
 	migrationsFolder = resolveMigrationsFolder()
 ): Promise<MigrationState> {
 	const expected = readMigrationFiles({ migrationsFolder });
-	const exists = await queryRows<{ present: boolean }>(
-		database.db,
-		sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`
-	);
-	const applied = exists[0]?.present
-		? await queryRows<{ created_at: string }>(
-				database.db,
-				sql`select created_at::text as created_at from drizzle.__drizzle_migrations order by created_at`
-			)
-		: [];
+	const applied = (await hasMigrationJournal(database.db)) ? await listAppliedMigrations(database.db) : [];
 	const appliedMillis = new Set(applied.map((row) => Number(row.created_at)));
 	const latest = applied.at(-1);
 	return {

@@ -1,21 +1,12 @@
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { formatTargetRef, parseTargetRef, type TargetRef } from '../../refs.js';
+import type { EventView } from '../../types/events.js';
 import type { Db } from '../db/client.js';
 import { deleteManualEvent, insertManualEvent, listEventsForTargets, type EventRange } from '../db/queries/events.js';
-import { targets, type EventKind } from '../db/schema/index.js';
+import { getTargetId } from '../db/queries/targets.js';
 import { parseIsoInstant } from '../time.js';
 
-/** Events as the charts and GET /api/events show them. */
-export interface EventView {
-	id: number;
-	ts: string;
-	kind: EventKind;
-	label: string;
-	url: string | null;
-	/** The target it belongs to; null for a manual event about the whole ecosystem. */
-	target: string | null;
-}
+/** Events as the charts and GET /api/events show them, and the manual events added by hand. */
 
 export async function listEventViews(db: Db, scope: { targets: readonly string[] } & EventRange): Promise<EventView[]> {
 	const refs: TargetRef[] = [];
@@ -67,12 +58,8 @@ export type AddEventResult = { ok: true; event: EventView; isNew: boolean } | { 
 export async function addManualEvent(db: Db, input: ManualEventInput): Promise<AddEventResult> {
 	let targetId: number | null = null;
 	if (input.target) {
-		const [row] = await db
-			.select({ id: targets.id })
-			.from(targets)
-			.where(and(eq(targets.source, input.target.source), eq(targets.key, input.target.key)));
-		if (!row) return { ok: false, message: `no target ${formatTargetRef(input.target)}` };
-		targetId = row.id;
+		targetId = (await getTargetId(db, input.target)) ?? null;
+		if (targetId === null) return { ok: false, message: `no target ${formatTargetRef(input.target)}` };
 	}
 	const { id, isNew } = await insertManualEvent(db, { targetId, ts: input.date, label: input.label, url: input.url ?? null });
 	const event: EventView = {

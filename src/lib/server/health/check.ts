@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from '../db/client.js';
+import type { Database } from '../db/client.js';
 import { getMigrationState, type MigrationState } from '../db/migrate.js';
+import { pingDatabase } from '../db/queries/database.js';
 
 export interface Health {
 	status: 'ok' | 'failing';
@@ -12,7 +12,7 @@ export interface Health {
 export async function checkHealth(database: Database): Promise<Health> {
 	const startedMs = performance.now();
 	try {
-		await queryRows(database.db, sql`select 1 as one`);
+		await pingDatabase(database.db);
 		const latencyMs = Math.round((performance.now() - startedMs) * 10) / 10;
 		const migrations = await getMigrationState(database);
 		return {

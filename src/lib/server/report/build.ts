@@ -1,9 +1,10 @@
+import type { ReportRow } from '../../types/report.js';
 import type { Db } from '../db/client.js';
 import { listFirstValuesFrom, listValuesAt, type SampleAt } from '../db/queries/values-at.js';
 import { resolveSelectors } from '../series/selector.js';
 import type { ReportQuery } from './params.js';
 import { resolvePeriod, type ResolvedPeriod } from './period.js';
-import { buildReportRow, type ReportRow } from './rows.js';
+import { buildReportRow } from './rows.js';
 
 /**
  * A growth report: for each series, its values at both ends of the period (the nearest samples on or

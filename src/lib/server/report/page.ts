@@ -1,5 +1,6 @@
+import type { EventView } from '../../types/events.js';
 import type { Db } from '../db/client.js';
-import { listEventViews, type EventView } from '../events/events.js';
+import { listEventViews } from '../events/events.js';
 import { ParameterError } from '../series/params.js';
 import { buildGrowthReport, type GrowthReport } from './build.js';
 import { parseReportQuery } from './params.js';

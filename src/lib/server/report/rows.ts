@@ -1,37 +1,11 @@
 import { formatCount, formatDate, formatMultiplier, formatPercent } from '../../format.js';
+import type { ReportEndpoint, ReportRow } from '../../types/report.js';
+import type { Provenance } from '../../types/samples.js';
 import type { SampleAt } from '../db/queries/values-at.js';
-import type { Provenance } from '../db/schema/index.js';
 import { computeGrowth } from '../metrics/growth.js';
 import type { ResolvedSeries } from '../series/selector.js';
 
 /** One row of a growth report: a series' values at both ends of the period and what they say. */
-
-export interface ReportEndpoint {
-	/** The instant asked for, and the sample actually used (the nearest on or before it). */
-	requested: string;
-	ts: string;
-	value: number;
-	provenance: Provenance;
-}
-
-export interface ReportRow {
-	series: string;
-	target: string;
-	targetName: string;
-	metric: string;
-	start: ReportEndpoint | null;
-	end: ReportEndpoint | null;
-	change: number | null;
-	growthPercent: number | null;
-	multiplier: number | null;
-	cagrPercent: number | null;
-	/** Growth over the period of the same length just before, for period-over-period comparison. */
-	previousGrowthPercent: number | null;
-	method: string;
-	citations: string[];
-	warnings: string[];
-	statement: string | null;
-}
 
 export interface RowSamples {
 	atStart: SampleAt | undefined;

@@ -1,11 +1,8 @@
-import { sql } from 'drizzle-orm';
 import { formatSeriesRef, formatTargetRef, type TargetRef } from '../../refs.js';
-import { queryRows, type Db } from '../db/client.js';
+import type { Db } from '../db/client.js';
+import { listSeriesWithTargets, listTargetSeries, type CatalogRow } from '../db/queries/series-catalog.js';
 
-/**
- * Every series with its target, for the explorer's search list and the per-target page. A plain join
- * of targets and series: no sample is read, so it stays cheap however many samples the store holds.
- */
+/** Every series with its target, for the explorer's search list and the per-target page. */
 
 export interface CatalogEntry {
 	series: string;
@@ -25,22 +22,8 @@ export interface TargetSummary {
 	series: CatalogEntry[];
 }
 
-interface CatalogRow {
-	source: string;
-	key: string;
-	display_name: string;
-	metric: string;
-	unit: string;
-}
-
 export async function listSeriesCatalog(db: Db): Promise<CatalogEntry[]> {
-	const rows = await queryRows<CatalogRow>(
-		db,
-		sql`select t.source, t.key, t.display_name, s.metric, s.unit
-			from series s join targets t on t.id = s.target_id
-			order by t.source, t.key, s.metric`
-	);
-	return rows.map(toEntry);
+	return (await listSeriesWithTargets(db)).map(toEntry);
 }
 
 function toEntry(row: CatalogRow): CatalogEntry {
@@ -53,25 +36,9 @@ function toEntry(row: CatalogRow): CatalogEntry {
 	};
 }
 
-interface TargetRow extends Omit<CatalogRow, 'metric' | 'unit'> {
-	metric: string | null;
-	unit: string | null;
-	status: TargetSummary['status'];
-	status_message: string | null;
-	collected_ms: string | number | null;
-	is_active: boolean;
-}
-
 /** One target with its series, or undefined when it is not tracked. */
 export async function getTargetSummary(db: Db, ref: TargetRef): Promise<TargetSummary | undefined> {
-	const rows = await queryRows<TargetRow>(
-		db,
-		sql`select t.source, t.key, t.display_name, t.status, t.status_message, t.is_active,
-				extract(epoch from t.last_collected_at) * 1000 as collected_ms, s.metric, s.unit
-			from targets t left join series s on s.target_id = t.id
-			where t.source = ${ref.source} and t.key = ${ref.key}
-			order by s.metric`
-	);
+	const rows = await listTargetSeries(db, ref);
 	const first = rows[0];
 	if (!first) return undefined;
 	return {

@@ -1,8 +1,9 @@
 import { maxDrawnSeries, parseExploreState, resolveRange, type ExploreState } from '../../explore-state.js';
 import { parseTargetRef, type SeriesRef } from '../../refs.js';
+import type { EventView } from '../../types/events.js';
 import type { Db } from '../db/client.js';
 import { listSeriesByRefs } from '../db/queries/targets.js';
-import { listEventViews, type EventView } from '../events/events.js';
+import { listEventViews } from '../events/events.js';
 import { getTargetSummary, listSeriesCatalog, type TargetSummary } from './catalog.js';
 import { ParameterError, parseSeriesQuery, type SeriesQuery } from './params.js';
 import { readSeriesViews, type SeriesView } from './read.js';

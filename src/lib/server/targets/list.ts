@@ -1,29 +1,9 @@
 import { formatSeriesRef, formatTargetRef } from '../../refs.js';
+import type { TargetView } from '../../types/targets.js';
 import type { Db } from '../db/client.js';
-import type { Provenance } from '../db/schema/index.js';
 import { listLatestValues } from '../db/queries/latest.js';
 
-/** A target as /api/targets and the dashboard list it. */
-export interface TargetView {
-	target: string;
-	source: string;
-	key: string;
-	displayName: string;
-	addedAt: string;
-	isActive: boolean;
-	/** What the last collection found: ok, failing (statusMessage says why) or not_found at the source. */
-	status: 'ok' | 'failing' | 'not_found';
-	statusMessage: string | null;
-	lastCollectedAt: string | null;
-	series: {
-		series: string;
-		metric: string;
-		unit: string;
-		kind: 'counter' | 'gauge';
-		latest: { ts: string; value: number; provenance: Provenance } | null;
-	}[];
-}
-
+/** Every target with its series and each series' latest sample, as /api/targets and the dashboard list them. */
 export async function listTargetViews(db: Db): Promise<TargetView[]> {
 	const views = new Map<string, TargetView>();
 	for (const row of await listLatestValues(db)) {

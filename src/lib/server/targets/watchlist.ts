@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
 import type { TargetRef } from '../../refs.js';
-import { queryRows, type Db } from '../db/client.js';
+import type { Db } from '../db/client.js';
+import { insertAppStateIfAbsent } from '../db/queries/app-state.js';
 import { upsertTarget } from '../db/queries/targets.js';
 
 /** What a new Dockpulse tracks: Docker's core repositories and the most pulled official images. */
@@ -28,12 +28,8 @@ export const defaultWatchlist: (TargetRef & { displayName: string })[] = [
  */
 export async function loadDefaultWatchlist(db: Db): Promise<boolean> {
 	return db.transaction(async (tx) => {
-		const marked = await queryRows<{ key: string }>(
-			tx,
-			sql`insert into app_state (key, value) values ('default_watchlist', ${JSON.stringify({ count: defaultWatchlist.length })}::jsonb)
-				on conflict (key) do nothing returning key`
-		);
-		if (marked.length === 0) return false;
+		const isFirstStart = await insertAppStateIfAbsent(tx, 'default_watchlist', { count: defaultWatchlist.length });
+		if (!isFirstStart) return false;
 		for (const target of defaultWatchlist) await upsertTarget(tx, target);
 		return true;
 	});

@@ -124,3 +124,9 @@ export async function listSeriesMatching(db: Db, pattern: SeriesPattern, limit: 
 	);
 	return rows.map(toSeriesRecord);
 }
+
+/** A tracked target's id; undefined when it is not tracked. */
+export async function getTargetId(db: Db, ref: TargetRef): Promise<number | undefined> {
+	const [row] = await queryRows<{ id: number }>(db, sql`select id from targets where source = ${ref.source} and key = ${ref.key}`);
+	return row?.id;
+}
