@@ -66,73 +66,15 @@ const dockerhubToken: CredentialSpec = {
 /** In the order the health page lists them and start-up notes name them. */
 export const credentials: readonly CredentialSpec[] = [githubToken, dockerhubToken];
 
-/** In the order the health page and GET /api/collection list them. */
+/** In the order the health page and GET /api/collection list them. One line per collector. */
 export const collectors: readonly CollectorEntry[] = [
-	{
-		name: 'dockerhub',
-		source: 'dockerhub',
-		cron: (config) => config.dockerhub.cron,
-		run: collectDockerHub,
-		command: 'collect',
-		checksNewTargets: true,
-		credentials: [dockerhubToken]
-	},
-	{
-		name: 'github',
-		source: 'github',
-		cron: (config) => config.github.cron,
-		run: collectGithub,
-		command: 'collect',
-		checksNewTargets: true,
-		credentials: [githubToken]
-	},
-	{
-		name: 'github-contributors',
-		source: 'github',
-		cron: (config) => config.github.contributorsCron,
-		run: collectGithubContributors,
-		command: 'collect',
-		checksNewTargets: false,
-		credentials: [githubToken]
-	},
-	{
-		name: 'ecosystem',
-		source: 'ecosystem',
-		cron: (config) => config.ecosystem.cron,
-		run: collectEcosystem,
-		command: 'collect',
-		checksNewTargets: true,
-		credentials: [dockerhubToken, githubToken]
-	},
-	{
-		name: 'github-backfill',
-		source: 'github',
-		cron: (config) => config.backfillCron,
-		run: backfillGithub,
-		command: 'backfill',
-		checksNewTargets: false,
-		credentials: [githubToken],
-		readBackfillProgress
-	},
-	{
-		name: 'github-contributor-history',
-		source: 'github',
-		cron: (config) => config.backfillCron,
-		run: backfillContributorHistory,
-		command: 'backfill',
-		checksNewTargets: false,
-		credentials: [githubToken],
-		readBackfillProgress: readContributorHistoryProgress
-	},
-	{
-		name: 'ecosystem-backfill',
-		source: 'ecosystem',
-		cron: (config) => config.backfillCron,
-		run: backfillEcosystem,
-		command: 'backfill',
-		checksNewTargets: false,
-		credentials: [githubToken]
-	}
+	{ name: 'dockerhub', source: 'dockerhub', command: 'collect', checksNewTargets: true, cron: (c) => c.dockerhub.cron, run: collectDockerHub, credentials: [dockerhubToken] },
+	{ name: 'github', source: 'github', command: 'collect', checksNewTargets: true, cron: (c) => c.github.cron, run: collectGithub, credentials: [githubToken] },
+	{ name: 'github-contributors', source: 'github', command: 'collect', checksNewTargets: false, cron: (c) => c.github.contributorsCron, run: collectGithubContributors, credentials: [githubToken] },
+	{ name: 'ecosystem', source: 'ecosystem', command: 'collect', checksNewTargets: true, cron: (c) => c.ecosystem.cron, run: collectEcosystem, credentials: [dockerhubToken, githubToken] },
+	{ name: 'github-backfill', source: 'github', command: 'backfill', checksNewTargets: false, cron: (c) => c.backfillCron, run: backfillGithub, credentials: [githubToken], readBackfillProgress },
+	{ name: 'github-contributor-history', source: 'github', command: 'backfill', checksNewTargets: false, cron: (c) => c.backfillCron, run: backfillContributorHistory, credentials: [githubToken], readBackfillProgress: readContributorHistoryProgress },
+	{ name: 'ecosystem-backfill', source: 'ecosystem', command: 'backfill', checksNewTargets: false, cron: (c) => c.backfillCron, run: backfillEcosystem, credentials: [githubToken] }
 ];
 
 /** The collectors a command runs, in registry order. */
