@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
 import type { RunCoordinator } from 'node-cron';
-import { queryRows, type Db } from '../src/lib/server/db/client.js';
-import { getScheduleIntervalMs } from './schedules.js';
+import type { Db } from '../src/lib/server/db/client.js';
+import { listLeaseSlots } from '../src/lib/server/db/queries/leases.js';
+import { getScheduleIntervalMs } from './cron-interval.js';
 
 /**
  * Runs, once at start, each job whose last tick is older than its interval: a new store's first
@@ -20,17 +20,9 @@ export interface CatchUpJob {
 	run(): Promise<void>;
 }
 
-async function listLastSlots(db: Db): Promise<Map<string, number>> {
-	const rows = await queryRows<{ job: string; slot_ms: number }>(
-		db,
-		sql`select job, (extract(epoch from slot) * 1000)::float8 as slot_ms from job_leases`
-	);
-	return new Map(rows.map((r) => [r.job, Number(r.slot_ms)]));
-}
-
 /** The jobs that missed a tick, as of `nowMs`. */
 export async function listMissedJobs<J extends CatchUpJob>(db: Db, jobs: readonly J[], nowMs: number): Promise<{ job: J; slot: Date }[]> {
-	const lastSlots = await listLastSlots(db);
+	const lastSlots = await listLeaseSlots(db);
 	return jobs.flatMap((job) => {
 		const intervalMs = getScheduleIntervalMs(job.cron, new Date(nowMs));
 		const last = lastSlots.get(job.name);

@@ -3,17 +3,18 @@
 // counts per month), with progress and a summary. Exit code 0 when every target succeeded, 1 when some
 // failed, 2 on bad usage or configuration.
 import { parseArgs } from 'node:util';
-import { backfillEcosystem } from '../jobs/collectors/ecosystem/backfill.js';
-import { backfillGithub, type GithubBackfillOptions } from '../jobs/collectors/github/backfill/backfill.js';
-import { backfillContributorHistory } from '../jobs/collectors/github/contributor-history.js';
-import type { RunReport } from '../jobs/collectors/run.js';
+import { listCollectors, type CollectorRunOptions, type RunReport } from '../jobs/index.js';
 import { parseTargetRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/store.js';
 import { printRunSummary, printTargetProgress, runCommand } from './cli.js';
 
 const usage = 'usage: npm run backfill -- [--target github:<owner>/<name>|ecosystem:github-repos:<term>] [--max-requests <n>] [--budget-share <0..1>]';
 
-type Command = Pick<GithubBackfillOptions, 'onlyKey' | 'maxRequests' | 'budgetShare'> & { source?: 'github' | 'ecosystem' };
+// The registry's history backfills, and the sources they serve.
+const backfills = listCollectors('backfill');
+const sources = [...new Set(backfills.map((entry) => entry.source))];
+
+type Command = Pick<CollectorRunOptions, 'onlyKey' | 'maxRequests' | 'budgetShare'> & { source?: string };
 
 function parseNumberOption(name: string, text: string | undefined, isValid: (n: number) => boolean): number | undefined | string {
 	if (text === undefined) return undefined;
@@ -33,7 +34,7 @@ function parseCommand(): Command | string {
 	if (values.target) {
 		const ref = parseTargetRef(values.target);
 		if (!ref.ok) return `--target: ${ref.message}`;
-		if (ref.value.source !== 'github' && ref.value.source !== 'ecosystem') return '--target: only github and ecosystem targets have a history backfill';
+		if (!sources.includes(ref.value.source)) return `--target: only ${sources.join(' and ')} targets have a history backfill`;
 		onlyKey = ref.value.key;
 		source = ref.value.source;
 	}
@@ -54,13 +55,11 @@ async function main(): Promise<number> {
 	const { source, ...options } = command;
 	try {
 		const reports: [string, string, RunReport][] = [];
-		if (source !== 'ecosystem') {
-			const onPage = (key: string, step: string, page: number) => console.log(`  github:${key} ${step} page ${page} stored`);
-			reports.push(['github-backfill', 'github', await backfillGithub(database.db, config, { ...options, onPage, onProgress: printTargetProgress('github') })]);
-			reports.push(['github-contributor-history', 'github', await backfillContributorHistory(database.db, config, { ...options, onProgress: printTargetProgress('github') })]);
-		}
-		if (source !== 'github') {
-			reports.push(['ecosystem-backfill', 'ecosystem', await backfillEcosystem(database.db, config, { ...options, onProgress: printTargetProgress('ecosystem') })]);
+		for (const entry of backfills.filter((e) => !source || e.source === source)) {
+			// Only backfills that store page by page report their pages.
+			const onPage = (key: string, step: string, page: number) => console.log(`  ${entry.source}:${key} ${step} page ${page} stored`);
+			const report = await entry.run(database.db, config, { ...options, onPage, onProgress: printTargetProgress(entry.source) });
+			reports.push([entry.name, entry.source, report]);
 		}
 		for (const [name, reportSource, report] of reports) printRunSummary(name, reportSource, report, 'advanced');
 		return reports.some(([, , report]) => report.targetsFailed > 0) ? 1 : 0;

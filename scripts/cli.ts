@@ -1,4 +1,4 @@
-import type { RunReport } from '../jobs/collectors/run.js';
+import type { RunReport } from '../jobs/index.js';
 import { ConfigError } from '../src/lib/server/config.js';
 import { ParameterError } from '../src/lib/server/series/params.js';
 

@@ -1,40 +1,41 @@
 // `npm run collect -- [--source dockerhub] [--target <ref>]`: one collection now, with progress and a
 // summary. Exit code 0 when every target succeeded, 1 when some failed, 2 on bad usage or configuration.
 import { parseArgs } from 'node:util';
-import { collectDockerHub } from '../jobs/collectors/dockerhub/collect.js';
-import { collectEcosystem } from '../jobs/collectors/ecosystem/collect.js';
-import { collectGithub, collectGithubContributors } from '../jobs/collectors/github/collect.js';
+import { describeCredentials, listCollectors } from '../jobs/index.js';
 import { parseTargetRef } from '../src/lib/refs.js';
+import { afterSamplesWritten } from '../src/lib/server/alerts/after-write.js';
+import type { AlertRun } from '../src/lib/server/alerts/run.js';
 import { openStore } from '../src/lib/server/store.js';
 import { printRunSummary, printTargetProgress, runCommand } from './cli.js';
-import { describeCredentials } from '../jobs/schedules.js';
-import { runAlerts } from '../src/lib/server/alerts/run.js';
 
-const usage = 'usage: npm run collect -- [--source dockerhub|github|ecosystem] [--target <source>:<key>]';
-// Contributor counts refresh daily and are not a source of their own: `--source github` runs both.
-const collectors = {
-	dockerhub: [collectDockerHub],
-	github: [collectGithub, collectGithubContributors],
-	ecosystem: [collectEcosystem]
-} as const;
-type CollectorName = keyof typeof collectors;
+// The registry's current-value collectors; a source may have several (`--source github` also runs
+// the daily contributor counts).
+const collectors = listCollectors('collect');
+const sources = [...new Set(collectors.map((entry) => entry.source))];
+const usage = `usage: npm run collect -- [--source ${sources.join('|')}] [--target <source>:<key>]`;
 
-function parseCommand(): { sources: CollectorName[]; onlyKey?: string } | string {
+function parseCommand(): { sources: string[]; onlyKey?: string } | string {
 	const { values } = parseArgs({ options: { source: { type: 'string' }, target: { type: 'string' } } });
-	let sources = Object.keys(collectors) as CollectorName[];
+	let chosen = sources;
 	let onlyKey: string | undefined;
 	if (values.target) {
 		const ref = parseTargetRef(values.target);
 		if (!ref.ok) return `--target: ${ref.message}`;
-		if (!(ref.value.source in collectors)) return `--target: no collector for source ${ref.value.source} yet`;
-		sources = [ref.value.source as CollectorName];
+		if (!sources.includes(ref.value.source)) return `--target: no collector for source ${ref.value.source} yet`;
+		chosen = [ref.value.source];
 		onlyKey = ref.value.key;
 	}
 	if (values.source) {
-		if (!(values.source in collectors)) return `--source: expected one of ${Object.keys(collectors).join(', ')}`;
-		sources = sources.filter((s) => s === values.source);
+		if (!sources.includes(values.source)) return `--source: expected one of ${sources.join(', ')}`;
+		chosen = chosen.filter((s) => s === values.source);
 	}
-	return { sources, onlyKey };
+	return { sources: chosen, onlyKey };
+}
+
+function describeAlerts(alerts: AlertRun | undefined): string {
+	if (!alerts) return 'alerts: not evaluated, no sample changed';
+	const changed = alerts.evaluation.changes.length;
+	return `alerts: ${alerts.evaluation.alerts} evaluated, ${changed} changed; notifications ${alerts.delivery.sent} sent, ${alerts.delivery.retrying} to retry, ${alerts.delivery.failed} failed`;
 }
 
 async function main(): Promise<number> {
@@ -47,20 +48,15 @@ async function main(): Promise<number> {
 	for (const note of describeCredentials(config)) console.log(note);
 	try {
 		let failed = 0;
-		for (const source of command.sources) {
-			for (const collect of collectors[source]) {
-				const report = await collect(database.db, config, {
-					onlyKey: command.onlyKey,
-					onProgress: printTargetProgress(source)
-				});
-				printRunSummary(source, source, report, 'collected');
-				failed += report.targetsFailed;
-			}
+		let changedSamples = 0;
+		for (const entry of collectors.filter((e) => command.sources.includes(e.source))) {
+			const report = await entry.run(database.db, config, { onlyKey: command.onlyKey, onProgress: printTargetProgress(entry.source) });
+			printRunSummary(entry.source, entry.source, report, 'collected');
+			failed += report.targetsFailed;
+			changedSamples += report.changedSamples;
 		}
 		// As after a scheduled run: the new samples are judged, and what is due is notified.
-		const alerts = await runAlerts(database.db, config);
-		const changed = alerts.evaluation.changes.length;
-		console.log(`alerts: ${alerts.evaluation.alerts} evaluated, ${changed} changed; notifications ${alerts.delivery.sent} sent, ${alerts.delivery.retrying} to retry, ${alerts.delivery.failed} failed`);
+		console.log(describeAlerts(await afterSamplesWritten(database.db, config, { changedSamples })));
 		return failed > 0 ? 1 : 0;
 	} finally {
 		await database.close();

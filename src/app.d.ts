@@ -1,13 +1,13 @@
 import type { Config } from '$lib/server/config';
 import type { Database } from '$lib/server/db/client';
-import type { TargetActions } from '$lib/types/targets';
+import type { Collection } from '$lib/types/collection';
 
 declare global {
 	namespace App {
 		interface Locals {
 			config: Config;
 			database: Database;
-			targetActions: TargetActions;
+			collection: Collection;
 		}
 		interface Error {
 			message: string;

@@ -3,34 +3,33 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { openStore, type Store } from '$lib/server/store';
 import { decideRequest, sessionCookieName, type Decision, type RequestFacts } from '$lib/server/auth/decide';
 import { jsonError } from '$lib/server/http/errors';
-import { describeCredentials } from '../jobs/schedules';
-import type { TargetActions } from '$lib/types/targets';
-import { startSchedules, type Schedules } from '../jobs/schedule';
-import { createTargetActions } from '../jobs/targets';
+import type { Collection } from '$lib/types/collection';
+import { startCollection } from '../jobs/index';
 
 // One store per process. Kept on globalThis so that `vite dev` reloading this module neither opens
 // the embedded database twice nor starts every schedule twice.
 const state = globalThis as typeof globalThis & {
-	dockpulse?: { store: Store; schedules: Schedules; targetActions: TargetActions };
+	dockpulse?: { store: Store; collection: Collection };
 };
 
 export const init: ServerInit = async () => {
 	if (building || state.dockpulse) return;
 	const store = await openStore(process.env);
-	const schedules = store.config.isSchedulingEnabled
-		? startSchedules({ config: store.config, db: store.database.db }, undefined, { catchUp: store.config.isCatchUpEnabled })
-		: { names: [], caughtUp: Promise.resolve([]), stop: async () => {} };
-	state.dockpulse = { store, schedules, targetActions: createTargetActions(store.database.db, store.config) };
+	const collection = startCollection(
+		{ config: store.config, db: store.database.db },
+		{ schedule: store.config.isSchedulingEnabled, catchUp: store.config.isCatchUpEnabled }
+	);
+	state.dockpulse = { store, collection };
 	// adapter-node emits this after it has stopped taking requests on SIGTERM/SIGINT.
 	process.once('sveltekit:shutdown', async () => {
-		await schedules.stop();
+		await collection.stop();
 		await store.database.close();
 	});
 	console.log(
 		`Dockpulse: database ${store.database.kind} (${store.database.location}), ` +
-			`${schedules.names.length} scheduled job(s), writes ${store.config.adminToken ? 'need ADMIN_TOKEN' : 'open to local callers'}`
+			`${collection.names.length} scheduled job(s), writes ${store.config.adminToken ? 'need ADMIN_TOKEN' : 'open to local callers'}`
 	);
-	for (const note of describeCredentials(store.config)) console.log(`Dockpulse: ${note}`);
+	for (const note of collection.describeCredentials()) console.log(`Dockpulse: ${note}`);
 };
 
 const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -54,7 +53,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (!app) return jsonError(503, 'starting', 'Dockpulse is starting; try again in a moment');
 	event.locals.config = app.store.config;
 	event.locals.database = app.store.database;
-	event.locals.targetActions = app.targetActions;
+	event.locals.collection = app.collection;
 
 	const path = event.url.pathname;
 	const isPublic = publicPaths.some((p) => path === p || path.startsWith(`${p}/`)) || path.startsWith('/_app/');

@@ -1,5 +1,6 @@
-/** Why a collector could not get a target's numbers; recorded per target on the run. */
-export type FailureKind = 'rateLimited' | 'notFound' | 'http' | 'invalidResponse' | 'timeout' | 'network';
+import type { FailureKind } from '../../src/lib/types/health.js';
+
+export type { FailureKind };
 
 export class CollectorError extends Error {
 	constructor(

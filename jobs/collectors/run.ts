@@ -1,5 +1,5 @@
 import type { Db } from '../../src/lib/server/db/client.js';
-import { setTargetStatus } from '../observations.js';
+import { setTargetStatus } from '../../src/lib/server/db/queries/collection-targets.js';
 import { failAbandonedRuns, finishRun, insertRun, type RunOutcome } from '../../src/lib/server/db/queries/runs.js';
 import type { RunFailure } from '../../src/lib/server/db/schema/index.js';
 import type { CollectorError } from './errors.js';
@@ -7,12 +7,15 @@ import type { HttpStats } from './http.js';
 
 /** What a run reports as it goes; recordRun turns it into the collection_runs row. */
 export interface RunProgress {
-	succeeded(target: string): void;
+	/** `changedSamples`: samples the target's write inserted or changed. */
+	succeeded(target: string, changedSamples?: number): void;
 	failed(target: string, error: CollectorError): void;
 }
 
 export interface RunReport extends RunOutcome {
 	runId: number;
+	/** Samples inserted or changed by the run (not stored on the run row): what the after-write hook judges. */
+	changedSamples: number;
 }
 
 /**
@@ -36,9 +39,13 @@ export async function recordRun(
 	await failAbandonedRuns(db, collector, new Date(now().getTime() - abandonedRunMs));
 	const runId = await insertRun(db, collector, now());
 	let targetsDone = 0;
+	let changedSamples = 0;
 	const failures: RunFailure[] = [];
 	const progress: RunProgress = {
-		succeeded: () => void targetsDone++,
+		succeeded: (_target, changed = 0) => {
+			targetsDone++;
+			changedSamples += changed;
+		},
 		failed: (target, error) => void failures.push({ target, kind: error.kind, message: error.message })
 	};
 	const outcome = (status: RunOutcome['status']): RunOutcome => ({
@@ -58,7 +65,7 @@ export async function recordRun(
 	}
 	const finished = outcome(failures.length === 0 ? 'ok' : targetsDone === 0 ? 'failed' : 'partial');
 	await finishRun(db, runId, now(), finished);
-	return { runId, ...finished };
+	return { runId, ...finished, changedSamples };
 }
 
 /** What every collector takes. */
@@ -85,7 +92,7 @@ export async function recordFailure(
 	options.onProgress?.(key, failure);
 }
 
-export function recordSuccess(report: RunProgress, options: CollectOptions, key: string): void {
-	report.succeeded(key);
+export function recordSuccess(report: RunProgress, options: CollectOptions, key: string, changedSamples = 0): void {
+	report.succeeded(key, changedSamples);
 	options.onProgress?.(key);
 }

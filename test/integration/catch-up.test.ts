@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runMissedJobs } from '../../jobs/catch-up.js';
-import { createLeaseCoordinator } from '../../jobs/coordinator.js';
+import { createLeaseCoordinator } from '../../jobs/lease-coordinator.js';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { testBackends } from '../helpers/databases.js';
 import { ReplayServer } from '../helpers/replay-server.js';

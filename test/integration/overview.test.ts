@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config.js';
 import type { Database } from '../../src/lib/server/db/client.js';
+import { startCollection } from '../../jobs/index.js';
 import { buildOverview } from '../../src/lib/server/overview/overview.js';
+import type { Collection } from '../../src/lib/types/collection.js';
 import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
 import { testBackends } from '../helpers/databases.js';
 import { growing, growingDayMs, seedDashboard, seededImports } from '../helpers/dashboard-seed.js';
@@ -27,16 +29,19 @@ function csvAt(file: string, ms: number): { ts: string; value: number } {
 
 describe.each(testBackends)('overview data on $name', (backend) => {
 	let database: Database;
+	// Not scheduled: the overview only reads the collectors' health from it.
+	let collection: Collection;
 
 	beforeAll(async () => {
 		database = await backend.open();
+		collection = startCollection({ config, db: database.db }, { schedule: false, catchUp: false });
 		await seedDashboard(database, nowMs);
 		await loadReferenceDataset(database.db);
 	});
 	afterAll(() => database.close());
 
 	it('makes a card for each featured series with data, in order, with growth over the window', async () => {
-		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now });
+		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now, collection });
 		expect(overview.cards.map((c) => c.series)).toEqual(['github:e2e/growing:stars', 'github:moby/moby:stars']);
 		const start = Date.parse('2025-11-28T12:00:00Z');
 		const [growingCard, mobyCard] = overview.cards;
@@ -65,16 +70,16 @@ describe.each(testBackends)('overview data on $name', (backend) => {
 	});
 
 	it('says when a series has no data in the window, and uses the first sample for one that starts inside it', async () => {
-		const overview = await buildOverview(database.db, config, { window: { kind: '30d' }, now });
+		const overview = await buildOverview(database.db, config, { window: { kind: '30d' }, now, collection });
 		const moby = overview.cards.find((c) => c.series === 'github:moby/moby:stars');
 		expect(moby).toMatchObject({ state: 'noData', lastBefore: { ts: '2026-08-22T00:00:00.000Z', value: 71_993 } });
-		const since = await buildOverview(database.db, config, { window: { kind: 'custom', from: '2025-01-01', to: undefined }, now });
+		const since = await buildOverview(database.db, config, { window: { kind: 'custom', from: '2025-01-01', to: undefined }, now, collection });
 		const growingCard = since.cards.find((c) => c.series === 'github:e2e/growing:stars');
 		expect(growingCard).toMatchObject({ state: 'growth', isBaseFirstInWindow: true, base: { ts: new Date(growingDayMs(0, nowMs)).toISOString(), value: 1_000 } });
 	});
 
 	it('ranks top movers by growth % and by absolute change, leaving out series that did not move', async () => {
-		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now });
+		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now, collection });
 		const start = Date.parse('2025-11-28T12:00:00Z');
 		const expected = [
 			{ series: 'github:e2e/growing:stars', base: growingAt(start), latest: growingAt(nowMs) },
@@ -92,7 +97,7 @@ describe.each(testBackends)('overview data on $name', (backend) => {
 	});
 
 	it('ranks the published figures as movers over their own years', async () => {
-		const overview = await buildOverview(database.db, config, { window: { kind: 'custom', from: '2014-06-09', to: '2015-06-22' }, now });
+		const overview = await buildOverview(database.db, config, { window: { kind: 'custom', from: '2014-06-09', to: '2015-06-22' }, now, collection });
 		expect(overview.movers.percent[0]).toMatchObject({
 			series: 'reference:dockerhub:pulls',
 			base: { ts: '2014-06-09T00:00:00.000Z', value: 2_750_000, provenance: 'reference' },
@@ -102,7 +107,7 @@ describe.each(testBackends)('overview data on $name', (backend) => {
 	});
 
 	it('lists the reference figures with their growth and citations', async () => {
-		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now });
+		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now, collection });
 		const pulls = overview.reference.find((r) => r.series === 'reference:dockerhub:pulls')!;
 		expect(pulls.growth?.percent).toBeCloseTo(18_081.818, 3);
 		expect(pulls.growth?.multiplier).toBeCloseTo(181.818, 3);
@@ -115,7 +120,7 @@ describe.each(testBackends)('overview data on $name', (backend) => {
 	});
 
 	it('reports the newest observed sample and every collector', async () => {
-		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now });
+		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now, collection });
 		expect(overview.freshness.newestObservedAt).toBe(new Date(growingDayMs(growing.days - 1, nowMs)).toISOString());
 		expect(overview.freshness.collectors.map((c) => c.collector)).toContain('dockerhub');
 		expect(overview.freshness.collectors.every((c) => c.lastSuccessAt === null && !c.isOverdue)).toBe(true);

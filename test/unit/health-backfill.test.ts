@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RunView } from '../../jobs/health/runs.js';
-import { countFailuresByKind, parseBackfillProgress } from '../../jobs/health/summary.js';
+import { parseBackfillProgress } from '../../jobs/health/backfill.js';
+import { countFailuresByKind } from '../../jobs/health/summary.js';
+import type { RunView } from '../../src/lib/types/health.js';
 import { formatDuration, formatInterval } from '../../src/routes/health/schedule-text.js';
 
 const run = (failures: RunView['failures']): RunView => ({

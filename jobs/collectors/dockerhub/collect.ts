@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { listActiveTargets, writeObservation } from '../../observations.js';
+import { listActiveTargets } from '../../../src/lib/server/db/queries/collection-targets.js';
+import { writeObservation } from '../../observations.js';
 import { CollectorError, toCollectorError } from '../errors.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
 import { DockerHubClient } from './client.js';
@@ -13,23 +14,25 @@ function splitKey(key: string): { namespace: string; name?: string } {
 	return { namespace, name };
 }
 
-async function collectImage(client: DockerHubClient, db: Db, config: Config, key: string, ts: Date) {
+/** Each collect* returns how many samples it inserted or changed. */
+async function collectImage(client: DockerHubClient, db: Db, config: Config, key: string, ts: Date): Promise<number> {
 	const { namespace, name } = splitKey(key);
 	const repository = await client.getRepository(namespace, name!);
-	await writeObservation(db, { target: { source: 'dockerhub', key, displayName: key }, ts, ...toRepositoryObservation(repository) }, config.counters);
+	return writeObservation(db, { target: { source: 'dockerhub', key, displayName: key }, ts, ...toRepositoryObservation(repository) }, config.counters);
 }
 
 /** A namespace: each of its images as a target of its own, and the namespace's total pulls and stars. */
-async function collectNamespace(client: DockerHubClient, db: Db, config: Config, key: string, ts: Date) {
+async function collectNamespace(client: DockerHubClient, db: Db, config: Config, key: string, ts: Date): Promise<number> {
 	const repositories: Repository[] = await client.listRepositories(key);
 	// Docker Hub answers 200 with no results for a namespace that does not exist (docker/hub-feedback#2357).
 	if (repositories.length === 0) throw new CollectorError('notFound', `Docker Hub namespace ${key} has no public repositories`);
+	let changedSamples = 0;
 	for (const repository of repositories) {
 		const imageKey = `${repository.namespace}/${repository.name}`;
-		await writeObservation(db, { target: { source: 'dockerhub', key: imageKey, displayName: imageKey }, ts, ...toRepositoryObservation(repository) }, config.counters);
+		changedSamples += await writeObservation(db, { target: { source: 'dockerhub', key: imageKey, displayName: imageKey }, ts, ...toRepositoryObservation(repository) }, config.counters);
 	}
 	const total = (field: 'pull_count' | 'star_count') => repositories.reduce((sum, r) => sum + r[field], 0);
-	await writeObservation(
+	const totalChanged = await writeObservation(
 		db,
 		{
 			target: { source: 'dockerhub', key, displayName: key },
@@ -39,6 +42,7 @@ async function collectNamespace(client: DockerHubClient, db: Db, config: Config,
 		},
 		config.counters
 	);
+	return changedSamples + totalChanged;
 }
 
 /**
@@ -61,8 +65,8 @@ export async function collectDockerHub(db: Db, config: Config, options: CollectO
 					try {
 						if (rateLimit) throw rateLimit;
 						const isNamespace = !target.key.includes('/');
-						await (isNamespace ? collectNamespace : collectImage)(client, db, config, target.key, ts);
-						recordSuccess(report, options, target.key);
+						const changedSamples = await (isNamespace ? collectNamespace : collectImage)(client, db, config, target.key, ts);
+						recordSuccess(report, options, target.key, changedSamples);
 					} catch (error) {
 						const failure = toCollectorError(error);
 						if (failure.kind === 'rateLimited') rateLimit = failure;

@@ -1,9 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../../src/lib/server/db/queries/samples.js';
 import { upsertSeries } from '../../../src/lib/server/db/queries/targets.js';
-import { targets } from '../../../src/lib/server/db/schema/index.js';
+import { listActiveTargets, mergeTargetMetadata } from '../../../src/lib/server/db/queries/collection-targets.js';
 import { toCollectorError } from '../errors.js';
 import { GithubClient } from '../github/client.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
@@ -40,11 +39,7 @@ function addMonths(month: string, count: number): string {
 }
 
 async function listBackfillTargets(db: Db, firstMonth: string, onlyKey: string | undefined): Promise<BackfillTarget[]> {
-	const rows = await db
-		.select({ id: targets.id, key: targets.key, metadata: targets.metadata })
-		.from(targets)
-		.where(and(eq(targets.source, 'ecosystem'), eq(targets.isActive, true)))
-		.orderBy(targets.key);
+	const rows = await listActiveTargets(db, 'ecosystem');
 	return rows
 		.filter((r) => r.key.startsWith('github-repos:') && (!onlyKey || r.key === onlyKey))
 		.map((r) => {
@@ -53,18 +48,20 @@ async function listBackfillTargets(db: Db, firstMonth: string, onlyKey: string |
 		});
 }
 
-/** One month: the count, stored at the month's last day with the progress, in one transaction. */
-async function backfillMonth(db: Db, client: GithubClient, config: Config, target: BackfillTarget, month: string) {
+/** One month: the count, stored at the month's last day with the progress, in one transaction; returns the samples changed. */
+async function backfillMonth(db: Db, client: GithubClient, config: Config, target: BackfillTarget, month: string): Promise<number> {
 	const nextMonth = addMonths(month, 1);
 	const term = target.key.slice('github-repos:'.length);
 	const count = await client.countSearchResults(`${term} ${config.ecosystem.githubQualifiers} created:<${nextMonth}-01`.trim());
 	const monthEnd = new Date(Date.parse(`${nextMonth}-01T00:00:00Z`) - 86_400_000);
-	await db.transaction(async (tx) => {
+	const counts = await db.transaction(async (tx) => {
 		const seriesId = await upsertSeries(tx, target.id, { metric: 'repositories', unit: 'repositories', kind: 'counter', note: ecosystemHistoryNote });
-		await upsertSamples(tx, seriesId, 'reconstructed', [{ ts: monthEnd, value: count }]);
-		await tx.execute(sql`update targets set metadata = metadata || ${JSON.stringify({ backfill: { nextMonth } })}::jsonb where id = ${target.id}`);
+		const written = await upsertSamples(tx, seriesId, 'reconstructed', [{ ts: monthEnd, value: count }]);
+		await mergeTargetMetadata(tx, target.id, { backfill: { nextMonth } });
+		return written;
 	});
 	target.nextMonth = nextMonth;
+	return counts.inserted + counts.updated;
 }
 
 export async function backfillEcosystem(db: Db, config: Config, options: EcosystemBackfillOptions = {}): Promise<RunReport> {
@@ -77,10 +74,11 @@ export async function backfillEcosystem(db: Db, config: Config, options: Ecosyst
 		const currentMonth = now().toISOString().slice(0, 7);
 		for (const target of targetsToFill) {
 			try {
+				let changedSamples = 0;
 				while (target.nextMonth < currentMonth && client.stats.requests < maxRequests) {
-					await backfillMonth(db, client, config, target, target.nextMonth);
+					changedSamples += await backfillMonth(db, client, config, target, target.nextMonth);
 				}
-				recordSuccess(report, options, target.key);
+				recordSuccess(report, options, target.key, changedSamples);
 			} catch (error) {
 				await recordFailure(db, 'ecosystem', report, options, target.key, toCollectorError(error));
 			}

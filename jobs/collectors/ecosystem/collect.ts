@@ -1,6 +1,7 @@
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { listActiveTargets, writeObservation } from '../../observations.js';
+import { listActiveTargets } from '../../../src/lib/server/db/queries/collection-targets.js';
+import { writeObservation } from '../../observations.js';
 import { DockerHubClient } from '../dockerhub/client.js';
 import { GithubClient } from '../github/client.js';
 import { CollectorError, toCollectorError } from '../errors.js';
@@ -47,8 +48,8 @@ export async function collectEcosystem(db: Db, config: Config, options: CollectO
 				const counter = counters[kind];
 				if (!counter || !query) throw new CollectorError('notFound', `unknown ecosystem query ${target.key} (expected dockerhub-repos:<query> or github-repos:<term>)`);
 				const total = await counter(query);
-				await writeObservation(db, { target: { source: 'ecosystem', key: target.key, displayName: target.displayName }, ts, values: { repositories: total } }, config.counters);
-				recordSuccess(report, options, target.key);
+				const observation = { target: { source: 'ecosystem' as const, key: target.key, displayName: target.displayName }, ts, values: { repositories: total } };
+				recordSuccess(report, options, target.key, await writeObservation(db, observation, config.counters));
 			} catch (error) {
 				await recordFailure(db, 'ecosystem', report, options, target.key, toCollectorError(error));
 			}

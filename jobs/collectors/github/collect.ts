@@ -34,12 +34,12 @@ function toBatches<T>(items: readonly T[], size: number): T[][] {
 async function storeResult(ctx: RunContext, target: GithubTarget, result: RepositoryResult): Promise<void> {
 	if ('error' in result) return recordFailure(ctx.db, 'github', ctx.report, ctx.options, target.key, result.error);
 	try {
-		await writeObservation(
+		const changedSamples = await writeObservation(
 			ctx.db,
 			{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts: ctx.ts, ...toRepositoryObservation(result.counts) },
 			ctx.config.counters
 		);
-		recordSuccess(ctx.report, ctx.options, target.key);
+		recordSuccess(ctx.report, ctx.options, target.key, changedSamples);
 	} catch (error) {
 		await recordFailure(ctx.db, 'github', ctx.report, ctx.options, target.key, toCollectorError(error));
 	}

@@ -1,8 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../../src/lib/server/db/queries/targets.js';
+import { mergeTargetMetadata } from '../../../src/lib/server/db/queries/collection-targets.js';
+import type { BackfillParts } from '../../../src/lib/types/health.js';
 import { toCollectorError } from '../errors.js';
 import { hasBudget } from '../budget.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
@@ -24,12 +26,15 @@ export const contributorHistoryNote =
 	'(logins ending in [bot]) are left out; co-authors are not counted. Observed daily values count ' +
 	"GitHub's contributors list instead, anonymous contributors included.";
 
-export interface HistoryState {
-	nextPage: number;
-	isDone: boolean;
+/** The progress kept in targets.metadata.contributorHistory. */
+export const historyStateSchema = z.object({
+	nextPage: z.number().int().min(1),
+	isDone: z.boolean(),
 	/** identity -> YYYY-MM of its earliest commit seen so far. */
-	firstMonths: Record<string, string>;
-}
+	firstMonths: z.record(z.string(), z.string()).catch({})
+});
+
+export type HistoryState = z.infer<typeof historyStateSchema>;
 
 export interface ContributorHistoryOptions extends CollectOptions {
 	/** Requests per run at most (default 200). */
@@ -74,13 +79,31 @@ function nextMonthOf(month: string): string {
 	return new Date(Date.UTC(year, monthNumber, 1)).toISOString().slice(0, 7);
 }
 
+// The same shape read leniently, field by field: what is missing or malformed starts over.
+const lenientStateSchema = z
+	.object({
+		nextPage: historyStateSchema.shape.nextPage.catch(1),
+		isDone: historyStateSchema.shape.isDone.catch(false),
+		firstMonths: historyStateSchema.shape.firstMonths
+	})
+	.catch({ nextPage: 1, isDone: false, firstMonths: {} });
+
 function readState(target: GithubTarget): HistoryState {
-	const saved = target.metadata.contributorHistory as Partial<HistoryState> | undefined;
-	return { nextPage: saved?.nextPage ?? 1, isDone: saved?.isDone ?? false, firstMonths: saved?.firstMonths ?? {} };
+	return lenientStateSchema.parse(target.metadata.contributorHistory ?? {});
 }
 
-async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, lastMonth: string): Promise<void> {
-	await db.transaction(async (tx) => {
+/** The contributors part of the health page's backfill table; a malformed state shows as not started. */
+export function readContributorHistoryProgress(metadata: Record<string, unknown>): Partial<BackfillParts> {
+	const saved = historyStateSchema.safeParse(metadata.contributorHistory);
+	if (!saved.success) return {};
+	const { nextPage, isDone, firstMonths } = saved.data;
+	return { contributors: { pagesDone: nextPage - 1, isDone, identities: Object.keys(firstMonths).length } };
+}
+
+/** Saves a page's progress, and the series once the last page is in; returns the samples changed. */
+async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, lastMonth: string): Promise<number> {
+	return db.transaction(async (tx) => {
+		let changedSamples = 0;
 		if (state.isDone) {
 			const targetId = await upsertTarget(tx, { source: 'github', key: target.key, displayName: target.displayName });
 			const seriesId = await upsertSeries(tx, targetId, { metric: 'contributors', unit: 'contributors', kind: 'counter', note: contributorHistoryNote });
@@ -88,10 +111,11 @@ async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, l
 				ts: new Date(Date.parse(`${nextMonthOf(month)}-01T00:00:00Z`) - 86_400_000),
 				value
 			}));
-			await upsertSamples(tx, seriesId, 'reconstructed', samples);
+			const counts = await upsertSamples(tx, seriesId, 'reconstructed', samples);
+			changedSamples = counts.inserted + counts.updated;
 		}
-		await tx.execute(sql`update targets set metadata = metadata || ${JSON.stringify({ contributorHistory: state })}::jsonb
-			where source = 'github' and key = ${target.key}`);
+		await mergeTargetMetadata(tx, target.id, { contributorHistory: state });
+		return changedSamples;
 	});
 }
 
@@ -107,14 +131,15 @@ export async function backfillContributorHistory(db: Db, config: Config, options
 			if (state.isDone) continue;
 			try {
 				const repository = parseRepositoryKey(target.key);
+				let changedSamples = 0;
 				while (!state.isDone && hasBudget(client.stats, options.maxRequests ?? 200, options.budgetShare ?? 0.2)) {
 					const page = await client.listCommitAuthors(repository, state.nextPage);
 					mergeFirstMonths(state.firstMonths, page.authors);
 					state.nextPage++;
 					state.isDone = page.isLastPage;
-					await saveProgress(db, target, state, lastMonth);
+					changedSamples += await saveProgress(db, target, state, lastMonth);
 				}
-				recordSuccess(report, options, target.key);
+				recordSuccess(report, options, target.key, changedSamples);
 			} catch (error) {
 				await recordFailure(db, 'github', report, options, target.key, toCollectorError(error));
 			}

@@ -9,11 +9,11 @@ import { parseContributorsCache } from './parse.js';
 import { listGithubTargets, parseRepositoryKey, type GithubTarget } from './targets.js';
 
 /**
- * The contributor count of one repository. The ETag and the count it validated are kept together in
+ * The contributor count of one repository; returns the samples written. The ETag and the count it validated are kept together in
  * the target's metadata (contributorsEtag, contributorsCount), so a 304 always has its value: it is
  * written again at this run's time, so that the series shows the poll happened.
  */
-async function collectContributors(client: GithubClient, db: Db, config: Config, target: GithubTarget, ts: Date): Promise<void> {
+async function collectContributors(client: GithubClient, db: Db, config: Config, target: GithubTarget, ts: Date): Promise<number> {
 	const repository = parseRepositoryKey(target.key);
 	const cache = parseContributorsCache(target.metadata);
 	const answer = await client.getContributors(repository, cache?.etag);
@@ -27,7 +27,7 @@ async function collectContributors(client: GithubClient, db: Db, config: Config,
 	} else {
 		throw new CollectorError('invalidResponse', `${target.key} contributors: 304 Not Modified to a request without an ETag`);
 	}
-	await writeObservation(
+	return writeObservation(
 		db,
 		{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts, values: { contributors: count }, metadata },
 		config.counters
@@ -50,8 +50,7 @@ export async function collectGithubContributors(db: Db, config: Config, options:
 		const collectOne = async (target: GithubTarget) => {
 			try {
 				if (rateLimit) throw rateLimit;
-				await collectContributors(client, db, config, target, ts);
-				recordSuccess(report, options, target.key);
+				recordSuccess(report, options, target.key, await collectContributors(client, db, config, target, ts));
 			} catch (error) {
 				const failure = toCollectorError(error);
 				if (failure.kind === 'rateLimited') rateLimit = failure;

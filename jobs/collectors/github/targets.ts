@@ -1,22 +1,13 @@
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { targets } from '../../../src/lib/server/db/schema/index.js';
+import { listActiveTargets, type CollectionTarget } from '../../../src/lib/server/db/queries/collection-targets.js';
 import { CollectorError } from '../errors.js';
 import type { RepositoryName } from './graphql.js';
 
-export interface GithubTarget {
-	key: string;
-	displayName: string;
-	metadata: Record<string, unknown>;
-}
+export type GithubTarget = CollectionTarget;
 
 /** Active github targets (key `owner/name`) with their metadata, which holds the contributors ETag. */
 export async function listGithubTargets(db: Db, onlyKey: string | undefined): Promise<GithubTarget[]> {
-	const rows = await db
-		.select({ key: targets.key, displayName: targets.displayName, metadata: targets.metadata })
-		.from(targets)
-		.where(and(eq(targets.source, 'github'), eq(targets.isActive, true)))
-		.orderBy(targets.key);
+	const rows = await listActiveTargets(db, 'github');
 	return rows.filter((t) => !onlyKey || t.key === onlyKey);
 }
 

@@ -1,18 +1,9 @@
-import type { TargetRef } from '../refs.js';
 import type { Provenance } from './samples.js';
 
-/**
- * Adding and removing targets needs the collectors (jobs/), which routes may not import; the server's
- * hooks wire jobs/targets.ts in through this interface (event.locals.targetActions).
- */
+/** What adding a target answers (event.locals.collection.addTarget; POST /api/targets and the targets page). */
 export type AddTargetResult =
 	| { outcome: 'added' | 'exists'; target: string }
 	| { outcome: 'notFound' | 'unavailable' | 'unsupported'; target: string; message: string };
-
-export interface TargetActions {
-	add(ref: TargetRef): Promise<AddTargetResult>;
-	remove(ref: TargetRef): Promise<boolean>;
-}
 
 /** A target as /api/targets, the dashboard and the targets page list it. */
 export interface TargetView {

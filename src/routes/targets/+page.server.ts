@@ -17,6 +17,6 @@ export const load: PageServerLoad = async ({ locals, url }) => ({
 });
 
 export const actions: Actions = {
-	add: async ({ request, locals }) => submitAdd(await request.formData(), locals.targetActions),
-	remove: async ({ request, locals }) => submitRemove(await request.formData(), locals.targetActions)
+	add: async ({ request, locals }) => submitAdd(await request.formData(), locals.collection),
+	remove: async ({ request, locals }) => submitRemove(await request.formData(), locals.collection)
 };

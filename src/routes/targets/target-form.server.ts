@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { parseTargetRef } from '$lib/refs';
-import type { TargetActions } from '$lib/types/targets';
+import type { Collection } from '$lib/types/collection';
 import { parseTargetInput } from '$lib/target-input';
 
 /**
@@ -28,14 +28,14 @@ const addForm = z.object({ ref: z.string().trim().min(1, 'enter a reference or a
 const removeForm = z.object({ ref: z.string().trim().min(1).max(500), confirm: z.literal('yes').optional() });
 const addStatus = { notFound: 404, unavailable: 502, unsupported: 400 } as const;
 
-export async function submitAdd(form: FormData, actions: TargetActions) {
+export async function submitAdd(form: FormData, collection: Pick<Collection, 'addTarget'>) {
 	const parsed = addForm.safeParse({ ref: form.get('ref') ?? '' });
 	const input = String(form.get('ref') ?? '').slice(0, 500);
 	const invalid = (message: string) => fail(400, { kind: 'add', outcome: 'invalid', input, target: null, message } satisfies AddOutcome);
 	if (!parsed.success) return invalid(parsed.error.issues[0]?.message ?? 'enter a reference or a URL');
 	const ref = parseTargetInput(parsed.data.ref);
 	if (!ref.ok) return invalid(ref.message);
-	const result = await actions.add(ref.value);
+	const result = await collection.addTarget(ref.value);
 	const { target } = result;
 	if (!('message' in result)) {
 		const message = result.outcome === 'added' ? `Added ${target}.` : `${target} is already tracked.`;
@@ -49,7 +49,7 @@ export async function submitAdd(form: FormData, actions: TargetActions) {
 	return fail(addStatus[result.outcome], { kind: 'add', outcome: result.outcome, input, target, message } satisfies AddOutcome);
 }
 
-export async function submitRemove(form: FormData, actions: TargetActions) {
+export async function submitRemove(form: FormData, collection: Pick<Collection, 'removeTarget'>) {
 	const parsed = removeForm.safeParse({ ref: form.get('ref') ?? '', confirm: form.get('confirm') ?? undefined });
 	const text = parsed.success ? parsed.data.ref : String(form.get('ref') ?? '');
 	const ref = parseTargetRef(text);
@@ -59,6 +59,6 @@ export async function submitRemove(form: FormData, actions: TargetActions) {
 	if (ref.value.source === 'reference') return outcome(400, 'invalid', 'the reference figures cannot be removed');
 	// Without JavaScript there is no dialog: the first post asks, the second (confirm=yes) removes.
 	if (!parsed.data.confirm) return outcome(400, 'confirm', `Remove ${text}? This deletes its series and all their samples.`);
-	if (!(await actions.remove(ref.value))) return outcome(404, 'missing', `${text} is not tracked (already removed?).`);
+	if (!(await collection.removeTarget(ref.value))) return outcome(404, 'missing', `${text} is not tracked (already removed?).`);
 	return { kind: 'remove', outcome: 'removed', target: text, message: `Removed ${text} with its series and samples.` } satisfies RemoveOutcome;
 }

@@ -43,6 +43,8 @@ interface TargetContext {
 	targetId: number;
 	repository: RepositoryName;
 	state: BackfillState;
+	/** Samples inserted or changed for this target so far (releases are events, not samples). */
+	changedSamples: number;
 }
 
 function canRequest(ctx: TargetContext): boolean {
@@ -102,7 +104,8 @@ async function backfillStarHistory(ctx: TargetContext): Promise<void> {
 	state.isStarsDone = true;
 	await ctx.db.transaction(async (tx) => {
 		const seriesId = await upsertSeries(tx, ctx.targetId, { metric: 'stars', unit: 'stars', kind: 'counter', note: starHistoryNote });
-		await upsertSamples(tx, seriesId, 'reconstructed', computeHistoryDailyStars(weeks));
+		const counts = await upsertSamples(tx, seriesId, 'reconstructed', computeHistoryDailyStars(weeks));
+		ctx.changedSamples += counts.inserted + counts.updated;
 		await saveBackfillState(tx, ctx.targetId, state, ctx.now());
 	});
 	ctx.options.onPage?.(ctx.target.key, 'star history', 1);
@@ -118,7 +121,8 @@ async function backfillStars(ctx: TargetContext): Promise<void> {
 		state.starsNextPage = page + 1;
 		await ctx.db.transaction(async (tx) => {
 			const seriesId = await upsertSeries(tx, ctx.targetId, { metric: 'stars', unit: 'stars', kind: 'counter', note: starsHistoryNote });
-			await upsertSamples(tx, seriesId, 'reconstructed', computeDailyStars(page, listing.items));
+			const counts = await upsertSamples(tx, seriesId, 'reconstructed', computeDailyStars(page, listing.items));
+			ctx.changedSamples += counts.inserted + counts.updated;
 			await saveBackfillState(tx, ctx.targetId, state, ctx.now());
 		});
 		ctx.options.onPage?.(ctx.target.key, 'stars', page);
@@ -130,11 +134,11 @@ async function backfillTarget(db: Db, client: BackfillClient, options: GithubBac
 	try {
 		const repository = parseRepositoryKey(target.key);
 		const targetId = await upsertTarget(db, { source: 'github', key: target.key, displayName: target.displayName });
-		const ctx: TargetContext = { db, client, options, now, target, targetId, repository, state: readBackfillState(target.metadata) };
+		const ctx: TargetContext = { db, client, options, now, target, targetId, repository, state: readBackfillState(target.metadata), changedSamples: 0 };
 		await backfillReleases(ctx);
 		await backfillStarHistory(ctx);
 		await backfillStars(ctx);
-		recordSuccess(report, options, target.key);
+		recordSuccess(report, options, target.key, ctx.changedSamples);
 	} catch (error) {
 		await recordFailure(db, 'github', report, options, target.key, toCollectorError(error));
 	}

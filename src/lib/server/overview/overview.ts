@@ -1,6 +1,6 @@
 import type { WindowSpec } from '../../overview-params.js';
 import { formatSeriesRef, formatTargetRef } from '../../refs.js';
-import { getCollectionHealth } from '../../../../jobs/health/runs.js';
+import type { Collection } from '../../types/collection.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { listMovers, type MoverRanking } from '../db/queries/movers.js';
@@ -73,8 +73,8 @@ function listReferenceRows(): ReferenceRow[] {
 	});
 }
 
-async function getFreshness(db: Db, config: Config, now: Date): Promise<Freshness> {
-	const [newest, health] = await Promise.all([getNewestSamples(db), getCollectionHealth(db, config, now, 1)]);
+async function getFreshness(db: Db, collection: OverviewOptions['collection'], now: Date): Promise<Freshness> {
+	const [newest, health] = await Promise.all([getNewestSamples(db), collection.readCollectorHealth(now, 1)]);
 	return {
 		newestObservedAt: newest.observed?.toISOString() ?? null,
 		newestSampleAt: newest.any?.toISOString() ?? null,
@@ -82,12 +82,19 @@ async function getFreshness(db: Db, config: Config, now: Date): Promise<Freshnes
 	};
 }
 
-export async function buildOverview(db: Db, config: Config, options: { window: WindowSpec; now: Date }): Promise<Overview> {
+export interface OverviewOptions {
+	window: WindowSpec;
+	now: Date;
+	/** Where the freshness block's collector health comes from (event.locals.collection). */
+	collection: Pick<Collection, 'readCollectorHealth'>;
+}
+
+export async function buildOverview(db: Db, config: Config, options: OverviewOptions): Promise<Overview> {
 	const window = resolveWindow(options.window, options.now);
 	const [cards, moverRows, freshness] = await Promise.all([
 		listHeadlineCards(db, config.featuredSeries, window),
 		listMovers(db, { start: window.start, end: window.end, minBase: moverMinBase, limit: moverLimit }),
-		getFreshness(db, config, options.now)
+		getFreshness(db, options.collection, options.now)
 	]);
 	const movers: Record<MoverRanking, Mover[]> = { percent: [], change: [] };
 	for (const row of moverRows) {

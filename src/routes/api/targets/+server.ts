@@ -18,7 +18,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	if (!body.success) return badParameter('ref', 'send JSON {"ref": "<source>:<key>"} or a Docker Hub or GitHub URL');
 	const ref = parseTargetInput(body.data.ref);
 	if (!ref.ok) return badParameter('ref', ref.message);
-	const result = await locals.targetActions.add(ref.value);
+	const result = await locals.collection.addTarget(ref.value);
 	if ('message' in result) return jsonError(statusOf[result.outcome], result.outcome, result.message, { target: result.target });
 	return json(result, { status: statusOf[result.outcome] });
 };

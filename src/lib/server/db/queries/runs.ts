@@ -1,5 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import { queryRows, type Db } from '../client.js';
 import { collectionRuns, type RunFailure, type RunStatus } from '../schema/index.js';
 
 export interface RunOutcome {
@@ -39,4 +39,43 @@ export async function failAbandonedRuns(db: Db, collector: string, olderThan: Da
 	await db.execute(sql`update collection_runs set status = 'failed', finished_at = now()
 		where collector = ${collector} and status = 'running' and started_at < ${olderThan.toISOString()}::timestamptz`);
 	// failures keeps its [] default: the run's own failures were never recorded.
+}
+
+export interface RecentRunRow {
+	id: number;
+	collector: string;
+	started_ms: number;
+	finished_ms: number | null;
+	status: RunStatus;
+	targets_done: number;
+	targets_failed: number;
+	failures: RunFailure[];
+	requests_made: number;
+	rate_budget_left: number | null;
+}
+
+/** The last `perCollector` runs of every collector, in one statement (a window over the runs index). */
+export function listRecentRunsPerCollector(db: Db, perCollector: number): Promise<RecentRunRow[]> {
+	return queryRows<RecentRunRow>(
+		db,
+		sql`select id, collector, (extract(epoch from started_at) * 1000)::float8 as started_ms,
+				(extract(epoch from finished_at) * 1000)::float8 as finished_ms, status, targets_done, targets_failed,
+				failures, requests_made, rate_budget_left
+			from (
+				select *, row_number() over (partition by collector order by started_at desc, id desc) as n
+				from collection_runs
+			) ranked
+			where n <= ${perCollector}
+			order by collector, started_at desc, id desc`
+	);
+}
+
+/** When each collector last finished a run that succeeded at least in part, in epoch milliseconds. */
+export async function listLastSuccesses(db: Db): Promise<Map<string, number>> {
+	const rows = await queryRows<{ collector: string; at_ms: number }>(
+		db,
+		sql`select collector, (extract(epoch from max(finished_at)) * 1000)::float8 as at_ms
+			from collection_runs where status in ('ok', 'partial') group by collector`
+	);
+	return new Map(rows.map((r) => [r.collector, Number(r.at_ms)]));
 }

@@ -1,14 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { runStatuses, type RunFailure } from '../../../types/health.js';
 
-export const runStatuses = ['running', 'ok', 'partial', 'failed'] as const;
-export type RunStatus = (typeof runStatuses)[number];
-
-export interface RunFailure {
-	target: string;
-	kind: 'rateLimited' | 'notFound' | 'http' | 'invalidResponse' | 'timeout' | 'network';
-	message: string;
-}
+// Declared with the health view that shows them (browser code may not import lib/server).
+export { runStatuses, type RunFailure, type RunStatus } from '../../../types/health.js';
 
 /** One execution of a collector, written at start and completed at the end. */
 export const collectionRuns = pgTable(

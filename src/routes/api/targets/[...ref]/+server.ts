@@ -8,7 +8,7 @@ export const DELETE: RequestHandler = async ({ params, locals }) => {
 	const ref = parseTargetRef(params.ref);
 	if (!ref.ok) return badParameter('ref', ref.message);
 	if (ref.value.source === 'reference') return badParameter('ref', 'the reference figures cannot be removed');
-	const isRemoved = await locals.targetActions.remove(ref.value);
+	const isRemoved = await locals.collection.removeTarget(ref.value);
 	if (!isRemoved) return jsonError(404, 'not_found', `no target ${params.ref}`);
 	return json({ removed: params.ref });
 };

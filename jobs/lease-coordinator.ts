@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { RunCoordinator } from 'node-cron';
-import { queryRows, type Db } from '../src/lib/server/db/client.js';
+import type { Db } from '../src/lib/server/db/client.js';
+import { claimLease, endLease } from '../src/lib/server/db/queries/leases.js';
 
 /**
  * node-cron's RunCoordinator on a lease row per job (job_leases). node-cron asks before each tick with
@@ -17,20 +17,10 @@ export function createLeaseCoordinator(db: Db, holder: string = randomUUID()): R
 	return {
 		async shouldRun(key, ttlMs) {
 			const { job, slot } = parseKey(key);
-			const rows = await queryRows<{ job: string }>(
-				db,
-				sql`insert into job_leases (job, slot, holder, expires_at)
-					values (${job}, ${slot}::timestamptz, ${holder}, now() + make_interval(secs => ${ttlMs / 1000}))
-					on conflict (job) do update
-						set slot = excluded.slot, holder = excluded.holder, expires_at = excluded.expires_at
-						where job_leases.slot < excluded.slot and job_leases.expires_at <= now()
-					returning job`
-			);
-			return rows.length === 1;
+			return claimLease(db, { job, slot, holder, ttlMs });
 		},
 		async onComplete(key) {
-			const { job } = parseKey(key);
-			await db.execute(sql`update job_leases set expires_at = now() where job = ${job} and holder = ${holder}`);
+			await endLease(db, parseKey(key).job, holder);
 		}
 	};
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startSchedules, type JobContext, type ScheduledJob } from '../../jobs/schedule.js';
+import { startScheduler, type JobContext, type ScheduledJob } from '../../jobs/scheduler.js';
 import { loadConfig } from '../../src/lib/server/config.js';
 import { openDatabase, type Database } from '../../src/lib/server/db/client.js';
 import { testBackends } from '../helpers/databases.js';
@@ -61,7 +61,7 @@ describe.each(testBackends)('the scheduler on $name', (backend) => {
 				}
 			}
 		];
-		const schedules = startSchedules(contextOf(database), jobs);
+		const schedules = startScheduler(contextOf(database), jobs);
 		await advanceSeconds(6);
 		await schedules.stop();
 		expect(runs.filter((r) => r === 'steady').length).toBeGreaterThanOrEqual(4);
@@ -76,8 +76,8 @@ describe.each(testBackends)('the scheduler on $name', (backend) => {
 			cron: '* * * * * *',
 			run: async () => void runs.push(`${instance}@${new Date().toISOString()}`)
 		});
-		const a = startSchedules(contextOf(database), [jobFor('a')]);
-		const b = startSchedules(contextOf(second), [jobFor('b')]);
+		const a = startScheduler(contextOf(database), [jobFor('a')]);
+		const b = startScheduler(contextOf(second), [jobFor('b')]);
 		await advanceSeconds(8);
 		await a.stop();
 		await b.stop();
@@ -101,8 +101,8 @@ describe.each(testBackends)('the scheduler on $name', (backend) => {
 				running--;
 			}
 		};
-		const a = startSchedules(contextOf(database), [slow]);
-		const b = startSchedules(contextOf(second), [slow]);
+		const a = startScheduler(contextOf(database), [slow]);
+		const b = startScheduler(contextOf(second), [slow]);
 		await advanceSeconds(10);
 		await a.stop();
 		await b.stop();

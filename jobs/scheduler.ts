@@ -1,17 +1,12 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
-import { listCollectorSchedules, type CollectorName } from './schedules.js';
-import { collectDockerHub } from './collectors/dockerhub/collect.js';
-import { backfillEcosystem } from './collectors/ecosystem/backfill.js';
-import { collectEcosystem } from './collectors/ecosystem/collect.js';
-import { collectGithub, collectGithubContributors } from './collectors/github/collect.js';
-import { backfillGithub } from './collectors/github/backfill/backfill.js';
-import { backfillContributorHistory } from './collectors/github/contributor-history.js';
-import { abandonedRunMs } from './collectors/run.js';
-import { runMissedJobs } from './catch-up.js';
-import { createLeaseCoordinator } from './coordinator.js';
+import { afterSamplesWritten } from '../src/lib/server/alerts/after-write.js';
 import { runAlerts } from '../src/lib/server/alerts/run.js';
+import { runMissedJobs } from './catch-up.js';
+import { abandonedRunMs } from './collectors/run.js';
+import { createLeaseCoordinator } from './lease-coordinator.js';
+import { collectors } from './registry.js';
 
 /** What a scheduled job receives: the validated configuration and the database. */
 export interface JobContext {
@@ -27,38 +22,29 @@ export interface ScheduledJob {
 	run(context: JobContext): Promise<void>;
 }
 
-const collectors: Record<CollectorName, (db: Db, config: Config) => Promise<unknown>> = {
-	dockerhub: collectDockerHub,
-	github: collectGithub,
-	'github-contributors': collectGithubContributors,
-	'github-backfill': backfillGithub,
-	'github-contributor-history': backfillContributorHistory,
-	ecosystem: collectEcosystem,
-	'ecosystem-backfill': backfillEcosystem
-};
-
 /**
- * The one table of scheduled jobs, with their cron expressions from the configuration. The server
- * (`npm start`) and the worker (`npm run worker`) both start it.
+ * The scheduled jobs: every registered collector on its cron expression from the configuration, then
+ * the alerts job. The server (`npm start`) and the worker (`npm run worker`) both start them.
  */
 export function listScheduledJobs(config: Config): ScheduledJob[] {
-	const collecting = listCollectorSchedules(config).map(
-		(schedule): ScheduledJob => ({
-			name: schedule.collector,
-			cron: schedule.cron,
-			// Alerts are evaluated after every run, so that new samples are judged at once.
+	const collecting = collectors.map(
+		(entry): ScheduledJob => ({
+			name: entry.name,
+			cron: entry.cron(config),
+			// The samples a run changed are judged at once. A run that changed none leaves what time alone
+			// changes (stale data, due notifications) to the alerts job below.
 			run: async ({ db }) => {
-				await collectors[schedule.collector](db, config);
-				await runAlerts(db, config);
+				const report = await entry.run(db, config);
+				await afterSamplesWritten(db, config, { changedSamples: report.changedSamples });
 			}
 		})
 	);
-	// And on their own schedule, for what time alone changes: stale data, repeats, retried deliveries.
+	// A schedule of its own for what time alone changes: stale data, repeats, retried deliveries.
 	const alerting: ScheduledJob = { name: 'alerts', cron: config.alerts.cron, run: async ({ db }) => void (await runAlerts(db, config)) };
 	return [...collecting, alerting];
 }
 
-export interface Schedules {
+export interface Scheduler {
 	names: string[];
 	/** The jobs run at start because they missed a tick (empty without catch-up); settles when they end. */
 	caughtUp: Promise<string[]>;
@@ -71,11 +57,7 @@ export interface Schedules {
  * tick once, through the lease coordinator. A failing run is logged and the next tick runs again; it
  * never stops the scheduler.
  */
-export function startSchedules(
-	context: JobContext,
-	jobs: readonly ScheduledJob[] = listScheduledJobs(context.config),
-	options: { catchUp?: boolean } = {}
-): Schedules {
+export function startScheduler(context: JobContext, jobs: readonly ScheduledJob[], options: { catchUp?: boolean } = {}): Scheduler {
 	const runCoordinator = createLeaseCoordinator(context.db);
 	const runLogged = (job: ScheduledJob) => async () => {
 		try {

@@ -1,0 +1,40 @@
+/**
+ * The one entry into collection. The server hook, the worker and the CLIs import this module only;
+ * routes reach collection through event.locals.collection (the Collection interface, src/lib/types).
+ */
+import type { Collection } from '../src/lib/types/collection.js';
+import { describeCredentials } from './credentials.js';
+import { getCollectionHealth } from './health/runs.js';
+import { getHealthView } from './health/summary.js';
+import { listScheduledJobs, startScheduler, type JobContext, type Scheduler } from './scheduler.js';
+import { addTarget, removeTarget } from './targets.js';
+
+export { describeCredentials } from './credentials.js';
+export { listCollectors, type CollectorEntry, type CollectorRunOptions } from './registry.js';
+export type { RunReport } from './collectors/run.js';
+export type { JobContext } from './scheduler.js';
+
+export interface CollectionOptions {
+	/** Run the collectors and the alerts job on their cron expressions. */
+	schedule: boolean;
+	/** With schedule: run at once each job that missed a tick while nothing was running. */
+	catchUp: boolean;
+}
+
+const notScheduled: Scheduler = { names: [], caughtUp: Promise.resolve([]), stop: async () => {} };
+
+/** Starts collection on a store: the schedules (unless told not to) and what routes ask of it. */
+export function startCollection(context: JobContext, options: CollectionOptions): Collection {
+	const { config, db } = context;
+	const scheduler = options.schedule ? startScheduler(context, listScheduledJobs(config), { catchUp: options.catchUp }) : notScheduled;
+	return {
+		names: scheduler.names,
+		caughtUp: scheduler.caughtUp,
+		stop: () => scheduler.stop(),
+		addTarget: (ref) => addTarget(db, config, ref),
+		removeTarget: (ref) => removeTarget(db, ref),
+		readCollectorHealth: (now, perCollector) => getCollectionHealth(db, config, now, perCollector),
+		readHealth: (now) => getHealthView(db, config, now),
+		describeCredentials: () => describeCredentials(config)
+	};
+}

@@ -1,0 +1,85 @@
+/**
+ * What collection health shows, shared by jobs/ (which computes it) and the health page and overview
+ * (which render it): plain data, ISO strings for instants.
+ */
+
+/** Why a collector could not get a target's numbers; recorded per target on the run. */
+export type FailureKind = 'rateLimited' | 'notFound' | 'http' | 'invalidResponse' | 'timeout' | 'network';
+
+export const runStatuses = ['running', 'ok', 'partial', 'failed'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export interface RunFailure {
+	target: string;
+	kind: FailureKind;
+	message: string;
+}
+
+export interface RunView {
+	id: number;
+	startedAt: string;
+	finishedAt: string | null;
+	status: RunStatus;
+	targetsDone: number;
+	targetsFailed: number;
+	failures: RunFailure[];
+	requestsMade: number;
+	rateBudgetLeft: number | null;
+}
+
+/** One collector's schedule and recent runs, as GET /api/collection answers. */
+export interface CollectorHealth {
+	collector: string;
+	cron: string;
+	intervalMs: number;
+	lastSuccessAt: string | null;
+	/** No success for longer than twice the schedule's interval (or none yet, after a failure). */
+	isOverdue: boolean;
+	recentRuns: RunView[];
+}
+
+export interface FailureCount {
+	kind: FailureKind;
+	count: number;
+	/** Distinct targets that failed this way, in the order first seen (most recent run first). */
+	targets: string[];
+}
+
+export interface CollectorView extends CollectorHealth {
+	/** Failures of the recent runs by kind, most frequent first. */
+	failureCounts: FailureCount[];
+}
+
+export interface PagesProgress {
+	pagesDone: number;
+	isDone: boolean;
+}
+
+/** The parts of a target's history backfill; null: this part has not started (no saved state). */
+export interface BackfillParts {
+	stars: PagesProgress | null;
+	releases: PagesProgress | null;
+	contributors: (PagesProgress & { identities: number }) | null;
+	/** When the stars/releases backfill last saved a page; the contributor history keeps no time. */
+	lastProgressAt: string | null;
+}
+
+export interface BackfillProgress extends BackfillParts {
+	target: string;
+	displayName: string;
+}
+
+export interface Credential {
+	name: string;
+	isSet: boolean;
+	purpose: string;
+}
+
+/** Everything the /health page shows: collectors, their failures, backfill progress, credentials. */
+export interface HealthView {
+	collectors: CollectorView[];
+	overdue: CollectorView[];
+	backfill: BackfillProgress[];
+	credentials: Credential[];
+	notes: string[];
+}
