@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { listEventViews, type EventView } from '../events/events.js';
-import { ParameterError } from '../series/params.js';
+import { ParameterError } from '../http/parse.js';
 import { buildGrowthReport, type GrowthReport } from './build.js';
 import { parseReportQuery } from './params.js';
 
