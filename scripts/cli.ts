@@ -1,6 +1,6 @@
 import type { RunReport } from '../jobs/index.js';
 import { ConfigError } from '../src/lib/server/config.js';
-import { ParameterError } from '../src/lib/server/series/params.js';
+import { ParameterError } from '../src/lib/server/http/parse.js';
 
 /**
  * Runs a command-line entry point: its result is the exit code; a configuration error exits 2 with

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { openStore } from '../src/lib/server/store.js';
 import { parseExportQuery } from '../src/lib/server/export/params.js';
 import { resolveExport, streamExportCsv } from '../src/lib/server/export/stream.js';
-import { ParameterError } from '../src/lib/server/series/params.js';
+import { ParameterError } from '../src/lib/server/http/parse.js';
 import { parseNameValueArgs, runCommand } from './cli.js';
 
 const usage =

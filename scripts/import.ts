@@ -3,8 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseSeriesRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/store.js';
-import { importSeriesCsv } from '../src/lib/server/import/import-csv.js';
-import { runAlerts } from '../src/lib/server/alerts/run.js';
+import { importSeries } from '../src/lib/server/import/import-series.js';
 import { runCommand } from './cli.js';
 
 const usage = 'usage: npm run import -- <file.csv> --series <source>:<key>:<metric>';
@@ -23,7 +22,7 @@ async function main(): Promise<number> {
 	const text = await readFile(positionals[0]!, 'utf8');
 	const { config, database } = await openStore(process.env);
 	try {
-		const result = await importSeriesCsv(database, ref.value, text);
+		const { result, alerts } = await importSeries(database, config, ref.value, text);
 		if (!result.ok) {
 			console.error(`${positionals[0]}: nothing imported into ${result.series}`);
 			for (const p of result.problems) console.error(`  line ${p.line}: ${p.message}`);
@@ -32,11 +31,9 @@ async function main(): Promise<number> {
 		console.log(
 			`${result.series}: ${result.rows} rows, ${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged`
 		);
-		// As the server's import does: the new samples are judged at once, and what is due is notified.
-		if (result.inserted + result.updated > 0) {
-			const alerts = await runAlerts(database.db, config);
-			console.log(`alerts: ${alerts.evaluation.changes.length} changed, ${alerts.delivery.sent} notification(s) sent`);
-		}
+		// Unlike the API, the command waits for the notifications, so that it can say what was sent.
+		const run = await alerts;
+		if (run) console.log(`alerts: ${run.evaluation.changes.length} changed, ${run.delivery.sent} notification(s) sent`);
 		return 0;
 	} finally {
 		await database.close();

@@ -5,7 +5,7 @@ import type { Database } from '../../src/lib/server/db/client.js';
 import { canCopyExport } from '../../src/lib/server/export/copy.js';
 import { formatCsvRows, neutraliseText } from '../../src/lib/server/export/csv-cells.js';
 import { buildExportFileName, parseExportQuery } from '../../src/lib/server/export/params.js';
-import { ParameterError } from '../../src/lib/server/series/params.js';
+import { ParameterError } from '../../src/lib/server/http/parse.js';
 
 describe('CSV cells', () => {
 	it.each(['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd'])('neutralises text a spreadsheet would run: %j', (text) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseReportQuery } from '../../src/lib/server/report/params.js';
-import { ParameterError } from '../../src/lib/server/series/params.js';
+import { ParameterError } from '../../src/lib/server/http/parse.js';
 
 const parse = (query: string) => parseReportQuery(new URLSearchParams(query));
 const reasonOf = (query: string) => {

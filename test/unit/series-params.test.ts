@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ParameterError, parseSeriesQuery } from '../../src/lib/server/series/params.js';
+import { ParameterError } from '../../src/lib/server/http/parse.js';
+import { parseSeriesQuery } from '../../src/lib/server/series/params.js';
 
 const parse = (query: string) => parseSeriesQuery(new URLSearchParams(query));
 

@@ -1,19 +1,24 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import { createSessionValue, isAdminToken, sessionCookieName, sessionTtlMs } from '$lib/server/auth/decide';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => ({ hasAdminToken: locals.config.adminToken !== undefined });
 
-function safeNext(next: FormDataEntryValue | null): string {
-	// Only same-site paths: an open redirect would let a link send a signed-in user anywhere.
-	return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
+// Anything but text is no token. `next`: only same-site paths, as an open redirect would let a link
+// send a signed-in user anywhere.
+const signinForm = z.object({
+	token: z.string().catch(''),
+	next: z
+		.string()
+		.refine((path) => path.startsWith('/') && !path.startsWith('//'))
+		.catch('/')
+});
 
 export const actions: Actions = {
 	signin: async ({ request, cookies, locals }) => {
-		const form = await request.formData();
-		const token = form.get('token');
-		if (typeof token !== 'string' || !isAdminToken(locals.config, token)) {
+		const form = signinForm.parse(Object.fromEntries(await request.formData()));
+		if (!isAdminToken(locals.config, form.token)) {
 			return fail(403, { message: 'That is not the ADMIN_TOKEN.' });
 		}
 		cookies.set(sessionCookieName, createSessionValue(locals.config, Date.now()), {
@@ -24,7 +29,7 @@ export const actions: Actions = {
 			secure: request.headers.get('origin')?.startsWith('https:') ?? false,
 			maxAge: sessionTtlMs / 1000
 		});
-		redirect(303, safeNext(form.get('next')));
+		redirect(303, form.next);
 	},
 	signout: async ({ cookies }) => {
 		cookies.delete(sessionCookieName, { path: '/' });

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { noDataPolicies } from '../../types/alerts.js';
 import type { Db } from '../db/client.js';
 import { insertAlertRule as insertAlertRuleRow } from '../db/queries/alert-rules.js';
+import { isoInstant } from '../http/schemas.js';
 import { seriesSelector } from '../series/selector.js';
-import { parseIsoInstant } from '../time.js';
 import { notificationChannels, ruleCondition } from './rules.js';
 
 /** A new alert rule as the API and the alerts page send it, validated. */
@@ -16,19 +16,7 @@ export const alertRuleInput = z
 		repeatIntervalMinutes: z.number().int().min(1).max(525_600).nullable().default(null),
 		noData: z.enum(noDataPolicies).default('keep'),
 		channels: notificationChannels.prefault({}),
-		snoozedUntil: z
-			.string()
-			.nullable()
-			.default(null)
-			.transform((text, ctx) => {
-				if (text === null) return null;
-				const at = parseIsoInstant(text);
-				if (!at) {
-					ctx.addIssue({ code: 'custom', message: `"${text}" is not an ISO date or timestamp` });
-					return z.NEVER;
-				}
-				return at;
-			})
+		snoozedUntil: isoInstant.nullable().default(null)
 	})
 	.strict();
 export type AlertRuleInput = z.output<typeof alertRuleInput>;

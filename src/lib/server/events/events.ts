@@ -4,7 +4,7 @@ import type { EventView } from '../../types/events.js';
 import type { Db } from '../db/client.js';
 import { deleteManualEvent, insertManualEvent, listEventsForTargets, type EventRange } from '../db/queries/events.js';
 import { getTargetId } from '../db/queries/targets.js';
-import { parseIsoInstant } from '../time.js';
+import { isoInstant, targetRef } from '../http/schemas.js';
 
 /** Events as the charts and GET /api/events show them, and the manual events added by hand. */
 
@@ -25,26 +25,10 @@ export async function listEventViews(db: Db, scope: { targets: readonly string[]
 	}));
 }
 
-const targetRef = z.string().transform((text, ctx) => {
-	const parsed = parseTargetRef(text);
-	if (!parsed.ok) {
-		ctx.addIssue({ code: 'custom', message: parsed.message });
-		return z.NEVER;
-	}
-	return parsed.value;
-});
-
 /** The body of POST /api/events. */
 export const manualEventInput = z
 	.object({
-		date: z.string().transform((text, ctx) => {
-			const ts = parseIsoInstant(text);
-			if (!ts) {
-				ctx.addIssue({ code: 'custom', message: `"${text}" is not an ISO date (2015-06-22) or timestamp` });
-				return z.NEVER;
-			}
-			return ts;
-		}),
+		date: isoInstant,
 		label: z.string().trim().min(1, 'give the event a label').max(200, 'at most 200 characters'),
 		target: targetRef.optional(),
 		// Only web links: the URL is rendered as a link, and javascript: must never reach a page.

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Interval, Transform } from '../metrics/intervals.js';
-import { isOrderedRange, parseQueryParams, seriesQueryShape } from '../series/params.js';
+import { readQuery } from '../http/parse.js';
+import { isOrderedRange, orderedRange } from '../http/schemas.js';
+import { seriesQueryShape } from '../series/params.js';
 import { seriesSelector, type SeriesSelector } from '../series/selector.js';
 
 /**
@@ -34,10 +36,11 @@ const exportShape = {
 	format: z.enum(exportFormats, { error: `expected one of ${exportFormats.join(', ')}` }).default('long')
 };
 
-const schema = z.object(exportShape).strict().refine(isOrderedRange, { path: ['to'], message: 'must be after from' });
+export const exportQuery = z.object(exportShape).refine(isOrderedRange, orderedRange);
 
+/** Throws ParameterError naming the first bad parameter. */
 export function parseExportQuery(params: URLSearchParams): ExportQuery {
-	return parseQueryParams(params, schema, Object.keys(exportShape));
+	return readQuery(params, exportQuery);
 }
 
 const fileSafe = (text: string) => text.replace(/[^A-Za-z0-9.-]+/g, '_').replace(/^_+|_+$/g, '');

@@ -1,7 +1,7 @@
 import type { EventView } from '../../types/events.js';
 import type { Db } from '../db/client.js';
 import { listEventViews } from '../events/events.js';
-import { ParameterError } from '../series/params.js';
+import { ParameterError } from '../http/parse.js';
 import { buildGrowthReport, type GrowthReport } from './build.js';
 import { parseReportQuery } from './params.js';
 

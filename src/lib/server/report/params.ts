@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isIsoDate } from '../../overview-params.js';
-import { parseQueryParams } from '../series/params.js';
+import { readQuery } from '../http/parse.js';
+import { isoDate, positiveId } from '../http/schemas.js';
 import { seriesSelector, type SeriesSelector } from '../series/selector.js';
 
 /**
@@ -24,8 +24,7 @@ export interface ReportQuery {
 	minBase: number;
 }
 
-const isoDate = z.string().refine(isIsoDate, { error: (issue) => `"${String(issue.input)}" is not an ISO date such as 2015-06-22` });
-const eventId = z.coerce.number({ error: 'expected an event id' }).int('expected an event id').positive('expected an event id');
+const eventId = positiveId('an event');
 
 const shape = {
 	series: z.array(seriesSelector).min(1, 'give at least one series=<source>:<key>:<metric> (or a pattern with *)').max(100, 'at most 100 series or patterns'),
@@ -37,9 +36,8 @@ const shape = {
 	minBase: z.coerce.number({ error: 'expected a number' }).min(0, 'expected 0 or more').default(100)
 };
 
-const schema = z
+export const reportQuery = z
 	.object(shape)
-	.strict()
 	.superRefine((q, ctx) => {
 		const ways = [q.preset !== undefined, q.from !== undefined || q.to !== undefined, q.fromEvent !== undefined || q.toEvent !== undefined];
 		if (ways.filter(Boolean).length > 1) {
@@ -50,16 +48,17 @@ const schema = z
 		if ((q.fromEvent === undefined) !== (q.toEvent === undefined)) {
 			ctx.addIssue({ code: 'custom', path: [q.fromEvent === undefined ? 'fromEvent' : 'toEvent'], message: 'give both fromEvent and toEvent' });
 		}
-	});
+	})
+	.transform((q): ReportQuery => ({ series: q.series, period: toPeriod(q), minBase: q.minBase }));
 
-/** Parses the query; throws ParameterError naming the first bad parameter. Without a period: the last year. */
+/** Without a period: the last year. */
+function toPeriod(q: { preset?: ReportPreset; from?: string; to?: string; fromEvent?: number; toEvent?: number }): ReportPeriod {
+	if (q.fromEvent !== undefined && q.toEvent !== undefined) return { kind: 'events', fromEvent: q.fromEvent, toEvent: q.toEvent };
+	if (q.from !== undefined) return { kind: 'dates', from: q.from, to: q.to };
+	return { kind: 'preset', preset: q.preset ?? '1y' };
+}
+
+/** Parses the query; throws ParameterError naming the first bad parameter. */
 export function parseReportQuery(params: URLSearchParams): ReportQuery {
-	const q = parseQueryParams(params, schema, Object.keys(shape));
-	const period: ReportPeriod =
-		q.fromEvent !== undefined && q.toEvent !== undefined
-			? { kind: 'events', fromEvent: q.fromEvent, toEvent: q.toEvent }
-			: q.from !== undefined
-				? { kind: 'dates', from: q.from, to: q.to }
-				: { kind: 'preset', preset: q.preset ?? '1y' };
-	return { series: q.series, period, minBase: q.minBase };
+	return readQuery(params, reportQuery);
 }

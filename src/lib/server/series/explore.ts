@@ -4,8 +4,9 @@ import type { EventView } from '../../types/events.js';
 import type { Db } from '../db/client.js';
 import { listSeriesByRefs } from '../db/queries/targets.js';
 import { listEventViews } from '../events/events.js';
+import { ParameterError } from '../http/parse.js';
 import { getTargetSummary, listSeriesCatalog, type TargetSummary } from './catalog.js';
-import { ParameterError, parseSeriesQuery, type SeriesQuery } from './params.js';
+import { parseSeriesQuery, type SeriesQuery } from './params.js';
 import { readSeriesViews, type SeriesView } from './read.js';
 
 /**

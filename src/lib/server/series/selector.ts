@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { formatSeriesRef, parseSeriesRef, sources, type SeriesRef, type Source } from '../../refs.js';
+import { formatSeriesRef, parseSeriesRef, sources, type ParseResult, type SeriesRef, type Source } from '../../refs.js';
 import type { Db } from '../db/client.js';
+import { parsedText } from '../http/schemas.js';
 import { listSeriesByRefs, listSeriesMatching, type SeriesPattern, type SeriesRecord } from '../db/queries/targets.js';
 
 /**
@@ -27,23 +27,16 @@ function parsePattern(text: string): SeriesPattern | string {
 	return { source, keyGlob, metric };
 }
 
-export const seriesSelector = z.string().transform((text, ctx): SeriesSelector => {
+function parseSeriesSelector(text: string): ParseResult<SeriesSelector> {
 	if (text.includes('*')) {
 		const pattern = parsePattern(text);
-		if (typeof pattern === 'string') {
-			ctx.addIssue({ code: 'custom', message: pattern });
-			return z.NEVER;
-		}
-		return { kind: 'pattern', pattern, text };
+		return typeof pattern === 'string' ? { ok: false, message: pattern } : { ok: true, value: { kind: 'pattern', pattern, text } };
 	}
 	const parsed = parseSeriesRef(text);
-	if (!parsed.ok) {
-		ctx.addIssue({ code: 'custom', message: parsed.message });
-		return z.NEVER;
-	}
-	return { kind: 'series', ref: parsed.value, text };
-});
+	return parsed.ok ? { ok: true, value: { kind: 'series', ref: parsed.value, text } } : parsed;
+}
 
+export const seriesSelector = parsedText(parseSeriesSelector, 'expected a series <source>:<key>:<metric> or a pattern with *');
 
 export interface ResolvedSeries {
 	ref: SeriesRef;

@@ -2,17 +2,16 @@ import { json } from '@sveltejs/kit';
 import { alertRuleInput, insertAlertRule } from '$lib/server/alerts/rule-input';
 import { listRuleViews } from '$lib/server/alerts/list';
 import { checkWebhookDestination } from '$lib/server/alerts/webhook-guard';
-import { badParameter, parseJsonBody } from '$lib/server/http/errors';
+import { badParameter } from '$lib/server/http/errors';
+import { parseBody } from '$lib/server/http/parse';
 import type { RequestHandler } from './$types';
-
-const fields = 'name, scope, condition, pendingEvaluations, repeatIntervalMinutes, noData, channels, snoozedUntil';
 
 /** GET /api/alerts: every rule with its alerts that are not normal. */
 export const GET: RequestHandler = async ({ locals }) => json({ rules: await listRuleViews(locals.database.db) });
 
 /** POST /api/alerts: a new rule; webhooks to private addresses are refused unless ALLOW_PRIVATE_WEBHOOKS. */
 export const POST: RequestHandler = async ({ request, locals }) => {
-	const body = await parseJsonBody(request, alertRuleInput, fields);
+	const body = await parseBody(request, alertRuleInput);
 	if (!body.ok) return body.response;
 	for (const [i, webhook] of body.data.channels.webhooks.entries()) {
 		const refusal = await checkWebhookDestination(webhook.url, locals.config.alerts.allowPrivateWebhooks);

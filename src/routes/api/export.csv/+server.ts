@@ -1,19 +1,15 @@
 import { badParameter, jsonError } from '$lib/server/http/errors';
-import { buildExportFileName, parseExportQuery } from '$lib/server/export/params';
+import { parseQuery } from '$lib/server/http/parse';
+import { buildExportFileName, exportQuery } from '$lib/server/export/params';
 import { resolveExport, streamExportCsv } from '$lib/server/export/stream';
 import { toReadableStream } from '$lib/server/export/response';
-import { ParameterError } from '$lib/server/series/params';
 import type { RequestHandler } from './$types';
 
 /** GET /api/export.csv?<the series API's parameters>&format=long|wide: a CSV download, streamed. */
 export const GET: RequestHandler = async ({ url, locals }) => {
-	let query;
-	try {
-		query = parseExportQuery(url.searchParams);
-	} catch (error) {
-		if (error instanceof ParameterError) return badParameter(error.parameter, error.reason);
-		throw error;
-	}
+	const parsed = parseQuery(url, exportQuery);
+	if (!parsed.ok) return parsed.response;
+	const query = parsed.data;
 	const resolved = await resolveExport(locals.database.db, query);
 	if (!resolved.ok && resolved.problem === 'tooMany') return badParameter('series', resolved.message);
 	if (!resolved.ok) return jsonError(404, 'not_found', resolved.message, { missing: resolved.missing });

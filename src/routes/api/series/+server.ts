@@ -1,17 +1,15 @@
 import { json } from '@sveltejs/kit';
-import { badParameter, jsonError } from '$lib/server/http/errors';
-import { ParameterError, parseSeriesQuery } from '$lib/server/series/params';
+import { jsonError } from '$lib/server/http/errors';
+import { parseQuery } from '$lib/server/http/parse';
+import { seriesQuery } from '$lib/server/series/params';
 import { readSeriesViews } from '$lib/server/series/read';
 import type { RequestHandler } from './$types';
 
+/** GET /api/series?series=<ref>[&series=...]&from=&to=&interval=&transform=&points=&smooth= */
 export const GET: RequestHandler = async ({ url, locals }) => {
-	let query;
-	try {
-		query = parseSeriesQuery(url.searchParams);
-	} catch (error) {
-		if (error instanceof ParameterError) return badParameter(error.parameter, error.reason);
-		throw error;
-	}
+	const parsed = parseQuery(url, seriesQuery);
+	if (!parsed.ok) return parsed.response;
+	const query = parsed.data;
 	const result = await readSeriesViews(locals.database.db, query);
 	if ('missing' in result) {
 		return jsonError(404, 'not_found', `unknown series: ${result.missing.join(', ')} (GET /api/targets lists them)`, {
