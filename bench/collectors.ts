@@ -10,7 +10,7 @@ import { loadConfig } from '../src/lib/server/config.js';
 import { openDatabase } from '../src/lib/server/db/client.js';
 import { applyMigrations } from '../src/lib/server/db/migrate.js';
 import { upsertTarget } from '../src/lib/server/db/queries/targets.js';
-import { ReplayServer } from '../test/helpers/replay-server.js';
+import { ReplayServer } from '../harness/replay-server.js';
 import { benchUrl, runAdmin } from './engines.js';
 
 export const dockerHubCycleTargetSeconds = 30;

@@ -7,7 +7,7 @@
 import { seededRandom, seriesKey } from './data.js';
 import { benchUrl } from './engines.js';
 import { latencyStats, type LatencyStats } from './measure.js';
-import { getFreePort, spawnNode } from '../test/helpers/server.js';
+import { getFreePort, spawnNode, waitForHealthy } from '../harness/processes.js';
 
 export const explorerP95TargetMs = 300;
 
@@ -43,12 +43,7 @@ export async function startBenchServer(admin: string): Promise<BenchServer> {
 		DEFAULT_WATCHLIST: 'false'
 	});
 	const url = `http://127.0.0.1:${port}`;
-	for (let attempt = 0; ; attempt++) {
-		if (server.child.exitCode !== null) throw new Error(`server exited:\n${server.output()}`);
-		if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-		if (attempt > 600) throw new Error(`server did not start:\n${server.output()}`);
-		await new Promise((r) => setTimeout(r, 100));
-	}
+	await waitForHealthy(url, server);
 	return {
 		url,
 		pid: server.child.pid!,

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { gotoHydrated, launchBrowser, openWatchedPage, reloadHydrated } from '../helpers/browser.js';
 import { testBackends } from '../helpers/databases.js';
 import { WebhookReceiver } from '../helpers/receiver.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -25,8 +25,7 @@ describe.each(testBackends.map((b) => b.name))('the alerts page on %s', (backend
 
 	it('creates a rule through the page, backtests it, and shows the alert and the notification once data triggers it', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		// The form works through its scripts: wait for them before typing and clicking.
-		await page.goto(`${server.url}/alerts`, { waitUntil: 'networkidle' });
+		await gotoHydrated(page, `${server.url}/alerts`);
 		const form = page.getByRole('form', { name: 'New alert rule' });
 		await form.getByLabel('Name', { exact: true }).fill('repo passes 1k');
 		await form.getByLabel('Series or pattern').fill('github:alert-e2e/*:stars');
@@ -42,11 +41,11 @@ describe.each(testBackends.map((b) => b.name))('the alerts page on %s', (backend
 
 		expect((await importCsv('ts,value\n2026-03-01,1200\n')).status).toBe(201);
 		const firing = rule.locator('li[data-state="firing"]');
-		for (let i = 0; i < 100 && (await firing.count()) === 0; i++) await page.reload({ waitUntil: 'networkidle' });
+		for (let i = 0; i < 100 && (await firing.count()) === 0; i++) await reloadHydrated(page);
 		expect(await firing.textContent()).toContain('github:alert-e2e/repo:stars at 1,200');
 		for (let i = 0; i < 100 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
 		expect(receiver.received.map((r) => (r.body as { kind: string; alert: { value: number } }).kind)).toEqual(['firing']);
-		await page.reload({ waitUntil: 'networkidle' });
+		await reloadHydrated(page);
 		expect(await page.getByRole('region', { name: 'History' }).textContent()).toMatch(/normal → firing.*firing:.*sent after 1 attempt/s);
 
 		await rule.getByRole('button', { name: 'Send test notification' }).click();
@@ -57,8 +56,7 @@ describe.each(testBackends.map((b) => b.name))('the alerts page on %s', (backend
 
 	it('says what is wrong with a rule the server refuses', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		// The form works through its scripts: wait for them before typing and clicking.
-		await page.goto(`${server.url}/alerts`, { waitUntil: 'networkidle' });
+		await gotoHydrated(page, `${server.url}/alerts`);
 		const form = page.getByRole('form', { name: 'New alert rule' });
 		await form.getByLabel('Name', { exact: true }).fill('bad');
 		await form.getByLabel('Series or pattern').fill('gitlab:x/y:stars');

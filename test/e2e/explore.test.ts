@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { gotoHydrated, launchBrowser, openScriptlessPage, openWatchedPage } from '../helpers/browser.js';
 import { growing, growingDayMs, seedDashboard } from '../helpers/dashboard-seed.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -48,7 +48,7 @@ describe.each(backends)('the explorer on %s', (backend) => {
 
 	it('opens on the featured series, charted, with their events', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/explore`);
+		await gotoHydrated(page, `${server.url}/explore`);
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Explore');
 		expect(await page.locator('.chips li span').allTextContents()).toEqual(['Growing (test) · stars', 'moby/moby · stars']);
 		const counts = await readPointCounts(page);
@@ -61,7 +61,7 @@ describe.each(backends)('the explorer on %s', (backend) => {
 
 	it('reproduces a view from its URL: controls, chart and table agree with the seeded data', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/explore?series=${enc(growing.series)}&interval=month&view=both&range=all`);
+		await gotoHydrated(page, `${server.url}/explore?series=${enc(growing.series)}&interval=month&view=both&range=all`);
 		expect(await page.locator('select[name="interval"]').inputValue()).toBe('month');
 		expect(await page.locator('select[name="view"]').inputValue()).toBe('both');
 		const lastOfMonth = new Map<string, number>();
@@ -91,12 +91,12 @@ describe.each(backends)('the explorer on %s', (backend) => {
 	it('changes the numbers with transforms and the axis with the log scale', async () => {
 		const { page, errors } = await openWatchedPage(browser);
 		const base = `${server.url}/explore?series=${enc(growing.series)}&view=both&interval=day`;
-		await page.goto(`${base}&transform=delta&range=30d`);
+		await gotoHydrated(page, `${base}&transform=delta&range=30d`);
 		expect((await readTable(page)).map((r) => r.value)).toEqual(Array(30).fill('10'));
-		await page.goto(`${base}&transform=index`);
+		await gotoHydrated(page, `${base}&transform=index`);
 		expect((await readTable(page))[0]!.value).toBe('100');
 		expect(await page.locator('select[name="transform"]').inputValue()).toBe('index');
-		await page.goto(`${base}&log=true&series=${enc('github:moby/moby:stars')}`);
+		await gotoHydrated(page, `${base}&log=true&series=${enc('github:moby/moby:stars')}`);
 		await readPointCounts(page);
 		expect(await page.locator('input[name="log"]').isChecked()).toBe(true);
 		expect(await page.locator('canvas').getAttribute('data-y-scale')).toBe('logarithmic');
@@ -108,7 +108,7 @@ describe.each(backends)('the explorer on %s', (backend) => {
 
 	it('navigates to a new URL when a control changes', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/explore?series=${enc(growing.series)}`);
+		await gotoHydrated(page, `${server.url}/explore?series=${enc(growing.series)}`);
 		await readPointCounts(page);
 		const [dataRequest] = await Promise.all([
 			page.waitForRequest((r) => r.url().includes('__data.json')),
@@ -144,7 +144,7 @@ describe.each(backends)('the explorer on %s', (backend) => {
 			['from=yesterday', 'from'],
 			['series=github:no/such:stars', 'series']
 		]) {
-			const response = await page.goto(`${server.url}/explore?${query}`);
+			const response = await gotoHydrated(page, `${server.url}/explore?${query}`);
 			expect(response!.status()).toBe(200);
 			const alert = page.getByRole('alert');
 			expect(await alert.textContent()).toContain(`URL parameter ${parameter} is not valid`);
@@ -155,7 +155,7 @@ describe.each(backends)('the explorer on %s', (backend) => {
 
 	it('downloads the chart as a PNG named after its contents', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/explore?series=${enc(growing.series)}&interval=week`);
+		await gotoHydrated(page, `${server.url}/explore?series=${enc(growing.series)}&interval=week`);
 		await readPointCounts(page);
 		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download PNG' }).click()]);
 		expect(download.suggestedFilename()).toBe('dockpulse_github-e2e-growing-stars_week_value_start_to_today.png');
@@ -166,7 +166,7 @@ describe.each(backends)('the explorer on %s', (backend) => {
 
 	it('downloads the view as CSV that parses back to the numbers of its data table', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/explore?series=${enc(growing.series)}&interval=month&transform=delta&view=both`);
+		await gotoHydrated(page, `${server.url}/explore?series=${enc(growing.series)}&interval=month&transform=delta&view=both`);
 		const table = await readTable(page);
 		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
 		const rows = parse(readFileSync((await download.path())!, 'utf8'), { columns: true }) as { ts: string; value: string }[];
@@ -178,7 +178,7 @@ describe.each(backends)('the explorer on %s', (backend) => {
 
 	it('adds a manual event and shows it with the chart', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/explore?series=${enc(growing.series)}&range=90d`);
+		await gotoHydrated(page, `${server.url}/explore?series=${enc(growing.series)}&range=90d`);
 		await readPointCounts(page);
 		const before = Number(await page.locator('canvas').getAttribute('data-event-count'));
 		const date = new Date(growingDayMs(380, seededAtMs)).toISOString().slice(0, 10);
@@ -201,9 +201,8 @@ describe.each(backends)('the explorer on %s', (backend) => {
 	});
 
 	it('works without JavaScript: the table is rendered on the server and Apply submits the controls', async () => {
-		const context = await browser.newContext({ javaScriptEnabled: false });
-		const page = await context.newPage();
-		await page.goto(`${server.url}/explore?series=${enc(growing.series)}&view=table&interval=day&range=30d`);
+		const page = await openScriptlessPage(browser);
+		await gotoHydrated(page, `${server.url}/explore?series=${enc(growing.series)}&view=table&interval=day&range=30d`);
 		expect(await page.locator('table tbody tr').count()).toBe(30);
 		await page.locator('select[name="interval"]').selectOption('week');
 		await page.getByRole('button', { name: 'Apply' }).click();
@@ -213,12 +212,12 @@ describe.each(backends)('the explorer on %s', (backend) => {
 		const weeks = await page.locator('table tbody tr').count();
 		expect(weeks).toBeGreaterThanOrEqual(5);
 		expect(weeks).toBeLessThanOrEqual(6);
-		await context.close();
+		await page.context().close();
 	});
 
 	it('fits a 375-pixel phone without sideways scrolling', async () => {
 		const { page, errors } = await openWatchedPage(browser, { width: 375 });
-		await page.goto(`${server.url}/explore`);
+		await gotoHydrated(page, `${server.url}/explore`);
 		await readPointCounts(page);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 		expect(errors).toEqual([]);

@@ -7,7 +7,7 @@ import type { Database } from '../../src/lib/server/db/client.js';
 import { finishRun, insertRun, type RunOutcome } from '../../src/lib/server/db/queries/runs.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { formatDateTime } from '../../src/lib/format.js';
-import { launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
 import { seedDashboard } from '../helpers/dashboard-seed.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -71,7 +71,7 @@ describe.each(e2eBackends)('the collection health page on %s', (backend) => {
 
 	it('warns about GitHub, which has not succeeded for longer than twice its hourly schedule', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/health`);
+		await gotoHydrated(page, `${server.url}/health`);
 		const banner = page.getByRole('alert');
 		expect(await banner.locator('li').allTextContents()).toEqual([
 			expect.stringMatching(/^github runs every hour \(5 \* \* \* \*\);\s+last success \S+ \S+ UTC \(5 h ago\)\.$/)
@@ -84,7 +84,7 @@ describe.each(e2eBackends)('the collection health page on %s', (backend) => {
 
 	it('shows the recent runs with their failures counted by kind, requests and rate budget left', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/health`);
+		await gotoHydrated(page, `${server.url}/health`);
 		const github = collector(page, 'github');
 		expect(await github.locator('.chip').allTextContents()).toEqual(['not found × 1', 'rate limited × 1', 'timeout × 1']);
 		const runs = github.locator('tbody tr');
@@ -102,7 +102,7 @@ describe.each(e2eBackends)('the collection health page on %s', (backend) => {
 
 	it('shows how far each repository\'s history backfill has got', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/health`);
+		await gotoHydrated(page, `${server.url}/health`);
 		const moby = page.locator('tr[data-target="github:moby/moby"]');
 		expect(await moby.locator('td').allInnerTexts()).toEqual([
 			'moby/moby\ngithub:moby/moby',
@@ -117,7 +117,7 @@ describe.each(e2eBackends)('the collection health page on %s', (backend) => {
 
 	it('says which credentials are set without showing them', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/health`);
+		await gotoHydrated(page, `${server.url}/health`);
 		expect(await page.locator('li[data-credential="GITHUB_TOKEN"] strong').textContent()).toBe('set');
 		expect(await page.locator('li[data-credential="ADMIN_TOKEN"] strong').textContent()).toBe('not set');
 		expect(await page.content()).not.toContain(githubToken);
@@ -126,7 +126,7 @@ describe.each(e2eBackends)('the collection health page on %s', (backend) => {
 
 	it('fits a 375-pixel phone without sideways scrolling of the page', async () => {
 		const { page, errors } = await openWatchedPage(browser, { width: 375 });
-		await page.goto(`${server.url}/health`);
+		await gotoHydrated(page, `${server.url}/health`);
 		await collector(page, 'github').locator('tbody tr').first().waitFor();
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 		expect(errors).toEqual([]);

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 describe('the dashboard shell', () => {
@@ -17,7 +17,7 @@ describe('the dashboard shell', () => {
 
 	it('links every page from the header and marks the current one', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets`);
+		await gotoHydrated(page, `${server.url}/targets`);
 		const nav = page.getByRole('navigation', { name: 'Main' });
 		expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Explore', 'Targets', 'Report', 'Alerts', 'Health']);
 		expect(await nav.locator('[aria-current="page"]').textContent()).toBe('Targets');

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatDate, formatMultiplier, formatPercent } from '../../src/lib/format.js';
-import { launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { gotoHydrated, launchBrowser, openScriptlessPage, openWatchedPage } from '../helpers/browser.js';
 import { testBackends } from '../helpers/databases.js';
 import { growing, growingDayMs, seedDashboard, utcMidnight } from '../helpers/dashboard-seed.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -60,7 +60,7 @@ describe.each(backends)('the overview page on %s', (backend) => {
 
 	it('shows growth over one year by default, with the date of the base sample', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/`);
+		await gotoHydrated(page, `${server.url}/`);
 		expect(await readCard(page, growingCard)).toEqual(expectedGrowingText(oneYearBefore(Date.now())));
 		expect(await page.locator(`${growingCard} svg[role="img"] path`).count()).toBeGreaterThan(0);
 		expect(await page.locator(`${mobyCard} .figure`).textContent()).toMatch(/^[+−]?[\d,.]+% \(x[\d.]+\)$/);
@@ -70,7 +70,7 @@ describe.each(backends)('the overview page on %s', (backend) => {
 
 	it('switches to 30 days from the window picker, where moby/moby has no data', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/`);
+		await gotoHydrated(page, `${server.url}/`);
 		await page.getByRole('button', { name: '30 days' }).click();
 		await page.waitForURL(/window=30d/);
 		await expect.poll(() => page.getByRole('button', { name: '30 days' }).getAttribute('aria-pressed')).toBe('true');
@@ -80,10 +80,9 @@ describe.each(backends)('the overview page on %s', (backend) => {
 	});
 
 	it('switches windows without JavaScript too: the picker is a plain GET form', async () => {
-		const context = await browser.newContext({ javaScriptEnabled: false });
+		const page = await openScriptlessPage(browser);
 		try {
-			const page = await context.newPage();
-			await page.goto(`${server.url}/`);
+			await gotoHydrated(page, `${server.url}/`);
 			await page.getByRole('button', { name: '90 days' }).click();
 			await page.waitForURL(/\?window=90d$/);
 			expect(await readCard(page, growingCard)).toEqual(expectedGrowingText(Date.now() - 90 * dayMs));
@@ -93,24 +92,24 @@ describe.each(backends)('the overview page on %s', (backend) => {
 			await page.waitForURL(new RegExp(`window=custom&from=${from}&to=`));
 			expect(await readCard(page, growingCard)).toEqual(expectedGrowingText(growingDayMs(200)));
 		} finally {
-			await context.close();
+			await page.context().close();
 		}
 	});
 
 	it('reads a year-to-date window and a custom one from the URL', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/?window=ytd`);
+		await gotoHydrated(page, `${server.url}/?window=ytd`);
 		const now = new Date();
 		expect(await readCard(page, growingCard)).toEqual(expectedGrowingText(Date.UTC(now.getUTCFullYear(), 0, 1)));
 		const from = formatDate(growingDayMs(100));
-		await page.goto(`${server.url}/?window=custom&from=${from}`);
+		await gotoHydrated(page, `${server.url}/?window=custom&from=${from}`);
 		expect(await readCard(page, growingCard)).toEqual(expectedGrowingText(growingDayMs(100)));
 		expect(errors).toEqual([]);
 	});
 
 	it('lists the top movers with base and latest values', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/`);
+		await gotoHydrated(page, `${server.url}/`);
 		const byPercent = page.locator('table', { has: page.locator('caption', { hasText: 'By growth %' }) });
 		const first = byPercent.locator('tbody tr').first();
 		expect(await first.getAttribute('data-series')).toBe(growing.series);
@@ -122,7 +121,7 @@ describe.each(backends)('the overview page on %s', (backend) => {
 
 	it('shows the reference figures of 2014-2015 with clickable citations', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/`);
+		await gotoHydrated(page, `${server.url}/`);
 		const pulls = page.locator('li[data-series="reference:dockerhub:pulls"]');
 		expect((await pulls.locator('.summary').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
 			'+18,082% (x181.8) from 2.75M on 2014-06-09 to 500M on 2015-06-22'
@@ -134,7 +133,7 @@ describe.each(backends)('the overview page on %s', (backend) => {
 
 	it('says how fresh the data is', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/`);
+		await gotoHydrated(page, `${server.url}/`);
 		expect(await page.getByTestId('newest-observed').textContent()).toContain(`${formatDate(growingDayMs(growing.days - 1))} 00:00 UTC`);
 		expect(await page.locator('tr[data-collector="dockerhub"]').textContent()).toContain('not run yet');
 		expect(errors).toEqual([]);
@@ -142,7 +141,7 @@ describe.each(backends)('the overview page on %s', (backend) => {
 
 	it('names a bad parameter and still shows the default window', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		const response = await page.goto(`${server.url}/?window=fortnight`);
+		const response = await gotoHydrated(page, `${server.url}/?window=fortnight`);
 		expect(response?.status()).toBe(200);
 		const alert = page.getByRole('alert');
 		expect(await alert.textContent()).toContain('window');
@@ -153,7 +152,7 @@ describe.each(backends)('the overview page on %s', (backend) => {
 
 	it('fits a 375-pixel phone without horizontal scrolling, one card per row', async () => {
 		const { page, errors } = await openWatchedPage(browser, { width: 375 });
-		await page.goto(`${server.url}/`);
+		await gotoHydrated(page, `${server.url}/`);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 		const [a, b] = await Promise.all([page.locator(growingCard).boundingBox(), page.locator(mobyCard).boundingBox()]);
 		expect(b!.y).toBeGreaterThan(a!.y + a!.height - 1);
@@ -162,7 +161,7 @@ describe.each(backends)('the overview page on %s', (backend) => {
 
 	it('puts several cards on a row on a laptop', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/`);
+		await gotoHydrated(page, `${server.url}/`);
 		const [a, b] = await Promise.all([page.locator(growingCard).boundingBox(), page.locator(mobyCard).boundingBox()]);
 		expect(b!.y).toBe(a!.y);
 		expect(errors).toEqual([]);
@@ -170,7 +169,7 @@ describe.each(backends)('the overview page on %s', (backend) => {
 
 	it('renders readably in the dark scheme', async () => {
 		const { page, errors } = await openWatchedPage(browser, { colorScheme: 'dark' });
-		await page.goto(`${server.url}/`);
+		await gotoHydrated(page, `${server.url}/`);
 		const colours = await page.evaluate(() => {
 			const card = document.querySelector('article')!;
 			const figure = card.querySelector('.figure')!;

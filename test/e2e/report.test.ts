@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
 import { testBackends } from '../helpers/databases.js';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { seedSeries } from '../helpers/samples.js';
@@ -24,7 +24,7 @@ describe.each(testBackends.map((b) => b.name))('the growth report page on %s', (
 
 	it("opens on the seed's table, in words and in numbers, with its sources", async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/report`);
+		await gotoHydrated(page, `${server.url}/report`);
 		const statements = await page.getByRole('region', { name: 'Statements' }).getByRole('listitem').allTextContents();
 		expect(statements).toContain('Docker Hub pulls grew 18,082% (x181.8) from 2.75M on 2014-06-09 to 500M on 2015-06-22');
 		expect(statements).toContain('Docker Hub repositories grew 934% (x10.34) from 14.5K on 2014-06-09 to 150K on 2015-06-22');
@@ -35,8 +35,7 @@ describe.each(testBackends.map((b) => b.name))('the growth report page on %s', (
 
 	it('builds a report from the form, and its CSV parses back to the numbers shown', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		// Typing before the page has hydrated could be undone by it: wait until its scripts are in.
-		await page.goto(`${server.url}/report`, { waitUntil: 'networkidle' });
+		await gotoHydrated(page, `${server.url}/report`);
 		const fields = page.getByRole('textbox', { name: /^Series \d+$/ });
 		for (let i = 0; i < 4; i++) await fields.nth(i).fill('');
 		await fields.nth(0).fill('github:report/e2e:stars');
@@ -57,9 +56,9 @@ describe.each(testBackends.map((b) => b.name))('the growth report page on %s', (
 
 	it('shows a bad parameter as a clear message, and fits a phone without sideways scrolling', async () => {
 		const { page, errors } = await openWatchedPage(browser, { width: 375 });
-		await page.goto(`${server.url}/report?series=github:report/e2e:stars&preset=fortnight`);
+		await gotoHydrated(page, `${server.url}/report?series=github:report/e2e:stars&preset=fortnight`);
 		expect(await page.getByRole('alert').textContent()).toContain('preset: expected one of 30d, 90d, 1y, ytd');
-		await page.goto(`${server.url}/report`);
+		await gotoHydrated(page, `${server.url}/report`);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 		expect(errors).toEqual([]);
 	});

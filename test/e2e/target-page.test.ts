@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
 import { growing, seedDashboard } from '../helpers/dashboard-seed.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -23,7 +23,7 @@ describe.each(backends)('the per-target page on %s', (backend) => {
 
 	it('shows the target, its status, every series charted, its events and a link to the explorer', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets/${growing.target}`);
+		await gotoHydrated(page, `${server.url}/targets/${growing.target}`);
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Growing (test)');
 		expect(await page.locator('.head code').textContent()).toBe(growing.target);
 		expect((await page.getByTestId('status').textContent())!.trim()).toBe('OK');
@@ -43,7 +43,7 @@ describe.each(backends)('the per-target page on %s', (backend) => {
 
 	it('keeps range and interval in the URL', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets/${growing.target}?interval=day&range=30d`);
+		await gotoHydrated(page, `${server.url}/targets/${growing.target}?interval=day&range=30d`);
 		await page.locator('canvas[data-ready="true"]').waitFor();
 		expect(await page.locator('canvas').getAttribute('data-point-counts')).toBe('30');
 		expect(await page.locator('select[name="interval"]').inputValue()).toBe('day');
@@ -55,7 +55,7 @@ describe.each(backends)('the per-target page on %s', (backend) => {
 
 	it('charts an imported history in the target of a real project', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets/github:moby/moby`);
+		await gotoHydrated(page, `${server.url}/targets/github:moby/moby`);
 		await page.locator('canvas[data-ready="true"]').waitFor();
 		expect(await page.locator('section.series h2').allTextContents()).toEqual([expect.stringMatching(/^stars/)]);
 		expect(await page.locator('figcaption').textContent()).toContain('imported or reconstructed');
@@ -64,7 +64,7 @@ describe.each(backends)('the per-target page on %s', (backend) => {
 
 	it('answers an unknown target with a 404 page that says so', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		const response = await page.goto(`${server.url}/targets/github:no/such`);
+		const response = await gotoHydrated(page, `${server.url}/targets/github:no/such`);
 		expect(response!.status()).toBe(404);
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Target not found');
 		expect(await page.getByRole('alert').textContent()).toContain('No target "github:no/such" is tracked');
@@ -74,7 +74,7 @@ describe.each(backends)('the per-target page on %s', (backend) => {
 
 	it('explains a bad URL parameter', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets/${growing.target}?interval=fortnight`);
+		await gotoHydrated(page, `${server.url}/targets/${growing.target}?interval=fortnight`);
 		expect(await page.getByRole('alert').textContent()).toContain('URL parameter interval is not valid');
 		expect(errors).toEqual([]);
 	});

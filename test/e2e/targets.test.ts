@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
-import { launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { gotoHydrated, launchBrowser, loadHydrated, openScriptlessPage, openWatchedPage, reloadHydrated } from '../helpers/browser.js';
 import { seedDashboard } from '../helpers/dashboard-seed.js';
 import { ReplayServer } from '../helpers/replay-server.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -49,7 +49,7 @@ describe.each(e2eBackends)('the targets page on %s', (backend) => {
 
 	it('lists the seeded targets by source with their latest values, dates, provenance and status', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets`);
+		await gotoHydrated(page, `${server.url}/targets`);
 		// The server adds the published reference figures and a measured moby git log at every start.
 		expect(await page.locator('h2[id^="source-"]').allTextContents()).toEqual(['Docker Hub 2', 'GitHub 2', 'Imported 1', 'Reference figures 3']);
 		const moby = rowOf(page, 'github:moby/moby');
@@ -69,7 +69,7 @@ describe.each(e2eBackends)('the targets page on %s', (backend) => {
 
 	it('shows why a failing target fails', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets`);
+		await gotoHydrated(page, `${server.url}/targets`);
 		const broken = rowOf(page, 'dockerhub:e2e/broken');
 		expect(await broken.locator('[data-status]').textContent()).toBe('failing');
 		expect(await broken.locator('.reason').textContent()).toBe(brokenReason);
@@ -78,7 +78,7 @@ describe.each(e2eBackends)('the targets page on %s', (backend) => {
 
 	it('filters the list as one types', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets`);
+		await gotoHydrated(page, `${server.url}/targets`);
 		await page.getByRole('searchbox').fill('falco');
 		await expect.poll(() => page.locator('tbody[data-target]').count()).toBe(1);
 		expect(await page.locator('tbody[data-target]').getAttribute('data-target')).toBe('dockerhub:falcosecurity/falco');
@@ -89,7 +89,7 @@ describe.each(e2eBackends)('the targets page on %s', (backend) => {
 
 	it('adds a Docker Hub image from its pasted URL, with its first values from the source', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets`);
+		await gotoHydrated(page, `${server.url}/targets`);
 		await page.getByLabel('Add a target').fill('https://hub.docker.com/_/nginx');
 		await page.getByText('Will check dockerhub:library/nginx').waitFor();
 		await page.getByRole('button', { name: 'Add' }).click();
@@ -107,7 +107,7 @@ describe.each(e2eBackends)('the targets page on %s', (backend) => {
 
 	it('adds a GitHub repository from its pasted URL', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets`);
+		await gotoHydrated(page, `${server.url}/targets`);
 		await page.getByLabel('Add a target').fill('https://github.com/docker/compose');
 		await page.getByRole('button', { name: 'Add' }).click();
 		const row = rowOf(page, 'github:docker/compose');
@@ -120,14 +120,14 @@ describe.each(e2eBackends)('the targets page on %s', (backend) => {
 
 	it('says when the source does not know a target, and adds nothing', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets`);
+		await gotoHydrated(page, `${server.url}/targets`);
 		const before = await page.locator('tbody[data-target]').count();
 		await page.getByLabel('Add a target').fill('https://hub.docker.com/r/nobody/nothing');
 		await page.getByRole('button', { name: 'Add' }).click();
 		const message = page.locator('[data-outcome="notFound"]');
 		await message.waitFor();
 		expect(await message.textContent()).toContain('Not found at the source, so nothing was added: dockerhub does not know nobody/nothing');
-		await page.reload();
+		await reloadHydrated(page);
 		expect(await page.locator('tbody[data-target]').count()).toBe(before);
 		expect(await rowOf(page, 'dockerhub:nobody/nothing').count()).toBe(0);
 		expect(errors).toEqual([]);
@@ -135,7 +135,7 @@ describe.each(e2eBackends)('the targets page on %s', (backend) => {
 
 	it('explains input that names no target before asking any source', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets`);
+		await gotoHydrated(page, `${server.url}/targets`);
 		const requestsBefore = replay.countRequests();
 		await page.getByLabel('Add a target').fill('https://gitlab.com/a/b');
 		await page.getByText('cannot tell a Docker Hub image or GitHub repository from https://gitlab.com/a/b').first().waitFor();
@@ -147,7 +147,7 @@ describe.each(e2eBackends)('the targets page on %s', (backend) => {
 
 	it('removes a target after confirmation, with its series, for good', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets`);
+		await gotoHydrated(page, `${server.url}/targets`);
 		await page.getByRole('button', { name: 'Remove dockerhub:e2e/broken' }).click();
 		const dialog = page.getByRole('dialog');
 		expect(await dialog.textContent()).toContain('This deletes its 1 series and all their samples');
@@ -158,16 +158,15 @@ describe.each(e2eBackends)('the targets page on %s', (backend) => {
 		await dialog.getByRole('button', { name: 'Remove for good' }).click();
 		await page.locator('[data-outcome="removed"]').waitFor();
 		expect(await rowOf(page, 'dockerhub:e2e/broken').count()).toBe(0);
-		await page.reload();
+		await reloadHydrated(page);
 		await rowOf(page, 'github:moby/moby').waitFor();
 		expect(await rowOf(page, 'dockerhub:e2e/broken').count()).toBe(0);
 		expect(errors).toEqual([]);
 	});
 
 	it('works without JavaScript: adding, and removing in two steps', async () => {
-		const context = await browser.newContext({ javaScriptEnabled: false });
-		const page = await context.newPage();
-		await page.goto(`${server.url}/targets`);
+		const page = await openScriptlessPage(browser);
+		await gotoHydrated(page, `${server.url}/targets`);
 		await page.getByLabel('Add a target').fill('https://hub.docker.com/r/nobody/nothing');
 		await page.getByRole('button', { name: 'Add' }).click();
 		await page.locator('[data-outcome="notFound"]').waitFor();
@@ -178,12 +177,12 @@ describe.each(e2eBackends)('the targets page on %s', (backend) => {
 		await page.getByRole('button', { name: 'Remove for good' }).click();
 		await page.locator('[data-outcome="removed"]').waitFor();
 		expect(await rowOf(page, 'github:e2e/growing').count()).toBe(0);
-		await context.close();
+		await page.context().close();
 	});
 
 	it('fits a 375-pixel phone: the tables scroll, the page does not', async () => {
 		const { page, errors } = await openWatchedPage(browser, { width: 375 });
-		await page.goto(`${server.url}/targets`);
+		await gotoHydrated(page, `${server.url}/targets`);
 		await rowOf(page, 'github:moby/moby').waitFor();
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 		expect(errors).toEqual([]);
@@ -205,7 +204,7 @@ describe('the targets page when writes need signing in', () => {
 
 	it('hides the add and remove controls from a signed-out visitor and says how to get them', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/targets`);
+		await gotoHydrated(page, `${server.url}/targets`);
 		await page.locator('tbody[data-target="github:moby/moby"]').waitFor();
 		expect(await page.getByLabel('Add a target').count()).toBe(0);
 		expect(await page.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
@@ -215,9 +214,10 @@ describe('the targets page when writes need signing in', () => {
 
 	it('says clearly why an add is refused when the session ended while the page was open', async () => {
 		const { page, errors } = await openWatchedPage(browser);
-		await page.goto(`${server.url}/signin?next=/targets`);
+		await gotoHydrated(page, `${server.url}/signin?next=/targets`);
 		await page.getByLabel('ADMIN_TOKEN').fill(adminToken);
-		await page.getByRole('button', { name: 'Sign in' }).click();
+		// Signing in posts the form natively and is answered by a redirect: a new document to wait for.
+		await loadHydrated(page, () => page.getByRole('button', { name: 'Sign in' }).click());
 		await page.getByLabel('Add a target').waitFor();
 		await page.context().clearCookies();
 		await page.getByLabel('Add a target').fill('https://hub.docker.com/_/nginx');

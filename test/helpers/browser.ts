@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 
 /**
  * Debian's Chromium driven by playwright-core (no browser download: these machines reach only the npm
@@ -43,4 +43,50 @@ export async function openWatchedPage(browser: Browser, options: { colorScheme?:
 	});
 	page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
 	return { page, errors };
+}
+
+/**
+ * Set by the root layout (src/routes/+layout.svelte) once the page's scripts have taken over: event
+ * handlers, enhanced forms and the client-side router. Before that a click reaches the bare HTML, so a
+ * form posts natively (on 2 busy cores a test can type and submit that early).
+ */
+const hydratedSelector = 'html[data-hydrated]';
+const scriptlessPages = new WeakSet<Page>();
+
+/** Waits until the document shown has hydrated; a page without scripts is ready once loaded. */
+export async function waitForHydration(page: Page): Promise<void> {
+	if (scriptlessPages.has(page)) return;
+	await page.locator(hydratedSelector).waitFor({ state: 'attached' });
+}
+
+/** page.goto, then the wait for the page's scripts: every browser test opens a URL through this. */
+export async function gotoHydrated(page: Page, url: string): Promise<Response | null> {
+	const response = await page.goto(url);
+	await waitForHydration(page);
+	return response;
+}
+
+/** page.reload, then the wait for the reloaded document's scripts. */
+export async function reloadHydrated(page: Page): Promise<void> {
+	await page.reload();
+	await waitForHydration(page);
+}
+
+/**
+ * Runs an action that loads a new document (a form posted without enhancement, answered by a redirect),
+ * then waits for that document's scripts: the mark checked is the new document's, not the old one's.
+ */
+export async function loadHydrated(page: Page, action: () => Promise<unknown>): Promise<void> {
+	const loaded = page.waitForEvent('domcontentloaded');
+	await action();
+	await loaded;
+	await waitForHydration(page);
+}
+
+/** A page of its own context with JavaScript off, as a visitor without scripts sees the dashboard. */
+export async function openScriptlessPage(browser: Browser): Promise<Page> {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	scriptlessPages.add(page);
+	return page;
 }

@@ -1,21 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillGithub, type GithubBackfillOptions } from '../../jobs/collectors/github/backfill/backfill.js';
 import { starsHistoryNote } from '../../jobs/collectors/github/backfill/stars.js';
-import { loadConfig } from '../../src/lib/server/config.js';
-import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { listEvents } from '../../src/lib/server/db/queries/events.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
+import { useCollectorHarness } from '../helpers/collector-harness.js';
 import { testBackends } from '../helpers/databases.js';
+import { githubBackfillSetup, historyPath, readBackfillFixture, realStarsPage, releasesPath, starsPath } from '../helpers/github-backfill.js';
 import { ReplayServer, type ReplayAnswer } from '../helpers/replay-server.js';
 import { createStoreEnv, openStoreEnvDatabase, runScript } from '../helpers/server.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/github/backfill/${name}`, 'utf8'));
-const recorded = fixture('pygithub-Repository.testGetStargazersWithDates.json').exchanges[0];
-// A real last page: six stars of danvk/comparea (2014-2015), two of them on 2015-04-29; no link header.
-const realStarsPage: ReplayAnswer = { body: recorded.body, headers: { 'x-ratelimit-remaining': recorded.headers['x-ratelimit-remaining'] } };
-const { status: releasesStatus, headers: releasesHeaders, body: releasesBody } = fixture('doc-releases.json');
+const { status: releasesStatus, headers: releasesHeaders, body: releasesBody } = readBackfillFixture('doc-releases.json');
 const releasesPage: ReplayAnswer = { status: releasesStatus, headers: releasesHeaders, body: releasesBody };
 
 // A full first page of 100 stars: ten a day on 2014-01-01..09, then ten in the small hours of
@@ -31,54 +26,20 @@ const twoPageSeries = [
 	['2014-08-13', 101], ['2014-10-15', 102], ['2015-04-14', 103], ['2015-04-29', 105], ['2015-05-09', 106]
 ];
 
-const starsPath = (key: string, page: number) => `/repos/${key}/stargazers?per_page=100&page=${page}`;
-const releasesPath = (key: string, page: number) => `/repos/${key}/releases?per_page=100&page=${page}`;
 const nextLink = (url: string, path: string) => ({ link: `<${url}${path}>; rel="next"` });
 // The star history is asked first; the replay server answers 404 for it unless a test routes it, as
 // GitHub does where the endpoint is not served, so these tests take the stargazers path after it.
 // test/integration/backfill-star-history.test.ts covers the history itself.
-const historyPath = (key: string) => `/repos/${key}/stargazers/history?per_page=30&page=1`;
 
 describe.each(testBackends)('GitHub history backfill on $name', (backend) => {
-	let database: Database;
-	let replay: ReplayServer;
-	const now = () => new Date('2026-11-28T10:05:00Z');
-	const run = (options: GithubBackfillOptions = {}) =>
-		backfillGithub(
-			database.db,
-			loadConfig({ GITHUB_API_URL: replay.url, HTTP_TIMEOUT_MS: '5000', HTTP_RETRY_BASE_MS: '1', HTTP_MAX_RETRIES: '1' }),
-			{ now, sleep: async () => {}, ...options }
-		);
-	const addTarget = (key: string) => upsertTarget(database.db, { source: 'github', key, displayName: key });
-	const starsOf = (key: string) =>
-		queryRows<{ day: string; value: number; provenance: string; note: string | null; hour: number }>(
-			database.db,
-			sql`select to_char(s.ts at time zone 'UTC', 'YYYY-MM-DD') as day, s.value, s.provenance, se.note,
-					extract(hour from s.ts at time zone 'UTC')::int as hour
-				from samples s join series se on se.id = s.series_id join targets t on t.id = se.target_id
-				where t.source = 'github' and t.key = ${key} and se.metric = 'stars' order by s.ts`
-		);
-	const dailyStars = async (key: string) => (await starsOf(key)).map((s) => [s.day, s.value]);
-	const targetOf = async (key: string) =>
-		(await queryRows<{ status: string; status_message: string | null; metadata: { backfill?: Record<string, unknown> } }>(
-			database.db,
-			sql`select status, status_message, metadata from targets where source = 'github' and key = ${key}`
-		))[0]!;
-
-	beforeAll(async () => {
-		database = await backend.open();
-	});
-	afterAll(() => database.close());
-	beforeEach(async () => {
-		replay = await ReplayServer.start();
-		await database.db.execute(sql`delete from targets where source = 'github'`);
-		await database.db.execute(sql`delete from collection_runs`);
-	});
-	afterEach(() => replay.close());
+	const h = useCollectorHarness(backend, githubBackfillSetup);
+	const run = (options: GithubBackfillOptions = {}) => backfillGithub(h.db, h.config(), { ...h.options(), ...options });
+	const starsOf = (key: string) => h.listSamples(key, 'stars');
+	const dailyStars = (key: string) => h.listDailyValues(key, 'stars');
 
 	it('rebuilds the daily star count of a one-page repository as reconstructed samples with the method note', async () => {
-		await addTarget('danvk/comparea');
-		replay.route(releasesPath('danvk/comparea', 1), releasesPage).route(starsPath('danvk/comparea', 1), realStarsPage);
+		await h.addTarget('danvk/comparea');
+		h.replay.route(releasesPath('danvk/comparea', 1), releasesPage).route(starsPath('danvk/comparea', 1), realStarsPage);
 		const report = await run();
 		expect(report).toMatchObject({ status: 'ok', targetsDone: 1, targetsFailed: 0, requestsMade: 3, rateBudgetLeft: 4913 });
 		const rows = await starsOf('danvk/comparea');
@@ -91,9 +52,9 @@ describe.each(testBackends)('GitHub history backfill on $name', (backend) => {
 		expect(starsHistoryNote).toContain('stars still held today');
 		expect(starsHistoryNote).toContain('unstarred stars are not in the history');
 		expect(starsHistoryNote).toContain("at most 40,000 stargazers with dates, and only to a repository's admins and collaborators since July 2026");
-		const starsRequest = replay.requests.find((r) => r.path.includes('/stargazers?'));
+		const starsRequest = h.replay.requests.find((r) => r.path.includes('/stargazers?'));
 		expect(starsRequest?.headers.accept).toBe('application/vnd.github.star+json');
-		const { metadata } = await targetOf('danvk/comparea');
+		const { metadata } = await h.getTarget('danvk/comparea');
 		expect(metadata.backfill).toEqual({
 			starsSource: 'stargazers', starsNextPage: 2, releasesNextPage: 2, isStarsDone: true, isReleasesDone: true, updatedAt: '2026-11-28T10:05:00.000Z'
 		});
@@ -102,39 +63,39 @@ describe.each(testBackends)('GitHub history backfill on $name', (backend) => {
 	});
 
 	it('stores each published release once as an event, and a rerun of the same page inserts nothing', async () => {
-		const targetId = await addTarget('octocat/Hello-World');
-		replay.route(releasesPath('octocat/Hello-World', 1), releasesPage).route(starsPath('octocat/Hello-World', 1), realStarsPage);
+		const targetId = await h.addTarget('octocat/Hello-World');
+		h.replay.route(releasesPath('octocat/Hello-World', 1), releasesPage).route(starsPath('octocat/Hello-World', 1), realStarsPage);
 		await run();
-		const stored = await listEvents(database.db, targetId);
+		const stored = await listEvents(h.db, targetId);
 		expect(stored.map(({ ts, kind, label, url }) => ({ ts: ts.toISOString(), kind, label, url }))).toEqual([
 			{ ts: '2013-02-27T19:35:32.000Z', kind: 'release', label: 'v1.0.0', url: 'https://github.com/octocat/Hello-World/releases/v1.0.0' },
 			{ ts: '2013-03-10T08:15:00.000Z', kind: 'release', label: 'v1.0.1', url: 'https://github.com/octocat/Hello-World/releases/tag/v1.0.1' }
 		]);
-		expect(await listEvents(database.db, targetId, { from: new Date('2013-03-01T00:00:00Z') })).toHaveLength(1);
+		expect(await listEvents(h.db, targetId, { from: new Date('2013-03-01T00:00:00Z') })).toHaveLength(1);
 		// As after a crash between the page and its progress: the saved state forgotten, all pages read again.
-		await database.db.execute(sql`update targets set metadata = '{}'::jsonb where id = ${targetId}`);
+		await h.db.execute(sql`update targets set metadata = '{}'::jsonb where id = ${targetId}`);
 		const starsBefore = await dailyStars('octocat/Hello-World');
 		expect(await run()).toMatchObject({ status: 'ok', requestsMade: 3 });
-		expect(await listEvents(database.db, targetId)).toEqual(stored);
+		expect(await listEvents(h.db, targetId)).toEqual(stored);
 		expect(await dailyStars('octocat/Hello-World')).toEqual(starsBefore);
 	});
 
 	it('stops after stargazers page 1 when maxRequests runs out, resumes at page 2, and ends with the series of a single full run', async () => {
 		for (const key of ['acme/resumed', 'acme/whole']) {
-			await addTarget(key);
-			replay.route(releasesPath(key, 1), releasesPage);
-			replay.route(starsPath(key, 1), { body: generatedStarsPage(), headers: nextLink(replay.url, starsPath(key, 2)) });
-			replay.route(starsPath(key, 2), realStarsPage);
+			await h.addTarget(key);
+			h.replay.route(releasesPath(key, 1), releasesPage);
+			h.replay.route(starsPath(key, 1), { body: generatedStarsPage(), headers: nextLink(h.replay.url, starsPath(key, 2)) });
+			h.replay.route(starsPath(key, 2), realStarsPage);
 		}
 		expect(await run({ onlyKey: 'acme/resumed', maxRequests: 3 })).toMatchObject({ status: 'ok', requestsMade: 3 });
-		expect(replay.requests.map((r) => r.path)).toEqual([releasesPath('acme/resumed', 1), historyPath('acme/resumed'), starsPath('acme/resumed', 1)]);
-		expect((await targetOf('acme/resumed')).metadata.backfill).toMatchObject({ starsNextPage: 2, isStarsDone: false, isReleasesDone: true });
+		expect(h.replay.requests.map((r) => r.path)).toEqual([releasesPath('acme/resumed', 1), historyPath('acme/resumed'), starsPath('acme/resumed', 1)]);
+		expect((await h.getTarget('acme/resumed')).metadata.backfill).toMatchObject({ starsNextPage: 2, isStarsDone: false, isReleasesDone: true });
 		// Page 1 alone: the day that runs on to page 2 holds the 100 stars seen so far.
 		expect(await dailyStars('acme/resumed')).toEqual([...twoPageSeries.slice(0, 9), ['2014-08-13', 100]]);
 
 		// The history is not asked again: the state remembers that the stars come from the stargazers.
 		expect(await run({ onlyKey: 'acme/resumed', maxRequests: 3 })).toMatchObject({ status: 'ok', requestsMade: 1 });
-		expect(replay.requests.at(-1)?.path).toBe(starsPath('acme/resumed', 2));
+		expect(h.replay.requests.at(-1)?.path).toBe(starsPath('acme/resumed', 2));
 		expect(await dailyStars('acme/resumed')).toEqual(twoPageSeries);
 
 		expect(await run({ onlyKey: 'acme/whole' })).toMatchObject({ status: 'ok', requestsMade: 4 });
@@ -142,25 +103,25 @@ describe.each(testBackends)('GitHub history backfill on $name', (backend) => {
 	});
 
 	it('spends at most its share of the rate budget: 20% of 10 requests left is 2 requests', async () => {
-		await addTarget('acme/busy');
+		await h.addTarget('acme/busy');
 		const remaining = { 'x-ratelimit-remaining': '10' };
-		replay.route(releasesPath('acme/busy', 1), { body: [], headers: remaining });
-		replay.route(historyPath('acme/busy'), { status: 404, body: { message: 'Not Found' }, headers: remaining });
+		h.replay.route(releasesPath('acme/busy', 1), { body: [], headers: remaining });
+		h.replay.route(historyPath('acme/busy'), { status: 404, body: { message: 'Not Found' }, headers: remaining });
 		for (const page of [1, 2, 3]) {
-			replay.route(starsPath('acme/busy', page), { body: generatedStarsPage(), headers: { ...remaining, ...nextLink(replay.url, starsPath('acme/busy', page + 1)) } });
+			h.replay.route(starsPath('acme/busy', page), { body: generatedStarsPage(), headers: { ...remaining, ...nextLink(h.replay.url, starsPath('acme/busy', page + 1)) } });
 		}
 		const report = await run({ budgetShare: 0.2, maxRequests: 100 });
 		expect(report).toMatchObject({ status: 'ok', requestsMade: 2, rateBudgetLeft: 10 });
-		expect(replay.countRequests()).toBe(2);
+		expect(h.replay.countRequests()).toBe(2);
 		// Releases and the star history (404) spend the two; the stargazers wait for the next run.
-		expect((await targetOf('acme/busy')).metadata.backfill).toMatchObject({ starsSource: 'stargazers', starsNextPage: 1, isStarsDone: false });
+		expect((await h.getTarget('acme/busy')).metadata.backfill).toMatchObject({ starsSource: 'stargazers', starsNextPage: 1, isStarsDone: false });
 	});
 
 	it('records a 403 on the stargazers as a failure the token explains, and still stores the releases', async () => {
-		const targetId = await addTarget('octocat/Hello-World');
-		replay.route(releasesPath('octocat/Hello-World', 1), releasesPage);
+		const targetId = await h.addTarget('octocat/Hello-World');
+		h.replay.route(releasesPath('octocat/Hello-World', 1), releasesPage);
 		// GitHub's wording for this refusal is not documented; the status, with budget left, is what counts.
-		replay.route(starsPath('octocat/Hello-World', 1), {
+		h.replay.route(starsPath('octocat/Hello-World', 1), {
 			status: 403,
 			headers: { 'x-ratelimit-remaining': '4989' },
 			body: { message: 'Forbidden', documentation_url: 'https://docs.github.com/rest/activity/starring#list-stargazers' }
@@ -171,13 +132,12 @@ describe.each(testBackends)('GitHub history backfill on $name', (backend) => {
 		expect(report.failures[0]).toMatchObject({ target: 'octocat/Hello-World', kind: 'http' });
 		expect(report.failures[0]!.message).toContain('GitHub answered 403');
 		expect(report.failures[0]!.message).toContain('the token may not list stargazers with dates');
-		expect(await listEvents(database.db, targetId)).toHaveLength(2);
+		expect(await listEvents(h.db, targetId)).toHaveLength(2);
 		expect(await starsOf('octocat/Hello-World')).toEqual([]);
-		const target = await targetOf('octocat/Hello-World');
+		const target = await h.getTarget('octocat/Hello-World');
 		expect(target).toMatchObject({ status: 'failing' });
 		expect(target.metadata.backfill).toMatchObject({ isReleasesDone: true, isStarsDone: false, starsNextPage: 1 });
-		const runs = await queryRows<{ collector: string; status: string }>(database.db, sql`select collector, status from collection_runs`);
-		expect(runs).toEqual([{ collector: 'github-backfill', status: 'failed' }]);
+		expect((await h.listRuns()).map(({ collector, status }) => ({ collector, status }))).toEqual([{ collector: 'github-backfill', status: 'failed' }]);
 	});
 });
 

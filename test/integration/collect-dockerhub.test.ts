@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectDockerHub } from '../../jobs/collectors/dockerhub/collect.js';
-import { loadConfig } from '../../src/lib/server/config.js';
-import { queryRows, type Database } from '../../src/lib/server/db/client.js';
-import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
+import { queryRows } from '../../src/lib/server/db/client.js';
+import { readFixture, useCollectorHarness } from '../helpers/collector-harness.js';
 import { testBackends } from '../helpers/databases.js';
-import { ReplayServer } from '../helpers/replay-server.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/dockerhub/${name}`, 'utf8'));
+const fixture = (name: string) => readFixture(`dockerhub/${name}`);
 const nginx = fixture('doc-repository-library-nginx.json');
 const perceval = fixture('perceval-dockerhub_repository_1.json');
 const namespacePage1 = fixture('layerslayer-repositories-aciliadevops.json');
@@ -17,56 +14,19 @@ const nginxPath = '/v2/namespaces/library/repositories/nginx';
 const percevalPath = '/v2/namespaces/grimoirelab/repositories/perceval';
 
 describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
-	let database: Database;
-	let replay: ReplayServer;
-	let sleeps: number[];
-	let clockMs: number;
-	const now = () => new Date(clockMs);
-	const config = (extra: Record<string, string> = {}) =>
-		loadConfig({
-			...extra,
-			DOCKERHUB_API_URL: replay.url,
-			HTTP_TIMEOUT_MS: '2000',
-			HTTP_RETRY_BASE_MS: '1',
-			HTTP_MAX_RETRIES: '2',
-			RATE_LIMIT_MAX_WAIT_MS: '5000',
-			COLLECT_CONCURRENCY: '4'
-		});
-	const collect = (onlyKey?: string, extra?: Record<string, string>) =>
-		collectDockerHub(database.db, config(extra), { now, onlyKey, sleep: async (ms) => void sleeps.push(ms) });
-	const samplesOf = (key: string) =>
-		queryRows<{ metric: string; value: number; provenance: string; flags: string[] }>(
-			database.db,
-			sql`select se.metric, s.value, s.provenance, s.flags from samples s join series se on se.id = s.series_id
-				join targets t on t.id = se.target_id where t.source = 'dockerhub' and t.key = ${key} order by s.ts, se.metric`
-		);
-	const targetOf = async (key: string) =>
-		(
-			await queryRows<{ status: string; status_message: string | null; metadata: Record<string, unknown> }>(
-				database.db,
-				sql`select status, status_message, metadata from targets where source = 'dockerhub' and key = ${key}`
-			)
-		)[0];
-
-	beforeAll(async () => {
-		database = await backend.open();
+	const h = useCollectorHarness(backend, {
+		source: 'dockerhub',
+		startAt: '2026-11-28T10:00:00Z',
+		env: { HTTP_TIMEOUT_MS: '2000', HTTP_MAX_RETRIES: '2', RATE_LIMIT_MAX_WAIT_MS: '5000', COLLECT_CONCURRENCY: '4' }
 	});
-	afterAll(() => database.close());
-	beforeEach(async () => {
-		replay = await ReplayServer.start();
-		sleeps = [];
-		clockMs = Date.UTC(2026, 10, 28, 10, 0, 0);
-		await database.db.execute(sql`delete from targets where source = 'dockerhub'`);
-	});
-	afterEach(() => replay.close());
-
-	const addTargets = async (...keys: string[]) => {
-		for (const key of keys) await upsertTarget(database.db, { source: 'dockerhub', key, displayName: key });
-	};
+	const collect = (onlyKey?: string, env?: Record<string, string>) => collectDockerHub(h.db, h.config(env), { ...h.options(), onlyKey });
+	/** The samples of one target as the collector writes them. */
+	const samplesOf = async (key: string) =>
+		(await h.listSamples(key)).map(({ metric, value, provenance, flags }) => ({ metric, value, provenance, flags }));
 
 	it('stores exactly the pulls and stars served, counters above 2^31 included, and records the run', async () => {
-		await addTargets('library/nginx', 'grimoirelab/perceval');
-		replay.route(nginxPath, { body: nginx }).route(percevalPath, { body: perceval });
+		await h.addTargets('library/nginx', 'grimoirelab/perceval');
+		h.replay.route(nginxPath, { body: nginx }).route(percevalPath, { body: perceval });
 		const report = await collect();
 		expect(await samplesOf('library/nginx')).toEqual([
 			{ metric: 'pulls', value: 12_981_954_060, provenance: 'observed', flags: [] },
@@ -77,20 +37,16 @@ describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
 			['stars', 1]
 		]);
 		expect(report).toMatchObject({ status: 'ok', targetsDone: 2, targetsFailed: 0, requestsMade: 2, failures: [] });
-		expect((await targetOf('library/nginx'))?.metadata).toMatchObject({ lastUpdated: '2026-05-01T18:23:40.000000Z' });
-		const runs = await queryRows<{ status: string; n: number }>(
-			database.db,
-			sql`select status, requests_made as n from collection_runs where id = ${report.runId}`
-		);
-		expect(runs).toEqual([{ status: 'ok', n: 2 }]);
+		expect((await h.getTarget('library/nginx')).metadata).toMatchObject({ lastUpdated: '2026-05-01T18:23:40.000000Z' });
+		expect(await h.getRun(report.runId)).toMatchObject({ status: 'ok', requestsMade: 2 });
 	});
 
 	it('discovers every repository of a namespace across pages and stores the namespace total', async () => {
-		await addTargets('aciliadevops');
+		await h.addTargets('aciliadevops');
 		const page2Path = '/v2/namespaces/aciliadevops/repositories?page=2&page_size=100';
 		const page1 = { ...namespacePage1, next: `https://hub.docker.com${page2Path}` };
 		const page2 = { count: 12, next: null, previous: '', results: namespacePage1.results.slice(0, 2).map((r: { name: string }) => ({ ...r, name: `${r.name}-v2`, pull_count: 5 })) };
-		replay.route('/v2/namespaces/aciliadevops/repositories?page_size=100', { body: page1 }).route(page2Path, { body: page2 });
+		h.replay.route('/v2/namespaces/aciliadevops/repositories?page_size=100', { body: page1 }).route(page2Path, { body: page2 });
 		const report = await collect();
 		expect(report).toMatchObject({ status: 'ok', requestsMade: 2 });
 		const expectedPulls = namespacePage1.results.reduce((sum: number, r: { pull_count: number }) => sum + r.pull_count, 0) + 10;
@@ -104,55 +60,54 @@ describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
 	});
 
 	it('retries a 5xx and a dropped connection, then stores the value once', async () => {
-		await addTargets('library/nginx', 'grimoirelab/perceval');
-		replay.route(nginxPath, { status: 503, body: 'Service Unavailable' }, { status: 502, body: '' }, { body: nginx });
-		replay.route(percevalPath, { body: perceval, fault: 'truncate' }, { body: perceval });
+		await h.addTargets('library/nginx', 'grimoirelab/perceval');
+		h.replay.route(nginxPath, { status: 503, body: 'Service Unavailable' }, { status: 502, body: '' }, { body: nginx });
+		h.replay.route(percevalPath, { body: perceval, fault: 'truncate' }, { body: perceval });
 		const report = await collect();
 		expect(report).toMatchObject({ status: 'partial', targetsDone: 1, targetsFailed: 1 });
 		// A truncated body is not retried: it is an invalid answer, and nothing of it is written.
 		expect(report.failures).toEqual([{ target: 'grimoirelab/perceval', kind: 'invalidResponse', message: expect.stringContaining('not JSON') }]);
-		expect(replay.countRequests(nginxPath)).toBe(3);
+		expect(h.replay.countRequests(nginxPath)).toBe(3);
 		expect((await samplesOf('library/nginx')).length).toBe(2);
 		expect(await samplesOf('grimoirelab/perceval')).toEqual([]);
-		expect(await targetOf('grimoirelab/perceval')).toMatchObject({ status: 'failing' });
+		expect(await h.getTarget('grimoirelab/perceval')).toMatchObject({ status: 'failing' });
 	});
 
 	it('gives up on a source that keeps failing, with a bounded number of attempts', async () => {
-		await addTargets('library/nginx');
-		replay.route(nginxPath, { status: 500, body: { message: 'boom' } });
+		await h.addTargets('library/nginx');
+		h.replay.route(nginxPath, { status: 500, body: { message: 'boom' } });
 		const report = await collect();
 		expect(report).toMatchObject({ status: 'failed', targetsFailed: 1, failures: [{ kind: 'http' }] });
-		expect(replay.countRequests(nginxPath)).toBe(3);
+		expect(h.replay.countRequests(nginxPath)).toBe(3);
 	});
 
 	it('waits out a short rate limit and stops asking after a long one', async () => {
-		await addTargets('library/nginx');
-		replay.route(nginxPath, { status: 429, headers: { 'retry-after': '2' }, body: 'Too Many Requests (HAP429).' }, { body: nginx });
+		await h.addTargets('library/nginx');
+		h.replay.route(nginxPath, { status: 429, headers: { 'retry-after': '2' }, body: 'Too Many Requests (HAP429).' }, { body: nginx });
 		expect(await collect()).toMatchObject({ status: 'ok' });
-		expect(sleeps).toEqual([2000]);
+		expect(h.sleeps).toEqual([2000]);
 
-		await addTargets('grimoirelab/perceval', 'library/redis', 'library/postgres');
-		replay = await ReplayServer.start().then((r) => (replay.close(), r));
-		clockMs += 3_600_000;
-		replay.route(nginxPath, { status: 429, headers: { 'retry-after': '3600' }, body: 'Too Many Requests (HAP429).' });
-		replay.route(percevalPath, { status: 429, headers: { 'retry-after': '3600' } });
-		replay.route('/v2/namespaces/library/repositories/redis', { status: 429, headers: { 'retry-after': '3600' } });
-		replay.route('/v2/namespaces/library/repositories/postgres', { status: 429, headers: { 'retry-after': '3600' } });
+		await h.addTargets('grimoirelab/perceval', 'library/redis', 'library/postgres');
+		await h.restartReplay();
+		h.clockMs += 3_600_000;
+		h.replay.route(nginxPath, { status: 429, headers: { 'retry-after': '3600' }, body: 'Too Many Requests (HAP429).' });
+		h.replay.route(percevalPath, { status: 429, headers: { 'retry-after': '3600' } });
+		h.replay.route('/v2/namespaces/library/repositories/redis', { status: 429, headers: { 'retry-after': '3600' } });
+		h.replay.route('/v2/namespaces/library/repositories/postgres', { status: 429, headers: { 'retry-after': '3600' } });
 		const limited = await collect();
 		expect(limited.status).toBe('failed');
 		expect(limited.failures.map((f) => f.kind)).toEqual(['rateLimited', 'rateLimited', 'rateLimited', 'rateLimited']);
 		// Four at once may all be in flight when the first 429 comes back, but none is retried.
-		expect(replay.countRequests()).toBeLessThanOrEqual(4);
-		expect(sleeps).toEqual([2000]);
+		expect(h.replay.countRequests()).toBeLessThanOrEqual(4);
+		expect(h.sleeps).toEqual([2000]);
 	});
 
 	it('marks a run a crash left open as failed when the next run starts', async () => {
-		await database.db.execute(sql`delete from collection_runs`);
-		await database.db.execute(sql`insert into collection_runs (collector, started_at) values ('dockerhub', ${new Date(clockMs - 3 * 3600_000).toISOString()}::timestamptz)`);
-		await database.db.execute(sql`insert into collection_runs (collector, started_at) values ('dockerhub', ${new Date(clockMs - 60_000).toISOString()}::timestamptz)`);
+		await h.db.execute(sql`insert into collection_runs (collector, started_at) values ('dockerhub', ${new Date(h.clockMs - 3 * 3600_000).toISOString()}::timestamptz)`);
+		await h.db.execute(sql`insert into collection_runs (collector, started_at) values ('dockerhub', ${new Date(h.clockMs - 60_000).toISOString()}::timestamptz)`);
 		await collect();
 		const runs = await queryRows<{ status: string; is_finished: boolean }>(
-			database.db,
+			h.db,
 			sql`select status, finished_at is not null as is_finished from collection_runs where collector = 'dockerhub' order by started_at`
 		);
 		// The crash of three hours ago is failed; a run started a minute ago may still be going elsewhere.
@@ -164,54 +119,54 @@ describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
 	});
 
 	it('marks a missing image as not found without failing the others', async () => {
-		await addTargets('library/nginx', 'nobody/nothing');
-		replay.route(nginxPath, { body: nginx });
+		await h.addTargets('library/nginx', 'nobody/nothing');
+		h.replay.route(nginxPath, { body: nginx });
 		const report = await collect();
 		expect(report).toMatchObject({ status: 'partial', targetsDone: 1, failures: [{ target: 'nobody/nothing', kind: 'notFound' }] });
-		expect(await targetOf('nobody/nothing')).toMatchObject({ status: 'not_found' });
+		expect(await h.getTarget('nobody/nothing')).toMatchObject({ status: 'not_found' });
 	});
 
 	it('writes nothing for an answer with wrong types, a hanging server or a huge body', async () => {
-		await addTargets('library/nginx', 'grimoirelab/perceval', 'big/body');
-		replay.route(nginxPath, { body: { ...nginx, pull_count: '12981954060' } });
-		replay.route(percevalPath, { fault: 'hang' });
-		replay.route('/v2/namespaces/big/repositories/body', { body: 'x'.repeat(9 * 1024 * 1024) });
+		await h.addTargets('library/nginx', 'grimoirelab/perceval', 'big/body');
+		h.replay.route(nginxPath, { body: { ...nginx, pull_count: '12981954060' } });
+		h.replay.route(percevalPath, { fault: 'hang' });
+		h.replay.route('/v2/namespaces/big/repositories/body', { body: 'x'.repeat(9 * 1024 * 1024) });
 		const report = await collect();
 		const byTarget = Object.fromEntries(report.failures.map((f) => [f.target, f.kind]));
 		expect(byTarget).toEqual({ 'library/nginx': 'invalidResponse', 'grimoirelab/perceval': 'timeout', 'big/body': 'invalidResponse' });
-		expect(await queryRows(database.db, sql`select 1 from samples s join series se on se.id = s.series_id join targets t on t.id = se.target_id where t.source = 'dockerhub'`)).toEqual([]);
+		expect(await h.countSamples()).toBe(0);
 	});
 
 	it('signs in with a personal access token once and sends the short-lived token, never the secret', async () => {
-		await addTargets('library/nginx', 'grimoirelab/perceval');
-		replay.route('/v2/auth/token', { body: { access_token: 'jwt-short-lived' } });
-		replay.route(nginxPath, { body: nginx }).route(percevalPath, { body: perceval });
+		await h.addTargets('library/nginx', 'grimoirelab/perceval');
+		h.replay.route('/v2/auth/token', { body: { access_token: 'jwt-short-lived' } });
+		h.replay.route(nginxPath, { body: nginx }).route(percevalPath, { body: perceval });
 		const report = await collect(undefined, { DOCKERHUB_USERNAME: 'analyst', DOCKERHUB_TOKEN: 'dckr_pat_secret' });
 		expect(report).toMatchObject({ status: 'ok' });
-		const tokenRequests = replay.requests.filter((r) => r.path === '/v2/auth/token');
+		const tokenRequests = h.replay.requests.filter((r) => r.path === '/v2/auth/token');
 		expect(tokenRequests.map((r) => r.method)).toEqual(['POST']);
-		for (const request of replay.requests.filter((r) => r.path !== '/v2/auth/token')) {
+		for (const request of h.replay.requests.filter((r) => r.path !== '/v2/auth/token')) {
 			expect(request.headers.authorization).toBe('Bearer jwt-short-lived');
 		}
-		expect(JSON.stringify(replay.requests.map((r) => r.headers))).not.toContain('dckr_pat_secret');
+		expect(JSON.stringify(h.replay.requests.map((r) => r.headers))).not.toContain('dckr_pat_secret');
 	});
 
 	it('follows a redirect', async () => {
-		await addTargets('library/nginx');
-		replay.route(nginxPath, { status: 301, headers: { location: `${replay.url}/moved/nginx` } });
-		replay.route('/moved/nginx', { body: nginx });
+		await h.addTargets('library/nginx');
+		h.replay.route(nginxPath, { status: 301, headers: { location: `${h.replay.url}/moved/nginx` } });
+		h.replay.route('/moved/nginx', { body: nginx });
 		expect(await collect()).toMatchObject({ status: 'ok' });
 		expect((await samplesOf('library/nginx')).length).toBe(2);
 	});
 
 	it('flags a counter that drops or jumps, keeps the value, and never duplicates a sample', async () => {
-		await addTargets('grimoirelab/perceval');
-		replay.route(percevalPath, { body: perceval }, { body: perceval }, { body: { ...perceval, pull_count: 390 } }, { body: { ...perceval, pull_count: 5000 } });
+		await h.addTargets('grimoirelab/perceval');
+		h.replay.route(percevalPath, { body: perceval }, { body: perceval }, { body: { ...perceval, pull_count: 390 } }, { body: { ...perceval, pull_count: 5000 } });
 		await collect();
 		await collect(); // the same hour again: nothing new
-		clockMs += 3_600_000;
+		h.clockMs += 3_600_000;
 		await collect();
-		clockMs += 3_600_000;
+		h.clockMs += 3_600_000;
 		await collect();
 		expect((await samplesOf('grimoirelab/perceval')).filter((s) => s.metric === 'pulls')).toEqual([
 			{ metric: 'pulls', value: 398, provenance: 'observed', flags: [] },

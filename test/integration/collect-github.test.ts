@@ -1,19 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectGithub, collectGithubContributors } from '../../jobs/collectors/github/collect.js';
-import { loadConfig } from '../../src/lib/server/config.js';
-import { queryRows, type Database } from '../../src/lib/server/db/client.js';
-import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
+import { answerOf as recordedAnswer, readFixture, useCollectorHarness } from '../helpers/collector-harness.js';
 import { testBackends } from '../helpers/databases.js';
-import { ReplayServer, type ReplayAnswer } from '../helpers/replay-server.js';
+import type { ReplayAnswer } from '../helpers/replay-server.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/github/${name}`, 'utf8'));
+const fixture = (name: string) => readFixture(`github/${name}`);
 /** A doc-* fixture as the replay server's answer. */
-const answerOf = (name: string): ReplayAnswer => {
-	const { status, headers, body } = fixture(name);
-	return { status, headers, body };
-};
+const answerOf = (name: string): ReplayAnswer => recordedAnswer(`github/${name}`);
 const batchOf3 = answerOf('doc-graphql-repositories.json');
 const kubernetesRest = fixture('perceval-github_repo.json');
 const abuseBody = fixture('perceval-abuse_rate_limit.json');
@@ -36,66 +29,23 @@ const contributorsPath = (key: string) => `/repos/${key}/contributors?per_page=1
 const farResetHeaders = () => ({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) });
 
 describe.each(testBackends)('GitHub collectors on $name', (backend) => {
-	let database: Database;
-	let replay: ReplayServer;
-	let sleeps: number[];
-	let clockMs: number;
-	const now = () => new Date(clockMs);
-	const config = (env: Record<string, string> = {}) =>
-		loadConfig({
-			GITHUB_API_URL: replay.url,
-			HTTP_TIMEOUT_MS: '5000',
-			HTTP_RETRY_BASE_MS: '1',
-			HTTP_MAX_RETRIES: '2',
-			RATE_LIMIT_MAX_WAIT_MS: '2000',
-			COLLECT_CONCURRENCY: '1',
-			...env
-		});
-	const options = () => ({ now, sleep: async (ms: number) => void sleeps.push(ms) });
-	const collect = (env?: Record<string, string>) => collectGithub(database.db, config(env), options());
-	const collectContributors = (env?: Record<string, string>) => collectGithubContributors(database.db, config(env), options());
-	const samplesOf = (key: string) =>
-		queryRows<{ metric: string; value: number; provenance: string }>(
-			database.db,
-			sql`select se.metric, s.value, s.provenance from samples s join series se on se.id = s.series_id
-				join targets t on t.id = se.target_id where t.source = 'github' and t.key = ${key} order by s.ts, se.metric`
-		);
-	const valuesOf = async (key: string) => (await samplesOf(key)).map((s) => [s.metric, s.value]);
-	const countSamples = async () =>
-		(await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from samples s join series se on se.id = s.series_id
-			join targets t on t.id = se.target_id where t.source = 'github'`))[0]!.n;
-	const targetOf = async (key: string) =>
-		(
-			await queryRows<{ status: string; status_message: string | null; metadata: Record<string, unknown> }>(
-				database.db,
-				sql`select status, status_message, metadata from targets where source = 'github' and key = ${key}`
-			)
-		)[0];
-	const addTargets = async (...keys: string[]) => {
-		for (const key of keys) await upsertTarget(database.db, { source: 'github', key, displayName: key });
-	};
-
-	beforeAll(async () => {
-		database = await backend.open();
-	});
-	afterAll(() => database.close());
-	beforeEach(async () => {
-		replay = await ReplayServer.start();
-		sleeps = [];
-		clockMs = Date.UTC(2026, 10, 28, 10, 5, 0);
-		await database.db.execute(sql`delete from targets where source = 'github'`);
-		await database.db.execute(sql`delete from collection_runs`);
-	});
 	// No real waiting: every wait is injected (sleeps) or scaled down by HTTP_RETRY_BASE_MS=1. Elapsed
 	// time is not asserted here: a loaded CI machine would make that flaky, and npm run bench times things.
-	afterEach(() => replay.close());
+	const h = useCollectorHarness(backend, {
+		source: 'github',
+		startAt: '2026-11-28T10:05:00Z',
+		env: { HTTP_TIMEOUT_MS: '5000', HTTP_MAX_RETRIES: '2', RATE_LIMIT_MAX_WAIT_MS: '2000', COLLECT_CONCURRENCY: '1' }
+	});
+	const collect = (env?: Record<string, string>) => collectGithub(h.db, h.config(env), h.options());
+	const collectContributors = (env?: Record<string, string>) => collectGithubContributors(h.db, h.config(env), h.options());
 
 	describe('hourly counters (GraphQL)', () => {
 		it('stores exactly the counters of three repositories asked in one GraphQL request, and records the run', async () => {
-			await addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
-			replay.route(graphqlPath, batchOf3);
+			await h.addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
+			h.replay.route(graphqlPath, batchOf3);
 			const report = await collect();
-			expect(await samplesOf('kubernetes/kubernetes')).toEqual([
+			const kubernetes = await h.listSamples('kubernetes/kubernetes');
+			expect(kubernetes.map(({ metric, value, provenance }) => ({ metric, value, provenance }))).toEqual([
 				{ metric: 'forks', value: 16_687, provenance: 'observed' },
 				{ metric: 'open_issues', value: 2_187, provenance: 'observed' },
 				{ metric: 'releases', value: 520, provenance: 'observed' },
@@ -105,192 +55,178 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			// Watchers are REST subscribers_count, not watchers_count (which is stars again).
 			expect(kubernetesRest.subscribers_count).toBe(2_904);
 			expect(kubernetesRest.watchers_count).toBe(kubernetesRest.stargazers_count);
-			expect(await valuesOf('docker/compose')).toEqual([['forks', 5_410], ['open_issues', 191], ['releases', 287], ['stars', 35_120], ['watchers', 462]]);
-			expect(await valuesOf('moby/moby')).toEqual([['forks', 18_802], ['open_issues', 3_401], ['releases', 172], ['stars', 70_512], ['watchers', 3_211]]);
+			expect(await h.listValues('docker/compose')).toEqual([['forks', 5_410], ['open_issues', 191], ['releases', 287], ['stars', 35_120], ['watchers', 462]]);
+			expect(await h.listValues('moby/moby')).toEqual([['forks', 18_802], ['open_issues', 3_401], ['releases', 172], ['stars', 70_512], ['watchers', 3_211]]);
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 3, targetsFailed: 0, failures: [], requestsMade: 1, rateBudgetLeft: 4_999 });
-			expect(replay.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /graphql']);
-			expect((await targetOf('kubernetes/kubernetes'))?.metadata).toEqual({ latestReleaseTag: 'v1.14.0', latestReleasePublishedAt: '2019-03-25T15:53:57Z' });
-			expect((await targetOf('moby/moby'))?.metadata).toEqual({ latestReleaseTag: null, latestReleasePublishedAt: null });
-			const runs = await queryRows<{ collector: string; status: string; n: number; budget: number }>(
-				database.db,
-				sql`select collector, status, requests_made as n, rate_budget_left as budget from collection_runs where id = ${report.runId}`
-			);
-			expect(runs).toEqual([{ collector: 'github', status: 'ok', n: 1, budget: 4_999 }]);
+			expect(h.replay.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /graphql']);
+			expect((await h.getTarget('kubernetes/kubernetes')).metadata).toEqual({ latestReleaseTag: 'v1.14.0', latestReleasePublishedAt: '2019-03-25T15:53:57Z' });
+			expect((await h.getTarget('moby/moby')).metadata).toEqual({ latestReleaseTag: null, latestReleasePublishedAt: null });
+			expect(await h.getRun(report.runId)).toEqual({ collector: 'github', status: 'ok', requestsMade: 1, rateBudgetLeft: 4_999 });
 		});
 
 		it('asks for 120 repositories in 3 GraphQL requests with a batch size of 50', async () => {
 			const keys = Array.from({ length: 120 }, (_, i) => `org/repo-${String(i).padStart(3, '0')}`);
-			await addTargets(...keys);
+			await h.addTargets(...keys);
 			const template = batchOf3.body as { data: { r1: Record<string, unknown> } };
 			const batchAnswer = (offset: number): ReplayAnswer => ({
 				body: { data: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`r${i}`, { ...template.data.r1, stargazerCount: offset + i }])) }
 			});
-			replay.route(graphqlPath, batchAnswer(0), batchAnswer(50), batchAnswer(100));
+			h.replay.route(graphqlPath, batchAnswer(0), batchAnswer(50), batchAnswer(100));
 			const report = await collect({ GITHUB_BATCH_SIZE: '50', COLLECT_CONCURRENCY: '1' });
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 120, requestsMade: 3 });
-			expect(replay.countRequests(graphqlPath)).toBe(3);
-			const stars = await queryRows<{ key: string; value: number }>(
-				database.db,
-				sql`select t.key, s.value from samples s join series se on se.id = s.series_id join targets t on t.id = se.target_id
-					where t.source = 'github' and se.metric = 'stars' order by t.key`
-			);
-			expect(stars.map((s) => s.value)).toEqual(keys.map((_, i) => i));
+			expect(h.replay.countRequests(graphqlPath)).toBe(3);
+			const stars = await Promise.all(keys.map(async (key) => (await h.listSamples(key, 'stars')).map((s) => s.value)));
+			expect(stars).toEqual(keys.map((_, i) => [i]));
 		});
 
 		it('sends several batches at once without the 1 s spacing plugin-throttling applies by default', async () => {
-			await addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
+			await h.addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
 			const r1 = (batchOf3.body as { data: { r1: unknown } }).data.r1;
-			replay.route(graphqlPath, { body: { data: { r0: r1 } } });
+			h.replay.route(graphqlPath, { body: { data: { r0: r1 } } });
 			const started = performance.now();
 			const report = await collect({ GITHUB_BATCH_SIZE: '1', COLLECT_CONCURRENCY: '3' });
 			// With the default 1 s spacing three requests take at least 2 s; the margin absorbs a loaded machine.
 			expect(performance.now() - started).toBeLessThan(1900);
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 3, requestsMade: 3 });
-			expect(await valuesOf('docker/compose')).toEqual(await valuesOf('kubernetes/kubernetes'));
+			expect(await h.listValues('docker/compose')).toEqual(await h.listValues('kubernetes/kubernetes'));
 		});
 
 		it('marks a missing repository as not found and stores the others', async () => {
-			await addTargets('docker/compose', 'moby/moby', 'nobody/nothing');
-			replay.route(graphqlPath, answerOf('doc-graphql-not-found.json'));
+			await h.addTargets('docker/compose', 'moby/moby', 'nobody/nothing');
+			h.replay.route(graphqlPath, answerOf('doc-graphql-not-found.json'));
 			const report = await collect();
 			expect(report).toMatchObject({ status: 'partial', targetsDone: 2, targetsFailed: 1, requestsMade: 1 });
 			expect(report.failures).toEqual([
 				{ target: 'nobody/nothing', kind: 'notFound', message: "nobody/nothing: Could not resolve to a Repository with the name 'nobody/nothing'." }
 			]);
-			expect(await targetOf('nobody/nothing')).toMatchObject({ status: 'not_found' });
-			expect(await samplesOf('nobody/nothing')).toEqual([]);
-			expect((await samplesOf('moby/moby')).length).toBe(5);
+			expect(await h.getTarget('nobody/nothing')).toMatchObject({ status: 'not_found' });
+			expect(await h.listSamples('nobody/nothing')).toEqual([]);
+			expect((await h.listSamples('moby/moby')).length).toBe(5);
 		});
 
 		it('retries a 502 and stores the batch once', async () => {
-			await addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
-			replay.route(graphqlPath, { status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' }, batchOf3);
+			await h.addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
+			h.replay.route(graphqlPath, { status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' }, batchOf3);
 			const report = await collect();
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 3, requestsMade: 2 });
-			expect(replay.countRequests(graphqlPath)).toBe(2);
-			expect(await countSamples()).toBe(15);
-			expect(sleeps).toEqual([]);
+			expect(h.replay.countRequests(graphqlPath)).toBe(2);
+			expect(await h.countSamples()).toBe(15);
+			expect(h.sleeps).toEqual([]);
 		});
 
 		it('gives up on a server that keeps failing after HTTP_MAX_RETRIES retries', async () => {
-			await addTargets('moby/moby', 'docker/compose');
-			replay.route(graphqlPath, { status: 500, body: { message: 'Server Error' } });
+			await h.addTargets('moby/moby', 'docker/compose');
+			h.replay.route(graphqlPath, { status: 500, body: { message: 'Server Error' } });
 			const report = await collect();
 			expect(report).toMatchObject({ status: 'failed', targetsDone: 0, targetsFailed: 2, requestsMade: 3 });
 			expect(report.failures.map((f) => f.kind)).toEqual(['http', 'http']);
 			expect(report.failures[0]!.message).toContain('GitHub answered 500');
-			expect(await targetOf('moby/moby')).toMatchObject({ status: 'failing' });
+			expect(await h.getTarget('moby/moby')).toMatchObject({ status: 'failing' });
 		});
 
 		it('stops asking GitHub after a GraphQL rate limit that resets in an hour', async () => {
-			await addTargets('docker/compose', 'kubernetes/kubernetes', 'moby/moby');
+			await h.addTargets('docker/compose', 'kubernetes/kubernetes', 'moby/moby');
 			const limited = answerOf('doc-graphql-rate-limited.json');
-			replay.route(graphqlPath, { ...limited, headers: { ...limited.headers, ...farResetHeaders() } });
+			h.replay.route(graphqlPath, { ...limited, headers: { ...limited.headers, ...farResetHeaders() } });
 			const report = await collect({ GITHUB_BATCH_SIZE: '1' });
 			expect(report).toMatchObject({ status: 'failed', targetsFailed: 3, requestsMade: 1, rateBudgetLeft: 0 });
 			expect(report.failures.map((f) => f.kind)).toEqual(['rateLimited', 'rateLimited', 'rateLimited']);
-			expect(replay.countRequests()).toBe(1);
-			expect(sleeps).toEqual([]);
-			expect(await countSamples()).toBe(0);
+			expect(h.replay.countRequests()).toBe(1);
+			expect(h.sleeps).toEqual([]);
+			expect(await h.countSamples()).toBe(0);
 		});
 
 		it('waits out a short secondary rate limit (Retry-After) and then stores', async () => {
-			await addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
+			await h.addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
 			const secondary = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' };
-			replay.route(graphqlPath, { status: 403, headers: { 'retry-after': '1' }, body: secondary }, batchOf3);
+			h.replay.route(graphqlPath, { status: 403, headers: { 'retry-after': '1' }, body: secondary }, batchOf3);
 			const report = await collect();
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 3, requestsMade: 2 });
-			expect(sleeps).toEqual([1000]);
+			expect(h.sleeps).toEqual([1000]);
 		});
 
 		it('writes nothing for a repository whose counters have the wrong types', async () => {
-			await addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
+			await h.addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
 			const body = structuredClone(batchOf3.body) as { data: Record<string, Record<string, unknown>> };
 			body.data.r1!.stargazerCount = '48188';
-			replay.route(graphqlPath, { body });
+			h.replay.route(graphqlPath, { body });
 			const report = await collect();
 			expect(report.failures).toEqual([
 				{ target: 'kubernetes/kubernetes', kind: 'invalidResponse', message: expect.stringContaining('stargazerCount') }
 			]);
-			expect(await samplesOf('kubernetes/kubernetes')).toEqual([]);
-			expect((await targetOf('kubernetes/kubernetes'))?.metadata).toEqual({});
-			expect((await samplesOf('moby/moby')).length).toBe(5);
+			expect(await h.listSamples('kubernetes/kubernetes')).toEqual([]);
+			expect((await h.getTarget('kubernetes/kubernetes')).metadata).toEqual({});
+			expect((await h.listSamples('moby/moby')).length).toBe(5);
 		});
 
 		it('writes nothing for an answer that is not GraphQL, and times out on a hanging server', async () => {
-			await addTargets('moby/moby', 'docker/compose');
-			replay.route(graphqlPath, { headers: { 'content-type': 'text/html' }, body: '<html>login</html>' });
+			await h.addTargets('moby/moby', 'docker/compose');
+			h.replay.route(graphqlPath, { headers: { 'content-type': 'text/html' }, body: '<html>login</html>' });
 			const report = await collect();
 			expect(report.failures.map((f) => f.kind)).toEqual(['invalidResponse', 'invalidResponse']);
-			replay.route(graphqlPath, { fault: 'hang' });
+			h.replay.route(graphqlPath, { fault: 'hang' });
 			const hung = await collect({ HTTP_TIMEOUT_MS: '150' });
 			expect(hung.failures.map((f) => f.kind)).toEqual(['timeout', 'timeout']);
 			expect(hung.failures[0]!.message).toContain('within 150 ms');
 			expect(hung.requestsMade).toBe(3);
-			expect(await countSamples()).toBe(0);
+			expect(await h.countSamples()).toBe(0);
 		});
 
 		it('never puts the token in a message, and sends it to GitHub only', async () => {
 			const token = `ghp_${'S3cr3t'.repeat(6)}`;
-			await addTargets('moby/moby', 'docker/compose');
+			await h.addTargets('moby/moby', 'docker/compose');
 			// A proxy that echoes the credentials back in its error message.
-			replay.route(graphqlPath, { status: 401, body: { message: `Bad credentials: token ${token}` } });
+			h.replay.route(graphqlPath, { status: 401, body: { message: `Bad credentials: token ${token}` } });
 			const report = await collect({ GITHUB_TOKEN: token });
 			expect(report.failures.map((f) => f.kind)).toEqual(['http', 'http']);
 			expect(JSON.stringify(report)).not.toContain(token);
-			expect((await targetOf('moby/moby'))?.status_message).not.toContain(token);
-			expect(replay.requests[0]!.headers.authorization).toBe(`token ${token}`);
+			expect((await h.getTarget('moby/moby')).status_message).not.toContain(token);
+			expect(h.replay.requests[0]!.headers.authorization).toBe(`token ${token}`);
 		});
 
 		it('collects only the target asked for', async () => {
-			await addTargets('moby/moby', 'docker/compose');
-			replay.route(graphqlPath, { body: { data: { r0: (batchOf3.body as { data: { r2: unknown } }).data.r2 } } });
-			const report = await collectGithub(database.db, config(), { ...options(), onlyKey: 'moby/moby' });
+			await h.addTargets('moby/moby', 'docker/compose');
+			h.replay.route(graphqlPath, { body: { data: { r0: (batchOf3.body as { data: { r2: unknown } }).data.r2 } } });
+			const report = await collectGithub(h.db, h.config(), { ...h.options(), onlyKey: 'moby/moby' });
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 1 });
-			expect(await samplesOf('docker/compose')).toEqual([]);
+			expect(await h.listSamples('docker/compose')).toEqual([]);
 		});
 	});
 
 	describe('daily contributors (REST)', () => {
 		it('counts contributors from the last page of the link header, or the page itself without one', async () => {
-			await addTargets('kubernetes/kubernetes', 'docker/compose', 'moby/moby', 'nobody/empty');
-			replay.route(contributorsPath('kubernetes/kubernetes'), { headers: firstPageHeaders, body: [contributor] });
-			replay.route(contributorsPath('docker/compose'), { headers: lastPageHeaders, body: [contributor] });
-			replay.route(contributorsPath('moby/moby'), { body: [contributor] });
-			replay.route(contributorsPath('nobody/empty'), { status: 204, body: '' });
+			await h.addTargets('kubernetes/kubernetes', 'docker/compose', 'moby/moby', 'nobody/empty');
+			h.replay.route(contributorsPath('kubernetes/kubernetes'), { headers: firstPageHeaders, body: [contributor] });
+			h.replay.route(contributorsPath('docker/compose'), { headers: lastPageHeaders, body: [contributor] });
+			h.replay.route(contributorsPath('moby/moby'), { body: [contributor] });
+			h.replay.route(contributorsPath('nobody/empty'), { status: 204, body: '' });
 			const report = await collectContributors();
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 4, requestsMade: 4 });
-			expect(await valuesOf('kubernetes/kubernetes')).toEqual([['contributors', 5]]);
-			expect(await valuesOf('docker/compose')).toEqual([['contributors', 1]]);
-			expect(await valuesOf('moby/moby')).toEqual([['contributors', 1]]);
-			expect(await valuesOf('nobody/empty')).toEqual([['contributors', 0]]);
-			expect((await targetOf('kubernetes/kubernetes'))?.metadata).toEqual({ contributorsEtag: firstPageHeaders.etag, contributorsCount: 5 });
-			const runs = await queryRows<{ collector: string }>(database.db, sql`select collector from collection_runs where id = ${report.runId}`);
-			expect(runs).toEqual([{ collector: 'github-contributors' }]);
+			expect(await h.listValues('kubernetes/kubernetes')).toEqual([['contributors', 5]]);
+			expect(await h.listValues('docker/compose')).toEqual([['contributors', 1]]);
+			expect(await h.listValues('moby/moby')).toEqual([['contributors', 1]]);
+			expect(await h.listValues('nobody/empty')).toEqual([['contributors', 0]]);
+			expect((await h.getTarget('kubernetes/kubernetes')).metadata).toEqual({ contributorsEtag: firstPageHeaders.etag, contributorsCount: 5 });
+			expect(await h.getRun(report.runId)).toMatchObject({ collector: 'github-contributors' });
 		});
 
 		it('sends the stored ETag and, on 304, writes the stored count again at the new time', async () => {
-			await addTargets('kubernetes/kubernetes');
-			replay.route(contributorsPath('kubernetes/kubernetes'), { headers: firstPageHeaders, body: [contributor] }, { status: 304, headers: { etag: firstPageHeaders.etag! } });
+			await h.addTargets('kubernetes/kubernetes');
+			h.replay.route(contributorsPath('kubernetes/kubernetes'), { headers: firstPageHeaders, body: [contributor] }, { status: 304, headers: { etag: firstPageHeaders.etag! } });
 			await collectContributors();
-			expect(replay.requests[0]!.headers['if-none-match']).toBeUndefined();
-			clockMs += 86_400_000;
+			expect(h.replay.requests[0]!.headers['if-none-match']).toBeUndefined();
+			h.clockMs += 86_400_000;
 			const report = await collectContributors();
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 1, requestsMade: 1 });
-			expect(replay.requests[1]!.headers['if-none-match']).toBe(firstPageHeaders.etag);
-			const samples = await queryRows<{ ts: string; value: number }>(
-				database.db,
-				sql`select to_char(s.ts at time zone 'UTC', 'YYYY-MM-DD') as ts, s.value from samples s join series se on se.id = s.series_id
-					join targets t on t.id = se.target_id where t.key = 'kubernetes/kubernetes' order by s.ts`
-			);
-			expect(samples).toEqual([{ ts: '2026-11-28', value: 5 }, { ts: '2026-11-29', value: 5 }]);
-			expect((await targetOf('kubernetes/kubernetes'))?.metadata).toMatchObject({ contributorsEtag: firstPageHeaders.etag });
+			expect(h.replay.requests[1]!.headers['if-none-match']).toBe(firstPageHeaders.etag);
+			expect(await h.listDailyValues('kubernetes/kubernetes', 'contributors')).toEqual([['2026-11-28', 5], ['2026-11-29', 5]]);
+			expect((await h.getTarget('kubernetes/kubernetes')).metadata).toMatchObject({ contributorsEtag: firstPageHeaders.etag });
 		});
 
 		it('records a repository too large to list as an http failure that says so', async () => {
-			await addTargets('torvalds/linux', 'moby/moby');
-			replay.route(contributorsPath('torvalds/linux'), answerOf('doc-rest-contributors-too-large.json'));
-			replay.route(contributorsPath('moby/moby'), { body: [contributor] });
+			await h.addTargets('torvalds/linux', 'moby/moby');
+			h.replay.route(contributorsPath('torvalds/linux'), answerOf('doc-rest-contributors-too-large.json'));
+			h.replay.route(contributorsPath('moby/moby'), { body: [contributor] });
 			const report = await collectContributors();
 			expect(report).toMatchObject({ status: 'partial', targetsDone: 1, requestsMade: 2 });
 			expect(report.failures).toEqual([{ target: 'torvalds/linux', kind: 'http', message: expect.stringContaining('very large history') }]);
@@ -298,23 +234,23 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 		});
 
 		it('stops asking GitHub after a 403 with no requests left and a far reset', async () => {
-			await addTargets('docker/compose', 'kubernetes/kubernetes', 'moby/moby');
+			await h.addTargets('docker/compose', 'kubernetes/kubernetes', 'moby/moby');
 			const limited = { status: 403, headers: farResetHeaders(), body: { message: 'API rate limit exceeded for 127.0.0.1.' } };
-			for (const key of ['docker/compose', 'kubernetes/kubernetes', 'moby/moby']) replay.route(contributorsPath(key), limited);
+			for (const key of ['docker/compose', 'kubernetes/kubernetes', 'moby/moby']) h.replay.route(contributorsPath(key), limited);
 			const report = await collectContributors();
 			expect(report).toMatchObject({ status: 'failed', targetsFailed: 3, requestsMade: 1, rateBudgetLeft: 0 });
 			expect(report.failures.map((f) => f.kind)).toEqual(['rateLimited', 'rateLimited', 'rateLimited']);
 			expect(report.failures[0]!.message).toMatch(/rate limit reached until \d{4}-/);
-			expect(replay.countRequests()).toBe(1);
-			expect(sleeps).toEqual([]);
+			expect(h.replay.countRequests()).toBe(1);
+			expect(h.sleeps).toEqual([]);
 		});
 
 		it('treats the older "abuse detection" 403 as a rate limit too', async () => {
-			await addTargets('docker/compose');
-			replay.route(contributorsPath('docker/compose'), { status: 403, headers: { 'retry-after': '3600' }, body: abuseBody });
+			await h.addTargets('docker/compose');
+			h.replay.route(contributorsPath('docker/compose'), { status: 403, headers: { 'retry-after': '3600' }, body: abuseBody });
 			const report = await collectContributors();
 			expect(report.failures).toEqual([{ target: 'docker/compose', kind: 'rateLimited', message: expect.stringContaining('for 3600 s') }]);
-			expect(replay.countRequests()).toBe(1);
+			expect(h.replay.countRequests()).toBe(1);
 		});
 	});
 });

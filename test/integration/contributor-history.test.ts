@@ -1,11 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { backfillContributorHistory, computeCumulativeContributors, contributorHistoryNote, mergeFirstMonths } from '../../jobs/collectors/github/contributor-history.js';
-import { loadConfig } from '../../src/lib/server/config.js';
-import { queryRows, type Database } from '../../src/lib/server/db/client.js';
-import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
+import { useCollectorHarness } from '../helpers/collector-harness.js';
 import { testBackends } from '../helpers/databases.js';
-import { ReplayServer } from '../helpers/replay-server.js';
 
 // Commits in the shape of GET /repos/{owner}/{repo}/commits (docs.github.com/en/rest/commits/commits),
 // trimmed to the fields used: `author` is the matched GitHub account or null.
@@ -45,36 +42,19 @@ function toAuthor(c: ReturnType<typeof commit>) {
 }
 
 describe.each(testBackends)('contributor history backfill on $name', (backend) => {
-	let database: Database;
-	let replay: ReplayServer;
+	const h = useCollectorHarness(backend, { source: 'github', startAt: '2014-05-10T00:00:00Z' });
 	const path = (page: number) => `/repos/acme/widget/commits?per_page=100&page=${page}`;
-	const run = (maxRequests: number) =>
-		backfillContributorHistory(database.db, loadConfig({ GITHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1' }), {
-			now: () => new Date('2014-05-10T00:00:00Z'),
-			maxRequests,
-			sleep: async () => {}
-		});
+	const run = (maxRequests: number) => backfillContributorHistory(h.db, h.config(), { ...h.options(), maxRequests });
 
-	beforeAll(async () => {
-		database = await backend.open();
-	});
-	afterAll(() => database.close());
 	beforeEach(async () => {
-		replay = await ReplayServer.start();
-		await upsertTarget(database.db, { source: 'github', key: 'acme/widget', displayName: 'widget' });
+		await h.addTarget('acme/widget');
 	});
-	afterEach(() => replay.close());
 
 	it('reads the commit list across runs and writes the cumulative series once complete', async () => {
-		replay.route(path(1), { body: page1, headers: { link: `<${replay.url}${path(2)}>; rel="next", <${replay.url}${path(2)}>; rel="last"`, 'x-ratelimit-remaining': '4000' } });
-		replay.route(path(2), { body: page2, headers: { 'x-ratelimit-remaining': '3999' } });
+		h.replay.route(path(1), { body: page1, headers: { link: `<${h.replay.url}${path(2)}>; rel="next", <${h.replay.url}${path(2)}>; rel="last"`, 'x-ratelimit-remaining': '4000' } });
+		h.replay.route(path(2), { body: page2, headers: { 'x-ratelimit-remaining': '3999' } });
 		expect(await run(1)).toMatchObject({ status: 'ok', requestsMade: 1 });
-		const stored = () =>
-			queryRows<{ day: string; value: number; provenance: string; note: string }>(
-				database.db,
-				sql`select to_char(s.ts, 'YYYY-MM-DD') as day, s.value, s.provenance, se.note from samples s
-					join series se on se.id = s.series_id join targets t on t.id = se.target_id where t.key = 'acme/widget' order by s.ts`
-			);
+		const stored = () => h.listSamples('acme/widget');
 		expect(await stored()).toEqual([]);
 		expect(await run(5)).toMatchObject({ status: 'ok', requestsMade: 1 });
 		const rows = await stored();
@@ -86,14 +66,14 @@ describe.each(testBackends)('contributor history backfill on $name', (backend) =
 		]);
 		expect(rows[0]!.note).toBe(contributorHistoryNote);
 		expect(await run(5)).toMatchObject({ requestsMade: 0 });
-		expect(replay.countRequests()).toBe(2);
+		expect(h.replay.countRequests()).toBe(2);
 	});
 
 	it('spends only its share of the rate budget left', async () => {
-		await database.db.execute(sql`update targets set metadata = '{}'::jsonb where key = 'acme/widget'`);
-		replay.route(path(1), { body: page1, headers: { link: `<${replay.url}${path(2)}>; rel="next"`, 'x-ratelimit-remaining': '9' } });
-		replay.route(path(2), { body: page1, headers: { link: `<${replay.url}${path(3)}>; rel="next"`, 'x-ratelimit-remaining': '8' } });
-		replay.route(path(3), { body: page2, headers: { 'x-ratelimit-remaining': '7' } });
+		await h.db.execute(sql`update targets set metadata = '{}'::jsonb where key = 'acme/widget'`);
+		h.replay.route(path(1), { body: page1, headers: { link: `<${h.replay.url}${path(2)}>; rel="next"`, 'x-ratelimit-remaining': '9' } });
+		h.replay.route(path(2), { body: page1, headers: { link: `<${h.replay.url}${path(3)}>; rel="next"`, 'x-ratelimit-remaining': '8' } });
+		h.replay.route(path(3), { body: page2, headers: { 'x-ratelimit-remaining': '7' } });
 		// 20% of the 10 requests left when the run began: 2.
 		expect(await run(100)).toMatchObject({ requestsMade: 2 });
 	});

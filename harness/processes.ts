@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/**
+ * Child processes for tests and benchmarks (harness/ is shared by test/ and bench/, so that neither
+ * imports the other): a free port, a Node process with its output collected, the wait for a server.
+ */
+
+export async function getFreePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}
+
+export interface SpawnedProcess {
+	child: ChildProcess;
+	output(): string;
+	/** The exit code, once the process has ended and its output has been read to the end. */
+	closed: Promise<number | null>;
+}
+
+/** Starts a Node process with extra environment, collecting stdout and stderr together. */
+export function spawnNode(args: string[], env: Record<string, string>): SpawnedProcess {
+	const child = spawn(process.execPath, args, {
+		// Start from an empty target list unless the default watchlist is asked for, and do not catch up
+		// on missed runs at start (which would collect at once) unless asked: tests and benchmarks
+		// decide what is collected.
+		env: { ...process.env, DATABASE_URL: '', DEFAULT_WATCHLIST: 'false', CATCH_UP_ON_START: 'false', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout!.on('data', (d) => (output += d));
+	child.stderr!.on('data', (d) => (output += d));
+	// 'close', not 'exit': 'exit' can come before the last output has been read.
+	const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+	return { child, output: () => output, closed };
+}
+
+/** Waits until a spawned server answers GET /healthz; throws with its output if it exits or never does. */
+export async function waitForHealthy(url: string, server: SpawnedProcess, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (server.child.exitCode !== null) throw new Error(`server exited with ${server.child.exitCode}:\n${server.output()}`);
+		const isHealthy = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+		if (isHealthy) return;
+		if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${server.output()}`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
