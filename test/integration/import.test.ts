@@ -3,7 +3,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeriesRef, type SeriesRef } from '../../src/lib/refs.js';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
+import { loadConfig } from '../../src/lib/server/config.js';
 import { importSeriesCsv } from '../../src/lib/server/import/import-csv.js';
+import { importSeries } from '../../src/lib/server/import/import-series.js';
 import { testBackends } from '../helpers/databases.js';
 
 const ref = (text: string): SeriesRef => {
@@ -72,5 +74,19 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 	it('refuses to write into the reference source', async () => {
 		const result = await importSeriesCsv(database, ref('reference:dockerhub:pulls'), 'ts,value\n2014-06-09,1\n');
 		expect(result).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining('published figures only') }] });
+	});
+
+	it('judges the samples an import changed through the after-write hook, and nothing when none changed', async () => {
+		const config = loadConfig({});
+		const csv = 'ts,value\n2020-01-01,1\n';
+		const first = await importSeries(database, config, ref('github:judged/repo:stars'), csv);
+		expect(first.result).toMatchObject({ ok: true, inserted: 1 });
+		expect(await first.alerts).toMatchObject({ evaluation: { changes: [] }, delivery: { sent: 0 } });
+		const again = await importSeries(database, config, ref('github:judged/repo:stars'), csv);
+		expect(again.result).toMatchObject({ ok: true, inserted: 0, unchanged: 1 });
+		expect(await again.alerts).toBeUndefined();
+		const bad = await importSeries(database, config, ref('github:judged/repo:stars'), 'ts,value\nsoon,1\n');
+		expect(bad.result).toMatchObject({ ok: false });
+		expect(await bad.alerts).toBeUndefined();
 	});
 });

@@ -11,6 +11,7 @@ import {
 	pageLimit,
 	positiveId,
 	seriesRef,
+	targetInput,
 	targetRef,
 	wholeNumber
 } from '../../src/lib/server/http/schemas.js';
@@ -35,6 +36,7 @@ const query = (text: string) => new URLSearchParams(text);
 describe('the shared schemas, one query parameter each', () => {
 	const schemaOf = {
 		target: targetRef,
+		input: targetInput,
 		series: seriesRef,
 		id: positiveId('a rule'),
 		count: wholeNumber(10, 100),
@@ -45,6 +47,7 @@ describe('the shared schemas, one query parameter each', () => {
 
 	it.each([
 		['target', 'github:moby/moby', { source: 'github', key: 'moby/moby' }],
+		['input', 'https://hub.docker.com/_/nginx', { source: 'dockerhub', key: 'library/nginx' }],
 		['series', 'dockerhub:library/nginx:pulls', { source: 'dockerhub', key: 'library/nginx', metric: 'pulls' }],
 		['id', '42', 42],
 		['count', '50', 50],
@@ -59,6 +62,7 @@ describe('the shared schemas, one query parameter each', () => {
 	it.each([
 		['target', 'moby/moby', 'not a target reference'],
 		['target', 'gitlab:a/b', 'unknown source "gitlab"'],
+		['input', 'https://gitlab.com/a/b', 'cannot tell a Docker Hub image or GitHub repository'],
 		['series', 'github:moby/moby', 'not a valid metric'],
 		['series', 'stars', 'not a series reference'],
 		['id', '0', 'expected a rule id (a positive whole number)'],
@@ -83,6 +87,7 @@ describe('the shared schemas, one query parameter each', () => {
 
 	it.each([
 		['target', 'expected a target reference'],
+		['input', 'expected <source>:<key> or a Docker Hub or GitHub URL'],
 		['series', 'expected a series reference'],
 		['id', 'expected a rule id'],
 		['at', 'expected an ISO date'],
@@ -184,6 +189,12 @@ describe('reading a JSON body', () => {
 		[JSON.stringify({ ...good, condition: { ...good.condition, colour: 'red' } }), 'condition.colour', 'unknown field']
 	])('refuses %s naming %s', async (body, parameter, reason) => {
 		await expectBadParameter(await refusalOf(await parseBody(request(body), schema)), parameter, reason);
+	});
+
+	it('names the one field of a one-field body that is not a JSON object', async () => {
+		const refBody = z.object({ ref: targetInput });
+		await expectBadParameter(await refusalOf(await parseBody(request('not json'), refBody)), 'ref', 'send a JSON object with ref');
+		await expectBadParameter(await refusalOf(await parseBody(request('{"url": "x"}'), refBody)), 'ref', 'expected <source>:<key> or a Docker Hub');
 	});
 });
 

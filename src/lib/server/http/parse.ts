@@ -26,7 +26,8 @@ export type InputKind = 'query' | 'params' | 'body';
 /**
  * The one translation of a zod error into the refused parameter: its first issue. A query's
  * parameters are flat (`series`, not `series.3`); a body's fields are named by path (`condition.op`).
- * An unknown name lists the expected ones; a body that is no JSON object is a bad `body`.
+ * An unknown name lists the expected ones; a body that is no JSON object is a bad `body` (or its
+ * only field).
  */
 export function toParameterError(error: z.ZodError, kind: InputKind, expected: readonly string[]): ParameterError {
 	const issue = error.issues[0]!;
@@ -35,8 +36,10 @@ export function toParameterError(error: z.ZodError, kind: InputKind, expected: r
 		if (issue.path.length > 0) return new ParameterError([...issue.path, key].join('.'), kind === 'body' ? 'unknown field' : 'unknown parameter');
 		return refuseUnknown(key, kind, expected);
 	}
+	if (issue.path.length === 0 && kind !== 'body') return new ParameterError(kind, issue.message);
 	if (issue.path.length === 0) {
-		return kind === 'body' ? new ParameterError('body', `send a JSON object with ${expected.join(', ')}`) : new ParameterError(kind, issue.message);
+		// A body of one field ({"ref": ...}) can only have meant that field, so the answer names it.
+		return new ParameterError(expected.length === 1 ? expected[0]! : 'body', `send a JSON object with ${expected.join(', ')}`);
 	}
 	return new ParameterError(kind === 'body' ? issue.path.join('.') : String(issue.path[0]), issue.message);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIsoDate } from '../../overview-params.js';
 import { parseSeriesRef, parseTargetRef, type ParseResult } from '../../refs.js';
+import { parseTargetInput } from '../../target-input.js';
 import { isDateOnly, parseIsoInstant } from '../time.js';
 
 /**
@@ -22,6 +23,8 @@ export function parsedText<T>(parse: (text: string) => ParseResult<T>, expected:
 
 export const targetRef = parsedText(parseTargetRef, 'expected a target reference <source>:<key>');
 export const seriesRef = parsedText(parseSeriesRef, 'expected a series reference <source>:<key>:<metric>');
+/** What an analyst may paste to add a target: a reference, or its Docker Hub or GitHub URL. */
+export const targetInput = parsedText(parseTargetInput, 'expected <source>:<key> or a Docker Hub or GitHub URL');
 
 /**
  * The id of a stored row in a route parameter or query value: digits only (no sign, exponent or
