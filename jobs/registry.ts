@@ -66,15 +66,22 @@ const dockerhubToken: CredentialSpec = {
 /** In the order the health page lists them and start-up notes name them. */
 export const credentials: readonly CredentialSpec[] = [githubToken, dockerhubToken];
 
-/** In the order the health page and GET /api/collection list them. One line per collector. */
+/** In the order the health page and GET /api/collection list them. Two lines per collector. */
 export const collectors: readonly CollectorEntry[] = [
-	{ name: 'dockerhub', source: 'dockerhub', command: 'collect', checksNewTargets: true, cron: (c) => c.dockerhub.cron, run: collectDockerHub, credentials: [dockerhubToken] },
-	{ name: 'github', source: 'github', command: 'collect', checksNewTargets: true, cron: (c) => c.github.cron, run: collectGithub, credentials: [githubToken] },
-	{ name: 'github-contributors', source: 'github', command: 'collect', checksNewTargets: false, cron: (c) => c.github.contributorsCron, run: collectGithubContributors, credentials: [githubToken] },
-	{ name: 'ecosystem', source: 'ecosystem', command: 'collect', checksNewTargets: true, cron: (c) => c.ecosystem.cron, run: collectEcosystem, credentials: [dockerhubToken, githubToken] },
-	{ name: 'github-backfill', source: 'github', command: 'backfill', checksNewTargets: false, cron: (c) => c.backfillCron, run: backfillGithub, credentials: [githubToken], readBackfillProgress },
-	{ name: 'github-contributor-history', source: 'github', command: 'backfill', checksNewTargets: false, cron: (c) => c.backfillCron, run: backfillContributorHistory, credentials: [githubToken], readBackfillProgress: readContributorHistoryProgress },
-	{ name: 'ecosystem-backfill', source: 'ecosystem', command: 'backfill', checksNewTargets: false, cron: (c) => c.backfillCron, run: backfillEcosystem, credentials: [githubToken] }
+	{ name: 'dockerhub', source: 'dockerhub', command: 'collect', checksNewTargets: true,
+		cron: (c) => c.dockerhub.cron, run: collectDockerHub, credentials: [dockerhubToken] },
+	{ name: 'github', source: 'github', command: 'collect', checksNewTargets: true,
+		cron: (c) => c.github.cron, run: collectGithub, credentials: [githubToken] },
+	{ name: 'github-contributors', source: 'github', command: 'collect', checksNewTargets: false,
+		cron: (c) => c.github.contributorsCron, run: collectGithubContributors, credentials: [githubToken] },
+	{ name: 'ecosystem', source: 'ecosystem', command: 'collect', checksNewTargets: true,
+		cron: (c) => c.ecosystem.cron, run: collectEcosystem, credentials: [dockerhubToken, githubToken] },
+	{ name: 'github-backfill', source: 'github', command: 'backfill', checksNewTargets: false,
+		cron: (c) => c.backfillCron, run: backfillGithub, credentials: [githubToken], readBackfillProgress },
+	{ name: 'github-contributor-history', source: 'github', command: 'backfill', checksNewTargets: false,
+		cron: (c) => c.backfillCron, run: backfillContributorHistory, credentials: [githubToken], readBackfillProgress: readContributorHistoryProgress },
+	{ name: 'ecosystem-backfill', source: 'ecosystem', command: 'backfill', checksNewTargets: false,
+		cron: (c) => c.backfillCron, run: backfillEcosystem, credentials: [githubToken] }
 ];
 
 /** The collectors a command runs, in registry order. */
