@@ -4,14 +4,20 @@
  *   (target: <= 30 s, which needs concurrency);
  * - the requests one hourly GitHub cycle over 1,000 repositories makes (target: <= 50).
  */
-import { collectDockerHub } from '../jobs/collectors/dockerhub/collect.js';
-import { collectGithub } from '../jobs/collectors/github/collect.js';
+import { getCollector, type CollectorEntry } from '../jobs/index.js';
 import { loadConfig } from '../src/lib/server/config.js';
 import { openDatabase } from '../src/lib/server/db/client.js';
 import { applyMigrations } from '../src/lib/server/db/migrate.js';
 import { upsertTarget } from '../src/lib/server/db/queries/targets.js';
 import { ReplayServer } from '../harness/replay-server.js';
 import { benchUrl, runAdmin } from './engines.js';
+
+/** Runs one collector of the registry, as a scheduled tick would (without the alerts after it). */
+function runCollector(name: string, ...args: Parameters<CollectorEntry['run']>) {
+	const collector = getCollector(name);
+	if (!collector) throw new Error(`no collector ${name} in jobs/registry.ts`);
+	return collector.run(...args);
+}
 
 export const dockerHubCycleTargetSeconds = 30;
 export const githubCycleRequestTarget = 50;
@@ -51,7 +57,7 @@ async function runGithubCycle(database: Awaited<ReturnType<typeof openDatabase>>
 	}
 	const config = loadConfig({ GITHUB_API_URL: replay.url });
 	replay.route('/graphql', { body: githubBatchAnswer(config.github.batchSize) });
-	const report = await collectGithub(database.db, config);
+	const report = await runCollector('github', database.db, config);
 	console.log(`  GitHub hourly cycle: ${repositories} repositories in ${report.requestsMade} requests (${report.status})`);
 	return { repositories, requests: report.requestsMade, status: report.status, batchSize: config.github.batchSize };
 }
@@ -73,7 +79,7 @@ export async function runCollectorBench(admin: string, images = 1000, latencyMs 
 		}
 		const config = loadConfig({ DOCKERHUB_API_URL: replay.url });
 		const startedAt = performance.now();
-		const report = await collectDockerHub(database.db, config);
+		const report = await runCollector('dockerhub', database.db, config);
 		const seconds = (performance.now() - startedAt) / 1000;
 		console.log(`  Docker Hub cycle: ${images} images in ${seconds.toFixed(1)} s (${report.status}, ${report.requestsMade} requests)`);
 		const github = await runGithubCycle(database, replay, images);

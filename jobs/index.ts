@@ -10,7 +10,7 @@ import { listScheduledJobs, startScheduler, type JobContext, type Scheduler } fr
 import { addTarget, removeTarget } from './targets.js';
 
 export { describeCredentials } from './credentials.js';
-export { listCollectors, type CollectorEntry, type CollectorRunOptions } from './registry.js';
+export { getCollector, listCollectors, type CollectorEntry, type CollectorRunOptions } from './registry.js';
 export type { RunReport } from './collectors/run.js';
 export type { JobContext } from './scheduler.js';
 

@@ -93,3 +93,8 @@ export function listCollectors(command: CollectorEntry['command']): CollectorEnt
 export function getTargetChecker(source: string): CollectorEntry | undefined {
 	return collectors.find((entry) => entry.checksNewTargets && entry.source === source);
 }
+
+/** The collector of that name, if any (the benchmark runs one on its own). */
+export function getCollector(name: string): CollectorEntry | undefined {
+	return collectors.find((entry) => entry.name === name);
+}
