@@ -61,8 +61,12 @@ describe.each(testBackends)('the worker on $name', (backend) => {
 		} finally {
 			await store.cleanup();
 		}
-	});
+	}, processTestTimeoutMs);
 });
+
+// These tests start several real processes one after another (a server, CLIs, a second server, a
+// restart), each opening the store: seconds each alone, much longer on a loaded 2-core machine.
+const processTestTimeoutMs = 180_000;
 
 describe('the embedded store in two processes', () => {
 	it('refuses a second process while the server holds the store, and keeps the data across a restart', async () => {
@@ -100,5 +104,5 @@ describe('the embedded store in two processes', () => {
 			await restarted.stop();
 			rmSync(dataDir!, { recursive: true, force: true });
 		}
-	});
+	}, processTestTimeoutMs);
 });
