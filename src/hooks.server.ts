@@ -48,7 +48,8 @@ const publicPaths = ['/signin', '/healthz'];
 function refuse(decision: Extract<Decision, { ok: false }>, request: Request, url: URL, isWrite: boolean): Response {
 	const isPageRead = !isWrite && !url.pathname.startsWith('/api/');
 	if (isPageRead && decision.status === 403) {
-		return new Response(`403 Forbidden: ${decision.message}\n`, { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		const headers = { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' };
+		return new Response(`403 Forbidden: ${decision.message}\n`, { status: 403, headers });
 	}
 	if (isPageRead && request.headers.get('accept')?.includes('text/html')) {
 		const next = encodeURIComponent(url.pathname + url.search);

@@ -160,12 +160,13 @@ describe.each(testBackends)('authorisation on $name', (backend) => {
 
 		it('refuses a credential-less write that came through a proxy, storing nothing', async () => {
 			const series = 'github:auth/proxied:stars';
-			for (const header of [
+			const proxyHeaders: Record<string, string>[] = [
 				{ 'x-forwarded-for': '203.0.113.9' },
 				{ forwarded: 'for=203.0.113.9;proto=https' },
 				{ 'x-real-ip': '203.0.113.9' },
 				{ 'x-forwarded-host': 'localhost' }
-			]) {
+			];
+			for (const header of proxyHeaders) {
 				const response = await send(`${server.url}/api/import?series=${series}`, {
 					method: 'POST',
 					headers: { host: 'localhost', 'content-type': 'text/csv', ...header },
@@ -260,7 +261,7 @@ describe('start-up refusals', () => {
 		// An empty HOST is what adapter-node treats as unset too (it listens on every interface).
 		const server = spawnNode(['build/index.js'], { ...store.env, HOST: '', ADMIN_TOKEN: '', PORT: String(await getFreePort()) });
 		// Were the check missing, the server would run: end it, so that the test fails instead of hanging.
-		const guard = setTimeout(() => server.child.kill('SIGKILL'), 60_000);
+		const guard = setTimeout(() => server.child.kill('SIGKILL'), 30_000);
 		const code = await server.closed;
 		clearTimeout(guard);
 		await store.cleanup();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maskEmail } from '../../src/lib/server/alerts/list.js';
 import { findForwardingHeader, getHostName, isLoopbackAddress, isLoopbackName } from '../../src/lib/server/auth/addresses.js';
 import {
 	createSessionValue,
@@ -221,6 +222,16 @@ describe('sign-in next', () => {
 			expect(resolveNextPath(next, origin)).toBe('/');
 		}
 	);
+});
+
+describe('e-mail masking for readers without write rights', () => {
+	it('keeps the first letter and the domain only', () => {
+		expect(maskEmail('alice.ops@example.com')).toBe('a***@example.com');
+		expect(maskEmail('b@x.org')).toBe('b***@x.org');
+		expect(maskEmail('"odd@local"@example.com')).toBe('"***@example.com');
+		expect(maskEmail('@example.com')).toBe('***');
+		expect(maskEmail('not-an-address')).toBe('***');
+	});
 });
 
 describe('sessions', () => {
