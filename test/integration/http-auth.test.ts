@@ -85,6 +85,23 @@ describe.each(testBackends)('authorisation on $name', (backend) => {
 			expect(crossSiteSignIn.status).toBe(403);
 		});
 
+		it('sends the browser back after sign-in only to a path on this site', async () => {
+			const signIn = async (next: string) => {
+				const response = await fetch(`${server.url}/signin?/signin`, {
+					method: 'POST',
+					redirect: 'manual',
+					headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: server.url },
+					body: new URLSearchParams({ token: adminToken, next })
+				});
+				expect(response.status).toBe(303);
+				return response.headers.get('location');
+			};
+			expect(await signIn('/explore?series=github:moby/moby:stars')).toBe('/explore?series=github:moby/moby:stars');
+			for (const next of ['/\\evil.com', '/\t/evil.com', '//evil.com', 'https://evil.com', '/.//evil.com']) {
+				expect(await signIn(next), JSON.stringify(next)).toBe('/');
+			}
+		});
+
 		it('gives /healthz details and e-mail addresses to token holders only', async () => {
 			const anonymousHealth = await fetch(`${server.url}/healthz`);
 			expect(anonymousHealth.status).toBe(200);
