@@ -5,7 +5,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
-// Dockpulse listens on loopback unless told otherwise (adapter-node alone would listen everywhere).
+// Dockpulse listens on loopback unless told otherwise: adapter-node alone would listen everywhere, which
+// the server refuses without ADMIN_TOKEN (see findListenProblems in src/lib/server/auth/listen.ts).
 process.env.HOST ||= '127.0.0.1';
 process.env.PORT ||= '3000';
 // Room for CSV imports; adapter-node's default is 512 KB.

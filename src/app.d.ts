@@ -8,6 +8,8 @@ declare global {
 			config: Config;
 			database: Database;
 			collection: Collection;
+			/** Whether this request could write (a token, a session, or a local caller in open mode). */
+			canWrite: boolean;
 		}
 		interface Error {
 			message: string;

@@ -1,7 +1,10 @@
-import { building } from '$app/environment';
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { building, dev } from '$app/environment';
+import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { openStore, type Store } from '$lib/server/store';
-import { decideRequest, sessionCookieName, type Decision, type RequestFacts } from '$lib/server/auth/decide';
+import { findForwardingHeader } from '$lib/server/auth/addresses';
+import { decideRequest, hasWriteRights, sessionCookieName, type Decision, type RequestFacts } from '$lib/server/auth/decide';
+import { findListenProblems } from '$lib/server/auth/listen';
+import { ConfigError } from '$lib/server/config';
 import { jsonError } from '$lib/server/http/errors';
 import type { Collection } from '$lib/types/collection';
 import { startCollection } from '../jobs/index';
@@ -14,6 +17,8 @@ const state = globalThis as typeof globalThis & {
 
 export const init: ServerInit = async () => {
 	if (building || state.dockpulse) return;
+	const listenProblems = findListenProblems({ env: process.env, isBuilt: !dev, pid: process.pid });
+	if (listenProblems.length > 0) throw new ConfigError(listenProblems);
 	const store = await openStore(process.env);
 	const collection = startCollection(
 		{ config: store.config, db: store.database.db },
@@ -36,16 +41,32 @@ const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Reachable without signing in even when REQUIRE_SIGN_IN is on.
 const publicPaths = ['/signin', '/healthz'];
 
-/** A page a stranger may not read sends them to sign in; everything else gets a JSON error. */
+/**
+ * A page a stranger may not read sends them to sign in, a page refused outright (an unknown Host) is a
+ * plain 403; the API and every write get a JSON error.
+ */
 function refuse(decision: Extract<Decision, { ok: false }>, request: Request, url: URL, isWrite: boolean): Response {
-	const isPage = !isWrite && !url.pathname.startsWith('/api/') && request.headers.get('accept')?.includes('text/html');
-	if (isPage) {
+	const isPageRead = !isWrite && !url.pathname.startsWith('/api/');
+	if (isPageRead && decision.status === 403) {
+		const headers = { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' };
+		return new Response(`403 Forbidden: ${decision.message}\n`, { status: 403, headers });
+	}
+	if (isPageRead && request.headers.get('accept')?.includes('text/html')) {
 		const next = encodeURIComponent(url.pathname + url.search);
 		return new Response(null, { status: 303, headers: { location: `/signin?next=${next}` } });
 	}
 	const response = jsonError(decision.status, decision.status === 401 ? 'unauthorized' : 'forbidden', decision.message);
 	if (decision.status === 401) response.headers.set('www-authenticate', 'Bearer realm="dockpulse"');
 	return response;
+}
+
+/** The socket's peer; adapter-node has none to give on a Unix socket, and throws if ADDRESS_HEADER is missing. */
+function readPeerAddress(event: RequestEvent): string | null {
+	try {
+		return event.getClientAddress() || null;
+	} catch {
+		return null;
+	}
 }
 
 export const handle: Handle = async ({ event, resolve }) => {
@@ -62,9 +83,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 		sessionCookie: event.cookies.get(sessionCookieName),
 		origin: event.request.headers.get('origin'),
 		host: event.request.headers.get('host'),
+		peerAddress: readPeerAddress(event),
+		forwardingHeader: findForwardingHeader(event.request.headers),
 		nowMs: Date.now()
 	};
 	const isWrite = !readMethods.has(event.request.method);
+	event.locals.canWrite = hasWriteRights(app.store.config, facts);
 	const decision = decideRequest(app.store.config, facts, { isWrite, isPublic });
 	if (!decision.ok) return refuse(decision, event.request, event.url, isWrite);
 	return resolve(event);

@@ -34,6 +34,12 @@ describe('configuration', () => {
 		[{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL: expected a postgres://'],
 		[{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN: expected at least 16 characters'],
 		[{ HOST: '0.0.0.0' }, 'HOST: HOST=0.0.0.0 is reachable from other machines, so ADMIN_TOKEN must be set'],
+		[{ SOCKET_PATH: '/run/dockpulse.sock' }, 'SOCKET_PATH: SOCKET_PATH is for running behind a reverse proxy, where every caller looks local, so ADMIN_TOKEN must be set'],
+		[{ ADDRESS_HEADER: 'x-forwarded-for' }, 'ADDRESS_HEADER: ADDRESS_HEADER is for running behind a reverse proxy'],
+		[{ HOST_HEADER: 'x-forwarded-host' }, 'HOST_HEADER: HOST_HEADER is for running behind a reverse proxy'],
+		[{ ALLOWED_HOSTS: 'dash.example,https://evil.example' }, 'ALLOWED_HOSTS: "https://evil.example" is not a host name'],
+		[{ ALLOWED_HOSTS: 'dash.example:3000' }, 'ALLOWED_HOSTS: "dash.example:3000" is not a host name'],
+		[{ ORIGIN: 'dash.example' }, 'ORIGIN: expected the public URL of the site'],
 		[{ REQUIRE_SIGN_IN: 'true' }, 'REQUIRE_SIGN_IN: REQUIRE_SIGN_IN=true needs ADMIN_TOKEN'],
 		[{ REQUIRE_SIGN_IN: 'maybe' }, 'REQUIRE_SIGN_IN: expected true or false'],
 		[{ DOCKERHUB_CRON: '61 * * * *' }, 'DOCKERHUB_CRON: expected a cron expression'],
@@ -47,6 +53,20 @@ describe('configuration', () => {
 
 	it('accepts a public HOST when ADMIN_TOKEN is set', () => {
 		expect(loadConfig({ HOST: '0.0.0.0', ADMIN_TOKEN: 'a'.repeat(24) }).host).toBe('0.0.0.0');
+	});
+
+	it('accepts proxy settings when ADMIN_TOKEN is set', () => {
+		const config = loadConfig({ SOCKET_PATH: '/run/dockpulse.sock', ADDRESS_HEADER: 'x-forwarded-for', ADMIN_TOKEN: 'a'.repeat(24) });
+		expect(config.adminToken).toBe('a'.repeat(24));
+	});
+
+	it('allows reads addressed to ALLOWED_HOSTS and ORIGIN\'s host, in lower case', () => {
+		expect(loadConfig({})).toMatchObject({ allowedHosts: [], isHostListSet: false });
+		expect(loadConfig({ ALLOWED_HOSTS: ' Dockpulse.LAN , [::1] ,', ORIGIN: 'https://Dash.Example.com' })).toMatchObject({
+			allowedHosts: ['dockpulse.lan', '[::1]', 'dash.example.com'],
+			isHostListSet: true
+		});
+		expect(loadConfig({ ORIGIN: 'http://dash.example.com:8080' })).toMatchObject({ allowedHosts: ['dash.example.com'], isHostListSet: false });
 	});
 
 	it('reads the featured series in order, with Docker\'s flagship numbers by default', () => {

@@ -45,6 +45,23 @@ export function isLoopbackHost(host: string): boolean {
 	return loopbackHosts.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+// Host names, not URLs: what a browser puts in the Host header, without the port.
+const hostNameList = z.string().transform((text, ctx) => {
+	const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+	const bad = names.find((name) => !/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(name));
+	if (bad !== undefined) {
+		ctx.addIssue({ code: 'custom', message: `"${bad}" is not a host name (expected comma-separated names without scheme or port, e.g. dockpulse.lan,dash.example.com)` });
+		return z.NEVER;
+	}
+	return names;
+});
+
+/**
+ * adapter-node settings that only make sense behind a reverse proxy (they make it trust headers the
+ * proxy sets) or on a socket whose callers have no address: open mode cannot tell who calls there.
+ */
+const proxySettings = ['SOCKET_PATH', 'ADDRESS_HEADER', 'HOST_HEADER'] as const;
+
 const configSchema = z
 	.object({
 		DATABASE_URL: z
@@ -63,6 +80,12 @@ const configSchema = z
 			.min(16, 'expected at least 16 characters (a random secret; try `openssl rand -hex 24`)')
 			.optional(),
 		REQUIRE_SIGN_IN: booleanFlag.default(false),
+		// adapter-node's own: the public URL of the site; its host is one reads may be addressed to.
+		ORIGIN: z.url({ protocol: /^https?$/, error: 'expected the public URL of the site, e.g. https://dockpulse.example.com' }).optional(),
+		ALLOWED_HOSTS: hostNameList.optional(),
+		SOCKET_PATH: z.string().optional(),
+		ADDRESS_HEADER: z.string().optional(),
+		HOST_HEADER: z.string().optional(),
 		DB_POOL_MAX: z.coerce
 			.number({ error: 'expected a number' })
 			.int('expected a whole number')
@@ -107,6 +130,15 @@ const configSchema = z
 				message: `HOST=${env.HOST} is reachable from other machines, so ADMIN_TOKEN must be set to protect writes (or use HOST=127.0.0.1)`
 			});
 		}
+		for (const name of proxySettings) {
+			if (!env.ADMIN_TOKEN && env[name] !== undefined) {
+				ctx.addIssue({
+					code: 'custom',
+					path: [name],
+					message: `${name} is for running behind a reverse proxy, where every caller looks local, so ADMIN_TOKEN must be set to protect writes`
+				});
+			}
+		}
 		if ((env.DOCKERHUB_USERNAME === undefined) !== (env.DOCKERHUB_TOKEN === undefined)) {
 			ctx.addIssue({
 				code: 'custom',
@@ -130,6 +162,13 @@ export interface Config {
 	port: number;
 	adminToken: string | undefined;
 	isSignInRequired: boolean;
+	/**
+	 * Host names (lower case, no port) that reads may be addressed to besides loopback ones: ALLOWED_HOSTS
+	 * and ORIGIN's host. Checked in open mode always, with ADMIN_TOKEN only when ALLOWED_HOSTS is set.
+	 */
+	allowedHosts: string[];
+	/** Whether ALLOWED_HOSTS was given, which turns the Host check on for token-less reads with ADMIN_TOKEN too. */
+	isHostListSet: boolean;
 	dbPoolMax: number;
 	isSchedulingEnabled: boolean;
 	/** At start, run each job whose last tick is older than its interval (a new store's first collection). */
@@ -218,6 +257,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		port: e.PORT,
 		adminToken: e.ADMIN_TOKEN,
 		isSignInRequired: e.REQUIRE_SIGN_IN,
+		allowedHosts: [...(e.ALLOWED_HOSTS ?? []), ...(e.ORIGIN ? [new URL(e.ORIGIN).hostname] : [])],
+		isHostListSet: e.ALLOWED_HOSTS !== undefined,
 		dbPoolMax: e.DB_POOL_MAX,
 		isSchedulingEnabled: e.RUN_SCHEDULES,
 		isCatchUpEnabled: e.CATCH_UP_ON_START,

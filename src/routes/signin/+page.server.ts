@@ -1,22 +1,19 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { createSessionValue, isAdminToken, sessionCookieName, sessionTtlMs } from '$lib/server/auth/decide';
+import { resolveNextPath } from '$lib/server/auth/next';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => ({ hasAdminToken: locals.config.adminToken !== undefined });
 
-// Anything but text is no token. `next`: only same-site paths, as an open redirect would let a link
-// send a signed-in user anywhere.
+// Anything but text is no token; `next` is checked by resolveNextPath.
 const signinForm = z.object({
 	token: z.string().catch(''),
-	next: z
-		.string()
-		.refine((path) => path.startsWith('/') && !path.startsWith('//'))
-		.catch('/')
+	next: z.string().catch('/')
 });
 
 export const actions: Actions = {
-	signin: async ({ request, cookies, locals }) => {
+	signin: async ({ request, cookies, locals, url }) => {
 		const form = signinForm.parse(Object.fromEntries(await request.formData()));
 		if (!isAdminToken(locals.config, form.token)) {
 			return fail(403, { message: 'That is not the ADMIN_TOKEN.' });
@@ -29,7 +26,7 @@ export const actions: Actions = {
 			secure: request.headers.get('origin')?.startsWith('https:') ?? false,
 			maxAge: sessionTtlMs / 1000
 		});
-		redirect(303, form.next);
+		redirect(303, resolveNextPath(form.next, url.origin));
 	},
 	signout: async ({ cookies }) => {
 		cookies.delete(sessionCookieName, { path: '/' });

@@ -17,8 +17,23 @@ export function redactWebhookUrl(url: string): string {
 	return pathname === '/' ? origin : `${origin}/…`;
 }
 
-export async function listRuleViews(db: Db): Promise<RuleView[]> {
+/**
+ * An e-mail address for readers without write rights: the first letter and the domain, enough to tell
+ * channels apart without handing addresses to anyone who can read the dashboard.
+ */
+export function maskEmail(address: string): string {
+	const at = address.lastIndexOf('@');
+	return at < 1 ? '***' : `${address[0]}***${address.slice(at)}`;
+}
+
+/** Who reads: e-mail addresses are shown in full only to those who could change the rules. */
+export interface Reader {
+	hasWriteRights: boolean;
+}
+
+export async function listRuleViews(db: Db, reader: Reader): Promise<RuleView[]> {
 	const rows = await listAlertRulesWithAlerts(db);
+	const showEmail = reader.hasWriteRights ? (e: string) => e : maskEmail;
 	return rows.map((r) => ({
 		id: r.id,
 		name: r.name,
@@ -27,7 +42,10 @@ export async function listRuleViews(db: Db): Promise<RuleView[]> {
 		pendingEvaluations: r.pending_evaluations,
 		repeatIntervalMinutes: r.repeat_interval_minutes,
 		noData: r.no_data,
-		channels: { ...r.channels, webhooks: r.channels.webhooks.map((w) => ({ ...w, url: redactWebhookUrl(w.url) })) },
+		channels: {
+			webhooks: r.channels.webhooks.map((w) => ({ ...w, url: redactWebhookUrl(w.url) })),
+			emails: r.channels.emails.map(showEmail)
+		},
 		snoozedUntil: iso(r.snoozed_ms),
 		isEnabled: r.is_enabled,
 		createdAt: iso(r.created_ms)!,
@@ -35,13 +53,23 @@ export async function listRuleViews(db: Db): Promise<RuleView[]> {
 	}));
 }
 
+type Delivery = HistoryEntry['deliveries'][number];
+
+/** A mail server's refusal often quotes the recipient, so the detail is masked along with the address. */
+function showDelivery(delivery: Delivery, reader: Reader): Delivery {
+	if (delivery.channel === 'webhook') return { ...delivery, destination: redactWebhookUrl(delivery.destination) };
+	if (delivery.channel !== 'email' || reader.hasWriteRights) return delivery;
+	const masked = maskEmail(delivery.destination);
+	return { ...delivery, destination: masked, lastDetail: delivery.lastDetail?.replaceAll(delivery.destination, masked) ?? null };
+}
+
 /** State changes and notifications, newest first, with what became of each delivery. */
-export async function listAlertHistory(db: Db, options: { ruleId?: number; limit: number }): Promise<HistoryEntry[]> {
+export async function listAlertHistory(db: Db, options: { ruleId?: number; limit: number }, reader: Reader): Promise<HistoryEntry[]> {
 	const rows = await listAlertEvents(db, options);
 	return rows.map(({ at_ms, deliveries, ...rest }) => ({
 		...rest,
 		at: iso(at_ms)!,
 		value: rest.value === null ? null : Number(rest.value),
-		deliveries: (deliveries ?? []).map((d) => (d.channel === 'webhook' ? { ...d, destination: redactWebhookUrl(d.destination) } : d))
+		deliveries: (deliveries ?? []).map((d) => showDelivery(d, reader))
 	}));
 }

@@ -1,11 +1,15 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
+import { getHostName, isLoopbackAddress, isLoopbackName } from './addresses.js';
 
 /**
  * Who may do what. Reads are open unless REQUIRE_SIGN_IN; every write needs `Authorization: Bearer
- * <ADMIN_TOKEN>` or a session cookie from /signin. Without ADMIN_TOKEN (allowed only on a loopback HOST)
- * writes are open to local callers, but never to a cross-site request a browser makes on a web page's
- * behalf.
+ * <ADMIN_TOKEN>` or a session cookie from /signin, and is refused when a browser makes it on behalf of
+ * another site. Without ADMIN_TOKEN (open mode, allowed only on a loopback listen address) a write needs
+ * no credentials when three facts agree that the caller is on this machine: the socket's peer is
+ * loopback, the Host header names loopback, and no proxy header says the request was forwarded. Each
+ * alone can be faked or is not enough: Host is the caller's to choose, and a proxy on the same host
+ * makes every remote caller's socket local. Reads in open mode must name a known host (DNS rebinding).
  */
 
 export const sessionCookieName = 'dockpulse_session';
@@ -50,10 +54,12 @@ export interface RequestFacts {
 	origin: string | null;
 	/** The Host header: the name the caller used to reach this server. */
 	host: string | null;
+	/** The socket's remote address (never a header's claim); null when there is none, as on a Unix socket. */
+	peerAddress: string | null;
+	/** The first proxy header present (`forwarded`, `x-forwarded-for`, ...), or null: see findForwardingHeader. */
+	forwardingHeader: string | null;
 	nowMs: number;
 }
-
-const loopbackNames = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/;
 
 function originHost(origin: string): string | undefined {
 	try {
@@ -88,20 +94,57 @@ function checkCredentials(config: Config, facts: RequestFacts): Decision {
 	};
 }
 
-export function decideWrite(config: Config, facts: RequestFacts): Decision {
-	const sameSite = decideSameSite(facts);
-	if (!sameSite.ok) return sameSite;
-	if (config.adminToken) return checkCredentials(config, facts);
-	// Open local mode. A page on another site can still reach a loopback server through a domain that
-	// resolves to 127.0.0.1 (DNS rebinding); then the Host header names that domain, not loopback.
-	if (!loopbackNames.test(facts.host ?? '')) {
+/** Open mode: whether the caller is on this machine and came straight to it. */
+function checkLocalCaller(facts: RequestFacts): Decision {
+	if (facts.forwardingHeader !== null) {
+		return { ok: false, status: 403, message: `without ADMIN_TOKEN, writes through a proxy (the request carries ${facts.forwardingHeader}) are refused` };
+	}
+	if (facts.peerAddress === null || !isLoopbackAddress(facts.peerAddress)) {
+		return { ok: false, status: 403, message: 'without ADMIN_TOKEN, writes are accepted only from this machine' };
+	}
+	// A page on another site can still reach a loopback server through a domain that resolves to
+	// 127.0.0.1 (DNS rebinding); then the Host header names that domain, not loopback.
+	if (!isLoopbackName(getHostName(facts.host))) {
 		return { ok: false, status: 403, message: 'without ADMIN_TOKEN, writes are accepted only through localhost or 127.0.0.1' };
 	}
 	return allowed;
 }
 
+export function decideWrite(config: Config, facts: RequestFacts): Decision {
+	const sameSite = decideSameSite(facts);
+	if (!sameSite.ok) return sameSite;
+	return config.adminToken ? checkCredentials(config, facts) : checkLocalCaller(facts);
+}
+
+/** Whether a request could write: the alerts page and API show e-mail addresses, /healthz its details, to those only. */
+export function hasWriteRights(config: Config, facts: RequestFacts): boolean {
+	return decideWrite(config, facts).ok;
+}
+
+/**
+ * A name the server answers to: loopback, ALLOWED_HOSTS or ORIGIN's host. A page on another site that
+ * rebinds its own name to this machine's address sends that name, and is refused.
+ */
+function isKnownHost(config: Config, host: string | null): boolean {
+	const name = getHostName(host);
+	return isLoopbackName(name) || (name !== undefined && config.allowedHosts.includes(name));
+}
+
+function refuseUnknownHost(host: string | null): Decision {
+	return {
+		ok: false,
+		status: 403,
+		message: `this server does not answer to the host ${JSON.stringify((host ?? '').slice(0, 100))}; add its name to ALLOWED_HOSTS if it is yours`
+	};
+}
+
 export function decideRead(config: Config, facts: RequestFacts): Decision {
-	return config.isSignInRequired ? checkCredentials(config, facts) : allowed;
+	if (config.isSignInRequired) return checkCredentials(config, facts);
+	const isHostChecked = !config.adminToken || config.isHostListSet;
+	if (!isHostChecked || isKnownHost(config, facts.host)) return allowed;
+	// Rebinding cannot carry credentials (a cookie for this site is not sent to another name).
+	if (config.adminToken && checkCredentials(config, facts).ok) return allowed;
+	return refuseUnknownHost(facts.host);
 }
 
 /**

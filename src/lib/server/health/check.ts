@@ -21,6 +21,8 @@ export async function checkHealth(database: Database): Promise<Health> {
 			migrations
 		};
 	} catch (error) {
+		// The message can name hosts, users or files: callers without write rights see only "failing".
+		console.error(`Dockpulse: health check failed: ${(error as Error).message}`);
 		return {
 			status: 'failing',
 			database: {

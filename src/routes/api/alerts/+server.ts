@@ -6,8 +6,9 @@ import { badParameter } from '$lib/server/http/errors';
 import { parseBody } from '$lib/server/http/parse';
 import type { RequestHandler } from './$types';
 
-/** GET /api/alerts: every rule with its alerts that are not normal. */
-export const GET: RequestHandler = async ({ locals }) => json({ rules: await listRuleViews(locals.database.db) });
+/** GET /api/alerts: every rule with its alerts that are not normal; e-mail addresses masked for readers who cannot write. */
+export const GET: RequestHandler = async ({ locals }) =>
+	json({ rules: await listRuleViews(locals.database.db, { hasWriteRights: locals.canWrite }) });
 
 /** POST /api/alerts: a new rule; webhooks to private addresses are refused unless ALLOW_PRIVATE_WEBHOOKS. */
 export const POST: RequestHandler = async ({ request, locals }) => {
@@ -18,6 +19,6 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 		if (refusal) return badParameter(`channels.webhooks.${i}.url`, refusal);
 	}
 	const id = await insertAlertRule(locals.database.db, body.data);
-	const rule = (await listRuleViews(locals.database.db)).find((r) => r.id === id);
+	const rule = (await listRuleViews(locals.database.db, { hasWriteRights: true })).find((r) => r.id === id);
 	return json({ rule }, { status: 201 });
 };

@@ -11,5 +11,6 @@ const historyQuery = z.object({ rule: positiveId('a rule').optional(), limit: pa
 export const GET: RequestHandler = async ({ url, locals }) => {
 	const query = parseQuery(url, historyQuery);
 	if (!query.ok) return query.response;
-	return json({ events: await listAlertHistory(locals.database.db, { ruleId: query.data.rule, limit: query.data.limit }) });
+	const options = { ruleId: query.data.rule, limit: query.data.limit };
+	return json({ events: await listAlertHistory(locals.database.db, options, { hasWriteRights: locals.canWrite }) });
 };
