@@ -21,6 +21,9 @@ const newDataDir = () => {
 };
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
+// Each test starts processes that open a PGlite store (seconds each, more on a loaded machine).
+const processTimeoutMs = 240_000;
+
 const lockHolders = (dataDir: string) => readdirSync(join(dataDir, 'dockpulse.lock')).map((entry) => parseLockEntry(entry)?.pid);
 
 describe('the embedded store lock across processes', () => {
@@ -33,7 +36,7 @@ describe('the embedded store lock across processes', () => {
 			// Released on close.
 			expect(readdirSync(dataDir)).not.toContain('dockpulse.lock');
 		}
-	});
+	}, processTimeoutMs);
 
 	it('opens the store at once after the process holding it was killed with SIGKILL', async () => {
 		const dataDir = newDataDir();
@@ -46,7 +49,7 @@ describe('the embedded store lock across processes', () => {
 		const { code, output } = await runScript('scripts/migrate.ts', [], { DATA_DIR: dataDir });
 		expect(output).toMatch(/(\d+) of \1 migrations applied/);
 		expect(code).toBe(0);
-	});
+	}, processTimeoutMs);
 
 	it('lets exactly one of two processes take a stale lock, every time they race', async () => {
 		const own = readOwnIdentity();
@@ -55,28 +58,31 @@ describe('the embedded store lock across processes', () => {
 			// A holder that no longer runs: our own pid, at an earlier start.
 			mkdirSync(join(dataDir, 'dockpulse.lock'));
 			writeFileSync(join(dataDir, 'dockpulse.lock', formatLockEntry({ pid: own.pid, startTicks: '1', bootId: own.bootId }, 'dead02')), '{}\n');
-			// Both spin until the same instant, far enough ahead for both to have started.
-			const startAt = String(Date.now() + 3_000);
-			const contenders = [0, 1].map(() => spawnTsxWithStdin('test/helpers/lock-contender.ts', [dataDir, startAt]));
+			// Both spin until the go file appears, once both have started.
+			const goFile = join(dataDir, 'go');
+			const contenders = [0, 1].map(() => spawnTsxWithStdin('test/helpers/lock-contender.ts', [dataDir, goFile]));
 			try {
-				await Promise.all(contenders.map((c) => waitForLine(c)));
-				const results = contenders.map((c) => c.output().trim()).sort();
+				await Promise.all(contenders.map((c) => waitForLine(c, 'ready')));
+				writeFileSync(goFile, '');
+				await Promise.all(contenders.map((c) => waitForLine(c, /won|refused|error/)));
+				const results = contenders.map((c) => c.output().replace('ready', '').trim()).sort();
 				expect(results, `round ${round}`).toEqual(['refused', 'won']);
-				const winner = contenders.find((c) => c.output().trim() === 'won')!;
+				const winner = contenders.find((c) => c.output().includes('won'))!;
 				expect(lockHolders(dataDir)).toEqual([winner.child.pid]);
 			} finally {
 				for (const c of contenders) c.child.stdin.end();
 				await Promise.all(contenders.map((c) => c.closed));
 			}
 		}
-	});
+	}, processTimeoutMs);
 });
 
-function waitForLine(contender: ReturnType<typeof spawnTsxWithStdin>): Promise<void> {
+function waitForLine(contender: ReturnType<typeof spawnTsxWithStdin>, line: string | RegExp): Promise<void> {
+	const isThere = () => (typeof line === 'string' ? contender.output().includes(line) : line.test(contender.output()));
 	return new Promise((resolve, reject) => {
-		const check = () => contender.output().includes('\n') && resolve();
+		const check = () => isThere() && resolve();
 		contender.child.stdout.on('data', check);
-		contender.closed.then(() => (contender.output().includes('\n') ? resolve() : reject(new Error(`contender exited: ${contender.output()}`))));
+		contender.closed.then(() => (isThere() ? resolve() : reject(new Error(`contender exited: ${contender.output()}`))));
 		check();
 	});
 }
