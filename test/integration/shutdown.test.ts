@@ -165,6 +165,27 @@ async function expectInterruptedCollection(store: Store, replay: ReplayServer) {
 	]);
 }
 
+describe('the server killed with SIGKILL', () => {
+	it('starts again at once on the same embedded store, with what it had written', async () => {
+		const store = await newStore('pglite');
+		const first = await startBuiltServer(store.env);
+		const imported = await fetch(`${first.url}/api/import?series=github:crash/test:stars`, {
+			method: 'POST',
+			headers: { 'content-type': 'text/csv' },
+			body: 'ts,value\n2026-01-01,5\n2026-02-01,8\n'
+		});
+		expect(imported.status).toBe(201);
+		expect((await signalAndWait(first.server, 'SIGKILL')).code).toBeNull();
+		// Same store, same lock folder; waitForHealthy fails if the server exits refusing the store.
+		const second = await startBuiltServer(store.env);
+		const read = await fetch(`${second.url}/api/series?series=github:crash/test:stars&interval=raw`);
+		expect(read.status).toBe(200);
+		const { series } = (await read.json()) as { series: { points: unknown[] }[] };
+		expect(series[0]!.points).toHaveLength(2);
+		expect((await signalAndWait(second.server, 'SIGTERM')).code).toBe(0);
+	});
+});
+
 describe('a stop that does not end', () => {
 	it('ends at a second signal at once', async () => {
 		const stubborn = track(spawnTsx('test/helpers/stubborn-process.ts', ['60000'], {}));
