@@ -4,6 +4,7 @@
  */
 import type { Collection } from '../src/lib/types/collection.js';
 import { describeCredentials } from './credentials.js';
+import { InFlight } from './in-flight.js';
 import { getCollectionHealth } from './health/runs.js';
 import { getHealthView } from './health/summary.js';
 import { listScheduledJobs, startScheduler, type JobContext, type Scheduler } from './scheduler.js';
@@ -21,17 +22,27 @@ export interface CollectionOptions {
 	catchUp: boolean;
 }
 
-const notScheduled: Scheduler = { names: [], caughtUp: Promise.resolve([]), stop: async () => {} };
+const notScheduled: Scheduler = { names: [], caughtUp: Promise.resolve([]), listRunning: () => [], stop: async () => {} };
 
-/** Starts collection on a store: the schedules (unless told not to) and what routes ask of it. */
+/**
+ * Starts collection on a store: the schedules (unless told not to) and what routes ask of it. stop()
+ * aborts the scheduled runs and the checks of targets being added, and resolves once they have
+ * closed their run records: only then may the database be closed.
+ */
 export function startCollection(context: JobContext, options: CollectionOptions): Collection {
 	const { config, db } = context;
 	const scheduler = options.schedule ? startScheduler(context, listScheduledJobs(config), { catchUp: options.catchUp }) : notScheduled;
+	const stopping = new AbortController();
+	const checks = new InFlight();
 	return {
 		names: scheduler.names,
 		caughtUp: scheduler.caughtUp,
-		stop: () => scheduler.stop(),
-		addTarget: (ref) => addTarget(db, config, ref),
+		listRunning: () => [...scheduler.listRunning(), ...checks.list()],
+		async stop() {
+			stopping.abort();
+			await Promise.all([scheduler.stop(), checks.idle()]);
+		},
+		addTarget: (ref) => checks.track(`check of ${ref.source}:${ref.key}`, () => addTarget(db, config, ref, stopping.signal)),
 		removeTarget: (ref) => removeTarget(db, ref),
 		readCollectorHealth: (now, perCollector) => getCollectionHealth(db, config, now, perCollector),
 		readHealth: (now) => getHealthView(db, config, now),

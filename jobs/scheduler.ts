@@ -1,10 +1,11 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
 import { afterSamplesWritten } from '../src/lib/server/alerts/after-write.js';
 import { runAlerts } from '../src/lib/server/alerts/run.js';
 import { runMissedJobs } from './catch-up.js';
 import { abandonedRunMs } from './collectors/run.js';
+import { InFlight } from './in-flight.js';
 import { createLeaseCoordinator } from './lease-coordinator.js';
 import { collectors } from './registry.js';
 
@@ -19,7 +20,8 @@ export interface ScheduledJob {
 	name: string;
 	/** A node-cron expression (seconds optional), in UTC. */
 	cron: string;
-	run(context: JobContext): Promise<void>;
+	/** `signal` is aborted when the process stops: the job should end at its next request. */
+	run(context: JobContext, signal: AbortSignal): Promise<void>;
 }
 
 /**
@@ -32,10 +34,11 @@ export function listScheduledJobs(config: Config): ScheduledJob[] {
 			name: entry.name,
 			cron: entry.cron(config),
 			// The samples a run changed are judged at once. A run that changed none leaves what time alone
-			// changes (stale data, due notifications) to the alerts job below.
-			run: async ({ db }) => {
-				const report = await entry.run(db, config);
-				await afterSamplesWritten(db, config, { changedSamples: report.changedSamples });
+			// changes (stale data, due notifications) to the alerts job below; so does a stopping process
+			// (judging could send notifications, and the next run judges what this one wrote).
+			run: async ({ db }, signal) => {
+				const report = await entry.run(db, config, { signal });
+				if (!signal.aborted) await afterSamplesWritten(db, config, { changedSamples: report.changedSamples });
 			}
 		})
 	);
@@ -48,7 +51,42 @@ export interface Scheduler {
 	names: string[];
 	/** The jobs run at start because they missed a tick (empty without catch-up); settles when they end. */
 	caughtUp: Promise<string[]>;
+	/** The jobs running now (by name), for the log of a shutdown that takes too long. */
+	listRunning(): string[];
+	/**
+	 * Takes no new run, aborts the running ones (they end at their next request and close their run
+	 * records as interrupted) and resolves once they, catch-up and their lease updates have ended.
+	 */
 	stop(): Promise<void>;
+}
+
+/**
+ * The coordinator, refusing every run once stopping, and counting each claimed run as in flight from
+ * its claim to the end of its lease: node-cron ends the lease after the job, and the database must
+ * still be open then.
+ */
+function guardCoordinator(coordinator: RunCoordinator, signal: AbortSignal, inFlight: InFlight): RunCoordinator {
+	const jobOf = (key: string) => key.slice(0, key.indexOf(':'));
+	return {
+		async shouldRun(key, ttlMs) {
+			if (signal.aborted) return false;
+			inFlight.enter(jobOf(key));
+			let claimed = false;
+			try {
+				claimed = await coordinator.shouldRun(key, ttlMs);
+				return claimed;
+			} finally {
+				if (!claimed) inFlight.leave(jobOf(key));
+			}
+		},
+		async onComplete(key) {
+			try {
+				await coordinator.onComplete?.(key);
+			} finally {
+				inFlight.leave(jobOf(key));
+			}
+		}
+	};
 }
 
 /**
@@ -58,10 +96,14 @@ export interface Scheduler {
  * never stops the scheduler.
  */
 export function startScheduler(context: JobContext, jobs: readonly ScheduledJob[], options: { catchUp?: boolean } = {}): Scheduler {
-	const runCoordinator = createLeaseCoordinator(context.db);
+	const stopping = new AbortController();
+	const inFlight = new InFlight();
+	const runCoordinator = guardCoordinator(createLeaseCoordinator(context.db), stopping.signal, inFlight);
 	const runLogged = (job: ScheduledJob) => async () => {
+		// A tick claimed just before the stop.
+		if (stopping.signal.aborted) return;
 		try {
-			await job.run(context);
+			await job.run(context, stopping.signal);
 		} catch (error) {
 			console.error(`job ${job.name} failed: ${(error as Error).stack ?? String(error)}`);
 		}
@@ -86,8 +128,12 @@ export function startScheduler(context: JobContext, jobs: readonly ScheduledJob[
 	return {
 		names: jobs.map((job) => job.name),
 		caughtUp,
+		listRunning: () => inFlight.list(),
 		async stop() {
+			stopping.abort();
 			await Promise.all(tasks.map((task) => task.destroy()));
+			await caughtUp;
+			await inFlight.idle();
 		}
 	};
 }

@@ -3,6 +3,7 @@
  * embedded database only one process may open the store, so run the worker beside a server only on
  * PostgreSQL (DATABASE_URL) and start that server with RUN_SCHEDULES=false.
  */
+import { stopOnSignals } from '../src/lib/server/shutdown.js';
 import { openStore } from '../src/lib/server/store.js';
 import { startCollection } from './index.js';
 
@@ -11,14 +12,16 @@ async function main() {
 	const collection = startCollection({ config, db: database.db }, { schedule: true, catchUp: config.isCatchUpEnabled });
 	// With an empty job table nothing else keeps the event loop alive; stay up until told to stop.
 	const keepAlive = setInterval(() => {}, 1 << 30);
-	const shutdown = async (signal: string) => {
-		console.log(`worker: ${signal}, stopping`);
-		clearInterval(keepAlive);
-		await collection.stop();
-		await database.close();
-	};
-	process.once('SIGINT', () => void shutdown('SIGINT'));
-	process.once('SIGTERM', () => void shutdown('SIGTERM'));
+	// Running collections are aborted and close their run records before the database closes.
+	stopOnSignals({
+		label: 'worker',
+		listRunning: () => collection.listRunning(),
+		stop: async () => {
+			clearInterval(keepAlive);
+			await collection.stop();
+			await database.close();
+		}
+	});
 	// Announced only once the signal handlers are in place: whoever waits for this line may stop us.
 	for (const note of collection.describeCredentials()) console.log(`worker: ${note}`);
 	console.log(`worker: ${collection.names.length} scheduled job(s) on ${database.location}`);

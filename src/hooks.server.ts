@@ -1,6 +1,7 @@
 import { building, dev } from '$app/environment';
 import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { openStore, type Store } from '$lib/server/store';
+import { stopOnSignals, waitAtMost } from '$lib/server/shutdown';
 import { findForwardingHeader } from '$lib/server/auth/addresses';
 import { decideRequest, hasWriteRights, sessionCookieName, type Decision, type RequestFacts } from '$lib/server/auth/decide';
 import { findListenProblems } from '$lib/server/auth/listen';
@@ -25,10 +26,17 @@ export const init: ServerInit = async () => {
 		{ schedule: store.config.isSchedulingEnabled, catchUp: store.config.isCatchUpEnabled }
 	);
 	state.dockpulse = { store, collection };
-	// adapter-node emits this after it has stopped taking requests on SIGTERM/SIGINT.
-	process.once('sveltekit:shutdown', async () => {
-		await collection.stop();
-		await store.database.close();
+	// On the same signal adapter-node closes idle keep-alive connections, stops listening and emits
+	// sveltekit:shutdown once the requests in flight have ended (after SHUTDOWN_TIMEOUT at worst, 30 s).
+	// Collection is aborted meanwhile; the requests get a few seconds; the database is closed last.
+	const requestsEnded = new Promise((resolve) => process.once('sveltekit:shutdown', resolve));
+	stopOnSignals({
+		label: 'Dockpulse',
+		listRunning: () => collection.listRunning(),
+		stop: async () => {
+			await Promise.all([collection.stop(), waitAtMost(requestsEnded, dev ? 0 : 3_000)]);
+			await store.database.close();
+		}
 	});
 	console.log(
 		`Dockpulse: database ${store.database.kind} (${store.database.location}), ` +

@@ -2,6 +2,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { z } from 'zod';
 import type { HttpConfig } from '../../src/lib/server/config.js';
 import { CollectorError } from './errors.js';
+import { sleepUnlessAborted, toInterruptedError, withRunSignal, type RequestControls } from './interruption.js';
 
 /**
  * JSON over HTTP for the collectors, with the fault handling every source needs: a timeout on every
@@ -11,15 +12,13 @@ import { CollectorError } from './errors.js';
  * that is not the JSON the schema expects as invalidResponse, never half-used.
  */
 
-export interface HttpSource {
+export interface HttpSource extends RequestControls {
 	/** Base URL without a trailing slash. */
 	baseUrl: string;
 	headers: Record<string, string>;
 	/** Headers that carry credentials, asked for before each authorised request (a token may expire). */
 	authorize?: () => Promise<Record<string, string>>;
 	config: HttpConfig;
-	/** Waits for a rate limit to reset; injectable so that tests never really wait. */
-	sleep?: (ms: number) => Promise<void>;
 	now?: () => number;
 }
 
@@ -31,8 +30,6 @@ export interface HttpStats {
 
 // Larger answers are not what these endpoints return; refuse them rather than buffer without bound.
 const maxBodyBytes = 8 * 1024 * 1024;
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * How long a rate-limited answer asks us to wait: Retry-After (seconds or an HTTP date), else
@@ -80,6 +77,7 @@ export class HttpClient {
 	/** One attempt: the request, its status handling and the body; throws CollectorError. */
 	private async attempt(path: string, request: JsonRequest): Promise<unknown> {
 		const url = `${this.source.baseUrl}${path}`;
+		if (this.source.signal?.aborted) throw toInterruptedError(path);
 		const credentials = request.isAuthorized && this.source.authorize ? await this.source.authorize() : {};
 		this.stats.requests++;
 		let response: Response;
@@ -93,9 +91,10 @@ export class HttpClient {
 					...credentials
 				},
 				body: request.body === undefined ? undefined : JSON.stringify(request.body),
-				signal: AbortSignal.timeout(this.source.config.timeoutMs)
+				signal: withRunSignal(AbortSignal.timeout(this.source.config.timeoutMs), this.source)
 			});
 		} catch (error) {
+			if (this.source.signal?.aborted) throw toInterruptedError(path);
 			const name = (error as Error).name;
 			if (name === 'TimeoutError' || name === 'AbortError') {
 				throw new CollectorError('timeout', `no answer from ${path} within ${this.source.config.timeoutMs} ms`, true);
@@ -129,7 +128,9 @@ export class HttpClient {
 		if (waitMs > this.source.config.rateLimitMaxWaitMs) {
 			throw new CollectorError('rateLimited', `${path}: rate limited for ${Math.ceil(waitMs / 1000)} s, longer than the ${this.source.config.rateLimitMaxWaitMs / 1000} s we wait`);
 		}
-		await (this.source.sleep ?? realSleep)(waitMs);
+		await sleepUnlessAborted(this.source, waitMs).catch(() => {
+			throw toInterruptedError(path);
+		});
 		throw new CollectorError('rateLimited', `${path}: still rate limited after waiting ${waitMs} ms`, true);
 	}
 
@@ -158,11 +159,14 @@ export class HttpClient {
 				factor: 2,
 				minTimeout: this.source.config.retryBaseMs,
 				maxTimeout: this.source.config.retryBaseMs * 30,
-				randomize: true
+				randomize: true,
+				// No further attempt, and no wait for one, once the run is aborted.
+				signal: this.source.signal
 			}
 		).catch((error: unknown) => {
 			// p-retry unwraps AbortError to the error it carries.
 			if (error instanceof CollectorError) throw error;
+			if (this.source.signal?.aborted) throw toInterruptedError(path);
 			throw new CollectorError('network', String(error));
 		});
 		const parsed = schema.safeParse(body);

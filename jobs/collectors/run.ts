@@ -10,6 +10,8 @@ export interface RunProgress {
 	/** `changedSamples`: samples the target's write inserted or changed. */
 	succeeded(target: string, changedSamples?: number): void;
 	failed(target: string, error: CollectorError): void;
+	/** The target was left because the process is stopping: neither done nor failed. */
+	interrupted(target: string): void;
 }
 
 export interface RunReport extends RunOutcome {
@@ -27,45 +29,56 @@ export const abandonedRunMs = 2 * 3600 * 1000;
 /**
  * Runs `work` between a started and a finished collection_runs row. Status: ok when every target
  * succeeded, partial when some failed, failed when none succeeded or the run itself threw (the error
- * is recorded and rethrown, so the scheduler logs it too).
+ * is recorded and rethrown, so the scheduler logs it too); interrupted when options.signal was aborted
+ * (the process is stopping) and targets were left for the next run. Each target's write is its own
+ * transaction, so an interrupted run leaves whole targets written or untouched.
  */
 export async function recordRun(
 	db: Db,
 	collector: string,
-	now: () => Date,
+	options: CollectOptions,
 	stats: HttpStats,
 	work: (progress: RunProgress) => Promise<void>
 ): Promise<RunReport> {
+	const now = options.now ?? (() => new Date());
 	await failAbandonedRuns(db, collector, new Date(now().getTime() - abandonedRunMs));
 	const runId = await insertRun(db, collector, now());
-	let targetsDone = 0;
-	let changedSamples = 0;
-	const failures: RunFailure[] = [];
+	const tally = { done: 0, left: 0, changedSamples: 0, failures: [] as RunFailure[] };
 	const progress: RunProgress = {
 		succeeded: (_target, changed = 0) => {
-			targetsDone++;
-			changedSamples += changed;
+			tally.done++;
+			tally.changedSamples += changed;
 		},
-		failed: (target, error) => void failures.push({ target, kind: error.kind, message: error.message })
+		failed: (target, error) => void tally.failures.push({ target, kind: error.kind, message: error.message }),
+		interrupted: () => void tally.left++
 	};
 	const outcome = (status: RunOutcome['status']): RunOutcome => ({
 		status,
-		targetsDone,
-		targetsFailed: failures.length,
-		failures,
+		targetsDone: tally.done,
+		targetsFailed: tally.failures.length,
+		failures: tally.failures,
 		requestsMade: stats.requests,
 		rateBudgetLeft: stats.rateBudgetLeft
 	});
 	try {
 		await work(progress);
 	} catch (error) {
-		failures.push({ target: '*', kind: 'http', message: (error as Error).message });
-		await finishRun(db, runId, now(), outcome('failed'));
-		throw error;
+		if (!options.signal?.aborted) {
+			tally.failures.push({ target: '*', kind: 'http', message: (error as Error).message });
+			await finishRun(db, runId, now(), outcome('failed'));
+			throw error;
+		}
+		tally.left++;
 	}
-	const finished = outcome(failures.length === 0 ? 'ok' : targetsDone === 0 ? 'failed' : 'partial');
+	const finished = outcome(decideStatus(tally.done, tally.failures.length, tally.left));
 	await finishRun(db, runId, now(), finished);
-	return { runId, ...finished, changedSamples };
+	return { runId, ...finished, changedSamples: tally.changedSamples };
+}
+
+function decideStatus(done: number, failed: number, left: number): RunOutcome['status'] {
+	if (left > 0) return 'interrupted';
+	if (failed === 0) return 'ok';
+	return done === 0 ? 'failed' : 'partial';
 }
 
 /** What every collector takes. */
@@ -76,9 +89,17 @@ export interface CollectOptions {
 	/** Only this target key, for `npm run collect -- --target` and for a newly added target. */
 	onlyKey?: string;
 	onProgress?: (key: string, error?: CollectorError) => void;
+	/**
+	 * Aborted when the process is stopping: requests in flight are cancelled, no new one starts, and
+	 * the targets not written yet are left for the next run (recorded as interrupted, not failed).
+	 */
+	signal?: AbortSignal;
 }
 
-/** Records one target's failure on the run and on the target; its samples stay as they were. */
+/**
+ * Records one target's failure on the run and on the target; its samples stay as they were. Once the
+ * run is aborted, a failure is the abort's doing (a cancelled request): the target is only left.
+ */
 export async function recordFailure(
 	db: Db,
 	source: string,
@@ -87,6 +108,7 @@ export async function recordFailure(
 	key: string,
 	failure: CollectorError
 ): Promise<void> {
+	if (options.signal?.aborted) return report.interrupted(key);
 	report.failed(key, failure);
 	await setTargetStatus(db, { source, key }, failure.kind === 'notFound' ? 'not_found' : 'failing', failure.message);
 	options.onProgress?.(key, failure);

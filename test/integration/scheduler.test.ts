@@ -104,10 +104,34 @@ describe.each(testBackends)('the scheduler on $name', (backend) => {
 		const a = startScheduler(contextOf(database), [slow]);
 		const b = startScheduler(contextOf(second), [slow]);
 		await advanceSeconds(10);
-		await a.stop();
-		await b.stop();
+		// stop() waits for the run in progress, whose wait is on the fake clock.
+		const stopped = Promise.all([a.stop(), b.stop()]);
+		await advanceSeconds(3);
+		await stopped;
 		expect(maxRunning).toBe(1);
 		expect(started).toBeGreaterThanOrEqual(2);
 		expect(started).toBeLessThanOrEqual(4);
+	});
+
+	it('stop() aborts the running job, waits for it to end and starts nothing after', async () => {
+		const events: string[] = [];
+		const waiting: ScheduledJob = {
+			name: 'waiting',
+			cron: '* * * * * *',
+			run: (_context, signal) =>
+				new Promise<void>((resolve) => {
+					events.push('started');
+					signal.addEventListener('abort', () => setImmediate(() => (events.push('ended'), resolve())), { once: true });
+				})
+		};
+		const schedules = startScheduler(contextOf(database), [waiting]);
+		await advanceSeconds(2);
+		expect(events).toEqual(['started']);
+		expect(schedules.listRunning()).toEqual(['waiting']);
+		await schedules.stop();
+		expect(events).toEqual(['started', 'ended']);
+		expect(schedules.listRunning()).toEqual([]);
+		await advanceSeconds(3);
+		expect(events).toEqual(['started', 'ended']);
 	});
 });

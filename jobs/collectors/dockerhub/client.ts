@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Config, HttpConfig } from '../../../src/lib/server/config.js';
 import { HttpClient } from '../http.js';
+import type { RequestControls } from '../interruption.js';
 import { repositoryPageSchema, repositorySchema, searchCountSchema, type Repository, type RepositoryPage } from './parse.js';
 
 const accessTokenSchema = z.object({ access_token: z.string().min(1) });
@@ -21,7 +22,7 @@ export class DockerHubClient {
 	constructor(
 		private readonly dockerhub: Config['dockerhub'],
 		config: HttpConfig,
-		sleep?: (ms: number) => Promise<void>
+		controls: RequestControls = {}
 	) {
 		const hasCredentials = dockerhub.username !== undefined && dockerhub.token !== undefined;
 		this.http = new HttpClient({
@@ -29,7 +30,8 @@ export class DockerHubClient {
 			headers: {},
 			authorize: hasCredentials ? () => this.authorize() : undefined,
 			config,
-			sleep
+			sleep: controls.sleep,
+			signal: controls.signal
 		});
 	}
 

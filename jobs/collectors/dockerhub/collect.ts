@@ -52,9 +52,9 @@ async function collectNamespace(client: DockerHubClient, db: Db, config: Config,
  */
 export async function collectDockerHub(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
-	const client = new DockerHubClient(config.dockerhub, config.http, options.sleep);
+	const client = new DockerHubClient(config.dockerhub, config.http, options);
 	const targets = (await listActiveTargets(db, 'dockerhub')).filter((t) => !options.onlyKey || t.key === options.onlyKey);
-	return recordRun(db, 'dockerhub', now, client.http.stats, async (report) => {
+	return recordRun(db, 'dockerhub', options, client.http.stats, async (report) => {
 		// One timestamp for the whole run: samples of one poll line up across targets.
 		const ts = now();
 		let rateLimit: CollectorError | undefined;

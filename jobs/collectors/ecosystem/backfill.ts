@@ -66,10 +66,10 @@ async function backfillMonth(db: Db, client: GithubClient, config: Config, targe
 
 export async function backfillEcosystem(db: Db, config: Config, options: EcosystemBackfillOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
-	const client = new GithubClient(config.github, config.http, options.sleep);
+	const client = new GithubClient(config.github, config.http, options);
 	const maxRequests = options.maxRequests ?? 20;
 	const targetsToFill = await listBackfillTargets(db, options.firstMonth ?? '2013-03', options.onlyKey);
-	return recordRun(db, 'ecosystem-backfill', now, client.stats, async (report) => {
+	return recordRun(db, 'ecosystem-backfill', options, client.stats, async (report) => {
 		// Only months that have ended: the current one is still growing.
 		const currentMonth = now().toISOString().slice(0, 7);
 		for (const target of targetsToFill) {

@@ -25,8 +25,8 @@ function splitKey(key: string): { kind: string; query: string } {
 
 export async function collectEcosystem(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
-	const dockerhub = new DockerHubClient(config.dockerhub, config.http, options.sleep);
-	const github = new GithubClient(config.github, config.http, options.sleep);
+	const dockerhub = new DockerHubClient(config.dockerhub, config.http, options);
+	const github = new GithubClient(config.github, config.http, options);
 	const counters: Record<string, Counter> = {
 		'dockerhub-repos': (query) => dockerhub.countSearchResults(query),
 		'github-repos': (term) => github.countSearchResults(`${term} ${config.ecosystem.githubQualifiers}`.trim())
@@ -40,7 +40,7 @@ export async function collectEcosystem(db: Db, config: Config, options: CollectO
 		}
 	};
 	const targets = (await listActiveTargets(db, 'ecosystem')).filter((t) => !options.onlyKey || t.key === options.onlyKey);
-	return recordRun(db, 'ecosystem', now, stats, async (report) => {
+	return recordRun(db, 'ecosystem', options, stats, async (report) => {
 		const ts = now();
 		for (const target of targets) {
 			const { kind, query } = splitKey(target.key);

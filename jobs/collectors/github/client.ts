@@ -5,6 +5,7 @@ import Bottleneck from 'bottleneck';
 import type { Config, HttpConfig } from '../../../src/lib/server/config.js';
 import { CollectorError } from '../errors.js';
 import type { HttpStats } from '../http.js';
+import { raceAbort, sleepUnlessAborted, withRunSignal, type RequestControls } from '../interruption.js';
 import { isNotModified, toGithubError } from './faults.js';
 import { buildRepositoriesQuery, type RepositoryName } from './graphql.js';
 import { parseBatchAnswer, parseCommitAuthors, parseContributorCount, parseSearchCount, type BatchAnswer, type CommitAuthorsPage } from './parse.js';
@@ -18,7 +19,9 @@ import { parseBatchAnswer, parseCommitAuthors, parseContributorCount, parseSearc
  *   RATE_LIMITED): a wait up to config.http.rateLimitMaxWaitMs is slept off and the request retried,
  *   a longer one gives up at once; 429 is on plugin-retry's doNotRetry list so that the two never
  *   both retry it;
- * - every HTTP request is counted, retries included, with the last rate-limit budget seen.
+ * - every HTTP request is counted, retries included, with the last rate-limit budget seen;
+ * - the run's AbortSignal (the process is stopping) cancels the request in flight, a request queued
+ *   behind the spacing of GraphQL or search calls, and a rate-limit wait.
  */
 
 const GithubOctokit = Octokit.plugin(throttling, retry);
@@ -26,7 +29,6 @@ export type GithubOctokit = InstanceType<typeof GithubOctokit>;
 
 export type ContributorsAnswer = { isModified: true; count: number; etag: string | undefined } | { isModified: false };
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const noop = () => {};
 
 /**
@@ -50,10 +52,11 @@ function getSpacingGroup(kind: 'write' | 'search', spacingMs: number): Bottlenec
 }
 
 /** fetch with a timeout on the whole exchange, counting requests and the rate budget left. */
-function createCountingFetch(stats: HttpStats, timeoutMs: number): typeof fetch {
+function createCountingFetch(stats: HttpStats, timeoutMs: number, controls: RequestControls): typeof fetch {
 	return async (input, init) => {
+		controls.signal?.throwIfAborted();
 		stats.requests++;
-		const timeout = AbortSignal.timeout(timeoutMs);
+		const timeout = withRunSignal(AbortSignal.timeout(timeoutMs), controls);
 		const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
 		const response = await fetch(input, { ...init, signal });
 		const remaining = Number(response.headers.get('x-ratelimit-remaining') ?? Number.NaN);
@@ -63,12 +66,15 @@ function createCountingFetch(stats: HttpStats, timeoutMs: number): typeof fetch 
 }
 
 /** A rate-limit handler: true retries the request after the wait, false gives up. retryAfter is in seconds. */
-function createLimitHandler(http: HttpConfig, sleep: (ms: number) => Promise<void>) {
+function createLimitHandler(http: HttpConfig, controls: RequestControls) {
 	return async (retryAfterS: number, _options: unknown, _octokit: unknown, retryCount: number): Promise<boolean> => {
 		const waitMs = Math.max(0, retryAfterS) * 1000;
 		if (retryCount >= http.maxRetries || waitMs > http.rateLimitMaxWaitMs) return false;
-		await sleep(waitMs);
-		return true;
+		// An aborted wait gives up: the request then fails as rate limited, and the run records it as interrupted.
+		return sleepUnlessAborted(controls, waitMs).then(
+			() => true,
+			() => false
+		);
 	};
 }
 
@@ -77,15 +83,15 @@ export function createGithubOctokit(
 	github: Config['github'],
 	http: HttpConfig,
 	stats: HttpStats,
-	sleep: (ms: number) => Promise<void> = realSleep
+	controls: RequestControls = {}
 ): GithubOctokit {
-	const onLimit = createLimitHandler(http, sleep);
-	return new GithubOctokit({
+	const onLimit = createLimitHandler(http, controls);
+	const octokit = new GithubOctokit({
 		baseUrl: github.apiUrl,
 		auth: github.token,
 		userAgent: 'dockpulse',
 		log: octokitLog,
-		request: { fetch: createCountingFetch(stats, http.timeoutMs) },
+		request: { fetch: createCountingFetch(stats, http.timeoutMs, controls) },
 		retry: {
 			retries: http.maxRetries,
 			retryAfterBaseValue: http.retryBaseMs,
@@ -101,6 +107,16 @@ export function createGithubOctokit(
 			search: getSpacingGroup('search', 2 * http.retryBaseMs)
 		}
 	});
+	// Wrapped last, so outermost: an aborted run neither queues a request behind the throttling
+	// plugin's spacing nor waits for one queued there.
+	if (controls.signal) {
+		const signal = controls.signal;
+		octokit.hook.wrap('request', (request, options) => {
+			signal.throwIfAborted();
+			return raceAbort(Promise.resolve(request(options)), signal);
+		});
+	}
+	return octokit;
 }
 
 export class GithubClient {
@@ -110,9 +126,9 @@ export class GithubClient {
 	constructor(
 		private readonly github: Config['github'],
 		private readonly http: HttpConfig,
-		sleep: (ms: number) => Promise<void> = realSleep
+		controls: RequestControls = {}
 	) {
-		this.octokit = createGithubOctokit(github, http, this.stats, sleep);
+		this.octokit = createGithubOctokit(github, http, this.stats, controls);
 	}
 
 	private fail(error: unknown, what: string) {

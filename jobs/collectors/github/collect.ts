@@ -79,9 +79,9 @@ async function collectBatch(ctx: RunContext, batch: GithubTarget[]): Promise<voi
  */
 export async function collectGithub(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
-	const client = new GithubClient(config.github, config.http, options.sleep);
+	const client = new GithubClient(config.github, config.http, options);
 	const targets = await listGithubTargets(db, options.onlyKey);
-	return recordRun(db, 'github', now, client.stats, async (report) => {
+	return recordRun(db, 'github', options, client.stats, async (report) => {
 		const ctx: RunContext = { db, config, client, report, options, ts: now(), rateLimit: undefined };
 		const limit = pLimit(config.collectConcurrency);
 		await Promise.all(toBatches(targets, config.github.batchSize).map((batch) => limit(() => collectBatch(ctx, batch))));

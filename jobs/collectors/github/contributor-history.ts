@@ -121,9 +121,9 @@ async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, l
 
 export async function backfillContributorHistory(db: Db, config: Config, options: ContributorHistoryOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
-	const client = new GithubClient(config.github, config.http, options.sleep);
+	const client = new GithubClient(config.github, config.http, options);
 	const targets = await listGithubTargets(db, options.onlyKey);
-	return recordRun(db, 'github-contributor-history', now, client.stats, async (report) => {
+	return recordRun(db, 'github-contributor-history', options, client.stats, async (report) => {
 		// Months that have ended; the current one is still filling.
 		const lastMonth = new Date(Date.UTC(now().getUTCFullYear(), now().getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
 		for (const target of targets) {

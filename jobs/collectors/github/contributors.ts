@@ -41,9 +41,9 @@ async function collectContributors(client: GithubClient, db: Db, config: Config,
  */
 export async function collectGithubContributors(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
-	const client = new GithubClient(config.github, config.http, options.sleep);
+	const client = new GithubClient(config.github, config.http, options);
 	const targets = await listGithubTargets(db, options.onlyKey);
-	return recordRun(db, 'github-contributors', now, client.stats, async (report) => {
+	return recordRun(db, 'github-contributors', options, client.stats, async (report) => {
 		const ts = now();
 		let rateLimit: CollectorError | undefined;
 		const limit = pLimit(config.collectConcurrency);

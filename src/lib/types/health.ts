@@ -6,7 +6,8 @@
 /** Why a collector could not get a target's numbers; recorded per target on the run. */
 export type FailureKind = 'rateLimited' | 'notFound' | 'http' | 'invalidResponse' | 'timeout' | 'network';
 
-export const runStatuses = ['running', 'ok', 'partial', 'failed'] as const;
+/** interrupted: the process stopped (SIGTERM) mid-run; the targets it had not reached wait for the next run. */
+export const runStatuses = ['running', 'ok', 'partial', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
 export interface RunFailure {

@@ -151,11 +151,13 @@ async function backfillTarget(db: Db, client: BackfillClient, options: GithubBac
  */
 export async function backfillGithub(db: Db, config: Config, options: GithubBackfillOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
-	const client = new BackfillClient(config.github, config.http, options.sleep);
+	const client = new BackfillClient(config.github, config.http, options);
 	const targets = (await listGithubTargets(db, options.onlyKey)).filter((t) => !isBackfillDone(readBackfillState(t.metadata)));
-	return recordRun(db, 'github-backfill', now, client.stats, async (report) => {
+	return recordRun(db, 'github-backfill', options, client.stats, async (report) => {
 		for (const target of targets) {
 			if (!hasBudget(client.stats, options.maxRequests ?? 200, options.budgetShare ?? 0.2)) break;
+			// Checked here too because a target's first step is a write, before any request.
+			if (options.signal?.aborted) return report.interrupted(target.key);
 			await backfillTarget(db, client, options, target, report);
 		}
 	});

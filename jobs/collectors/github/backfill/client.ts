@@ -1,6 +1,7 @@
 import type { Config, HttpConfig } from '../../../../src/lib/server/config.js';
 import { CollectorError } from '../../errors.js';
 import type { HttpStats } from '../../http.js';
+import type { RequestControls } from '../../interruption.js';
 import { createGithubOctokit, type GithubOctokit } from '../client.js';
 import type { RepositoryName } from '../graphql.js';
 import { toGithubError } from '../faults.js';
@@ -27,9 +28,9 @@ export class BackfillClient {
 	constructor(
 		private readonly github: Config['github'],
 		private readonly http: HttpConfig,
-		sleep?: (ms: number) => Promise<void>
+		controls: RequestControls = {}
 	) {
-		this.octokit = createGithubOctokit(github, http, this.stats, sleep);
+		this.octokit = createGithubOctokit(github, http, this.stats, controls);
 	}
 
 	private fail(error: unknown, what: string): CollectorError {

@@ -22,6 +22,6 @@ export const collectionRuns = pgTable(
 	},
 	(t) => [
 		index('collection_runs_collector_started_idx').on(t.collector, t.startedAt.desc()),
-		check('collection_runs_status_ck', sql`${t.status} in ('running', 'ok', 'partial', 'failed')`)
+		check('collection_runs_status_ck', sql`${t.status} in ('running', 'ok', 'partial', 'failed', 'interrupted')`)
 	]
 );

@@ -1,0 +1,2 @@
+ALTER TABLE "collection_runs" DROP CONSTRAINT "collection_runs_status_ck";--> statement-breakpoint
+ALTER TABLE "collection_runs" ADD CONSTRAINT "collection_runs_status_ck" CHECK ("collection_runs"."status" in ('running', 'ok', 'partial', 'failed', 'interrupted'));
