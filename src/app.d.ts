@@ -8,9 +8,13 @@ declare global {
 			config: Config;
 			database: Database;
 			collection: Collection;
+			/** This request's id: the caller's x-request-id when well-formed, else a new UUID. */
+			requestId: string;
 		}
 		interface Error {
 			message: string;
+			/** Set for an unexpected error: the id it was logged under. */
+			requestId?: string;
 		}
 	}
 }
