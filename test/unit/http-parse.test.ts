@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ParameterError, parseBody, parseParams, parseQuery, readQuery, toParameterError } from '../../src/lib/server/http/parse.js';
+import { noQuery, ParameterError, parseBody, parseParams, parseQuery, readQuery, toParameterError } from '../../src/lib/server/http/parse.js';
 import {
 	idParams,
 	instantRange,
@@ -256,5 +256,12 @@ describe('the one translation of a zod error', () => {
 		const zodError = error(z.object({ a: z.string() }).strict(), { a: 'x', b: 1 });
 		expect(toParameterError(zodError, 'query', ['a']).message).toBe('b: unknown parameter (expected a)');
 		expect(toParameterError(zodError, 'body', ['a']).message).toBe('b: unknown field (expected a)');
+	});
+});
+
+describe('an endpoint without parameters', () => {
+	it('refuses any query parameter by name', async () => {
+		expect(readQuery(query(''), noQuery)).toEqual({});
+		await expectBadParameter(await refusalOf(parseQuery(query('verbose=1'), noQuery)), 'verbose', 'unknown parameter (this endpoint takes none)');
 	});
 });

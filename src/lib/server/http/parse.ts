@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { badParameter } from './errors.js';
 
 /**
@@ -45,13 +45,17 @@ export function toParameterError(error: z.ZodError, kind: InputKind, expected: r
 }
 
 function refuseUnknown(name: string, kind: InputKind, expected: readonly string[]): ParameterError {
-	return new ParameterError(name, `unknown ${kind === 'body' ? 'field' : 'parameter'} (expected ${expected.join(', ')})`);
+	const what = kind === 'body' ? 'field' : 'parameter';
+	return new ParameterError(name, expected.length > 0 ? `unknown ${what} (expected ${expected.join(', ')})` : `unknown ${what} (this endpoint takes none)`);
 }
 
 /** The 400 answer for a refused parameter: `{ error: "bad_parameter", parameter, message: "<parameter>: ..." }`. */
 export function answerParameterError(error: ParameterError): Response {
 	return badParameter(error.parameter, error.reason);
 }
+
+/** The query of an endpoint that takes no parameters: any name given is refused as unknown. */
+export const noQuery = z.object({});
 
 /** A query schema: an object schema, possibly piped into a transform that shapes its result. */
 type QuerySchema = z.ZodObject | z.ZodPipe<z.ZodObject, z.ZodType>;
