@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { createSessionValue, isAdminToken, sessionCookieName, sessionTtlMs } from '$lib/server/auth/decide';
+import { readFormBody } from '$lib/server/http/parse';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => ({ hasAdminToken: locals.config.adminToken !== undefined });
@@ -17,7 +18,7 @@ const signinForm = z.object({
 
 export const actions: Actions = {
 	signin: async ({ request, cookies, locals }) => {
-		const form = signinForm.parse(Object.fromEntries(await request.formData()));
+		const form = signinForm.parse(Object.fromEntries(await readFormBody(request)));
 		if (!isAdminToken(locals.config, form.token)) {
 			return fail(403, { message: 'That is not the ADMIN_TOKEN.' });
 		}
