@@ -4,7 +4,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { openStore, type Store } from '$lib/server/store';
 import { decideRequest, sessionCookieName, type Decision, type RequestFacts } from '$lib/server/auth/decide';
 import { jsonError } from '$lib/server/http/errors';
-import { answerApiFailure, logUnexpectedError, readRequestId, withRequestId } from '$lib/server/http/failures';
+import { answerApiFailure, isReservedActionRequest, logUnexpectedError, readRequestId, withRequestId } from '$lib/server/http/failures';
 import type { Collection } from '$lib/types/collection';
 import { startCollection } from '../jobs/index';
 
@@ -86,7 +86,12 @@ const traceRequest: Handle = async ({ event, resolve }) => {
 	const requestId = readRequestId(event.request.headers.get('x-request-id'));
 	event.locals.requestId = requestId;
 	const path = event.url.pathname;
-	if (!isApiPath(path)) return withRequestId(await resolve(event), requestId);
+	if (!isApiPath(path)) {
+		if (isReservedActionRequest(event.request.method, event.url)) {
+			return withRequestId(new Response('No action named "default" here.', { status: 404 }), requestId);
+		}
+		return withRequestId(await resolve(event), requestId);
+	}
 	const request = { requestId, method: event.request.method, path };
 	let response: Response;
 	try {

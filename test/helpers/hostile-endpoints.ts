@@ -85,8 +85,10 @@ function hostileForm(fields: Record<string, readonly string[]>) {
 		{ weight: 1, arbitrary: hostileText.map((text) => ({ body: `--zz\r\n${text}`, contentType: 'multipart/form-data; boundary=b' })) }
 	);
 }
-const formAction = (path: string, query: string, fields: Record<string, readonly string[]>) =>
-	hostileForm(fields).map((form): HostileRequest => ({ method: 'POST', path, query, ...form }));
+const formAction = (path: string, query: string | fc.Arbitrary<string>, fields: Record<string, readonly string[]>) =>
+	fc
+		.tuple(hostileForm(fields), typeof query === 'string' ? fc.constant(query) : query)
+		.map(([form, q]): HostileRequest => ({ method: 'POST', path, query: q, ...form }));
 
 export function listHostileEndpoints(webhookUrl: string): HostileEndpoint[] {
 	const rule = validRule(webhookUrl);
@@ -132,6 +134,7 @@ export function listHostileEndpoints(webhookUrl: string): HostileEndpoint[] {
 		},
 		{ name: 'POST /targets?/add', numRuns: 40, requests: formAction('/targets', '/add', { ref: ['dockerhub:fuzz/image', 'https://github.com/fuzz/repo', 'reference:dockerhub'] }) },
 		{ name: 'POST /targets?/remove', numRuns: 40, requests: formAction('/targets', '/remove', { ref: ['github:fuzz/missing', 'reference:dockerhub'], confirm: ['yes', 'no'] }) },
+		{ name: 'POST /targets?/<action>', numRuns: 20, requests: formAction('/targets', fc.constantFrom('/default', '/nothing', '', '/', '/add&/remove', 'x=1'), { ref: ['github:fuzz/missing'] }) },
 		{ name: 'POST /signin?/signin', numRuns: 30, requests: formAction('/signin', '/signin', { token: ['x'.repeat(24)], next: ['/', '//evil.com', '/\\evil.com', '/explore'] }) },
 		{
 			name: 'GET pages',

@@ -75,6 +75,13 @@ describe.each(testBackends)('API errors on $name', (backend) => {
 			const wrongMethod = await answer(response);
 			expect(wrongMethod).toMatchObject({ status: 405, body: { error: 'method_not_allowed', message: expect.stringContaining('PUT is not allowed on /api/series') } });
 		}
+		// A path that is no UTF-8 once decoded, refused by SvelteKit before any route.
+		expect(await answer(await call('/api/events/%E0%A4', { method: 'DELETE' }))).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+	});
+
+	it('answers a form post to the reserved action name "default" with 404, not 500', async () => {
+		const response = await call('/targets?/default', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'ref=github:errors/seeded' });
+		expect(response.status).toBe(404);
 	});
 
 	it.each([

@@ -47,7 +47,7 @@ export function answerApiFailure(status: number, request: { requestId: string; m
 				? `${request.method} is not allowed on ${request.path}${request.allow ? ` (allowed: ${request.allow})` : ''}`
 				: status === 413
 					? 'the request body is larger than this endpoint takes'
-					: `the request was refused (HTTP ${status})`;
+					: `the request is malformed or was refused (HTTP ${status})`;
 	const response = jsonError(status, error, message);
 	if (request.allow) response.headers.set('allow', request.allow);
 	return response;
@@ -64,4 +64,14 @@ export function withRequestId(response: Response, requestId: string): Response {
 		copy.headers.set('x-request-id', requestId);
 		return copy;
 	}
+}
+
+/**
+ * A form post naming the action `default` (`?/default`): SvelteKit reserves the name and throws a plain
+ * error on it, which would answer 500; it is a request for an action that does not exist.
+ */
+export function isReservedActionRequest(method: string, url: URL): boolean {
+	if (method !== 'POST') return false;
+	const name = [...url.searchParams.keys()].find((key) => key.startsWith('/'));
+	return name === '/default';
 }
