@@ -29,7 +29,8 @@ async function main(): Promise<number> {
 			return 1;
 		}
 		console.log(
-			`${result.series}: ${result.rows} rows, ${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged`
+			`${result.series}: ${result.rows} rows, ${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged` +
+				(result.keptObserved > 0 ? `, ${result.keptObserved} kept (an observed value is at that instant)` : '')
 		);
 		// Unlike the API, the command waits for the notifications, so that it can say what was sent.
 		const run = await alerts;

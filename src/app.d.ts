@@ -10,9 +10,13 @@ declare global {
 			collection: Collection;
 			/** Whether this request could write (a token, a session, or a local caller in open mode). */
 			canWrite: boolean;
+			/** This request's id: the caller's x-request-id when well-formed, else a new UUID. */
+			requestId: string;
 		}
 		interface Error {
 			message: string;
+			/** Set for an unexpected error: the id it was logged under. */
+			requestId?: string;
 		}
 	}
 }

@@ -1,5 +1,6 @@
 import { building, dev } from '$app/environment';
-import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
 import { openStore, type Store } from '$lib/server/store';
 import { stopOnSignals, waitAtMost } from '$lib/server/shutdown';
 import { findForwardingHeader } from '$lib/server/auth/addresses';
@@ -7,6 +8,7 @@ import { decideRequest, hasWriteRights, sessionCookieName, type Decision, type R
 import { findListenProblems } from '$lib/server/auth/listen';
 import { ConfigError } from '$lib/server/config';
 import { jsonError } from '$lib/server/http/errors';
+import { answerApiFailure, isReservedActionRequest, logUnexpectedError, readRequestId, withRequestId } from '$lib/server/http/failures';
 import type { Collection } from '$lib/types/collection';
 import { startCollection } from '../jobs/index';
 
@@ -77,7 +79,7 @@ function readPeerAddress(event: RequestEvent): string | null {
 	}
 }
 
-export const handle: Handle = async ({ event, resolve }) => {
+const authorise: Handle = async ({ event, resolve }) => {
 	const app = state.dockpulse;
 	if (!app) return jsonError(503, 'starting', 'Dockpulse is starting; try again in a moment');
 	event.locals.config = app.store.config;
@@ -100,4 +102,50 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const decision = decideRequest(app.store.config, facts, { isWrite, isPublic });
 	if (!decision.ok) return refuse(decision, event.request, event.url, isWrite);
 	return resolve(event);
+};
+
+// Requests whose error SvelteKit answered itself (after handleError): on /api/ that answer is replaced.
+const failedRequests = new WeakSet<App.Locals>();
+
+const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
+
+/**
+ * An id for every request (logged with its error, sent back as x-request-id), and on /api/ every error
+ * in the documented JSON shape: SvelteKit's own answers (an unexpected error, an unknown path, a method
+ * an endpoint does not have) are HTML or text pages otherwise.
+ */
+const traceRequest: Handle = async ({ event, resolve }) => {
+	const requestId = readRequestId(event.request.headers.get('x-request-id'));
+	event.locals.requestId = requestId;
+	const path = event.url.pathname;
+	if (!isApiPath(path)) {
+		if (isReservedActionRequest(event.request.method, event.url)) {
+			return withRequestId(new Response('No action named "default" here.', { status: 404 }), requestId);
+		}
+		return withRequestId(await resolve(event), requestId);
+	}
+	const request = { requestId, method: event.request.method, path };
+	let response: Response;
+	try {
+		response = await resolve(event);
+	} catch (error) {
+		logUnexpectedError(error, request);
+		return withRequestId(answerApiFailure(500, { ...request, allow: null }), requestId);
+	}
+	const isJson = response.headers.get('content-type')?.startsWith('application/json') ?? false;
+	if (response.status >= 400 && (failedRequests.has(event.locals) || !isJson)) {
+		response = answerApiFailure(response.status, { ...request, allow: response.headers.get('allow') });
+	}
+	return withRequestId(response, requestId);
+};
+
+export const handle = sequence(traceRequest, authorise);
+
+/** An unexpected error: logged with the request id, which the answer carries (the error itself stays here). */
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	failedRequests.add(event.locals);
+	// A path that does not exist or a body past the limit is the caller's doing, not a failure to log.
+	if (status < 500) return { message };
+	const requestId = event.locals.requestId ?? readRequestId(null);
+	return logUnexpectedError(error, { requestId, method: event.request.method, path: event.url.pathname });
 };

@@ -6,7 +6,9 @@ import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { loadConfig } from '../../src/lib/server/config.js';
 import { importSeriesCsv } from '../../src/lib/server/import/import-csv.js';
 import { importSeries } from '../../src/lib/server/import/import-series.js';
+import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { testBackends } from '../helpers/databases.js';
+import { seedSeries } from '../helpers/samples.js';
 
 const ref = (text: string): SeriesRef => {
 	const parsed = parseSeriesRef(text);
@@ -27,7 +29,7 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 	it('creates the target and series and writes every row as imported', async () => {
 		const csv = readFileSync('test/fixtures/realworld/dockerhub-kwdb-kwdb-pulls.csv', 'utf8');
 		const result = await importSeriesCsv(database, ref('dockerhub:kwdb/kwdb:pulls'), csv);
-		expect(result).toEqual({ ok: true, series: 'dockerhub:kwdb/kwdb:pulls', rows: 472, inserted: 472, updated: 0, unchanged: 0 });
+		expect(result).toEqual({ ok: true, series: 'dockerhub:kwdb/kwdb:pulls', rows: 472, inserted: 472, updated: 0, unchanged: 0, keptObserved: 0 });
 		const stored = await queryRows<{ provenance: string; n: number; unit: string; kind: string }>(
 			database.db,
 			sql`select s.provenance, count(*)::int as n, se.unit, se.kind from samples s join series se on se.id = s.series_id
@@ -88,5 +90,58 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 		const bad = await importSeries(database, config, ref('github:judged/repo:stars'), 'ts,value\nsoon,1\n');
 		expect(bad.result).toMatchObject({ ok: false });
 		expect(await bad.alerts).toBeUndefined();
+	});
+
+	describe('rows that would corrupt the latest value', () => {
+		const now = new Date('2026-12-01T09:00:00Z');
+		const storedOf = (seriesId: number) =>
+			queryRows<{ ts: string; value: number; provenance: string }>(
+				database.db,
+				sql`select to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI') as ts, value, provenance from samples
+					where series_id = ${seriesId} order by ts`
+			);
+
+		it('refuses a file with a row more than a day in the future, naming its line, and writes nothing', async () => {
+			const [samplesBefore, targetsBefore] = [await count('samples'), await count('targets')];
+			const csv = 'ts,value\n2026-11-30,10\n2026-12-01,11\n2027-01-01,99\n';
+			const result = await importSeriesCsv(database, ref('github:future/row:stars'), csv, { now });
+			expect(result).toEqual({
+				ok: false,
+				series: 'github:future/row:stars',
+				problems: [{ line: 4, message: expect.stringContaining('"2027-01-01" is in the future') }]
+			});
+			expect([await count('samples'), await count('targets')]).toEqual([samplesBefore, targetsBefore]);
+			// A day of slack for clocks and zones.
+			const tomorrow = await importSeriesCsv(database, ref('github:future/row:stars'), 'ts,value\n2026-12-02T08:00:00Z,12\n', { now });
+			expect(tomorrow).toMatchObject({ ok: true, inserted: 1 });
+		});
+
+		it("refuses negative values in a counter, by the catalog's kind or the stored series' kind", async () => {
+			const csv = 'ts,value\n2020-01-01,3\n2020-01-02,-4\n';
+			const counter = await importSeriesCsv(database, ref('dockerhub:negative/pulls:pulls'), csv, { now });
+			expect(counter).toEqual({ ok: false, series: 'dockerhub:negative/pulls:pulls', problems: [{ line: 3, message: '"-4" is negative, and the series is a counter' }] });
+			// A metric the catalog does not know is a gauge, unless its series was created as a counter.
+			expect(await importSeriesCsv(database, ref('github:negative/gauge:balance'), csv, { now })).toMatchObject({ ok: true, inserted: 2 });
+			const targetId = await upsertTarget(database.db, { source: 'github', key: 'negative/stored', displayName: 'stored' });
+			await upsertSeries(database.db, targetId, { metric: 'balance', unit: 'points', kind: 'counter' });
+			expect(await importSeriesCsv(database, ref('github:negative/stored:balance'), csv, { now })).toMatchObject({ ok: false, problems: [{ line: 3 }] });
+		});
+
+		it('keeps an observed sample at the same instant, counts it as kept, and writes the other rows', async () => {
+			const seriesId = await seedSeries(database.db, 'observed/wins', 'stars', [
+				['2026-10-01T00:00:00Z', 100],
+				['2026-10-03T00:00:00Z', 130]
+			]);
+			const csv = 'ts,value\n2026-10-01,90\n2026-10-02,120\n2026-10-03,130\n';
+			const result = await importSeriesCsv(database, ref('github:observed/wins:stars'), csv, { now });
+			expect(result).toEqual({ ok: true, series: 'github:observed/wins:stars', rows: 3, inserted: 1, updated: 0, unchanged: 0, keptObserved: 2 });
+			expect(await storedOf(seriesId)).toEqual([
+				{ ts: '2026-10-01T00:00', value: 100, provenance: 'observed' },
+				{ ts: '2026-10-02T00:00', value: 120, provenance: 'imported' },
+				{ ts: '2026-10-03T00:00', value: 130, provenance: 'observed' }
+			]);
+			const again = await importSeriesCsv(database, ref('github:observed/wins:stars'), csv, { now });
+			expect(again).toMatchObject({ ok: true, inserted: 0, updated: 0, unchanged: 1, keptObserved: 2 });
+		});
 	});
 });

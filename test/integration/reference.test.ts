@@ -26,7 +26,7 @@ describe.each(testBackends)('reference dataset on $name', (backend) => {
 			(select count(*) from samples)::int as samples`;
 		const before = await queryRows(database.db, snapshot);
 		const second = await loadReferenceDataset(database.db);
-		expect(second).toEqual({ inserted: 0, updated: 0, unchanged: first.inserted });
+		expect(second).toEqual({ inserted: 0, updated: 0, unchanged: first.inserted, keptObserved: 0 });
 		expect(await queryRows(database.db, snapshot)).toEqual(before);
 	});
 

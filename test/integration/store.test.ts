@@ -46,10 +46,10 @@ describe.each(testBackends)('store on $name', (backend) => {
 			{ ts: new Date('2026-05-03T00:00:00Z'), value: 12_981_954_060 },
 			{ ts: new Date('2026-05-04T00:00:00Z'), value: 12_982_954_060 }
 		];
-		expect(await upsertSamples(database.db, seriesId, 'observed', rows)).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
-		expect(await upsertSamples(database.db, seriesId, 'observed', rows)).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
+		expect(await upsertSamples(database.db, seriesId, 'observed', rows)).toEqual({ inserted: 2, updated: 0, unchanged: 0, keptObserved: 0 });
+		expect(await upsertSamples(database.db, seriesId, 'observed', rows)).toEqual({ inserted: 0, updated: 0, unchanged: 2, keptObserved: 0 });
 		const corrected = [{ ...rows[1]!, value: 12_982_954_061 }];
-		expect(await upsertSamples(database.db, seriesId, 'observed', corrected)).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+		expect(await upsertSamples(database.db, seriesId, 'observed', corrected)).toEqual({ inserted: 0, updated: 1, unchanged: 0, keptObserved: 0 });
 		const stored = await queryRows<{ value: number; n: number }>(
 			database.db,
 			sql`select max(value) as value, count(*)::int as n from samples where series_id = ${seriesId}`
@@ -58,18 +58,26 @@ describe.each(testBackends)('store on $name', (backend) => {
 		expect(stored[0]).toEqual({ value: 12_982_954_061, n: 2 });
 	});
 
-	it('never lets a reconstructed value replace an observed one at the same instant', async () => {
+	it('never lets a reconstructed or imported value replace an observed one at the same instant', async () => {
 		const targetId = await upsertTarget(database.db, { source: 'github', key: 'rank/check', displayName: 'rank' });
 		const seriesId = await upsertSeries(database.db, targetId, { metric: 'stars', unit: 'stars', kind: 'counter' });
 		const ts = new Date('2026-11-01T00:00:00Z');
+		const later = new Date('2026-11-02T00:00:00Z');
 		await upsertSamples(database.db, seriesId, 'observed', [{ ts, value: 100 }]);
-		expect(await upsertSamples(database.db, seriesId, 'reconstructed', [{ ts, value: 98 }])).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
-		expect(await upsertSamples(database.db, seriesId, 'imported', [{ ts, value: 101 }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
-		const [row] = await queryRows<{ value: number; provenance: string }>(
+		const kept = { inserted: 0, updated: 0, unchanged: 0, keptObserved: 1 };
+		expect(await upsertSamples(database.db, seriesId, 'reconstructed', [{ ts, value: 98 }])).toEqual(kept);
+		expect(await upsertSamples(database.db, seriesId, 'imported', [{ ts, value: 101 }])).toEqual(kept);
+		// Beside it, an imported value is written; an imported one gives way to a new observation.
+		expect(await upsertSamples(database.db, seriesId, 'imported', [{ ts, value: 101 }, { ts: later, value: 105 }])).toEqual({ ...kept, inserted: 1 });
+		expect(await upsertSamples(database.db, seriesId, 'observed', [{ ts: later, value: 104 }])).toEqual({ inserted: 0, updated: 1, unchanged: 0, keptObserved: 0 });
+		const rows = await queryRows<{ value: number; provenance: string }>(
 			database.db,
-			sql`select value, provenance from samples where series_id = ${seriesId}`
+			sql`select value, provenance from samples where series_id = ${seriesId} order by ts`
 		);
-		expect(row).toEqual({ value: 101, provenance: 'imported' });
+		expect(rows).toEqual([
+			{ value: 100, provenance: 'observed' },
+			{ value: 104, provenance: 'observed' }
+		]);
 	});
 
 	it('writes large batches (more than one statement) completely', async () => {
@@ -77,7 +85,7 @@ describe.each(testBackends)('store on $name', (backend) => {
 		const seriesId = await upsertSeries(database.db, targetId, { metric: 'stars', unit: 'stars', kind: 'counter' });
 		const start = Date.UTC(2000, 0, 1);
 		const rows = Array.from({ length: 25_000 }, (_, i) => ({ ts: new Date(start + i * 3_600_000), value: i }));
-		expect(await upsertSamples(database.db, seriesId, 'imported', rows)).toEqual({ inserted: 25_000, updated: 0, unchanged: 0 });
+		expect(await upsertSamples(database.db, seriesId, 'imported', rows)).toEqual({ inserted: 25_000, updated: 0, unchanged: 0, keptObserved: 0 });
 	});
 
 	it('refuses values the schema forbids', async () => {
@@ -104,9 +112,9 @@ describe.each(testBackends)('store on $name', (backend) => {
 		it('load a new range in bulk, then upsert into a range that has samples', async () => {
 			const seriesId = await newSeries('bulk/fresh');
 			const first = await withTransaction(database, (tx) => writeSamples(tx, seriesId, 'imported', hourly(0, 3000)));
-			expect(first).toEqual({ inserted: 3000, updated: 0, unchanged: 0 });
+			expect(first).toEqual({ inserted: 3000, updated: 0, unchanged: 0, keptObserved: 0 });
 			const overlapping = await withTransaction(database, (tx) => writeSamples(tx, seriesId, 'imported', hourly(2000, 2000)));
-			expect(overlapping).toEqual({ inserted: 1000, updated: 0, unchanged: 1000 });
+			expect(overlapping).toEqual({ inserted: 1000, updated: 0, unchanged: 1000, keptObserved: 0 });
 			expect(await countOf(seriesId)).toBe(4000);
 		});
 

@@ -61,4 +61,39 @@ describe('import CSV', () => {
 	it.each(['NaN', 'Infinity', '1e999', '0x10', '1,5'])('refuses the value %j', (value) => {
 		expect(parseSampleCsv(`2014-01-01,"${value}"`).ok).toBe(false);
 	});
+
+	describe('rows that would corrupt the latest value', () => {
+		const now = new Date('2026-12-01T09:00:00Z');
+
+		it('refuses a timestamp more than a day after the import, with its line number', () => {
+			const csv = 'ts,value\n2026-11-30,5\n2026-12-02T08:59:59Z,6\n2026-12-02T09:00:01Z,7\n9999-12-31,8\n';
+			expect(parseSampleCsv(csv, { now })).toEqual({
+				ok: false,
+				problems: [
+					{ line: 4, message: '"2026-12-02T09:00:01Z" is in the future (more than a day after 2026-12-01T09:00:00.000Z)' },
+					{ line: 5, message: '"9999-12-31" is in the future (more than a day after 2026-12-01T09:00:00.000Z)' }
+				]
+			});
+			expect(parseSampleCsv('ts,value\n2026-12-02T08:59:59Z,6\n', { now })).toMatchObject({ ok: true });
+		});
+
+		it('refuses a year past 9999 after its zone offset, as no date', () => {
+			expect(parseSampleCsv('ts,value\n9999-12-31T23:00:00-05:00,1\n', { now: new Date('9999-12-31T00:00:00Z') })).toEqual({
+				ok: false,
+				problems: [{ line: 2, message: expect.stringContaining('"9999-12-31T23:00:00-05:00" is not an ISO date') }]
+			});
+		});
+
+		it('refuses a negative value in a counter, with its line number, and takes it in a gauge', () => {
+			const csv = 'ts,value\n2020-01-01,5\n2020-01-02,-1\n2020-01-03,-0.5e1\n2020-01-04,0\n';
+			expect(parseSampleCsv(csv, { now, isCounter: true })).toEqual({
+				ok: false,
+				problems: [
+					{ line: 3, message: '"-1" is negative, and the series is a counter' },
+					{ line: 4, message: '"-0.5e1" is negative, and the series is a counter' }
+				]
+			});
+			expect(parseSampleCsv(csv, { now, isCounter: false })).toMatchObject({ ok: true, samples: { length: 4 } });
+		});
+	});
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ParameterError, parseBody, parseParams, parseQuery, readQuery, toParameterError } from '../../src/lib/server/http/parse.js';
+import { noQuery, ParameterError, parseBody, parseParams, parseQuery, readQuery, toParameterError } from '../../src/lib/server/http/parse.js';
 import {
 	idParams,
 	instantRange,
@@ -65,11 +65,13 @@ describe('the shared schemas, one query parameter each', () => {
 		['input', 'https://gitlab.com/a/b', 'cannot tell a Docker Hub image or GitHub repository'],
 		['series', 'github:moby/moby', 'not a valid metric'],
 		['series', 'stars', 'not a series reference'],
-		['id', '0', 'expected a rule id (a positive whole number)'],
+		['id', '0', 'expected a rule id (a whole number from 1 to 2147483647)'],
 		['id', '-3', 'expected a rule id'],
 		['id', '1.5', 'expected a rule id'],
 		['id', 'abc', 'expected a rule id'],
-		['id', '1234567890', 'expected a rule id'],
+		['id', '2147483648', 'expected a rule id'],
+		['id', '3000000000', 'expected a rule id'],
+		['id', '12345678901', 'expected a rule id'],
 		['count', 'lots', 'expected a whole number'],
 		['count', '12.5', 'expected a whole number'],
 		['count', '9', 'expected at least 10'],
@@ -109,6 +111,10 @@ describe('a from/to range', () => {
 		expect(read('from=2015-06-01&to=2015-06-22')).toEqual({ from: new Date('2015-06-01T00:00:00Z'), to: new Date('2015-06-23T00:00:00Z') });
 		expect(read('to=2015-06-22T12:00:00Z').to).toEqual(new Date('2015-06-22T12:00:00.001Z'));
 		expect(read('from=&to=')).toEqual({ from: undefined, to: undefined });
+	});
+
+	it('keeps the end of a range that runs to the last day of 9999 within the year 9999', () => {
+		expect(read('to=9999-12-31').to).toEqual(new Date('9999-12-31T23:59:59.999Z'));
 	});
 
 	it.each([
@@ -160,7 +166,41 @@ describe('reading a query string', () => {
 describe('reading route parameters', () => {
 	it('reads an id and refuses anything else naming it', async () => {
 		expect(parseParams({ id: '17' }, idParams('an event'))).toEqual({ ok: true, data: { id: 17 } });
-		await expectBadParameter(await refusalOf(parseParams({ id: 'abc' }, idParams('an event'))), 'id', 'expected an event id (a positive whole number)');
+		await expectBadParameter(await refusalOf(parseParams({ id: 'abc' }, idParams('an event'))), 'id', 'expected an event id (a whole number from 1 to 2147483647)');
+	});
+
+	it("takes every id of the integer columns' range and nothing past it", async () => {
+		expect(parseParams({ id: '2147483647' }, idParams('an event'))).toEqual({ ok: true, data: { id: 2_147_483_647 } });
+		expect(parseParams({ id: '0000000001' }, idParams('an event'))).toEqual({ ok: true, data: { id: 1 } });
+		await expectBadParameter(await refusalOf(parseParams({ id: '2147483648' }, idParams('an event'))), 'id', 'expected an event id');
+	});
+
+	it('refuses the NUL character, which PostgreSQL text cannot hold', async () => {
+		await expectBadParameter(await refusalOf(parseParams({ ref: 'github:a\u0000b' }, z.object({ ref: z.string() }))), 'ref', 'NUL character');
+	});
+});
+
+describe('the NUL character', () => {
+	const request = (body: string) => new Request('http://localhost/api', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+	const schema = z.object({ label: z.string(), tags: z.array(z.object({ name: z.string() })).optional() });
+
+	it('is refused in a query value or name, naming the parameter', async () => {
+		await expectBadParameter(await refusalOf(parseQuery(query('label=a%00b'), schema.pick({ label: true }))), 'label', 'must not contain the NUL character');
+		await expectBadParameter(await refusalOf(parseQuery(query('lab%00el=x'), schema.pick({ label: true }))), 'lab\u0000el', 'NUL character');
+	});
+
+	it('is refused anywhere in a JSON body, naming the field by its path', async () => {
+		await expectBadParameter(await refusalOf(await parseBody(request('{"label": "a\\u0000b"}'), schema)), 'label', 'NUL character');
+		const nested = JSON.stringify({ label: 'ok', tags: [{ name: 'x' }, { name: 'y\u0000' }] });
+		await expectBadParameter(await refusalOf(await parseBody(request(nested), schema)), 'tags.1.name', 'NUL character');
+		await expectBadParameter(await refusalOf(await parseBody(request('"\\u0000"'), schema)), 'body', 'NUL character');
+	});
+
+	it('is looked for without recursion in a body nested thousands deep', async () => {
+		const deep = `${'['.repeat(50_000)}"\\u0000"${']'.repeat(50_000)}`;
+		const refused = await refusalOf(await parseBody(request(`{"label": ${deep}}`), schema));
+		expect(refused.status).toBe(400);
+		expect(((await refused.json()) as { parameter: string }).parameter).toMatch(/^label(\.0)+$/);
 	});
 });
 
@@ -216,5 +256,12 @@ describe('the one translation of a zod error', () => {
 		const zodError = error(z.object({ a: z.string() }).strict(), { a: 'x', b: 1 });
 		expect(toParameterError(zodError, 'query', ['a']).message).toBe('b: unknown parameter (expected a)');
 		expect(toParameterError(zodError, 'body', ['a']).message).toBe('b: unknown field (expected a)');
+	});
+});
+
+describe('an endpoint without parameters', () => {
+	it('refuses any query parameter by name', async () => {
+		expect(readQuery(query(''), noQuery)).toEqual({});
+		await expectBadParameter(await refusalOf(parseQuery(query('verbose=1'), noQuery)), 'verbose', 'unknown parameter (this endpoint takes none)');
 	});
 });

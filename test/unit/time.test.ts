@@ -19,4 +19,22 @@ describe('ISO instants', () => {
 			expect(parseIsoInstant(text)).toBeUndefined();
 		}
 	);
+
+	it.each([
+		['9999-12-31T23:00:00-05:00', 'the year 10000 in UTC'],
+		['9999-12-31T23:59:59.9999Z', 'rounded up into the year 10000'],
+		['1970-01-01T00:30:00+01:00', 'the year 1969 in UTC'],
+		['10000-01-01', 'five digits of year']
+	])('refuses %s (%s): years 1970 to 9999 hold after the zone offset', (text) => {
+		expect(parseIsoInstant(text)).toBeUndefined();
+	});
+
+	it.each([
+		['9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'],
+		['9999-12-31T23:00:00+05:00', '9999-12-31T18:00:00.000Z'],
+		['1970-01-01T00:30:00-01:00', '1970-01-01T01:30:00.000Z'],
+		['1970-01-01', '1970-01-01T00:00:00.000Z']
+	])('takes %s, at the edges of the range', (text, iso) => {
+		expect(parseIsoInstant(text)?.toISOString()).toBe(iso);
+	});
 });

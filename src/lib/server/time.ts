@@ -7,6 +7,10 @@
 const isoPattern =
 	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** The instants Dockpulse takes, in UTC: the years 1970 to 9999. */
+export const minInstantMs = Date.UTC(1970, 0, 1);
+export const maxInstantMs = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 export function isDateOnly(text: string): boolean {
 	return /^\d{4}-\d{2}-\d{2}$/.test(text);
 }
@@ -32,8 +36,11 @@ export function parseIsoInstant(text: string): Date | undefined {
 		if (offsetMinutes > 18 * 60) return undefined;
 		utcMs -= sign * offsetMinutes * 60_000;
 	}
-	// Date.UTC maps years 0-99 to 1900-1999; such dates are typos in this domain anyway.
+	// Date.UTC maps years 0-99 to 1900-1999; such dates are typos in this domain anyway. The range holds
+	// for the instant in UTC, after the offset: 9999-12-31T23:00-05:00 is in the year 10000, which
+	// PostgreSQL's ISO output and toISOString() spell differently, so it is no instant we take.
 	if (year < 1970 || year > 9999) return undefined;
+	if (utcMs < minInstantMs || utcMs > maxInstantMs) return undefined;
 	return new Date(utcMs);
 }
 

@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { createSessionValue, isAdminToken, sessionCookieName, sessionTtlMs } from '$lib/server/auth/decide';
 import { resolveNextPath } from '$lib/server/auth/next';
+import { readFormBody } from '$lib/server/http/parse';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => ({ hasAdminToken: locals.config.adminToken !== undefined });
@@ -14,7 +15,7 @@ const signinForm = z.object({
 
 export const actions: Actions = {
 	signin: async ({ request, cookies, locals, url }) => {
-		const form = signinForm.parse(Object.fromEntries(await request.formData()));
+		const form = signinForm.parse(Object.fromEntries(await readFormBody(request)));
 		if (!isAdminToken(locals.config, form.token)) {
 			return fail(403, { message: 'That is not the ADMIN_TOKEN.' });
 		}

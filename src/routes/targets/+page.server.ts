@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readFormBody } from '$lib/server/http/parse';
 import { listTargetViews } from '$lib/server/targets/list';
 import { sortKeys } from './target-list';
 import { submitAdd, submitRemove } from './target-form.server';
@@ -17,6 +18,6 @@ export const load: PageServerLoad = async ({ locals, url }) => ({
 });
 
 export const actions: Actions = {
-	add: async ({ request, locals }) => submitAdd(await request.formData(), locals.collection),
-	remove: async ({ request, locals }) => submitRemove(await request.formData(), locals.collection)
+	add: async ({ request, locals }) => submitAdd(await readFormBody(request), locals.collection),
+	remove: async ({ request, locals }) => submitRemove(await readFormBody(request), locals.collection)
 };

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { badParameter } from './errors.js';
 
 /**
@@ -45,13 +45,17 @@ export function toParameterError(error: z.ZodError, kind: InputKind, expected: r
 }
 
 function refuseUnknown(name: string, kind: InputKind, expected: readonly string[]): ParameterError {
-	return new ParameterError(name, `unknown ${kind === 'body' ? 'field' : 'parameter'} (expected ${expected.join(', ')})`);
+	const what = kind === 'body' ? 'field' : 'parameter';
+	return new ParameterError(name, expected.length > 0 ? `unknown ${what} (expected ${expected.join(', ')})` : `unknown ${what} (this endpoint takes none)`);
 }
 
 /** The 400 answer for a refused parameter: `{ error: "bad_parameter", parameter, message: "<parameter>: ..." }`. */
 export function answerParameterError(error: ParameterError): Response {
 	return badParameter(error.parameter, error.reason);
 }
+
+/** The query of an endpoint that takes no parameters: any name given is refused as unknown. */
+export const noQuery = z.object({});
 
 /** A query schema: an object schema, possibly piped into a transform that shapes its result. */
 type QuerySchema = z.ZodObject | z.ZodPipe<z.ZodObject, z.ZodType>;
@@ -78,6 +82,7 @@ export function readQuery<S extends QuerySchema>(params: URLSearchParams, schema
 	for (const name of expected) if (isList(shape[name])) input[name] = params.getAll(name);
 	for (const name of new Set(params.keys())) {
 		const values = params.getAll(name);
+		if (name.includes('\0') || values.some((v) => v.includes('\0'))) throw new ParameterError(name, nulReason);
 		if (isList(shape[name])) continue;
 		if (values.length > 1) throw new ParameterError(name, 'given more than once');
 		if (!(name in shape)) throw refuseUnknown(name, 'query', expected);
@@ -88,6 +93,33 @@ export function readQuery<S extends QuerySchema>(params: URLSearchParams, schema
 	// safeParse on a schema type parameter answers unknown; the data is S's output all the same.
 	return parsed.data as z.output<S>;
 }
+
+/**
+ * PostgreSQL's text and jsonb cannot hold the NUL character: a value with one would fail in the
+ * database instead of being refused here. Returns the first offending name (a body's path), if any.
+ */
+export function findNulCharacter(value: unknown): string[] | undefined {
+	// A stack rather than recursion, and each path kept as a link to its parent: a hostile body may
+	// nest arrays thousands deep.
+	type Place = { value: unknown; key?: string; parent?: Place };
+	const pathOf = (place: Place): string[] => {
+		const path: string[] = [];
+		for (let at: Place | undefined = place; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+		return path;
+	};
+	const pending: Place[] = [{ value }];
+	for (let place = pending.pop(); place; place = pending.pop()) {
+		if (typeof place.value === 'string' && place.value.includes('\0')) return pathOf(place);
+		if (typeof place.value !== 'object' || place.value === null) continue;
+		for (const [key, item] of Object.entries(place.value)) {
+			if (key.includes('\0')) return [...pathOf(place), key];
+			pending.push({ value: item, key, parent: place });
+		}
+	}
+	return undefined;
+}
+
+const nulReason = 'must not contain the NUL character';
 
 /** The data of a request's query string, or its 400 answer. */
 export function parseQuery<S extends QuerySchema>(url: URL | URLSearchParams, schema: S): Parsed<z.output<S>> {
@@ -101,6 +133,8 @@ export function parseQuery<S extends QuerySchema>(url: URL | URLSearchParams, sc
 
 /** The data of a route's parameters (`/api/alerts/<id>`), or its 400 answer. */
 export function parseParams<S extends z.ZodObject>(params: Record<string, string>, schema: S): Parsed<z.output<S>> {
+	const nul = findNulCharacter(params);
+	if (nul) return { ok: false, response: answerParameterError(new ParameterError(nul.join('.'), nulReason)) };
 	const parsed = schema.safeParse(params);
 	if (parsed.success) return { ok: true, data: parsed.data };
 	return { ok: false, response: answerParameterError(toParameterError(parsed.error, 'params', Object.keys(schema.shape))) };
@@ -108,7 +142,19 @@ export function parseParams<S extends z.ZodObject>(params: Record<string, string
 
 /** The data of a JSON request body, or its 400 answer; a body that is not JSON is a bad `body`. */
 export async function parseBody<S extends z.ZodObject>(request: Request, schema: S): Promise<Parsed<z.output<S>>> {
-	const parsed = schema.safeParse(await request.json().catch(() => undefined));
+	const body: unknown = await request.json().catch(() => undefined);
+	const nul = findNulCharacter(body);
+	if (nul) return { ok: false, response: answerParameterError(new ParameterError(nul.length > 0 ? nul.join('.') : 'body', nulReason)) };
+	const parsed = schema.safeParse(body);
 	if (parsed.success) return { ok: true, data: parsed.data };
 	return { ok: false, response: answerParameterError(toParameterError(parsed.error, 'body', Object.keys(schema.shape))) };
+}
+
+/**
+ * A form action's fields. A body that is no readable form (a broken multipart boundary, bytes that
+ * are no form) reads as an empty form, so every field is missing and refused as such by the action's
+ * schema: a 400 that names it, not a 500.
+ */
+export async function readFormBody(request: Request): Promise<FormData> {
+	return request.formData().catch(() => new FormData());
 }

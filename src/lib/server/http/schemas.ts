@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isIsoDate } from '../../overview-params.js';
 import { parseSeriesRef, parseTargetRef, type ParseResult } from '../../refs.js';
 import { parseTargetInput } from '../../target-input.js';
-import { isDateOnly, parseIsoInstant } from '../time.js';
+import { isDateOnly, maxInstantMs, parseIsoInstant } from '../time.js';
 
 /**
  * The reusable zod pieces of requests: ids, references, instants, ranges, page sizes. Every route, and
@@ -26,17 +26,21 @@ export const seriesRef = parsedText(parseSeriesRef, 'expected a series reference
 /** What an analyst may paste to add a target: a reference, or its Docker Hub or GitHub URL. */
 export const targetInput = parsedText(parseTargetInput, 'expected <source>:<key> or a Docker Hub or GitHub URL');
 
+/** The largest id of an `integer` (serial) column: PostgreSQL's int4. */
+export const maxRowId = 2_147_483_647;
+
 /**
  * The id of a stored row in a route parameter or query value: digits only (no sign, exponent or
- * blanks) and at most 9 of them, so that it always fits the integer id columns. `what` reads "a rule".
+ * blanks), from 1 to the id columns' maximum, so that no id reaches SQL out of its column's range.
+ * `what` reads "a rule".
  */
 export function positiveId(what: string) {
-	const message = `expected ${what} id (a positive whole number)`;
+	const message = `expected ${what} id (a whole number from 1 to ${maxRowId})`;
 	return z
 		.string({ error: message })
-		.regex(/^\d{1,9}$/, message)
+		.regex(/^\d{1,10}$/, message)
 		.transform(Number)
-		.refine((id) => id > 0, message);
+		.refine((id) => id >= 1 && id <= maxRowId, message);
 }
 
 /** A route whose only parameter is a row id: /api/alerts/<id>, /api/events/<id>. */
@@ -84,7 +88,8 @@ function rangeBound(bound: 'from' | 'to') {
 				return z.NEVER;
 			}
 			if (bound === 'from') return at.value;
-			return new Date(at.value.getTime() + (isDateOnly(text) ? 86_400_000 : 1));
+			// Kept within the years parseIsoInstant takes: the day after 9999-12-31 is in the year 10000.
+			return new Date(Math.min(at.value.getTime() + (isDateOnly(text) ? 86_400_000 : 1), maxInstantMs));
 		});
 }
 

@@ -3,19 +3,25 @@ import { parseSampleCsv, type CsvProblem } from './parse-csv.js';
 import type { Database } from '../db/client.js';
 import { writeSamples, type WriteCounts } from '../db/queries/samples.js';
 import { withTransaction } from '../db/transaction.js';
-import { upsertSeries, upsertTarget } from '../db/queries/targets.js';
+import { listSeriesByRefs, upsertSeries, upsertTarget } from '../db/queries/targets.js';
 import { getMetricInfo } from '../metrics/catalog.js';
 
 export type ImportResult =
 	| ({ ok: true; series: string; rows: number } & WriteCounts)
 	| { ok: false; series: string; problems: CsvProblem[] };
 
+export interface ImportOptions {
+	/** The clock rows in the future are judged by (more than a day after it is refused). */
+	now?: Date;
+}
+
 /**
  * Imports a `ts,value` CSV into one series, creating its target and series when missing. Every line is
- * validated first; then all samples are written in one transaction, so a bad file writes nothing and a
- * re-import of the same file changes nothing. Provenance: imported.
+ * validated first (a date, a number, at most a day in the future, not negative in a counter); then all
+ * samples are written in one transaction, so a bad file writes nothing and a re-import of the same
+ * file changes nothing. Provenance: imported; an observed sample at the same instant is kept.
  */
-export async function importSeriesCsv(database: Database, ref: SeriesRef, csvText: string): Promise<ImportResult> {
+export async function importSeriesCsv(database: Database, ref: SeriesRef, csvText: string, options: ImportOptions = {}): Promise<ImportResult> {
 	const series = formatSeriesRef(ref);
 	if (ref.source === 'reference') {
 		return {
@@ -24,7 +30,10 @@ export async function importSeriesCsv(database: Database, ref: SeriesRef, csvTex
 			problems: [{ line: 0, message: 'the reference source holds published figures only; import into another source' }]
 		};
 	}
-	const parsed = parseSampleCsv(csvText);
+	// An existing series keeps the kind it was created with; a new one takes its metric's.
+	const [existing] = await listSeriesByRefs(database.db, [ref]);
+	const kind = existing?.kind ?? getMetricInfo(ref.metric).kind;
+	const parsed = parseSampleCsv(csvText, { now: options.now, isCounter: kind === 'counter' });
 	if (!parsed.ok) return { ok: false, series, problems: parsed.problems };
 	const counts = await withTransaction(database, async (tx) => {
 		const targetId = await upsertTarget(tx.db, { source: ref.source, key: ref.key, displayName: ref.key });

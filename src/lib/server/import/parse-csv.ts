@@ -15,6 +15,17 @@ export interface CsvProblem {
 
 export type SampleCsvResult = { ok: true; samples: SampleInput[] } | { ok: false; problems: CsvProblem[] };
 
+export interface SampleCsvOptions {
+	/** The import's clock: a sample more than a day after it is refused. */
+	now?: Date;
+	/** A counter's series: a negative value is refused. */
+	isCounter?: boolean;
+}
+
+// A day of slack for clocks and zones; past it a sample would become the series' latest value for
+// good, hiding every real one until then (and keeping `stale` alerts from ever firing).
+const futureSlackMs = 86_400_000;
+
 const maxProblems = 50;
 // Plain decimal or scientific notation; no thousands separators, which would be ambiguous (1,234).
 const numberPattern = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -47,18 +58,22 @@ function countLineBreaks(cells: string[]): number {
 	return count;
 }
 
-function parseRow(cells: string[]): { sample?: SampleInput; message?: string } {
+function parseRow(cells: string[], latestMs: number, isCounter: boolean): { sample?: SampleInput; message?: string } {
 	if (cells.length !== 2) return { message: `expected 2 columns (ts,value), found ${cells.length}` };
 	const [tsText, valueText] = cells as [string, string];
 	const ts = parseIsoInstant(tsText);
-	if (!ts) return { message: `"${tsText}" is not an ISO date (2015-06-22) or timestamp (2015-06-22T12:00:00Z)` };
+	if (!ts) return { message: `"${tsText}" is not an ISO date (2015-06-22) or timestamp (2015-06-22T12:00:00Z) from 1970 to 9999` };
+	if (ts.getTime() > latestMs) return { message: `"${tsText}" is in the future (more than a day after ${new Date(latestMs - futureSlackMs).toISOString()})` };
 	if (!numberPattern.test(valueText)) return { message: `"${valueText}" is not a number` };
 	const value = Number(valueText);
 	if (!Number.isFinite(value)) return { message: `"${valueText}" is out of range` };
+	if (isCounter && value < 0) return { message: `"${valueText}" is negative, and the series is a counter` };
 	return { sample: { ts, value } };
 }
 
-export function parseSampleCsv(text: string): SampleCsvResult {
+export function parseSampleCsv(text: string, options: SampleCsvOptions = {}): SampleCsvResult {
+	const latestMs = (options.now ?? new Date()).getTime() + futureSlackMs;
+	const isCounter = options.isCounter ?? false;
 	const { records, problem } = parseRecords(text);
 	if (problem) return { ok: false, problems: [problem] };
 	const problems: CsvProblem[] = [];
@@ -75,7 +90,7 @@ export function parseSampleCsv(text: string): SampleCsvResult {
 			}
 			return;
 		}
-		const { sample, message } = parseRow(cells);
+		const { sample, message } = parseRow(cells, latestMs, isCounter);
 		if (!sample) {
 			problems.push({ line, message: message! });
 			return;

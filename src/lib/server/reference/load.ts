@@ -15,6 +15,7 @@ function addCounts(total: WriteCounts, more: WriteCounts) {
 	total.inserted += more.inserted;
 	total.updated += more.updated;
 	total.unchanged += more.unchanged;
+	total.keptObserved += more.keptObserved;
 }
 
 /**
@@ -24,7 +25,7 @@ function addCounts(total: WriteCounts, more: WriteCounts) {
  */
 export async function loadReferenceDataset(db: Db): Promise<WriteCounts> {
 	return db.transaction(async (tx) => {
-		const total: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
+		const total: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, keptObserved: 0 };
 		for (const s of referenceSeries) {
 			const targetId = await upsertTarget(tx, { source: 'reference', key: s.key, displayName: s.targetName });
 			const seriesId = await upsertSeries(tx, targetId, { metric: s.metric, unit: s.unit, kind: 'counter', note: s.note });

@@ -2,6 +2,7 @@ import type { ReportRow } from '../../types/report.js';
 import type { Db } from '../db/client.js';
 import { listFirstValuesFrom, listValuesAt, type SampleAt } from '../db/queries/values-at.js';
 import { resolveSelectors } from '../series/selector.js';
+import { minInstantMs } from '../time.js';
 import type { ReportQuery } from './params.js';
 import { resolvePeriod, type ResolvedPeriod } from './period.js';
 import { buildReportRow } from './rows.js';
@@ -30,7 +31,9 @@ export async function buildGrowthReport(db: Db, query: ReportQuery, now: Date): 
 	if (!periodResult.ok) return { ok: false, status: 404, parameter: periodResult.parameter, message: periodResult.message };
 	if (!resolved.ok) return { ok: false, status: resolved.problem === 'missing' ? 404 : 400, parameter: 'series', message: resolved.message };
 	const period: ResolvedPeriod = periodResult.period;
-	const previousStart = new Date(period.start.getTime() - (period.end.getTime() - period.start.getTime()));
+	// Nothing is stored before 1970, and PostgreSQL reads no year before 0000 in ISO text: a period
+	// longer than the time since 1970 has its period before start at 1970.
+	const previousStart = new Date(Math.max(minInstantMs, period.start.getTime() - (period.end.getTime() - period.start.getTime())));
 	const ids = resolved.series.map((s) => s.record.id);
 	const [atStart, atEnd, firstFromStart, atPreviousStart] = (
 		await Promise.all([

@@ -3,12 +3,15 @@ import { alertRuleInput, insertAlertRule } from '$lib/server/alerts/rule-input';
 import { listRuleViews } from '$lib/server/alerts/list';
 import { checkWebhookDestination } from '$lib/server/alerts/webhook-guard';
 import { badParameter } from '$lib/server/http/errors';
-import { parseBody } from '$lib/server/http/parse';
+import { noQuery, parseBody, parseQuery } from '$lib/server/http/parse';
 import type { RequestHandler } from './$types';
 
 /** GET /api/alerts: every rule with its alerts that are not normal; e-mail addresses masked for readers who cannot write. */
-export const GET: RequestHandler = async ({ locals }) =>
-	json({ rules: await listRuleViews(locals.database.db, { hasWriteRights: locals.canWrite }) });
+export const GET: RequestHandler = async ({ url, locals }) => {
+	const query = parseQuery(url, noQuery);
+	if (!query.ok) return query.response;
+	return json({ rules: await listRuleViews(locals.database.db, { hasWriteRights: locals.canWrite }) });
+};
 
 /** POST /api/alerts: a new rule; webhooks to private addresses are refused unless ALLOW_PRIVATE_WEBHOOKS. */
 export const POST: RequestHandler = async ({ request, locals }) => {

@@ -1,12 +1,14 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { jsonError } from '$lib/server/http/errors';
-import { parseBody } from '$lib/server/http/parse';
+import { noQuery, parseBody, parseQuery } from '$lib/server/http/parse';
 import { targetInput } from '$lib/server/http/schemas';
 import { listTargetViews } from '$lib/server/targets/list';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ locals }) => {
+export const GET: RequestHandler = async ({ url, locals }) => {
+	const query = parseQuery(url, noQuery);
+	if (!query.ok) return query.response;
 	return json({ targets: await listTargetViews(locals.database.db) });
 };
 

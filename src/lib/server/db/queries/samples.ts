@@ -13,6 +13,8 @@ export interface WriteCounts {
 	inserted: number;
 	updated: number;
 	unchanged: number;
+	/** Rows at an instant that holds an observed sample, which only another observation replaces. */
+	keptObserved: number;
 }
 
 // One statement per batch keeps each parameter array far below PostgreSQL's 1 GB message limit and the
@@ -22,8 +24,9 @@ const batchSize = 10_000;
 /**
  * Writes samples of one series: a new (series, ts) is inserted, an existing one is updated only when its
  * value, provenance or note differ, so writing the same samples twice changes nothing; an observed
- * sample is never replaced by a reconstructed one. Call it inside a
- * transaction when several batches must land together.
+ * sample is replaced by another observation only, never by a reconstructed or imported one (those
+ * rows are counted as keptObserved). Call it inside a transaction when several batches must land
+ * together.
  */
 export async function upsertSamples(
 	db: Db,
@@ -31,35 +34,45 @@ export async function upsertSamples(
 	provenance: Provenance,
 	rows: readonly SampleInput[]
 ): Promise<WriteCounts> {
-	const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
+	const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, keptObserved: 0 };
 	for (let start = 0; start < rows.length; start += batchSize) {
 		const batch = rows.slice(start, start + batchSize);
-		const [row] = await queryRows<{ inserted: number; updated: number }>(
+		// Every part of the statement sees the table as it was before it, so `kept` counts the
+		// observed samples this batch met, not what it wrote.
+		const [row] = await queryRows<{ inserted: number; updated: number; kept: number }>(
 			db,
-			sql`with written as (
-				insert into samples (series_id, ts, value, provenance, note)
-				select ${seriesId}::int, t.ts, t.value, ${provenance}::text, t.note
+			sql`with input as (
+				select t.ts, t.value, t.note
 				from unnest(
 					${sql.param(batch.map((r) => r.ts.toISOString()))}::timestamptz[],
 					${sql.param(batch.map((r) => r.value))}::float8[],
 					${sql.param(batch.map((r) => r.note ?? null))}::text[]
 				) as t(ts, value, note)
+			), kept as (
+				select count(*)::int as n from samples s join input on s.ts = input.ts
+				where s.series_id = ${seriesId}::int and s.provenance = 'observed' and ${provenance}::text <> 'observed'
+			), written as (
+				insert into samples (series_id, ts, value, provenance, note)
+				select ${seriesId}::int, input.ts, input.value, ${provenance}::text, input.note from input
 				on conflict (series_id, ts) do update
 					set value = excluded.value, provenance = excluded.provenance, note = excluded.note
 					where (samples.value, samples.provenance, samples.note)
 						is distinct from (excluded.value, excluded.provenance, excluded.note)
-						-- A value we polled outranks one rebuilt from an API's history at the same instant.
-						and not (samples.provenance = 'observed' and excluded.provenance = 'reconstructed')
+						-- A value we polled outranks one rebuilt from an API's history or imported from a
+						-- file at the same instant: an import must not rewrite what was seen.
+						and (samples.provenance <> 'observed' or excluded.provenance = 'observed')
 				returning (xmax = 0) as is_insert
 			)
 			select (count(*) filter (where is_insert))::int as inserted,
-				(count(*) filter (where not is_insert))::int as updated
+				(count(*) filter (where not is_insert))::int as updated,
+				(select n from kept) as kept
 			from written`
 		);
 		counts.inserted += row?.inserted ?? 0;
 		counts.updated += row?.updated ?? 0;
+		counts.keptObserved += row?.kept ?? 0;
 	}
-	counts.unchanged = rows.length - counts.inserted - counts.updated;
+	counts.unchanged = rows.length - counts.inserted - counts.updated - counts.keptObserved;
 	return counts;
 }
 
@@ -124,5 +137,5 @@ export async function writeSamples(
 		return upsertSamples(tx.db, seriesId, provenance, rows);
 	}
 	await tx.db.execute(sql`release savepoint bulk_copy`);
-	return { inserted: rows.length, updated: 0, unchanged: 0 };
+	return { inserted: rows.length, updated: 0, unchanged: 0, keptObserved: 0 };
 }
