@@ -1,10 +1,10 @@
-import type { AlertState, NotificationKind } from '../../types/alerts.js';
 import type { Db } from '../db/client.js';
 import {
 	insertAlertEvents,
 	listAlertProbes,
 	lockAlertEvaluation,
 	upsertAlertInstances,
+	type AlertEventWrite,
 	type AlertProbeRow
 } from '../db/queries/alert-evaluation.js';
 import { insertAlertDeliveries } from '../db/queries/alert-deliveries.js';
@@ -19,15 +19,8 @@ import { stepAlert, type AlertMemory } from './state.js';
  * states and the history. Thousands of rules cost a few index probes each, not a query each.
  */
 
-/** An evaluation's effect on one alert that changed state or asked for a notification. */
-export interface AlertChange {
-	ruleId: number;
-	seriesId: number;
-	from: AlertState;
-	to: AlertState;
-	notify: NotificationKind | null;
-	value: number | null;
-}
+/** An evaluation's effect on one alert that changed state or asked for a notification: the history row it writes. */
+export type AlertChange = AlertEventWrite;
 
 export interface EvaluationReport {
 	alerts: number;
