@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { parseSeriesRef, type SeriesRef } from '../refs.js';
+import { isLoopbackAddress, isLoopbackName } from './auth/addresses.js';
 
 /**
  * The environment, validated once. Only the entry points (the server's init hook, jobs/worker.ts and the
@@ -39,10 +40,9 @@ const featuredSeries = z.string().transform((text, ctx) => {
 	return refs;
 });
 
-const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
+/** A listen address on this machine only: localhost, 127.x.x.x, or ::1 with or without brackets. */
 export function isLoopbackHost(host: string): boolean {
-	return loopbackHosts.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
+	return isLoopbackAddress(host) || isLoopbackName(host);
 }
 
 // Host names, not URLs: what a browser puts in the Host header, without the port.
