@@ -24,13 +24,21 @@ export interface SpawnedProcess {
 	closed: Promise<number | null>;
 }
 
+export interface SpawnOptions {
+	/** Working folder (default: this one, the project's root). */
+	cwd?: string;
+	/** The environment `env` is added to (default: this process's). */
+	baseEnv?: NodeJS.ProcessEnv;
+}
+
 /** Starts a Node process with extra environment, collecting stdout and stderr together. */
-export function spawnNode(args: string[], env: Record<string, string>): SpawnedProcess {
+export function spawnNode(args: string[], env: Record<string, string>, options: SpawnOptions = {}): SpawnedProcess {
 	const child = spawn(process.execPath, args, {
+		cwd: options.cwd,
 		// Start from an empty target list unless the default watchlist is asked for, and do not catch up
 		// on missed runs at start (which would collect at once) unless asked: tests and benchmarks
 		// decide what is collected.
-		env: { ...process.env, DATABASE_URL: '', DEFAULT_WATCHLIST: 'false', CATCH_UP_ON_START: 'false', ...env },
+		env: { ...(options.baseEnv ?? process.env), DATABASE_URL: '', DEFAULT_WATCHLIST: 'false', CATCH_UP_ON_START: 'false', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

@@ -1,4 +1,4 @@
-// `npm run export -- series=<ref> [series=...] [from=..] [to=..] [interval=..] [transform=..] [smooth=..]
+// `npm run --silent export -- series=<ref> [series=...] [from=..] [to=..] [interval=..] [transform=..] [smooth=..]
 // [points=..] [format=long|wide] > file.csv`: the CSV of GET /api/export.csv, written to stdout.
 import { once } from 'node:events';
 import { openStore } from '../src/lib/server/store.js';
@@ -8,7 +8,7 @@ import { ParameterError } from '../src/lib/server/http/parse.js';
 import { parseNameValueArgs, runCommand } from './cli.js';
 
 const usage =
-	'usage: npm run export -- series=<source>:<key>:<metric> [series=...] [from=2016-01-01] [to=2025-12-31] ' +
+	'usage: npm run --silent export -- series=<source>:<key>:<metric> [series=...] [from=2016-01-01] [to=2025-12-31] ' +
 	'[interval=raw|day|week|month|quarter|year] [transform=value|delta|growth|index] [smooth=N] [points=N] [format=long|wide] > file.csv\n' +
 	'(--name value and --name=value work too)';
 

@@ -31,6 +31,8 @@ export function waitForOutput(process: SpawnedProcess, text: string, timeoutMs =
 		process.child.stderr!.on('data', check);
 		process.child.once('close', onClose);
 		check();
+		// Ended before we started waiting: its 'close' has been and gone.
+		if (process.child.exitCode !== null || process.child.signalCode !== null) void process.closed.then(onClose);
 	});
 }
 
