@@ -6,6 +6,7 @@ import type { Collection } from '../src/lib/types/collection.js';
 import { describeCredentials } from './credentials.js';
 import { InFlight } from './in-flight.js';
 import { getCollectionHealth } from './health/runs.js';
+import { watchBackfills } from './health/metrics.js';
 import { getHealthView } from './health/summary.js';
 import { listScheduledJobs, startScheduler, type JobContext, type Scheduler } from './scheduler.js';
 import { addTarget, removeTarget } from './targets.js';
@@ -34,6 +35,7 @@ export function startCollection(context: JobContext, options: CollectionOptions)
 	const scheduler = options.schedule ? startScheduler(context, listScheduledJobs(config), { catchUp: options.catchUp }) : notScheduled;
 	const stopping = new AbortController();
 	const checks = new InFlight();
+	watchBackfills(db);
 	return {
 		names: scheduler.names,
 		caughtUp: scheduler.caughtUp,
@@ -41,6 +43,7 @@ export function startCollection(context: JobContext, options: CollectionOptions)
 		async stop() {
 			stopping.abort();
 			await Promise.all([scheduler.stop(), checks.idle()]);
+			watchBackfills(undefined);
 		},
 		addTarget: (ref) => checks.track(`check of ${ref.source}:${ref.key}`, () => addTarget(db, config, ref, stopping.signal)),
 		removeTarget: (ref) => removeTarget(db, ref),

@@ -5,10 +5,21 @@
  */
 import { stopOnSignals } from '../src/lib/server/shutdown.js';
 import { openStore } from '../src/lib/server/store.js';
+import { watchDatabase } from '../src/lib/server/telemetry/database.js';
+import { serveMetrics } from '../src/lib/server/telemetry/serve.js';
 import { startCollection } from './index.js';
 
 async function main() {
 	const { config, database } = await openStore(process.env);
+	// Before any schedule starts, so that a port in use stops the worker with nothing running.
+	const { isEnabled, token, workerPort } = config.metrics;
+	const metrics = isEnabled
+		? await serveMetrics({ host: config.host, port: workerPort, token }).catch(async (error: Error) => {
+				await database.close();
+				throw new Error(`metrics: cannot listen on ${config.host}:${workerPort} (${error.message})`);
+			})
+		: undefined;
+	watchDatabase(database);
 	const collection = startCollection({ config, db: database.db }, { schedule: true, catchUp: config.isCatchUpEnabled });
 	// With an empty job table nothing else keeps the event loop alive; stay up until told to stop.
 	const keepAlive = setInterval(() => {}, 1 << 30);
@@ -18,12 +29,13 @@ async function main() {
 		listRunning: () => collection.listRunning(),
 		stop: async () => {
 			clearInterval(keepAlive);
-			await collection.stop();
+			await Promise.all([collection.stop(), metrics?.close()]);
 			await database.close();
 		}
 	});
 	// Announced only once the signal handlers are in place: whoever waits for this line may stop us.
 	for (const note of collection.describeCredentials()) console.log(`worker: ${note}`);
+	if (metrics) console.log(`worker: metrics on http://${config.host}:${workerPort}/metrics`);
 	console.log(`worker: ${collection.names.length} scheduled job(s) on ${database.location}`);
 }
 

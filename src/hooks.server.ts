@@ -9,6 +9,8 @@ import { findListenProblems } from '$lib/server/auth/listen';
 import { ConfigError } from '$lib/server/config';
 import { jsonError } from '$lib/server/http/errors';
 import { answerApiFailure, isReservedActionRequest, logUnexpectedError, readRequestId, withRequestId } from '$lib/server/http/failures';
+import { watchDatabase } from '$lib/server/telemetry/database';
+import { observeHttpRequest } from '$lib/server/telemetry/metrics';
 import type { Collection } from '$lib/types/collection';
 import { startCollection } from '../jobs/index';
 
@@ -28,6 +30,7 @@ export const init: ServerInit = async () => {
 		{ schedule: store.config.isSchedulingEnabled, catchUp: store.config.isCatchUpEnabled }
 	);
 	state.dockpulse = { store, collection };
+	watchDatabase(store.database);
 	// On the same signal adapter-node closes idle keep-alive connections, stops listening and emits
 	// sveltekit:shutdown once the requests in flight have ended (after SHUTDOWN_TIMEOUT at worst, 30 s).
 	// Collection is aborted meanwhile; the requests get a few seconds; the database is closed last.
@@ -87,7 +90,9 @@ const authorise: Handle = async ({ event, resolve }) => {
 	event.locals.collection = app.collection;
 
 	const path = event.url.pathname;
-	const isPublic = publicPaths.some((p) => path === p || path.startsWith(`${p}/`)) || path.startsWith('/_app/');
+	// With METRICS_TOKEN, /metrics is for the scraper that holds it (the route checks it), sign-in or not.
+	const isMetricsScrape = path === '/metrics' && app.store.config.metrics.token !== undefined;
+	const isPublic = publicPaths.some((p) => path === p || path.startsWith(`${p}/`)) || path.startsWith('/_app/') || isMetricsScrape;
 	const facts: RequestFacts = {
 		authorization: event.request.headers.get('authorization'),
 		sessionCookie: event.cookies.get(sessionCookieName),
@@ -139,7 +144,15 @@ const traceRequest: Handle = async ({ event, resolve }) => {
 	return withRequestId(response, requestId);
 };
 
-export const handle = sequence(traceRequest, authorise);
+/** Every answer counted and timed (to its headers) by route and status, for /metrics. */
+const measureRequest: Handle = async ({ event, resolve }) => {
+	const startedAt = performance.now();
+	const response = await resolve(event);
+	observeHttpRequest(event.request.method, event.route.id, response.status, (performance.now() - startedAt) / 1000);
+	return response;
+};
+
+export const handle = sequence(measureRequest, traceRequest, authorise);
 
 /** An unexpected error: logged with the request id, which the answer carries (the error itself stays here). */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {

@@ -120,7 +120,15 @@ const configSchema = z
 		WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).max(120_000).default(10_000),
 		SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected smtp://user:pass@host:587 or smtps://...' }).optional(),
 		ALERT_EMAIL_FROM: z.string().min(3).default('Dockpulse <dockpulse@localhost>'),
-		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
+		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+		METRICS: booleanFlag.default(false),
+		METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (a random secret)').optional(),
+		METRICS_PORT: z.coerce
+			.number({ error: 'expected a port number' })
+			.int('expected a whole number')
+			.min(1, 'expected a port between 1 and 65535')
+			.max(65535, 'expected a port between 1 and 65535')
+			.default(9464)
 	})
 	.superRefine((env, ctx) => {
 		if (!env.ADMIN_TOKEN && !isLoopbackHost(env.HOST)) {
@@ -187,6 +195,8 @@ export interface Config {
 		emailFrom: string;
 	};
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
+	/** Prometheus metrics: GET /metrics on the server, and the worker's own port (`npm run worker`). */
+	metrics: { isEnabled: boolean; token: string | undefined; workerPort: number };
 	http: HttpConfig;
 	dockerhub: {
 		apiUrl: string;
@@ -265,6 +275,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		isDefaultWatchlistEnabled: e.DEFAULT_WATCHLIST,
 		featuredSeries: e.FEATURED_SERIES,
 		logLevel: e.LOG_LEVEL,
+		metrics: { isEnabled: e.METRICS, token: e.METRICS_TOKEN, workerPort: e.METRICS_PORT },
 		http: {
 			timeoutMs: e.HTTP_TIMEOUT_MS,
 			maxRetries: e.HTTP_MAX_RETRIES,

@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import { claimDueAlertDeliveries, updateAlertDeliveryAttempt, type DueDeliveryRow } from '../db/queries/alert-deliveries.js';
 import { buildNotificationText, buildWebhookBody, type NotificationFacts } from './messages.js';
 import { postWebhook, type Attempt, type Mailer } from './send.js';
+import { notificationDeliveries } from '../telemetry/metrics.js';
 
 /**
  * Notifications go out through an outbox: the evaluation that decides to notify writes one delivery
@@ -66,6 +67,7 @@ async function recordAttempt(db: Db, row: DueDeliveryRow, attempt: Attempt, nowM
 	const next = status === 'pending' ? nowMs + computeRetryDelayMs(attempts, random) : nowMs;
 	const logEntry = { at: new Date(nowMs).toISOString(), ok: attempt.ok, detail: attempt.detail.slice(0, 500) };
 	await updateAlertDeliveryAttempt(db, row.id, { status, attempts, nextAttemptAtMs: next, logEntry });
+	notificationDeliveries.inc({ channel: row.channel, outcome: status === 'pending' ? 'retry' : status });
 }
 
 export interface DeliveryReport {

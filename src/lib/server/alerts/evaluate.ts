@@ -11,6 +11,7 @@ import { insertAlertDeliveries } from '../db/queries/alert-deliveries.js';
 import { upsertAppState } from '../db/queries/app-state.js';
 import { judgeCondition } from './rules.js';
 import { stepAlert, type AlertMemory } from './state.js';
+import { alertEvaluations, alertTransitions } from '../telemetry/metrics.js';
 
 /**
  * Evaluates every enabled rule on every series it matches, set-based: one statement reads each
@@ -99,11 +100,19 @@ async function writeEvaluation(tx: Db, all: readonly Stepped[], nowMs: number): 
  * step the same alerts twice; a crash leaves the states as they were.
  */
 export async function evaluateAlerts(db: Db, nowMs: number, ruleIds?: readonly number[]): Promise<EvaluationReport> {
-	return db.transaction(async (tx) => {
-		await lockAlertEvaluation(tx);
-		const rows = await listAlertProbes(tx, ruleIds);
-		const stepped = rows.map((row) => stepRow(row, nowMs));
-		await writeEvaluation(tx, stepped, nowMs);
-		return { alerts: stepped.length, changes: stepped.flatMap((s) => (s.change ? [s.change] : [])) };
-	});
+	try {
+		const report = await db.transaction(async (tx): Promise<EvaluationReport> => {
+			await lockAlertEvaluation(tx);
+			const rows = await listAlertProbes(tx, ruleIds);
+			const stepped = rows.map((row) => stepRow(row, nowMs));
+			await writeEvaluation(tx, stepped, nowMs);
+			return { alerts: stepped.length, changes: stepped.flatMap((s) => (s.change ? [s.change] : [])) };
+		});
+		alertEvaluations.inc({ outcome: 'ok' });
+		alertTransitions.inc(report.changes.length);
+		return report;
+	} catch (error) {
+		alertEvaluations.inc({ outcome: 'failed' });
+		throw error;
+	}
 }

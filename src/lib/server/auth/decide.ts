@@ -28,6 +28,12 @@ export function isAdminToken(config: Config, candidate: string): boolean {
 	return config.adminToken !== undefined && timingSafeEqual(digest(candidate), digest(config.adminToken));
 }
 
+/** Whether an Authorization header carries `secret` as its bearer token (constant time), e.g. METRICS_TOKEN. */
+export function hasBearerToken(authorization: string | null, secret: string): boolean {
+	const candidate = authorization?.match(/^Bearer (.+)$/i)?.[1];
+	return candidate !== undefined && timingSafeEqual(digest(candidate), digest(secret));
+}
+
 function signSession(adminToken: string, expiresMs: number): string {
 	return createHmac('sha256', adminToken).update(`session:${expiresMs}`).digest('base64url');
 }

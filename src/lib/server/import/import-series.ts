@@ -3,6 +3,7 @@ import { afterSamplesWritten } from '../alerts/after-write.js';
 import type { AlertRun } from '../alerts/run.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
+import { samplesWritten } from '../telemetry/metrics.js';
 import { importSeriesCsv, type ImportResult } from './import-csv.js';
 
 export interface ImportOutcome {
@@ -18,5 +19,6 @@ export interface ImportOutcome {
 export async function importSeries(database: Database, config: Config, ref: SeriesRef, csvText: string): Promise<ImportOutcome> {
 	const result = await importSeriesCsv(database, ref, csvText);
 	const changedSamples = result.ok ? result.inserted + result.updated : 0;
+	samplesWritten.inc({ source: ref.source, provenance: 'imported' }, changedSamples);
 	return { result, alerts: afterSamplesWritten(database.db, config, { changedSamples }) };
 }

@@ -85,3 +85,9 @@ export async function updateAlertDeliveryAttempt(db: Db, id: number, attempt: De
 		next_attempt_at = ${new Date(attempt.nextAttemptAtMs).toISOString()}::timestamptz, log = log || ${JSON.stringify([attempt.logEntry])}::jsonb
 		where id = ${id}`);
 }
+
+/** Deliveries still to send (the outbox's depth), for the metrics. */
+export async function countPendingAlertDeliveries(db: Db): Promise<number> {
+	const [row] = await queryRows<{ pending: number }>(db, sql`select count(*)::int as pending from alert_deliveries where status = 'pending'`);
+	return row?.pending ?? 0;
+}
