@@ -19,7 +19,10 @@ export async function getFreePort(): Promise<number> {
 
 export interface SpawnedProcess {
 	child: ChildProcess;
+	/** stdout and stderr together, in the order they came. */
 	output(): string;
+	stdout(): string;
+	stderr(): string;
 	/** The exit code, once the process has ended and its output has been read to the end. */
 	closed: Promise<number | null>;
 }
@@ -42,11 +45,19 @@ export function spawnNode(args: string[], env: Record<string, string>, options: 
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
-	child.stdout!.on('data', (d) => (output += d));
-	child.stderr!.on('data', (d) => (output += d));
+	let stdout = '';
+	let stderr = '';
+	child.stdout!.on('data', (d) => {
+		output += d;
+		stdout += d;
+	});
+	child.stderr!.on('data', (d) => {
+		output += d;
+		stderr += d;
+	});
 	// 'close', not 'exit': 'exit' can come before the last output has been read.
 	const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-	return { child, output: () => output, closed };
+	return { child, output: () => output, stdout: () => stdout, stderr: () => stderr, closed };
 }
 
 /** Waits until a spawned server answers GET /healthz; throws with its output if it exits or never does. */

@@ -9,7 +9,7 @@ import { readBackfillProgress } from './collectors/github/backfill/state.js';
 import { collectGithub, collectGithubContributors } from './collectors/github/collect.js';
 import { backfillContributorHistory, readContributorHistoryProgress, type ContributorHistoryOptions } from './collectors/github/contributor-history.js';
 import type { RunReport } from './collectors/run.js';
-import { withRunMetrics } from './run-metrics.js';
+import { withRunTelemetry } from './run-telemetry.js';
 
 /**
  * The one list of collectors. The scheduler, the worker, catch-up at start, `npm run collect` and
@@ -69,7 +69,7 @@ export const credentials: readonly CredentialSpec[] = [githubToken, dockerhubTok
 
 /**
  * In the order the health page and GET /api/collection list them. Two lines per collector. Each run is
- * counted in the metrics (run-metrics.ts), however it is started.
+ * logged and counted in the metrics (run-telemetry.ts), however it is started.
  */
 export const collectors: readonly CollectorEntry[] = (<CollectorEntry[]>[
 	{ name: 'dockerhub', source: 'dockerhub', command: 'collect', checksNewTargets: true,
@@ -86,7 +86,7 @@ export const collectors: readonly CollectorEntry[] = (<CollectorEntry[]>[
 		cron: (c) => c.backfillCron, run: backfillContributorHistory, credentials: [githubToken], readBackfillProgress: readContributorHistoryProgress },
 	{ name: 'ecosystem-backfill', source: 'ecosystem', command: 'backfill', checksNewTargets: false,
 		cron: (c) => c.backfillCron, run: backfillEcosystem, credentials: [githubToken] }
-]).map(withRunMetrics);
+]).map(withRunTelemetry);
 
 /** The collectors a command runs, in registry order. */
 export function listCollectors(command: CollectorEntry['command']): CollectorEntry[] {

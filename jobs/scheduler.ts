@@ -8,6 +8,7 @@ import { abandonedRunMs } from './collectors/run.js';
 import { InFlight } from './in-flight.js';
 import { createLeaseCoordinator } from './lease-coordinator.js';
 import { collectors } from './registry.js';
+import { log } from '../src/lib/server/telemetry/log.js';
 
 /** What a scheduled job receives: the validated configuration and the database. */
 export interface JobContext {
@@ -105,7 +106,7 @@ export function startScheduler(context: JobContext, jobs: readonly ScheduledJob[
 		try {
 			await job.run(context, stopping.signal);
 		} catch (error) {
-			console.error(`job ${job.name} failed: ${(error as Error).stack ?? String(error)}`);
+			log.error({ err: error, job: job.name }, `job ${job.name} failed`);
 		}
 	};
 	const tasks: ScheduledTask[] = jobs.map((job) =>
@@ -121,7 +122,7 @@ export function startScheduler(context: JobContext, jobs: readonly ScheduledJob[
 	const catchUpJobs = jobs.map((job) => ({ name: job.name, cron: job.cron, run: runLogged(job) }));
 	const caughtUp = options.catchUp
 		? runMissedJobs(context.db, catchUpJobs, runCoordinator, abandonedRunMs).catch((error: Error) => {
-				console.error(`catching up on missed runs failed: ${error.stack ?? String(error)}`);
+				log.error({ err: error }, 'catching up on missed runs failed');
 				return [];
 			})
 		: Promise.resolve([]);

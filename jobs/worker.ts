@@ -6,11 +6,13 @@
 import { stopOnSignals } from '../src/lib/server/shutdown.js';
 import { openStore } from '../src/lib/server/store.js';
 import { watchDatabase } from '../src/lib/server/telemetry/database.js';
+import { configureLogging, log } from '../src/lib/server/telemetry/log.js';
 import { serveMetrics } from '../src/lib/server/telemetry/serve.js';
 import { startCollection } from './index.js';
 
 async function main() {
 	const { config, database } = await openStore(process.env);
+	configureLogging({ level: config.logLevel, capturesConsole: true });
 	// Before any schedule starts, so that a port in use stops the worker with nothing running.
 	const { isEnabled, token, workerPort } = config.metrics;
 	const metrics = isEnabled
@@ -34,12 +36,12 @@ async function main() {
 		}
 	});
 	// Announced only once the signal handlers are in place: whoever waits for this line may stop us.
-	for (const note of collection.describeCredentials()) console.log(`worker: ${note}`);
-	if (metrics) console.log(`worker: metrics on http://${config.host}:${workerPort}/metrics`);
-	console.log(`worker: ${collection.names.length} scheduled job(s) on ${database.location}`);
+	for (const note of collection.describeCredentials()) log.info({ credentials: note }, `worker: ${note}`);
+	if (metrics) log.info({ port: workerPort }, `worker: metrics on http://${config.host}:${workerPort}/metrics`);
+	log.info({ jobs: collection.names.length, location: database.location }, `worker: ${collection.names.length} scheduled job(s) on ${database.location}`);
 }
 
 main().catch((error: Error) => {
-	console.error(`worker: ${error.message}`);
+	log.error({ err: error }, `worker: ${error.message}`);
 	process.exitCode = 1;
 });

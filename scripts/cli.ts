@@ -1,12 +1,16 @@
 import type { RunReport } from '../jobs/index.js';
 import { ConfigError } from '../src/lib/server/config.js';
 import { ParameterError } from '../src/lib/server/http/parse.js';
+import { configureLogging } from '../src/lib/server/telemetry/log.js';
 
 /**
  * Runs a command-line entry point: its result is the exit code; a configuration error exits 2 with
  * the message naming the bad variable, any other error exits 1 with its message (no stack for users).
  */
 export function runCommand(main: () => Promise<number>): void {
+	// A command's stdout is its output (a CSV for `npm run export`): the log goes to stderr.
+	const level = process.env.LOG_LEVEL;
+	configureLogging({ level: level === 'debug' || level === 'warn' || level === 'error' ? level : 'info', fd: 2 });
 	main().then(
 		(code) => (process.exitCode = code),
 		(error: Error) => {

@@ -10,6 +10,7 @@ import { ConfigError } from '$lib/server/config';
 import { jsonError } from '$lib/server/http/errors';
 import { answerApiFailure, isReservedActionRequest, logUnexpectedError, readRequestId, withRequestId } from '$lib/server/http/failures';
 import { watchDatabase } from '$lib/server/telemetry/database';
+import { configureLogging, log } from '$lib/server/telemetry/log';
 import { observeHttpRequest } from '$lib/server/telemetry/metrics';
 import type { Collection } from '$lib/types/collection';
 import { startCollection } from '../jobs/index';
@@ -25,6 +26,7 @@ export const init: ServerInit = async () => {
 	const listenProblems = findListenProblems({ env: process.env, isBuilt: !dev, pid: process.pid });
 	if (listenProblems.length > 0) throw new ConfigError(listenProblems);
 	const store = await openStore(process.env);
+	configureLogging({ level: store.config.logLevel, capturesConsole: true });
 	const collection = startCollection(
 		{ config: store.config, db: store.database.db },
 		{ schedule: store.config.isSchedulingEnabled, catchUp: store.config.isCatchUpEnabled }
@@ -43,11 +45,13 @@ export const init: ServerInit = async () => {
 			await store.database.close();
 		}
 	});
-	console.log(
-		`Dockpulse: database ${store.database.kind} (${store.database.location}), ` +
-			`${collection.names.length} scheduled job(s), writes ${store.config.adminToken ? 'need ADMIN_TOKEN' : 'open to local callers'}`
+	const { kind, location } = store.database;
+	const writes = store.config.adminToken ? 'need ADMIN_TOKEN' : 'open to local callers';
+	log.info(
+		{ database: kind, location, jobs: collection.names.length, writes },
+		`Dockpulse: database ${kind} (${location}), ${collection.names.length} scheduled job(s), writes ${writes}`
 	);
-	for (const note of collection.describeCredentials()) console.log(`Dockpulse: ${note}`);
+	for (const note of collection.describeCredentials()) log.info({ credentials: note }, `Dockpulse: ${note}`);
 };
 
 const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -35,7 +35,7 @@ export async function createStoreEnv(
 /** Runs a TypeScript entry point the way `npm run` does (through tsx), and collects what it prints. */
 export async function runScript(script: string, args: string[], env: Record<string, string>) {
 	const run = spawnNode(['--import', 'tsx', script, ...args], env);
-	return { code: await run.closed, output: run.output() };
+	return { code: await run.closed, output: run.output(), stdout: run.stdout(), stderr: run.stderr() };
 }
 
 /** Opens (and migrates) the store an environment from createStoreEnv points at, e.g. to seed it. */

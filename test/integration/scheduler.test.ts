@@ -4,6 +4,7 @@ import { startScheduler, type JobContext, type ScheduledJob } from '../../jobs/s
 import { loadConfig } from '../../src/lib/server/config.js';
 import { openDatabase, type Database } from '../../src/lib/server/db/client.js';
 import { testBackends } from '../helpers/databases.js';
+import { log } from '../../src/lib/server/telemetry/log.js';
 
 /**
  * The clock is fake (ticks come from vi.advanceTimersByTimeAsync); the database is real, so between
@@ -41,7 +42,7 @@ describe.each(testBackends)('the scheduler on $name', (backend) => {
 	beforeEach(async () => {
 		await database.db.execute(sql`delete from job_leases`);
 		vi.useFakeTimers({ now: new Date('2026-11-28T10:00:00.000Z'), toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
-		vi.spyOn(console, 'error').mockImplementation(() => {});
+		vi.spyOn(log, 'error').mockImplementation(() => {});
 	});
 	afterEach(() => {
 		vi.useRealTimers();
@@ -66,7 +67,7 @@ describe.each(testBackends)('the scheduler on $name', (backend) => {
 		await schedules.stop();
 		expect(runs.filter((r) => r === 'steady').length).toBeGreaterThanOrEqual(4);
 		expect(runs.filter((r) => r === 'flaky').length).toBeGreaterThanOrEqual(2);
-		expect(console.error).toHaveBeenCalledWith(expect.stringContaining('job flaky failed: Error: source down'));
+		expect(log.error).toHaveBeenCalledWith(expect.objectContaining({ job: 'flaky', err: new Error('source down') }), 'job flaky failed');
 	});
 
 	it('two instances on one database fire each tick once', async () => {

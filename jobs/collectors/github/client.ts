@@ -9,6 +9,7 @@ import { raceAbort, sleepUnlessAborted, withRunSignal, type RequestControls } fr
 import { isNotModified, toGithubError } from './faults.js';
 import { buildRepositoriesQuery, type RepositoryName } from './graphql.js';
 import { parseBatchAnswer, parseCommitAuthors, parseContributorCount, parseSearchCount, type BatchAnswer, type CommitAuthorsPage } from './parse.js';
+import { log } from '../../../src/lib/server/telemetry/log.js';
 
 /**
  * GitHub over Octokit, with the fault handling every source needs (see ../http.ts for Docker Hub's):
@@ -36,7 +37,7 @@ const noop = () => {};
  * header included; error too, because each failed request is already recorded per target on the
  * run; warn (deprecations, a failing limit handler) goes to the console.
  */
-const octokitLog = { debug: noop, info: noop, warn: console.warn.bind(console), error: noop };
+const octokitLog = { debug: noop, info: noop, warn: (message: string) => log.warn({ source: 'github' }, message), error: noop };
 
 /**
  * plugin-throttling spaces GraphQL calls (it treats them as writes) 1 s apart in a process-wide group

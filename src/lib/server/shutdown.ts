@@ -1,3 +1,5 @@
+import { log } from './telemetry/log.js';
+
 /**
  * How a long-running process (the server, the worker) stops on SIGTERM or SIGINT: within the 10 s
  * that `docker stop` and most supervisors give before SIGKILL, with its work closed properly.
@@ -26,24 +28,24 @@ export function stopOnSignals(options: ShutdownOptions): void {
 	let isStopping = false;
 	const onSignal = (signal: NodeJS.Signals) => {
 		if (isStopping) {
-			console.error(`${label}: second ${signal}, exiting at once`);
+			log.warn({ process: label, signal }, `${label}: second ${signal}, exiting at once`);
 			process.exit(exitCodes[signal] ?? 1);
 		}
 		isStopping = true;
-		console.log(`${label}: ${signal}, stopping`);
+		log.info({ process: label, signal }, `${label}: ${signal}, stopping`);
 		// unref: the deadline alone never keeps the process alive.
 		setTimeout(() => {
 			const running = options.listRunning();
-			console.error(`${label}: not stopped after ${deadlineMs / 1000} s (still running: ${running.join(', ') || 'nothing known'}); exiting anyway`);
+			log.error({ process: label, running }, `${label}: not stopped after ${deadlineMs / 1000} s (still running: ${running.join(', ') || 'nothing known'}); exiting anyway`);
 			process.exit(1);
 		}, deadlineMs).unref();
 		options.stop(signal).then(
 			() => {
-				console.log(`${label}: stopped`);
+				log.info({ process: label }, `${label}: stopped`);
 				process.exit(0);
 			},
 			(error: Error) => {
-				console.error(`${label}: stopping failed: ${error.message}`);
+				log.error({ process: label, err: error }, `${label}: stopping failed: ${error.message}`);
 				process.exit(1);
 			}
 		);

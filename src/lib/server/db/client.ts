@@ -8,6 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index.js';
 import { acquireDataDirLock } from './lock.js';
+import { log } from '../telemetry/log.js';
 
 /** The drizzle handle every query takes; PGlite's and pg's both are this type. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -54,7 +55,7 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
 		options: '-c TimeZone=UTC'
 	});
 	// An idle client's error (server restart) is reported on the pool; unhandled, it would crash the process.
-	pool.on('error', (error) => console.error(`PostgreSQL pool: ${error.message}`));
+	pool.on('error', (error) => log.error({ err: error }, 'PostgreSQL pool: an idle connection failed'));
 	const client = await pool.connect().catch((error: Error) => {
 		void pool.end();
 		throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${error.message}`);

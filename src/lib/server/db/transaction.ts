@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, Db } from './client.js';
+import { log } from '../telemetry/log.js';
 
 /**
  * A write transaction, with bulk loading where the driver can stream it. `copy` runs
@@ -39,7 +40,7 @@ export async function withTransaction<T>(database: Database, work: (tx: WriteTra
 		await client.query('rollback').catch((rollbackError: Error) => {
 			// The connection is unusable; destroy it rather than return it to the pool.
 			isBroken = true;
-			console.error(`rollback failed: ${rollbackError.message}`);
+			log.error({ err: rollbackError }, 'rollback failed; the connection is destroyed');
 		});
 		throw error;
 	} finally {

@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.js';
 import { getMigrationState, type MigrationState } from '../db/migrate.js';
 import { pingDatabase } from '../db/queries/database.js';
+import { log } from '../telemetry/log.js';
 
 export interface Health {
 	status: 'ok' | 'failing';
@@ -22,7 +23,7 @@ export async function checkHealth(database: Database): Promise<Health> {
 		};
 	} catch (error) {
 		// The message can name hosts, users or files: callers without write rights see only "failing".
-		console.error(`Dockpulse: health check failed: ${(error as Error).message}`);
+		log.error({ err: error }, 'health check failed');
 		return {
 			status: 'failing',
 			database: {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jsonError } from './errors.js';
+import { log } from '../telemetry/log.js';
 
 /**
  * What the server does with an error it did not expect: one id per request (the caller's
@@ -19,8 +20,11 @@ export function readRequestId(header: string | null): string {
 
 /** Logs an unexpected error with its request; what handleError answers for pages and the API alike. */
 export function logUnexpectedError(error: unknown, request: { requestId: string; method: string; path: string }): App.Error {
-	const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-	console.error(`request ${request.requestId} failed: ${request.method} ${request.path}: ${detail}`);
+	const summary = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+	log.error(
+		{ err: error, requestId: request.requestId, method: request.method, path: request.path },
+		`request ${request.requestId} failed: ${request.method} ${request.path}: ${summary}`
+	);
 	return { message: 'Internal error: the server log has the details under this request id.', requestId: request.requestId };
 }
 

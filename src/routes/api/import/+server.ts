@@ -5,6 +5,7 @@ import { parseQuery } from '$lib/server/http/parse';
 import { seriesRef } from '$lib/server/http/schemas';
 import { importSeries } from '$lib/server/import/import-series';
 import type { RequestHandler } from './$types';
+import { log } from '$lib/server/telemetry/log';
 
 const importQuery = z.object({ series: seriesRef });
 
@@ -14,7 +15,7 @@ export const POST: RequestHandler = async ({ url, request, locals }) => {
 	if (!query.ok) return query.response;
 	const { result, alerts } = await importSeries(locals.database, locals.config, query.data.series, await request.text());
 	// The answer says what was written; the new samples' notifications go out in the background.
-	void alerts.catch((error: Error) => console.error(`alerts after an import failed: ${error.stack ?? error.message}`));
+	void alerts.catch((error: Error) => log.error({ err: error, requestId: locals.requestId }, 'alerts after an import failed'));
 	if (!result.ok) {
 		return jsonError(422, 'invalid_csv', `nothing imported: ${result.problems.length} problem(s) in the file`, {
 			series: result.series,

@@ -5,15 +5,16 @@ import {
 	sourceRateBudget,
 	sourceRequests
 } from '../src/lib/server/telemetry/metrics.js';
+import { log } from '../src/lib/server/telemetry/log.js';
 import type { CollectorEntry } from './registry.js';
 
 /**
  * A collector whose every run, however started (schedule, catch-up, `npm run collect`, a new target's
- * check), is counted in the metrics: its outcome and duration, the requests it made and the rate
- * budget its source reported, and the samples it changed (observed by collections, reconstructed by
- * backfills).
+ * check), is logged in one line with its figures and counted in the metrics: its outcome and duration,
+ * the requests it made and the rate budget its source reported, and the samples it changed (observed
+ * by collections, reconstructed by backfills).
  */
-export function withRunMetrics(entry: CollectorEntry): CollectorEntry {
+export function withRunTelemetry(entry: CollectorEntry): CollectorEntry {
 	const provenance = entry.command === 'collect' ? 'observed' : 'reconstructed';
 	return {
 		...entry,
@@ -21,6 +22,11 @@ export function withRunMetrics(entry: CollectorEntry): CollectorEntry {
 			const stopTimer = collectionRunDuration.startTimer({ collector: entry.name });
 			try {
 				const report = await entry.run(db, config, options);
+				const { runId, status, targetsDone, targetsFailed, requestsMade, rateBudgetLeft, changedSamples } = report;
+				log.info(
+					{ collector: entry.name, runId, status, targetsDone, targetsFailed, requestsMade, rateBudgetLeft, changedSamples, onlyKey: options?.onlyKey },
+					`run ${entry.name}: ${status}, ${targetsDone} target(s) done, ${targetsFailed} failed, ${requestsMade} request(s), ${changedSamples} sample(s) changed`
+				);
 				collectionRuns.inc({ collector: entry.name, outcome: report.status });
 				sourceRequests.inc({ source: entry.source }, report.requestsMade);
 				if (report.rateBudgetLeft !== undefined) {
