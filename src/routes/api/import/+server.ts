@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { jsonError } from '$lib/server/http/errors';
 import { parseQuery } from '$lib/server/http/parse';
 import { seriesRef } from '$lib/server/http/schemas';
-import { importSeries } from '$lib/server/import/import-series';
+import { importSeries, logImportProgress } from '$lib/server/import/import-series';
 import type { RequestHandler } from './$types';
 
 const importQuery = z.object({ series: seriesRef });
@@ -12,7 +12,9 @@ const importQuery = z.object({ series: seriesRef });
 export const POST: RequestHandler = async ({ url, request, locals }) => {
 	const query = parseQuery(url, importQuery);
 	if (!query.ok) return query.response;
-	const { result, alerts } = await importSeries(locals.database, locals.config, query.data.series, await request.text());
+	// Only long imports are worth a line in the server's log.
+	const onProgress = logImportProgress(`import ${locals.requestId}`, console.log, 100_000);
+	const { result, alerts } = await importSeries(locals.database, locals.config, query.data.series, await request.text(), { onProgress });
 	// The answer says what was written; the new samples' notifications go out in the background.
 	void alerts.catch((error: Error) => console.error(`alerts after an import failed: ${error.stack ?? error.message}`));
 	if (!result.ok) {
