@@ -43,7 +43,10 @@ export async function repairAfterCrash(database: Database): Promise<CrashRepair>
 	return { runs, leaseJobs: leases.map((lease) => lease.job) };
 }
 
-/** Before a collector's run: its runs left open by a process of this host that has ended since this one started. */
+/**
+ * Before a collector's run: its runs left open by a process of this host that has ended, including
+ * one that ended after this process started (an `npm run collect` killed beside the server, say).
+ */
 export async function failRunsOfEndedProcesses(db: Db, collector: string): Promise<void> {
 	const runs = (await listOpenRuns(db, collector)).filter((run) => isOwnerGone(parseProcessOwner(run.owner)));
 	await failOpenRuns(db, runs.map((run) => run.id), crashedRunFailure);
