@@ -1,12 +1,13 @@
 // `npm run backfill -- [--target <ref>] [--max-requests N] [--budget-share 0.2]`: one run of every
 // history backfill now (GitHub stars per day and releases as events, contributors per month, ecosystem
 // counts per month), with progress and a summary. Exit code 0 when every target succeeded, 1 when some
-// failed, 2 on bad usage or configuration.
+// failed, 2 on bad usage or configuration, 143 or 130 when stopped by SIGTERM or SIGINT (the run closed
+// as interrupted; the next run resumes where it stopped).
 import { parseArgs } from 'node:util';
 import { listCollectors, type CollectorRunOptions, type RunReport } from '../jobs/index.js';
 import { parseTargetRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/store.js';
-import { printRunSummary, printTargetProgress, runCommand } from './cli.js';
+import { printRunSummary, printTargetProgress, runStoppableCommand, type CommandControl } from './cli.js';
 
 const usage = 'usage: npm run backfill -- [--target github:<owner>/<name>|ecosystem:github-repos:<term>] [--max-requests <n>] [--budget-share <0..1>]';
 
@@ -45,7 +46,7 @@ function parseCommand(): Command | string {
 	return { onlyKey, source, maxRequests, budgetShare };
 }
 
-async function main(): Promise<number> {
+async function main(control: CommandControl): Promise<number> {
 	const command = parseCommand();
 	if (typeof command === 'string') {
 		console.error(`${command}\n${usage}`);
@@ -56,16 +57,19 @@ async function main(): Promise<number> {
 	try {
 		const reports: [string, string, RunReport][] = [];
 		for (const entry of backfills.filter((e) => !source || e.source === source)) {
+			if (control.signal.aborted) break;
+			control.running = `${entry.name} run`;
 			// Only backfills that store page by page report their pages.
 			const onPage = (key: string, step: string, page: number) => console.log(`  ${entry.source}:${key} ${step} page ${page} stored`);
-			const report = await entry.run(database.db, config, { ...options, onPage, onProgress: printTargetProgress(entry.source) });
+			const report = await entry.run(database.db, config, { ...options, onPage, onProgress: printTargetProgress(entry.source), signal: control.signal });
 			reports.push([entry.name, entry.source, report]);
 		}
+		control.running = undefined;
 		for (const [name, reportSource, report] of reports) printRunSummary(name, reportSource, report, 'advanced');
-		return reports.some(([, , report]) => report.targetsFailed > 0) ? 1 : 0;
+		return control.signal.aborted || reports.some(([, , report]) => report.targetsFailed > 0) ? 1 : 0;
 	} finally {
 		await database.close();
 	}
 }
 
-runCommand(main);
+runStoppableCommand('backfill', main);

@@ -1,12 +1,13 @@
 // `npm run collect -- [--source dockerhub] [--target <ref>]`: one collection now, with progress and a
-// summary. Exit code 0 when every target succeeded, 1 when some failed, 2 on bad usage or configuration.
+// summary. Exit code 0 when every target succeeded, 1 when some failed, 2 on bad usage or configuration,
+// 143 or 130 when stopped by SIGTERM or SIGINT (the run closed as interrupted).
 import { parseArgs } from 'node:util';
 import { describeCredentials, listCollectors } from '../jobs/index.js';
 import { parseTargetRef } from '../src/lib/refs.js';
 import { afterSamplesWritten } from '../src/lib/server/alerts/after-write.js';
 import type { AlertRun } from '../src/lib/server/alerts/run.js';
 import { openStore } from '../src/lib/server/store.js';
-import { printRunSummary, printTargetProgress, runCommand } from './cli.js';
+import { printRunSummary, printTargetProgress, runStoppableCommand, type CommandControl } from './cli.js';
 
 // The registry's current-value collectors; a source may have several (`--source github` also runs
 // the daily contributor counts).
@@ -38,7 +39,7 @@ function describeAlerts(alerts: AlertRun | undefined): string {
 	return `alerts: ${alerts.evaluation.alerts} evaluated, ${changed} changed; notifications ${alerts.delivery.sent} sent, ${alerts.delivery.retrying} to retry, ${alerts.delivery.failed} failed`;
 }
 
-async function main(): Promise<number> {
+async function main(control: CommandControl): Promise<number> {
 	const command = parseCommand();
 	if (typeof command === 'string') {
 		console.error(`${command}\n${usage}`);
@@ -50,11 +51,17 @@ async function main(): Promise<number> {
 		let failed = 0;
 		let changedSamples = 0;
 		for (const entry of collectors.filter((e) => command.sources.includes(e.source))) {
-			const report = await entry.run(database.db, config, { onlyKey: command.onlyKey, onProgress: printTargetProgress(entry.source) });
+			if (control.signal.aborted) break;
+			control.running = `${entry.name} run`;
+			const options = { onlyKey: command.onlyKey, onProgress: printTargetProgress(entry.source), signal: control.signal };
+			const report = await entry.run(database.db, config, options);
 			printRunSummary(entry.source, entry.source, report, 'collected');
 			failed += report.targetsFailed;
 			changedSamples += report.changedSamples;
 		}
+		control.running = undefined;
+		// Stopping: the scheduled alerts job judges the new samples at its next tick.
+		if (control.signal.aborted) return 1;
 		// As after a scheduled run: the new samples are judged, and what is due is notified.
 		console.log(describeAlerts(await afterSamplesWritten(database.db, config, { changedSamples })));
 		return failed > 0 ? 1 : 0;
@@ -63,4 +70,4 @@ async function main(): Promise<number> {
 	}
 }
 
-runCommand(main);
+runStoppableCommand('collect', main);

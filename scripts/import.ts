@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseSeriesRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/store.js';
-import { importSeries } from '../src/lib/server/import/import-series.js';
+import { importSeries, logImportProgress } from '../src/lib/server/import/import-series.js';
 import { runCommand } from './cli.js';
 
 const usage = 'usage: npm run import -- <file.csv> --series <source>:<key>:<metric>';
@@ -22,7 +22,8 @@ async function main(): Promise<number> {
 	const text = await readFile(positionals[0]!, 'utf8');
 	const { config, database } = await openStore(process.env);
 	try {
-		const { result, alerts } = await importSeries(database, config, ref.value, text);
+		const onProgress = logImportProgress(`  ${values.series}`, console.log);
+		const { result, alerts } = await importSeries(database, config, ref.value, text, { onProgress });
 		if (!result.ok) {
 			console.error(`${positionals[0]}: nothing imported into ${result.series}`);
 			for (const p of result.problems) console.error(`  line ${p.line}: ${p.message}`);

@@ -1,4 +1,6 @@
+import { failRunsOfEndedProcesses } from '../../src/lib/server/crash-repair.js';
 import type { Db } from '../../src/lib/server/db/client.js';
+import { formatProcessOwner, readOwnOwner } from '../../src/lib/server/db/process-identity.js';
 import { setTargetStatus } from '../../src/lib/server/db/queries/collection-targets.js';
 import { failAbandonedRuns, finishRun, insertRun, type RunOutcome } from '../../src/lib/server/db/queries/runs.js';
 import type { RunFailure } from '../../src/lib/server/db/schema/index.js';
@@ -21,10 +23,17 @@ export interface RunReport extends RunOutcome {
 }
 
 /**
- * A run still marked running after this long was cut short (a crash, a kill): the next run of the
- * same collector marks it failed. The scheduler's lease lasts as long, for the same reason.
+ * A run of another host still marked running after this long was cut short (a crash, a kill): the
+ * next run of the same collector marks it failed. The scheduler's lease lasts as long, for the same
+ * reason. Runs of this host are closed as soon as their process is found gone (crash-repair.ts).
  */
 export const abandonedRunMs = 2 * 3600 * 1000;
+
+const abandonedRunFailure: RunFailure = {
+	target: '*',
+	kind: 'crashed',
+	message: `still running after ${abandonedRunMs / 3_600_000} hours: the process that ran it, on another host, ended without closing it`
+};
 
 /**
  * Runs `work` between a started and a finished collection_runs row. Status: ok when every target
@@ -41,8 +50,10 @@ export async function recordRun(
 	work: (progress: RunProgress) => Promise<void>
 ): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
-	await failAbandonedRuns(db, collector, new Date(now().getTime() - abandonedRunMs));
-	const runId = await insertRun(db, collector, now());
+	const owner = readOwnOwner();
+	await failRunsOfEndedProcesses(db, collector);
+	await failAbandonedRuns(db, collector, new Date(now().getTime() - abandonedRunMs), owner.host, abandonedRunFailure);
+	const runId = await insertRun(db, collector, now(), formatProcessOwner(owner));
 	const tally = { done: 0, left: 0, changedSamples: 0, failures: [] as RunFailure[] };
 	const progress: RunProgress = {
 		succeeded: (_target, changed = 0) => {

@@ -1,6 +1,6 @@
 import type { Config } from '../../src/lib/server/config.js';
 import type { Db } from '../../src/lib/server/db/client.js';
-import type { FailureCount, FailureKind, HealthView, RunView } from '../../src/lib/types/health.js';
+import type { FailureCount, HealthView, RunFailureKind, RunView } from '../../src/lib/types/health.js';
 import { describeCredentials, listCredentials } from '../credentials.js';
 import { listBackfillProgress } from './backfill.js';
 import { getCollectionHealth } from './runs.js';
@@ -8,7 +8,7 @@ import { getCollectionHealth } from './runs.js';
 /** Everything the /health page shows: collectors, their failures, backfill progress, credentials. */
 
 export function countFailuresByKind(runs: readonly RunView[]): FailureCount[] {
-	const byKind = new Map<FailureKind, FailureCount>();
+	const byKind = new Map<RunFailureKind, FailureCount>();
 	for (const failure of runs.flatMap((r) => r.failures)) {
 		const entry = byKind.get(failure.kind) ?? { kind: failure.kind, count: 0, targets: [] };
 		entry.count++;

@@ -1,10 +1,12 @@
 import { log } from './telemetry/log.js';
 
 /**
- * How a long-running process (the server, the worker) stops on SIGTERM or SIGINT: within the 10 s
- * that `docker stop` and most supervisors give before SIGKILL, with its work closed properly.
+ * How a process (the server, the worker, `npm run collect` and `npm run backfill`) stops on SIGTERM or
+ * SIGINT: within the 10 s that `docker stop` and most supervisors give before SIGKILL, with its work
+ * closed properly.
  * - The first signal runs `stop` (stop taking jobs, abort the running ones, let them close their run
- *   records, then close the database) and exits with 0 when it has finished, 1 if it failed.
+ *   records, then close the database) and exits when it has finished: with 0 (a service asked to stop
+ *   has done its job) or what exitCodeAfterStop says, 1 if it failed.
  * - A second signal exits at once (130 after SIGINT, 143 after SIGTERM): the operator insists.
  * - A deadline (8 s) exits with 1 anyway, naming what was still running: something ignored the abort.
  */
@@ -18,9 +20,14 @@ export interface ShutdownOptions {
 	/** What is still running, named in the log when the deadline passes. */
 	listRunning(): string[];
 	deadlineMs?: number;
+	/** The exit code once stopped; 0 when not given. A command cut short says so with signalExitCode. */
+	exitCodeAfterStop?: (signal: NodeJS.Signals) => number;
 }
 
 const exitCodes: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/** The shell's code for a process ended by `signal` (128 + its number): 130 after SIGINT, 143 after SIGTERM. */
+export const signalExitCode = (signal: NodeJS.Signals): number => exitCodes[signal] ?? 1;
 
 /** Installs the SIGTERM and SIGINT handlers described above. */
 export function stopOnSignals(options: ShutdownOptions): void {
@@ -29,7 +36,7 @@ export function stopOnSignals(options: ShutdownOptions): void {
 	const onSignal = (signal: NodeJS.Signals) => {
 		if (isStopping) {
 			log.warn({ process: label, signal }, `${label}: second ${signal}, exiting at once`);
-			process.exit(exitCodes[signal] ?? 1);
+			process.exit(signalExitCode(signal));
 		}
 		isStopping = true;
 		log.info({ process: label, signal }, `${label}: ${signal}, stopping`);
@@ -42,7 +49,7 @@ export function stopOnSignals(options: ShutdownOptions): void {
 		options.stop(signal).then(
 			() => {
 				log.info({ process: label }, `${label}: stopped`);
-				process.exit(0);
+				process.exit(options.exitCodeAfterStop?.(signal) ?? 0);
 			},
 			(error: Error) => {
 				log.error({ process: label, err: error }, `${label}: stopping failed: ${error.message}`);

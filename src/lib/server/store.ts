@@ -1,8 +1,10 @@
 import { loadConfig, type Config } from './config.js';
+import { describeCrashRepair, repairAfterCrash } from './crash-repair.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
 import { loadReferenceDataset } from './reference/load.js';
 import { loadDefaultWatchlist } from './targets/watchlist.js';
+import { log } from './telemetry/log.js';
 
 export function getDatabaseTarget(config: Config): DatabaseTarget {
 	return config.databaseUrl
@@ -16,15 +18,19 @@ export interface Store {
 }
 
 /**
- * Loads the configuration, opens the database, applies pending migrations, loads the reference
- * dataset and, on a store's first start, the default watchlist: what every process (server, worker, scripts) does first. Throws with a clear message when
- * the configuration is bad or the store cannot be opened.
+ * Loads the configuration, opens the database, applies pending migrations, repairs what a killed
+ * process left open (crash-repair.ts), loads the reference dataset and, on a store's first start, the
+ * default watchlist: what every process (server, worker, scripts) does first. Throws with a clear
+ * message when the configuration is bad or the store cannot be opened.
  */
 export async function openStore(env: Record<string, string | undefined>): Promise<Store> {
 	const config = loadConfig(env);
 	const database = await openDatabase(getDatabaseTarget(config));
 	try {
 		await applyMigrations(database);
+		const repaired = describeCrashRepair(await repairAfterCrash(database));
+		// The commands log to stderr: `npm run export` writes its CSV to stdout.
+		if (repaired) log.warn({ repaired }, `Dockpulse: ${repaired}`);
 		await loadReferenceDataset(database.db);
 		if (config.isDefaultWatchlistEnabled) await loadDefaultWatchlist(database.db);
 	} catch (error) {

@@ -6,13 +6,16 @@
 /** Why a collector could not get a target's numbers; recorded per target on the run. */
 export type FailureKind = 'rateLimited' | 'notFound' | 'http' | 'invalidResponse' | 'timeout' | 'network';
 
+/** What a run records as failed: a collector's failures, or `crashed` (on target `*`) for a run its process left open. */
+export type RunFailureKind = FailureKind | 'crashed';
+
 /** interrupted: the process stopped (SIGTERM) mid-run; the targets it had not reached wait for the next run. */
 export const runStatuses = ['running', 'ok', 'partial', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
 export interface RunFailure {
 	target: string;
-	kind: FailureKind;
+	kind: RunFailureKind;
 	message: string;
 }
 
@@ -40,7 +43,7 @@ export interface CollectorHealth {
 }
 
 export interface FailureCount {
-	kind: FailureKind;
+	kind: RunFailureKind;
 	count: number;
 	/** Distinct targets that failed this way, in the order first seen (most recent run first). */
 	targets: string[];

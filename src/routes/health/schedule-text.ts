@@ -24,7 +24,8 @@ const kindLabels: Record<string, string> = {
 	http: 'HTTP error',
 	invalidResponse: 'invalid response',
 	timeout: 'timeout',
-	network: 'network'
+	network: 'network',
+	crashed: 'process ended'
 };
 
 export function getFailureKindLabel(kind: string): string {

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 
 /**
  * Who holds the embedded store's lock, told apart from a process that merely has the same pid.
@@ -91,4 +93,49 @@ export function isHolderRunning(holder: ProcessIdentity, own: ProcessIdentity, p
 	if (holder.startTicks === undefined) return true;
 	const startTicks = probe.readStartTicks(holder.pid);
 	return startTicks === undefined || startTicks === holder.startTicks;
+}
+
+/**
+ * A process named across hosts, for the records it leaves in a shared database (a run, a scheduler
+ * lease): its identity above, the host it runs on, and an instance id drawn at start (which tells this
+ * process its own records even where /proc is missing).
+ */
+export interface ProcessOwner extends ProcessIdentity {
+	host: string;
+	instance: string;
+}
+
+// On globalThis because `vite dev` may load this module twice in one process.
+const ownerState = globalThis as { dockpulseInstance?: string };
+
+export function readOwnOwner(): ProcessOwner {
+	ownerState.dockpulseInstance ??= randomBytes(6).toString('hex');
+	return { ...readOwnIdentity(), host: hostname(), instance: ownerState.dockpulseInstance };
+}
+
+/** `<host>/<pid>/<start ticks>/<boot id>/<instance>`, `x` for what is unknown; a host name holds no `/`. */
+export function formatProcessOwner(owner: ProcessOwner): string {
+	return [owner.host, owner.pid, owner.startTicks ?? 'x', owner.bootId ?? 'x', owner.instance].join('/');
+}
+
+const ownerPattern = /^([^/]+)\/(\d+)\/(\d+|x)\/([0-9a-f-]+|x)\/([0-9a-f]+)$/;
+
+/** The owner a record names; undefined for anything else (a lease holder from an earlier version, say). */
+export function parseProcessOwner(text: string | null): ProcessOwner | undefined {
+	const match = text === null ? null : ownerPattern.exec(text);
+	if (!match) return undefined;
+	const [, host, pid, startTicks, bootId, instance] = match as unknown as [string, string, string, string, string, string];
+	return { host, pid: Number(pid), startTicks: startTicks === 'x' ? undefined : startTicks, bootId: bootId === 'x' ? undefined : bootId, instance };
+}
+
+/**
+ * Whether the process that wrote a record has ended: only a process on this host can be judged (by
+ * the store lock's rule, isHolderRunning); one on another host, or a record that names no process, is
+ * not known to have ended. Hosts are told apart by name: instances that share a database need
+ * distinct host names, as containers and pods have by default.
+ */
+export function isOwnerGone(owner: ProcessOwner | undefined, own: ProcessOwner = readOwnOwner(), probe: ProcessProbe = systemProbe): boolean {
+	if (!owner || owner.host !== own.host) return false;
+	if (owner.instance === own.instance) return false;
+	return !isHolderRunning(owner, own, probe);
 }

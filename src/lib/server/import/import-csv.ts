@@ -1,7 +1,7 @@
 import { formatSeriesRef, type SeriesRef } from '../../refs.js';
 import { parseSampleCsv, type CsvProblem } from './parse-csv.js';
 import type { Database } from '../db/client.js';
-import { writeSamples, type WriteCounts } from '../db/queries/samples.js';
+import { writeSamples, type WriteCounts, type WriteProgress } from '../db/queries/samples.js';
 import { withTransaction } from '../db/transaction.js';
 import { listSeriesByRefs, upsertSeries, upsertTarget } from '../db/queries/targets.js';
 import { getMetricInfo } from '../metrics/catalog.js';
@@ -13,6 +13,8 @@ export type ImportResult =
 export interface ImportOptions {
 	/** The clock rows in the future are judged by (more than a day after it is refused). */
 	now?: Date;
+	/** Told as the samples go to the database, for the progress of a long import (logImportProgress). */
+	onProgress?: WriteProgress;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function importSeriesCsv(database: Database, ref: SeriesRef, csvTex
 	const counts = await withTransaction(database, async (tx) => {
 		const targetId = await upsertTarget(tx.db, { source: ref.source, key: ref.key, displayName: ref.key });
 		const seriesId = await upsertSeries(tx.db, targetId, { metric: ref.metric, ...getMetricInfo(ref.metric) });
-		return writeSamples(tx, seriesId, 'imported', parsed.samples);
+		return writeSamples(tx, seriesId, 'imported', parsed.samples, options.onProgress);
 	});
 	return { ok: true, series, rows: parsed.samples.length, ...counts };
 }

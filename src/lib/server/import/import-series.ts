@@ -3,8 +3,9 @@ import { afterSamplesWritten } from '../alerts/after-write.js';
 import type { AlertRun } from '../alerts/run.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
+import type { WriteProgress } from '../db/queries/samples.js';
 import { samplesWritten } from '../telemetry/metrics.js';
-import { importSeriesCsv, type ImportResult } from './import-csv.js';
+import { importSeriesCsv, type ImportOptions, type ImportResult } from './import-csv.js';
 
 export interface ImportOutcome {
 	result: ImportResult;
@@ -16,9 +17,30 @@ export interface ImportOutcome {
 }
 
 /** An import (`POST /api/import`, `npm run import`): the CSV written, then handed to the after-write hook. */
-export async function importSeries(database: Database, config: Config, ref: SeriesRef, csvText: string): Promise<ImportOutcome> {
-	const result = await importSeriesCsv(database, ref, csvText);
+export async function importSeries(
+	database: Database,
+	config: Config,
+	ref: SeriesRef,
+	csvText: string,
+	options: Pick<ImportOptions, 'onProgress'> = {}
+): Promise<ImportOutcome> {
+	const result = await importSeriesCsv(database, ref, csvText, options);
 	const changedSamples = result.ok ? result.inserted + result.updated : 0;
 	samplesWritten.inc({ source: ref.source, provenance: 'imported' }, changedSamples);
 	return { result, alerts: afterSamplesWritten(database.db, config, { changedSamples }) };
+}
+
+/**
+ * Progress lines for a long import, at each tenth of its samples written (inside its transaction: a
+ * crash before the end still leaves nothing), when it has at least `minSamples`: a 200,000-row file
+ * takes seconds, and whoever watches the command or the server's log sees it moving.
+ */
+export function logImportProgress(prefix: string, print: (line: string) => void, minSamples = 0): WriteProgress {
+	let tenthsDone = 0;
+	return (written, total) => {
+		const tenths = Math.floor((written / total) * 10);
+		if (total < minSamples || tenths <= tenthsDone) return;
+		tenthsDone = tenths;
+		print(`${prefix}: ${written} of ${total} samples written`);
+	};
 }

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { jsonError } from '$lib/server/http/errors';
 import { parseQuery } from '$lib/server/http/parse';
 import { seriesRef } from '$lib/server/http/schemas';
-import { importSeries } from '$lib/server/import/import-series';
-import type { RequestHandler } from './$types';
+import { importSeries, logImportProgress } from '$lib/server/import/import-series';
 import { log } from '$lib/server/telemetry/log';
+import type { RequestHandler } from './$types';
 
 const importQuery = z.object({ series: seriesRef });
 
@@ -13,7 +13,9 @@ const importQuery = z.object({ series: seriesRef });
 export const POST: RequestHandler = async ({ url, request, locals }) => {
 	const query = parseQuery(url, importQuery);
 	if (!query.ok) return query.response;
-	const { result, alerts } = await importSeries(locals.database, locals.config, query.data.series, await request.text());
+	// Only long imports are worth a line in the server's log.
+	const onProgress = logImportProgress(`import ${locals.requestId}`, (line) => log.info({ requestId: locals.requestId }, line), 100_000);
+	const { result, alerts } = await importSeries(locals.database, locals.config, query.data.series, await request.text(), { onProgress });
 	// The answer says what was written; the new samples' notifications go out in the background.
 	void alerts.catch((error: Error) => log.error({ err: error, requestId: locals.requestId }, 'alerts after an import failed'));
 	if (!result.ok) {

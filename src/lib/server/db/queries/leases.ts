@@ -41,3 +41,21 @@ export async function listLeaseSlots(db: Db): Promise<Map<string, number>> {
 	);
 	return new Map(rows.map((r) => [r.job, Number(r.slot_ms)]));
 }
+
+export interface LeaseHolder {
+	job: string;
+	holder: string;
+}
+
+/** The leases that have not run out, and who holds them: the instances running a job now (or that did until they ended). */
+export function listLeaseHolders(db: Db): Promise<LeaseHolder[]> {
+	return queryRows<LeaseHolder>(db, sql`select job, holder from job_leases where expires_at > now() order by job`);
+}
+
+/** Ends these leases at once, each only while the same holder still has it (as endLease does). */
+export async function endLeases(db: Db, leases: readonly LeaseHolder[]): Promise<void> {
+	if (leases.length === 0) return;
+	await db.execute(sql`update job_leases l set expires_at = now()
+		from unnest(${sql.param(leases.map((l) => l.job))}::text[], ${sql.param(leases.map((l) => l.holder))}::text[]) as ended(job, holder)
+		where l.job = ended.job and l.holder = ended.holder and l.expires_at > now()`);
+}

@@ -11,9 +11,9 @@ export interface RunOutcome {
 	rateBudgetLeft: number | undefined;
 }
 
-/** Records that a collector started; returns the run's id. */
-export async function insertRun(db: Db, collector: string, startedAt: Date): Promise<number> {
-	const [row] = await db.insert(collectionRuns).values({ collector, startedAt }).returning({ id: collectionRuns.id });
+/** Records that a collector started; returns the run's id. `owner`: formatProcessOwner of the process running it. */
+export async function insertRun(db: Db, collector: string, startedAt: Date, owner?: string): Promise<number> {
+	const [row] = await db.insert(collectionRuns).values({ collector, startedAt, owner }).returning({ id: collectionRuns.id });
 	if (!row) throw new Error('insertRun returned no row');
 	return row.id;
 }
@@ -34,11 +34,37 @@ export function listRecentRuns(db: Db, collector: string, limit = 20) {
 		.limit(limit);
 }
 
-/** Closes runs a crash left open, so that health pages do not show them running for ever. */
-export async function failAbandonedRuns(db: Db, collector: string, olderThan: Date): Promise<void> {
-	await db.execute(sql`update collection_runs set status = 'failed', finished_at = now()
-		where collector = ${collector} and status = 'running' and started_at < ${olderThan.toISOString()}::timestamptz`);
-	// failures keeps its [] default: the run's own failures were never recorded.
+/**
+ * Closes a collector's runs still open since before `olderThan`, except those of processes on
+ * `exceptHost` (which are judged by their process instead): the fallback for runs a crash left open on
+ * another host, or before runs named their process.
+ */
+export async function failAbandonedRuns(db: Db, collector: string, olderThan: Date, exceptHost: string, failure: RunFailure): Promise<void> {
+	await db.execute(sql`update collection_runs set status = 'failed', finished_at = now(), failures = ${JSON.stringify([failure])}::jsonb
+		where collector = ${collector} and status = 'running' and started_at < ${olderThan.toISOString()}::timestamptz
+			and (owner is null or split_part(owner, '/', 1) <> ${exceptHost})`);
+}
+
+export interface OpenRun {
+	id: number;
+	collector: string;
+	owner: string | null;
+}
+
+/** The runs still marked running (of one collector, or all), oldest first. */
+export function listOpenRuns(db: Db, collector?: string): Promise<OpenRun[]> {
+	return queryRows<OpenRun>(
+		db,
+		sql`select id, collector, owner from collection_runs
+			where status = 'running' ${collector === undefined ? sql`` : sql`and collector = ${collector}`} order by id`
+	);
+}
+
+/** Closes these runs as failed with `failure`; a run that has been closed meanwhile is left as it is. */
+export async function failOpenRuns(db: Db, runIds: readonly number[], failure: RunFailure): Promise<void> {
+	if (runIds.length === 0) return;
+	await db.execute(sql`update collection_runs set status = 'failed', finished_at = now(), failures = ${JSON.stringify([failure])}::jsonb
+		where id = any(${sql.param(runIds)}::int[]) and status = 'running'`);
 }
 
 export interface RecentRunRow {

@@ -17,6 +17,9 @@ export interface WriteCounts {
 	keptObserved: number;
 }
 
+/** Told after each batch how many of the rows have gone to the database (in the caller's transaction: not committed yet). */
+export type WriteProgress = (rowsWritten: number, rowsTotal: number) => void;
+
 // One statement per batch keeps each parameter array far below PostgreSQL's 1 GB message limit and the
 // statement's memory bounded, while a batch this size makes the round trip negligible.
 const batchSize = 10_000;
@@ -32,7 +35,8 @@ export async function upsertSamples(
 	db: Db,
 	seriesId: number,
 	provenance: Provenance,
-	rows: readonly SampleInput[]
+	rows: readonly SampleInput[],
+	onProgress?: WriteProgress
 ): Promise<WriteCounts> {
 	const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, keptObserved: 0 };
 	for (let start = 0; start < rows.length; start += batchSize) {
@@ -71,6 +75,7 @@ export async function upsertSamples(
 		counts.inserted += row?.inserted ?? 0;
 		counts.updated += row?.updated ?? 0;
 		counts.keptObserved += row?.kept ?? 0;
+		onProgress?.(start + batch.length, rows.length);
 	}
 	counts.unchanged = rows.length - counts.inserted - counts.updated - counts.keptObserved;
 	return counts;
@@ -86,14 +91,17 @@ function copyField(text: string | null | undefined): string {
 	return `"${text.replaceAll('"', '""')}"`;
 }
 
-function* copyLines(seriesId: number, provenance: Provenance, rows: readonly SampleInput[]): Generator<string> {
+function* copyLines(seriesId: number, provenance: Provenance, rows: readonly SampleInput[], onProgress?: WriteProgress): Generator<string> {
 	for (let start = 0; start < rows.length; start += copyChunkRows) {
+		const end = Math.min(start + copyChunkRows, rows.length);
 		let chunk = '';
-		for (const row of rows.slice(start, start + copyChunkRows)) {
+		for (const row of rows.slice(start, end)) {
 			// String(number) is the shortest text that reads back as the same double.
 			chunk += `${seriesId},${row.ts.toISOString()},${String(row.value)},${provenance},${copyField(row.note)}\n`;
 		}
 		yield chunk;
+		// Resumed when the stream asks for the next chunk: this one has been handed to the connection.
+		onProgress?.(end, rows.length);
 	}
 }
 
@@ -123,18 +131,19 @@ export async function writeSamples(
 	tx: WriteTransaction,
 	seriesId: number,
 	provenance: Provenance,
-	rows: readonly SampleInput[]
+	rows: readonly SampleInput[],
+	onProgress?: WriteProgress
 ): Promise<WriteCounts> {
 	if (!tx.copy || rows.length < copyThreshold || (await hasSamplesBetween(tx.db, seriesId, rows))) {
-		return upsertSamples(tx.db, seriesId, provenance, rows);
+		return upsertSamples(tx.db, seriesId, provenance, rows, onProgress);
 	}
 	await tx.db.execute(sql`savepoint bulk_copy`);
 	try {
-		await tx.copy('samples', ['series_id', 'ts', 'value', 'provenance', 'note'], copyLines(seriesId, provenance, rows));
+		await tx.copy('samples', ['series_id', 'ts', 'value', 'provenance', 'note'], copyLines(seriesId, provenance, rows, onProgress));
 	} catch (error) {
 		if ((error as { code?: string }).code !== '23505') throw error;
 		await tx.db.execute(sql`rollback to savepoint bulk_copy`);
-		return upsertSamples(tx.db, seriesId, provenance, rows);
+		return upsertSamples(tx.db, seriesId, provenance, rows, onProgress);
 	}
 	await tx.db.execute(sql`release savepoint bulk_copy`);
 	return { inserted: rows.length, updated: 0, unchanged: 0, keptObserved: 0 };

@@ -18,10 +18,17 @@ export const collectionRuns = pgTable(
 		targetsFailed: integer('targets_failed').notNull().default(0),
 		failures: jsonb('failures').$type<RunFailure[]>().notNull().default([]),
 		requestsMade: integer('requests_made').notNull().default(0),
-		rateBudgetLeft: integer('rate_budget_left')
+		rateBudgetLeft: integer('rate_budget_left'),
+		/**
+		 * The process running it (formatProcessOwner: host, pid, start time, boot, instance), so that a
+		 * run its process left open (kill -9, OOM kill) is closed at the next start; null on older rows.
+		 */
+		owner: text('owner')
 	},
 	(t) => [
 		index('collection_runs_collector_started_idx').on(t.collector, t.startedAt.desc()),
+		// What every start reads: the few runs still open, among all the runs ever recorded.
+		index('collection_runs_running_idx').on(t.id).where(sql`${t.status} = 'running'`),
 		check('collection_runs_status_ck', sql`${t.status} in ('running', 'ok', 'partial', 'failed', 'interrupted')`)
 	]
 );

@@ -1,0 +1,2 @@
+ALTER TABLE "collection_runs" ADD COLUMN "owner" text;--> statement-breakpoint
+CREATE INDEX "collection_runs_running_idx" ON "collection_runs" USING btree ("id") WHERE "collection_runs"."status" = 'running';
