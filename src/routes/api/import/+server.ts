@@ -12,8 +12,9 @@ const importQuery = z.object({ series: seriesRef });
 export const POST: RequestHandler = async ({ url, request, locals }) => {
 	const query = parseQuery(url, importQuery);
 	if (!query.ok) return query.response;
-	const { result, alerts } = await importSeries(locals.database, locals.config, query.data.series, await request.text());
-	// The answer says what was written; the new samples' notifications go out in the background.
+	const { result, alerts } = await importSeries(locals.database, query.data.series, await request.text(), locals.collection.kickDeliveries);
+	// The answer says what was written; the new samples are judged in the background, and what that
+	// queues goes out through the delivery loop.
 	void alerts.catch((error: Error) => console.error(`alerts after an import failed: ${error.stack ?? error.message}`));
 	if (!result.ok) {
 		return jsonError(422, 'invalid_csv', `nothing imported: ${result.problems.length} problem(s) in the file`, {
