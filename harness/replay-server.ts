@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
  * Used by the collector tests and the collector benchmark.
  */
 
-export type Fault = 'hang' | 'truncate';
+/** hang: never answered; hold: answered when release(path) is called; truncate: cut mid-body. */
+export type Fault = 'hang' | 'hold' | 'truncate';
 
 export interface ReplayAnswer {
 	status?: number;
@@ -27,6 +28,7 @@ export class ReplayServer {
 	readonly requests: LoggedRequest[] = [];
 	private readonly routes = new Map<string, ReplayAnswer[]>();
 	private readonly hanging = new Set<ServerResponse>();
+	private readonly held: { path: string; response: ServerResponse; answer: ReplayAnswer }[] = [];
 
 	private constructor(
 		private readonly server: Server,
@@ -69,6 +71,24 @@ export class ReplayServer {
 			this.hanging.add(response);
 			return;
 		}
+		if (answer.fault === 'hold') {
+			this.held.push({ path, response, answer: { ...answer, fault: undefined } });
+			return;
+		}
+		this.send(response, answer);
+	}
+
+	/** Answers the requests held on `path` (fault 'hold') with their answer; how many there were. */
+	release(path: string): number {
+		const released = this.held.filter((h) => h.path === path);
+		for (const h of released) {
+			this.held.splice(this.held.indexOf(h), 1);
+			this.send(h.response, h.answer);
+		}
+		return released.length;
+	}
+
+	private send(response: ServerResponse, answer: ReplayAnswer) {
 		const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? {});
 		response.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
 		if (answer.fault === 'truncate') {
@@ -81,7 +101,7 @@ export class ReplayServer {
 	}
 
 	async close(): Promise<void> {
-		for (const response of this.hanging) response.socket?.destroy();
+		for (const response of [...this.hanging, ...this.held.map((h) => h.response)]) response.socket?.destroy();
 		this.server.closeAllConnections();
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 	}
