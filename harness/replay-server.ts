@@ -7,8 +7,11 @@ import type { AddressInfo } from 'node:net';
  * Used by the collector tests and the collector benchmark.
  */
 
-/** hang: never answered; hold: answered when release(path) is called; truncate: cut mid-body. */
-export type Fault = 'hang' | 'hold' | 'truncate';
+/**
+ * hang: never answered; hold: answered when release(path) is called; truncate: cut mid-body;
+ * endless: a chunked body (no content-length) that goes on until the client hangs up.
+ */
+export type Fault = 'hang' | 'hold' | 'truncate' | 'endless';
 
 export interface ReplayAnswer {
 	status?: number;
@@ -89,6 +92,7 @@ export class ReplayServer {
 	}
 
 	private send(response: ServerResponse, answer: ReplayAnswer) {
+		if (answer.fault === 'endless') return this.sendEndless(response, answer);
 		const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? {});
 		response.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
 		if (answer.fault === 'truncate') {
@@ -98,6 +102,23 @@ export class ReplayServer {
 			return;
 		}
 		response.end(body);
+	}
+
+	/** Bytes of endless bodies written so far, all paths together. */
+	endlessBytesSent = 0;
+
+	private sendEndless(response: ServerResponse, answer: ReplayAnswer) {
+		response.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
+		const chunk = Buffer.alloc(64 * 1024, 'x');
+		response.write('"');
+		// Written as fast as the client reads (the write callback), until it goes away.
+		const writeMore = () => {
+			if (response.destroyed || !response.writable) return;
+			this.endlessBytesSent += chunk.length;
+			response.write(chunk, () => setImmediate(writeMore));
+		};
+		response.on('error', () => {});
+		writeMore();
 	}
 
 	async close(): Promise<void> {
