@@ -7,7 +7,11 @@ import type { AddressInfo } from 'node:net';
  * Used by the collector tests and the collector benchmark.
  */
 
-export type Fault = 'hang' | 'truncate';
+/**
+ * hang: never answered; hold: answered when release(path) is called; truncate: cut mid-body;
+ * endless: a chunked body (no content-length) that goes on until the client hangs up.
+ */
+export type Fault = 'hang' | 'hold' | 'truncate' | 'endless';
 
 export interface ReplayAnswer {
 	status?: number;
@@ -27,6 +31,7 @@ export class ReplayServer {
 	readonly requests: LoggedRequest[] = [];
 	private readonly routes = new Map<string, ReplayAnswer[]>();
 	private readonly hanging = new Set<ServerResponse>();
+	private readonly held: { path: string; response: ServerResponse; answer: ReplayAnswer }[] = [];
 
 	private constructor(
 		private readonly server: Server,
@@ -69,6 +74,25 @@ export class ReplayServer {
 			this.hanging.add(response);
 			return;
 		}
+		if (answer.fault === 'hold') {
+			this.held.push({ path, response, answer: { ...answer, fault: undefined } });
+			return;
+		}
+		this.send(response, answer);
+	}
+
+	/** Answers the requests held on `path` (fault 'hold') with their answer; how many there were. */
+	release(path: string): number {
+		const released = this.held.filter((h) => h.path === path);
+		for (const h of released) {
+			this.held.splice(this.held.indexOf(h), 1);
+			this.send(h.response, h.answer);
+		}
+		return released.length;
+	}
+
+	private send(response: ServerResponse, answer: ReplayAnswer) {
+		if (answer.fault === 'endless') return this.sendEndless(response, answer);
 		const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? {});
 		response.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
 		if (answer.fault === 'truncate') {
@@ -80,8 +104,25 @@ export class ReplayServer {
 		response.end(body);
 	}
 
+	/** Bytes of endless bodies written so far, all paths together. */
+	endlessBytesSent = 0;
+
+	private sendEndless(response: ServerResponse, answer: ReplayAnswer) {
+		response.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
+		const chunk = Buffer.alloc(64 * 1024, 'x');
+		response.write('"');
+		// Written as fast as the client reads (the write callback), until it goes away.
+		const writeMore = () => {
+			if (response.destroyed || !response.writable) return;
+			this.endlessBytesSent += chunk.length;
+			response.write(chunk, () => setImmediate(writeMore));
+		};
+		response.on('error', () => {});
+		writeMore();
+	}
+
 	async close(): Promise<void> {
-		for (const response of this.hanging) response.socket?.destroy();
+		for (const response of [...this.hanging, ...this.held.map((h) => h.response)]) response.socket?.destroy();
 		this.server.closeAllConnections();
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 	}

@@ -1,7 +1,8 @@
 import type { TargetRef } from '../src/lib/refs.js';
 import type { CounterConfig } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
-import { upsertSeries, upsertTarget } from '../src/lib/server/db/queries/targets.js';
+import { lockListedTargetForWrite, lockTargetForWrite } from '../src/lib/server/db/queries/collection-targets.js';
+import { upsertSeries } from '../src/lib/server/db/queries/targets.js';
 import { getPreviousSample, markTargetObserved, upsertObservedSample } from '../src/lib/server/db/queries/observations.js';
 import { computeCounterFlags } from '../src/lib/server/metrics/counters.js';
 import { getMetricInfo } from '../src/lib/server/metrics/catalog.js';
@@ -12,16 +13,28 @@ export interface Observation {
 	ts: Date;
 	values: Record<string, number>;
 	metadata?: Record<string, unknown>;
+	/**
+	 * The target (same source) whose listing found this one, a Docker Hub namespace for its images:
+	 * the target is then created if missing, unless that parent is gone or the analyst removed this
+	 * target. Without it the target must be tracked already.
+	 */
+	listedBy?: string;
 }
 
 /**
  * Writes one target's observation in one transaction: every metric's sample (observed, flagged by
  * counter hygiene), the target's metadata and its status back to ok. A crash leaves all or nothing.
- * Returns how many samples were inserted or changed, for the after-write hook.
+ * A target removed while its collection was in flight gets nothing and stays removed: the write
+ * locks the target's row first and writes only if it is still there. Returns how many samples were
+ * inserted or changed, for the after-write hook.
  */
 export async function writeObservation(db: Db, observation: Observation, counters: CounterConfig): Promise<number> {
 	return db.transaction(async (tx) => {
-		const targetId = await upsertTarget(tx, observation.target);
+		const { target, listedBy } = observation;
+		const targetId = listedBy
+			? await lockListedTargetForWrite(tx, { source: target.source, key: listedBy }, target)
+			: await lockTargetForWrite(tx, target);
+		if (targetId === undefined) return 0;
 		let changedSamples = 0;
 		for (const [metric, value] of Object.entries(observation.values)) {
 			const info = getMetricInfo(metric);

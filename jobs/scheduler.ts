@@ -1,8 +1,7 @@
 import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
-import { afterSamplesWritten } from '../src/lib/server/alerts/after-write.js';
-import { runAlerts } from '../src/lib/server/alerts/run.js';
+import { afterSamplesWritten, evaluateAndKick, type KickDeliveries } from '../src/lib/server/alerts/after-write.js';
 import { runMissedJobs } from './catch-up.js';
 import { abandonedRunMs } from './collectors/run.js';
 import { InFlight } from './in-flight.js';
@@ -10,11 +9,15 @@ import { createLeaseCoordinator } from './lease-coordinator.js';
 import { collectors } from './registry.js';
 import { log } from '../src/lib/server/telemetry/log.js';
 
-/** What a scheduled job receives: the validated configuration and the database. */
+/** What a scheduled job receives: the validated configuration, the database and the delivery loop's kick. */
 export interface JobContext {
 	config: Config;
 	db: Db;
+	/** Hands what an evaluation queued to the delivery loop; without one, its timer finds them. */
+	kickDeliveries?: KickDeliveries;
 }
+
+const noKick: KickDeliveries = () => {};
 
 export interface ScheduledJob {
 	/** Unique; no colon (it prefixes the coordinator's keys). */
@@ -34,17 +37,22 @@ export function listScheduledJobs(config: Config): ScheduledJob[] {
 		(entry): ScheduledJob => ({
 			name: entry.name,
 			cron: entry.cron(config),
-			// The samples a run changed are judged at once. A run that changed none leaves what time alone
-			// changes (stale data, due notifications) to the alerts job below; so does a stopping process
-			// (judging could send notifications, and the next run judges what this one wrote).
-			run: async ({ db }, signal) => {
+			// The samples a run changed are judged at once; the notifications that queues are sent by the
+			// delivery loop, not awaited here, so that a slow receiver never holds the next run. A run that
+			// changed none leaves what time alone changes (stale data) to the alerts job below; so does a
+			// stopping process (the next run judges what this one wrote).
+			run: async ({ db, kickDeliveries }, signal) => {
 				const report = await entry.run(db, config, { signal });
-				if (!signal.aborted) await afterSamplesWritten(db, config, { changedSamples: report.changedSamples });
+				if (!signal.aborted) await afterSamplesWritten(db, { changedSamples: report.changedSamples }, kickDeliveries ?? noKick);
 			}
 		})
 	);
-	// A schedule of its own for what time alone changes: stale data, repeats, retried deliveries.
-	const alerting: ScheduledJob = { name: 'alerts', cron: config.alerts.cron, run: async ({ db }) => void (await runAlerts(db, config)) };
+	// A schedule of its own for what time alone changes: stale data, repeats. Retries are the delivery loop's.
+	const alerting: ScheduledJob = {
+		name: 'alerts',
+		cron: config.alerts.cron,
+		run: async ({ db, kickDeliveries }) => void (await evaluateAndKick(db, kickDeliveries ?? noKick))
+	};
 	return [...collecting, alerting];
 }
 

@@ -1,7 +1,13 @@
 import { formatTargetRef, type TargetRef } from '../src/lib/refs.js';
 import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
-import { deleteTarget, getTargetActivity, setTargetActive } from '../src/lib/server/db/queries/collection-targets.js';
+import {
+	deleteTarget,
+	excludeFromListing,
+	getTargetActivity,
+	includeInListing,
+	setTargetActive
+} from '../src/lib/server/db/queries/collection-targets.js';
 import { upsertTarget } from '../src/lib/server/db/queries/targets.js';
 import type { AddTargetResult } from '../src/lib/types/targets.js';
 import { getTargetChecker } from './registry.js';
@@ -18,6 +24,8 @@ export async function addTarget(db: Db, config: Config, ref: TargetRef, signal?:
 	if (!checker) return { outcome: 'unsupported', target, message: `targets of source ${ref.source} cannot be added yet` };
 	const existing = await getTargetActivity(db, ref);
 	if (existing?.isActive) return { outcome: 'exists', target };
+	const parent = getListingParent(ref);
+	if (parent) await includeInListing(db, parent, ref.key);
 	if (existing) await setTargetActive(db, existing.id, true);
 	else await upsertTarget(db, { ...ref, displayName: ref.key });
 	const report = await checker.run(db, config, { onlyKey: ref.key, signal });
@@ -31,7 +39,22 @@ export async function addTarget(db: Db, config: Config, ref: TargetRef, signal?:
 		: { outcome: 'unavailable', target, message: `could not check ${target} with ${ref.source} (${failure.kind}): ${failure.message}` };
 }
 
-/** Removes a target with its series and samples. */
+/** The target whose listing adds this one by itself: a Docker Hub image's namespace. */
+function getListingParent(ref: TargetRef): TargetRef | undefined {
+	const slash = ref.key.indexOf('/');
+	return ref.source === 'dockerhub' && slash > 0 ? { source: 'dockerhub', key: ref.key.slice(0, slash) } : undefined;
+}
+
+/**
+ * Removes a target with its series and samples, for good: a collection in flight writes nothing for
+ * it (its write finds the row gone), and a namespace's listing does not add the image again (the
+ * namespace keeps the key as removed, until the image is added back). One transaction; the parent's
+ * row is locked before the target's, in the order the listing's write takes them.
+ */
 export function removeTarget(db: Db, ref: TargetRef): Promise<boolean> {
-	return deleteTarget(db, ref);
+	return db.transaction(async (tx) => {
+		const parent = getListingParent(ref);
+		if (parent) await excludeFromListing(tx, parent, ref.key);
+		return deleteTarget(tx, ref);
+	});
 }

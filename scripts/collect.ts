@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { describeCredentials, listCollectors } from '../jobs/index.js';
 import { parseTargetRef } from '../src/lib/refs.js';
 import { afterSamplesWritten } from '../src/lib/server/alerts/after-write.js';
-import type { AlertRun } from '../src/lib/server/alerts/run.js';
+import { deliverAllDue, type DeliveryReport } from '../src/lib/server/alerts/deliver.js';
+import { getDeliveryDeps } from '../src/lib/server/alerts/delivery-deps.js';
+import type { EvaluationReport } from '../src/lib/server/alerts/evaluate.js';
 import { openStore } from '../src/lib/server/store.js';
 import { printRunSummary, printTargetProgress, runStoppableCommand, type CommandControl } from './cli.js';
 
@@ -33,10 +35,10 @@ function parseCommand(): { sources: string[]; onlyKey?: string } | string {
 	return { sources: chosen, onlyKey };
 }
 
-function describeAlerts(alerts: AlertRun | undefined): string {
-	if (!alerts) return 'alerts: not evaluated, no sample changed';
-	const changed = alerts.evaluation.changes.length;
-	return `alerts: ${alerts.evaluation.alerts} evaluated, ${changed} changed; notifications ${alerts.delivery.sent} sent, ${alerts.delivery.retrying} to retry, ${alerts.delivery.failed} failed`;
+function describeAlerts(evaluation: EvaluationReport | undefined, delivery: DeliveryReport): string {
+	const sent = `notifications ${delivery.sent} sent, ${delivery.retrying} to retry, ${delivery.failed} failed`;
+	if (!evaluation) return `alerts: not evaluated, no sample changed; ${sent}`;
+	return `alerts: ${evaluation.alerts} evaluated, ${evaluation.changes.length} changed; ${sent}`;
 }
 
 async function main(control: CommandControl): Promise<number> {
@@ -62,8 +64,11 @@ async function main(control: CommandControl): Promise<number> {
 		control.running = undefined;
 		// Stopping: the scheduled alerts job judges the new samples at its next tick.
 		if (control.signal.aborted) return 1;
-		// As after a scheduled run: the new samples are judged, and what is due is notified.
-		console.log(describeAlerts(await afterSamplesWritten(database.db, config, { changedSamples })));
+		// As after a scheduled run, the new samples are judged. A command has no delivery loop: it sends
+		// what is due itself, each attempt within WEBHOOK_TIMEOUT_MS; failures are retried by the server
+		// or worker (on PostgreSQL, the outbox's claims keep them from sending one twice).
+		const evaluation = await afterSamplesWritten(database.db, { changedSamples }, () => {});
+		console.log(describeAlerts(evaluation, await deliverAllDue(database.db, getDeliveryDeps(config))));
 		return failed > 0 ? 1 : 0;
 	} finally {
 		await database.close();

@@ -2,6 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseSeriesRef } from '../src/lib/refs.js';
+import { deliverAllDue } from '../src/lib/server/alerts/deliver.js';
+import { getDeliveryDeps } from '../src/lib/server/alerts/delivery-deps.js';
 import { openStore } from '../src/lib/server/store.js';
 import { importSeries, logImportProgress } from '../src/lib/server/import/import-series.js';
 import { runCommand } from './cli.js';
@@ -23,7 +25,8 @@ async function main(): Promise<number> {
 	const { config, database } = await openStore(process.env);
 	try {
 		const onProgress = logImportProgress(`  ${values.series}`, console.log);
-		const { result, alerts } = await importSeries(database, config, ref.value, text, { onProgress });
+		// No delivery loop in a command: what the evaluation queues is sent below, before it exits.
+		const { result, alerts } = await importSeries(database, ref.value, text, () => {}, { onProgress });
 		if (!result.ok) {
 			console.error(`${positionals[0]}: nothing imported into ${result.series}`);
 			for (const p of result.problems) console.error(`  line ${p.line}: ${p.message}`);
@@ -33,9 +36,13 @@ async function main(): Promise<number> {
 			`${result.series}: ${result.rows} rows, ${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged` +
 				(result.keptObserved > 0 ? `, ${result.keptObserved} kept (an observed value is at that instant)` : '')
 		);
-		// Unlike the API, the command waits for the notifications, so that it can say what was sent.
-		const run = await alerts;
-		if (run) console.log(`alerts: ${run.evaluation.changes.length} changed, ${run.delivery.sent} notification(s) sent`);
+		// Unlike the API, the command waits for the notifications, so that it can say what was sent. Each
+		// attempt has the WEBHOOK_TIMEOUT_MS deadline; failures are retried by the server or worker.
+		const evaluation = await alerts;
+		if (evaluation) {
+			const delivery = await deliverAllDue(database.db, getDeliveryDeps(config));
+			console.log(`alerts: ${evaluation.changes.length} changed, ${delivery.sent} notification(s) sent`);
+		}
 		return 0;
 	} finally {
 		await database.close();

@@ -2,6 +2,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { z } from 'zod';
 import type { HttpConfig } from '../../src/lib/server/config.js';
 import { CollectorError } from './errors.js';
+import { describeRefusedRedirect, fetchWithinOrigin, isRedirect, readTextWithin } from './fetch-guard.js';
 import { sleepUnlessAborted, toInterruptedError, withRunSignal, type RequestControls } from './interruption.js';
 
 /**
@@ -9,7 +10,8 @@ import { sleepUnlessAborted, toInterruptedError, withRunSignal, type RequestCont
  * request; bounded retries with exponential backoff and jitter on network errors, timeouts and 5xx;
  * rate limits (429, or 403 with no requests left) waited out when they reset soon, otherwise reported
  * as rateLimited so that the caller stops asking this source for the run; a 404 as notFound; a body
- * that is not the JSON the schema expects as invalidResponse, never half-used.
+ * that is not the JSON the schema expects, or larger than 8 MB (cut while it streams), as
+ * invalidResponse, never half-used; a redirect to another origin as an http error (fetch-guard.ts).
  */
 
 export interface HttpSource extends RequestControls {
@@ -27,9 +29,6 @@ export interface HttpStats {
 	/** The last rate-limit budget the source reported (X-RateLimit-Remaining), if any. */
 	rateBudgetLeft: number | undefined;
 }
-
-// Larger answers are not what these endpoints return; refuse them rather than buffer without bound.
-const maxBodyBytes = 8 * 1024 * 1024;
 
 /**
  * How long a rate-limited answer asks us to wait: Retry-After (seconds or an HTTP date), else
@@ -55,14 +54,6 @@ function isRateLimited(response: Response): boolean {
 	return response.status === 429 || (response.status === 403 && response.headers.get('x-ratelimit-remaining') === '0');
 }
 
-async function readBody(response: Response): Promise<string> {
-	const declared = Number(response.headers.get('content-length') ?? 0);
-	if (declared > maxBodyBytes) throw new CollectorError('invalidResponse', `answer of ${declared} bytes is larger than ${maxBodyBytes}`);
-	const text = await response.text();
-	if (text.length > maxBodyBytes) throw new CollectorError('invalidResponse', `answer larger than ${maxBodyBytes} bytes`);
-	return text;
-}
-
 interface JsonRequest {
 	method: 'GET' | 'POST';
 	body?: unknown;
@@ -82,7 +73,7 @@ export class HttpClient {
 		this.stats.requests++;
 		let response: Response;
 		try {
-			response = await fetch(url, {
+			response = await fetchWithinOrigin(url, {
 				method: request.method,
 				headers: {
 					accept: 'application/json',
@@ -104,6 +95,10 @@ export class HttpClient {
 		const remaining = Number(response.headers.get('x-ratelimit-remaining') ?? Number.NaN);
 		if (Number.isFinite(remaining)) this.stats.rateBudgetLeft = remaining;
 		if (isRateLimited(response)) await this.waitOutRateLimit(path, response);
+		if (isRedirect(response)) {
+			await response.body?.cancel();
+			throw new CollectorError('http', describeRefusedRedirect(path, response.status, response.headers.get('location'), response.url || url));
+		}
 		if (response.status === 404) {
 			await response.body?.cancel();
 			throw new CollectorError('notFound', `${path} answered 404`);
@@ -113,7 +108,7 @@ export class HttpClient {
 			throw new CollectorError('http', `${path} answered ${response.status}`, response.status >= 500);
 		}
 		try {
-			return JSON.parse(await readBody(response));
+			return JSON.parse(await readTextWithin(response, path));
 		} catch (error) {
 			if (error instanceof CollectorError) throw error;
 			throw new CollectorError('invalidResponse', `${path}: the answer is not JSON (${(error as Error).message})`);

@@ -52,8 +52,8 @@ describe.each(testBackends)('delivering alert notifications on $name', (backend)
 
 	it('posts a JSON body once, with a delivery id a receiver can deduplicate on', async () => {
 		await fireOnce({ webhooks: [{ url: receiver.url }] });
-		expect(await deliverDue(database.db, deps(), t0)).toEqual({ sent: 1, failed: 0, retrying: 0 });
-		expect(await deliverDue(database.db, deps(), t0 + 60_000)).toEqual({ sent: 0, failed: 0, retrying: 0 });
+		expect(await deliverDue(database.db, deps(), t0)).toEqual({ sent: 1, failed: 0, retrying: 0, interrupted: 0 });
+		expect(await deliverDue(database.db, deps(), t0 + 60_000)).toEqual({ sent: 0, failed: 0, retrying: 0, interrupted: 0 });
 		expect(receiver.received).toHaveLength(1);
 		const [{ body, headers }] = receiver.received as [{ body: Record<string, unknown>; headers: Record<string, string> }];
 		expect(body).toMatchObject({

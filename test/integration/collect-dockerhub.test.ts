@@ -4,6 +4,7 @@ import { collectDockerHub } from '../../jobs/collectors/dockerhub/collect.js';
 import { queryRows } from '../../src/lib/server/db/client.js';
 import { readFixture, useCollectorHarness } from '../helpers/collector-harness.js';
 import { testBackends } from '../helpers/databases.js';
+import { ReplayServer } from '../helpers/replay-server.js';
 
 const fixture = (name: string) => readFixture(`dockerhub/${name}`);
 const nginx = fixture('doc-repository-library-nginx.json');
@@ -149,6 +150,40 @@ describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
 			expect(request.headers.authorization).toBe('Bearer jwt-short-lived');
 		}
 		expect(JSON.stringify(h.replay.requests.map((r) => r.headers))).not.toContain('dckr_pat_secret');
+	});
+
+	it('cuts an answer without content-length once it passes 8 MB while it streams, and collects the others', async () => {
+		await h.addTargets('endless/body', 'library/nginx');
+		h.replay.route('/v2/namespaces/endless/repositories/body', { fault: 'endless' }).route(nginxPath, { body: nginx });
+		// A long timeout: an answer buffered before its size is checked would end as a timeout, not as too large.
+		const report = await collect(undefined, { HTTP_TIMEOUT_MS: '60000' });
+		expect(report).toMatchObject({ status: 'partial', targetsDone: 1 });
+		expect(report.failures).toEqual([{ target: 'endless/body', kind: 'invalidResponse', message: expect.stringContaining('larger than 8388608 bytes') }]);
+		expect(h.replay.requests.find((r) => r.path.startsWith('/v2/namespaces/endless'))).toBeDefined();
+		expect((await samplesOf('library/nginx')).length).toBe(2);
+	});
+
+	it('follows no redirect to another origin: the token exchange is not posted there, nor is the token sent', async () => {
+		const elsewhere = await ReplayServer.start();
+		try {
+			elsewhere.route('/steal', { body: { access_token: 'stolen' } }).route(nginxPath, { body: nginx });
+			const credentials = { DOCKERHUB_USERNAME: 'analyst', DOCKERHUB_TOKEN: 'dckr_pat_secret' };
+			await h.addTargets('library/nginx');
+			h.replay.route('/v2/auth/token', { status: 307, headers: { location: `${elsewhere.url}/steal` } });
+			const refusedSignIn = await collect(undefined, credentials);
+			expect(refusedSignIn.failures).toEqual([
+				{ target: 'library/nginx', kind: 'http', message: expect.stringContaining(`/v2/auth/token answered 307, a redirect to ${elsewhere.url}; not followed`) }
+			]);
+
+			h.replay.route('/v2/auth/token', { body: { access_token: 'jwt-short-lived' } });
+			h.replay.route(nginxPath, { status: 302, headers: { location: `${elsewhere.url}${nginxPath}` } });
+			const refusedRead = await collect(undefined, credentials);
+			expect(refusedRead.failures).toEqual([{ target: 'library/nginx', kind: 'http', message: expect.stringContaining(`answered 302, a redirect to ${elsewhere.url}`) }]);
+			expect(elsewhere.requests).toEqual([]);
+			expect(await h.countSamples()).toBe(0);
+		} finally {
+			await elsewhere.close();
+		}
 	});
 
 	it('follows a redirect', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collectGithub, collectGithubContributors } from '../../jobs/collectors/github/collect.js';
 import { answerOf as recordedAnswer, readFixture, useCollectorHarness } from '../helpers/collector-harness.js';
 import { testBackends } from '../helpers/databases.js';
-import type { ReplayAnswer } from '../helpers/replay-server.js';
+import { ReplayServer, type ReplayAnswer } from '../helpers/replay-server.js';
 
 const fixture = (name: string) => readFixture(`github/${name}`);
 /** A doc-* fixture as the replay server's answer. */
@@ -184,6 +184,25 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			expect(h.replay.requests[0]!.headers.authorization).toBe(`token ${token}`);
 		});
 
+		it('follows no redirect to another origin with the token, neither for GraphQL nor for REST', async () => {
+			const elsewhere = await ReplayServer.start();
+			try {
+				const token = `ghp_${'R3d1r3ct'.repeat(4)}`;
+				await h.addTargets('moby/moby');
+				h.replay.route(graphqlPath, { status: 307, headers: { location: `${elsewhere.url}/graphql` } });
+				const batch = await collect({ GITHUB_TOKEN: token });
+				expect(batch.failures).toEqual([{ target: 'moby/moby', kind: 'http', message: expect.stringContaining(`answered 307, a redirect to ${elsewhere.url}; not followed`) }]);
+				expect(batch.requestsMade).toBe(1);
+				h.replay.route(contributorsPath('moby/moby'), { status: 302, headers: { location: `${elsewhere.url}${contributorsPath('moby/moby')}` } });
+				const rest = await collectContributors({ GITHUB_TOKEN: token });
+				expect(rest.failures).toEqual([{ target: 'moby/moby', kind: 'http', message: expect.stringContaining(`answered 302, a redirect to ${elsewhere.url}`) }]);
+				expect(elsewhere.requests).toEqual([]);
+				expect(await h.countSamples()).toBe(0);
+			} finally {
+				await elsewhere.close();
+			}
+		});
+
 		it('collects only the target asked for', async () => {
 			await h.addTargets('moby/moby', 'docker/compose');
 			h.replay.route(graphqlPath, { body: { data: { r0: (batchOf3.body as { data: { r2: unknown } }).data.r2 } } });
@@ -221,6 +240,16 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			expect(h.replay.requests[1]!.headers['if-none-match']).toBe(firstPageHeaders.etag);
 			expect(await h.listDailyValues('kubernetes/kubernetes', 'contributors')).toEqual([['2026-11-28', 5], ['2026-11-29', 5]]);
 			expect((await h.getTarget('kubernetes/kubernetes')).metadata).toMatchObject({ contributorsEtag: firstPageHeaders.etag });
+		});
+
+		it('cuts an answer without content-length once it passes 8 MB while it streams', async () => {
+			await h.addTargets('endless/answer', 'moby/moby');
+			h.replay.route(contributorsPath('endless/answer'), { fault: 'endless' }).route(contributorsPath('moby/moby'), { body: [contributor] });
+			// A long timeout: an answer buffered before its size is checked would end as a timeout, not as too large.
+			const report = await collectContributors({ HTTP_TIMEOUT_MS: '60000', HTTP_MAX_RETRIES: '0' });
+			expect(report).toMatchObject({ status: 'partial', targetsDone: 1 });
+			expect(report.failures).toEqual([{ target: 'endless/answer', kind: 'invalidResponse', message: expect.stringContaining('larger than 8388608 bytes') }]);
+			expect(await h.listValues('moby/moby')).toEqual([['contributors', 1]]);
 		});
 
 		it('records a repository too large to list as an http failure that says so', async () => {

@@ -35,6 +35,19 @@ describe.each(testBackends)('events on $name', (backend) => {
 		expect(inJune17.map((e) => e.label)).toEqual(['1.3.0']);
 	});
 
+	it('shows a stored link that is not http(s) as no link', async () => {
+		const target = await upsertTarget(database.db, { source: 'github', key: 'evil/links', displayName: 'Evil' });
+		await upsertEvents(database.db, target, [
+			{ ts: new Date('2016-01-01T00:00:00Z'), kind: 'release', label: 'v1', url: 'javascript:alert(document.cookie)' },
+			{ ts: new Date('2016-01-02T00:00:00Z'), kind: 'release', label: 'v2', url: 'https://github.com/evil/links/releases/tag/v2' }
+		]);
+		const events = await listEventViews(database.db, { targets: ['github:evil/links'], from: new Date('2016-01-01T00:00:00Z'), to: new Date('2016-01-03T00:00:00Z') });
+		expect(events.map((e) => [e.label, e.url])).toEqual([
+			['v1', null],
+			['v2', 'https://github.com/evil/links/releases/tag/v2']
+		]);
+	});
+
 	it('stores a manual event once, however often it is added, for a target or for none', async () => {
 		const first = await add({ date: '2014-06-09', label: 'DockerCon 14', target: 'github:moby/moby' });
 		const again = await add({ date: '2014-06-09', label: 'DockerCon 14', target: 'github:moby/moby' });

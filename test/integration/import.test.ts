@@ -3,7 +3,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeriesRef, type SeriesRef } from '../../src/lib/refs.js';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
-import { loadConfig } from '../../src/lib/server/config.js';
 import { importSeriesCsv } from '../../src/lib/server/import/import-csv.js';
 import { importSeries } from '../../src/lib/server/import/import-series.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
@@ -79,15 +78,18 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 	});
 
 	it('judges the samples an import changed through the after-write hook, and nothing when none changed', async () => {
-		const config = loadConfig({});
 		const csv = 'ts,value\n2020-01-01,1\n';
-		const first = await importSeries(database, config, ref('github:judged/repo:stars'), csv);
+		let kicks = 0;
+		const kick = () => void kicks++;
+		const first = await importSeries(database, ref('github:judged/repo:stars'), csv, kick);
 		expect(first.result).toMatchObject({ ok: true, inserted: 1 });
-		expect(await first.alerts).toMatchObject({ evaluation: { changes: [] }, delivery: { sent: 0 } });
-		const again = await importSeries(database, config, ref('github:judged/repo:stars'), csv);
+		expect(await first.alerts).toMatchObject({ changes: [] });
+		// Nothing was queued, so the delivery loop was not kicked.
+		expect(kicks).toBe(0);
+		const again = await importSeries(database, ref('github:judged/repo:stars'), csv, kick);
 		expect(again.result).toMatchObject({ ok: true, inserted: 0, unchanged: 1 });
 		expect(await again.alerts).toBeUndefined();
-		const bad = await importSeries(database, config, ref('github:judged/repo:stars'), 'ts,value\nsoon,1\n');
+		const bad = await importSeries(database, ref('github:judged/repo:stars'), 'ts,value\nsoon,1\n', kick);
 		expect(bad.result).toMatchObject({ ok: false });
 		expect(await bad.alerts).toBeUndefined();
 	});

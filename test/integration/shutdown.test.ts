@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { getFreePort, spawnNode, waitForHealthy, type SpawnedProcess } from '../../harness/processes.js';
 import { testBackends } from '../helpers/databases.js';
 import { signalAndWait, spawnTsx, waitForOutput, waitUntil } from '../helpers/process-control.js';
+import { TricklingReceiver } from '../helpers/receiver.js';
 import { ReplayServer } from '../helpers/replay-server.js';
 import { createStoreEnv, openStoreEnvDatabase } from '../helpers/server.js';
 
@@ -148,6 +149,41 @@ describe.each(testBackends)('stopping on $name', (backend) => {
 		expect(code, worker.output()).toBe(0);
 		expect(elapsedMs).toBeLessThan(stopBoundMs);
 		await expectInterruptedCollection(store, replay);
+	});
+
+	it('the server, SIGTERM while a webhook trickles its answer, exits with 0 in under 5 s and sends it after a restart', async () => {
+		const store = await newStore(backend.name);
+		const receiver = await TricklingReceiver.start(1_000);
+		cleanups.push(() => receiver.close());
+		const env = { ...store.env, RUN_SCHEDULES: 'false', ALLOW_PRIVATE_WEBHOOKS: 'true', WEBHOOK_TIMEOUT_MS: '120000' };
+		const { server, url } = await startBuiltServer(env);
+		const importCsv = (csv: string) => fetch(`${url}/api/import?series=github:notify/slow:stars`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+		expect((await importCsv('ts,value\n2026-01-01,900\n')).status).toBe(201);
+		const rule = { name: 'slow receiver', scope: 'github:notify/slow:stars', condition: { kind: 'threshold', op: 'above', value: 1000 }, channels: { webhooks: [{ url: receiver.url }] } };
+		const created = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+		expect(created.status).toBe(201);
+		const ruleId = ((await created.json()) as { rule: { id: number } }).rule.id;
+		expect((await importCsv('ts,value\n2026-01-02,1500\n')).status).toBe(201);
+		await waitUntil(() => receiver.deliveryIds.length === 1, 'the notification to reach the trickling receiver');
+
+		const { code, elapsedMs } = await signalAndWait(server, 'SIGTERM');
+		expect(code, server.output()).toBe(0);
+		expect(elapsedMs).toBeLessThan(stopBoundMs);
+		expect(receiver.answered).toBe(0);
+
+		// Given back, not lost: the next start sends it at once (the receiver now answers).
+		receiver.mode = 'answer';
+		const again = await startBuiltServer(env);
+		const readDeliveries = async () => {
+			const answer = await fetch(`${again.url}/api/alerts/events?rule=${ruleId}`);
+			const { events } = (await answer.json()) as { events: { deliveries: { status: string; attempts: number }[] }[] };
+			return events.flatMap((e) => e.deliveries);
+		};
+		await waitUntil(async () => (await readDeliveries())[0]?.status === 'sent', 'the delivery to be sent after the restart');
+		expect(await readDeliveries()).toEqual([expect.objectContaining({ status: 'sent', attempts: 1 })]);
+		expect(receiver.deliveryIds).toHaveLength(2);
+		expect(new Set(receiver.deliveryIds).size).toBe(1);
+		expect((await signalAndWait(again.server, 'SIGTERM')).code).toBe(0);
 	});
 });
 

@@ -58,6 +58,29 @@ describe('backfill payloads', () => {
 		expect(releases).toEqual([{ tag: 'v1.0.0', publishedAt: new Date('2013-02-27T19:35:32Z'), url: 'https://github.com/o/r/releases/v1.0.0' }]);
 	});
 
+	it('keeps only http(s) release links: a javascript: or data: URL leaves the release unlinked', () => {
+		const release = (tag: string, htmlUrl: unknown) => ({ tag_name: tag, published_at: '2013-02-27T19:35:32Z', html_url: htmlUrl });
+		const releases = parsePublishedReleases(
+			[
+				release('a', 'javascript:alert(document.cookie)'),
+				release('b', ' JavaScript:alert(1)'),
+				release('c', 'data:text/html,<script>alert(1)</script>'),
+				release('d', 'not a url'),
+				release('e', null),
+				release('f', 'http://example.com/r/f')
+			],
+			'o/r releases page 1'
+		);
+		expect(releases.map((r) => [r.tag, r.url])).toEqual([
+			['a', null],
+			['b', null],
+			['c', null],
+			['d', null],
+			['e', null],
+			['f', 'http://example.com/r/f']
+		]);
+	});
+
 	it('refuses stargazers without starred_at (an answer without the star media type)', () => {
 		expect(() => parseStargazerDates([{ login: 'octocat' }], 'o/r stargazers page 1')).toThrow(/o\/r stargazers page 1: unexpected answer \(0.starred_at/);
 	});

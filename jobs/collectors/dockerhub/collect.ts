@@ -29,7 +29,8 @@ async function collectNamespace(client: DockerHubClient, db: Db, config: Config,
 	let changedSamples = 0;
 	for (const repository of repositories) {
 		const imageKey = `${repository.namespace}/${repository.name}`;
-		changedSamples += await writeObservation(db, { target: { source: 'dockerhub', key: imageKey, displayName: imageKey }, ts, ...toRepositoryObservation(repository) }, config.counters);
+		const image = { source: 'dockerhub' as const, key: imageKey, displayName: imageKey };
+		changedSamples += await writeObservation(db, { target: image, ts, listedBy: key, ...toRepositoryObservation(repository) }, config.counters);
 	}
 	const total = (field: 'pull_count' | 'star_count') => repositories.reduce((sum, r) => sum + r[field], 0);
 	const totalChanged = await writeObservation(

@@ -2,7 +2,7 @@ import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../../src/lib/server/db/queries/samples.js';
 import { upsertSeries } from '../../../src/lib/server/db/queries/targets.js';
-import { listActiveTargets, mergeTargetMetadata } from '../../../src/lib/server/db/queries/collection-targets.js';
+import { listActiveTargets, lockTargetForWrite, mergeTargetMetadata } from '../../../src/lib/server/db/queries/collection-targets.js';
 import { toCollectorError } from '../errors.js';
 import { GithubClient } from '../github/client.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
@@ -48,18 +48,23 @@ async function listBackfillTargets(db: Db, firstMonth: string, onlyKey: string |
 		});
 }
 
-/** One month: the count, stored at the month's last day with the progress, in one transaction; returns the samples changed. */
-async function backfillMonth(db: Db, client: GithubClient, config: Config, target: BackfillTarget, month: string): Promise<number> {
+/**
+ * One month: the count, stored at the month's last day with the progress, in one transaction; returns
+ * the samples changed, or undefined when the target was removed during the run (nothing is written).
+ */
+async function backfillMonth(db: Db, client: GithubClient, config: Config, target: BackfillTarget, month: string): Promise<number | undefined> {
 	const nextMonth = addMonths(month, 1);
 	const term = target.key.slice('github-repos:'.length);
 	const count = await client.countSearchResults(`${term} ${config.ecosystem.githubQualifiers} created:<${nextMonth}-01`.trim());
 	const monthEnd = new Date(Date.parse(`${nextMonth}-01T00:00:00Z`) - 86_400_000);
 	const counts = await db.transaction(async (tx) => {
+		if ((await lockTargetForWrite(tx, { id: target.id })) === undefined) return undefined;
 		const seriesId = await upsertSeries(tx, target.id, { metric: 'repositories', unit: 'repositories', kind: 'counter', note: ecosystemHistoryNote });
 		const written = await upsertSamples(tx, seriesId, 'reconstructed', [{ ts: monthEnd, value: count }]);
 		await mergeTargetMetadata(tx, target.id, { backfill: { nextMonth } });
 		return written;
 	});
+	if (!counts) return undefined;
 	target.nextMonth = nextMonth;
 	return counts.inserted + counts.updated;
 }
@@ -76,7 +81,9 @@ export async function backfillEcosystem(db: Db, config: Config, options: Ecosyst
 			try {
 				let changedSamples = 0;
 				while (target.nextMonth < currentMonth && client.stats.requests < maxRequests) {
-					changedSamples += await backfillMonth(db, client, config, target, target.nextMonth);
+					const changed = await backfillMonth(db, client, config, target, target.nextMonth);
+					if (changed === undefined) break;
+					changedSamples += changed;
 				}
 				recordSuccess(report, options, target.key, changedSamples);
 			} catch (error) {

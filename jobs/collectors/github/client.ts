@@ -4,6 +4,7 @@ import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import type { Config, HttpConfig } from '../../../src/lib/server/config.js';
 import { CollectorError } from '../errors.js';
+import { describeRefusedRedirect, fetchWithinOrigin, isRedirect, readTextWithin } from '../fetch-guard.js';
 import type { HttpStats } from '../http.js';
 import { raceAbort, sleepUnlessAborted, withRunSignal, type RequestControls } from '../interruption.js';
 import { isNotModified, toGithubError } from './faults.js';
@@ -22,7 +23,9 @@ import { log } from '../../../src/lib/server/telemetry/log.js';
  *   both retry it;
  * - every HTTP request is counted, retries included, with the last rate-limit budget seen;
  * - the run's AbortSignal (the process is stopping) cancels the request in flight, a request queued
- *   behind the spacing of GraphQL or search calls, and a rate-limit wait.
+ *   behind the spacing of GraphQL or search calls, and a rate-limit wait;
+ * - no redirect to another origin is followed (the token would go with it), and a body is cut when it
+ *   passes 8 MB as it streams (../fetch-guard.ts).
  */
 
 const GithubOctokit = Octokit.plugin(throttling, retry);
@@ -52,18 +55,34 @@ function getSpacingGroup(kind: 'write' | 'search', spacingMs: number): Bottlenec
 	return group;
 }
 
-/** fetch with a timeout on the whole exchange, counting requests and the rate budget left. */
+// Statuses whose answer has no body: a Response cannot be made again with one.
+const nullBodyStatuses = new Set([101, 204, 205, 304]);
+
+/**
+ * fetch with a timeout on the whole exchange, counting requests and the rate budget left. The body is
+ * read here, within the size limit, and handed to Octokit whole; a redirect to another origin comes
+ * back unfollowed, and the outermost request hook refuses it. A body past the limit fails the request
+ * as a fetch error would (plugin-retry tries it again, maxRetries at most; faults.ts keeps the reason).
+ */
 function createCountingFetch(stats: HttpStats, timeoutMs: number, controls: RequestControls): typeof fetch {
 	return async (input, init) => {
 		controls.signal?.throwIfAborted();
 		stats.requests++;
 		const timeout = withRunSignal(AbortSignal.timeout(timeoutMs), controls);
 		const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-		const response = await fetch(input, { ...init, signal });
+		const url = input instanceof Request ? input.url : String(input);
+		const response = await fetchWithinOrigin(url, { ...init, signal });
 		const remaining = Number(response.headers.get('x-ratelimit-remaining') ?? Number.NaN);
 		if (Number.isFinite(remaining)) stats.rateBudgetLeft = remaining;
-		return response;
+		if (nullBodyStatuses.has(response.status) || isRedirect(response)) return response;
+		const text = await readTextWithin(response, new URL(url).pathname);
+		return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
 	};
+}
+
+/** A redirect answer that Octokit returned as if it were the data (it throws only from 304 and 400 up). */
+function isRedirectAnswer(response: unknown): response is { status: number; url: string; headers: Record<string, string | undefined> } {
+	return typeof response === 'object' && response !== null && [301, 302, 303, 307, 308].includes((response as { status?: number }).status ?? 0);
 }
 
 /** A rate-limit handler: true retries the request after the wait, false gives up. retryAfter is in seconds. */
@@ -109,14 +128,17 @@ export function createGithubOctokit(
 		}
 	});
 	// Wrapped last, so outermost: an aborted run neither queues a request behind the throttling
-	// plugin's spacing nor waits for one queued there.
-	if (controls.signal) {
-		const signal = controls.signal;
-		octokit.hook.wrap('request', (request, options) => {
-			signal.throwIfAborted();
-			return raceAbort(Promise.resolve(request(options)), signal);
-		});
-	}
+	// plugin's spacing nor waits for one queued there; a redirect is refused here, above the retries.
+	const signal = controls.signal;
+	octokit.hook.wrap('request', async (request, options) => {
+		signal?.throwIfAborted();
+		const response: unknown = await raceAbort(Promise.resolve(request(options)), signal);
+		if (isRedirectAnswer(response)) {
+			const answeredUrl = response.url || github.apiUrl;
+			throw new CollectorError('http', describeRefusedRedirect(new URL(answeredUrl).pathname, response.status, response.headers.location, answeredUrl));
+		}
+		return response as Awaited<ReturnType<typeof request>>;
+	});
 	return octokit;
 }
 

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../../src/lib/server/db/queries/samples.js';
-import { upsertSeries, upsertTarget } from '../../../src/lib/server/db/queries/targets.js';
-import { mergeTargetMetadata } from '../../../src/lib/server/db/queries/collection-targets.js';
+import { upsertSeries } from '../../../src/lib/server/db/queries/targets.js';
+import { lockTargetForWrite, mergeTargetMetadata } from '../../../src/lib/server/db/queries/collection-targets.js';
 import type { BackfillParts } from '../../../src/lib/types/health.js';
 import { toCollectorError } from '../errors.js';
 import { hasBudget } from '../budget.js';
@@ -103,9 +103,11 @@ export function readContributorHistoryProgress(metadata: Record<string, unknown>
 /** Saves a page's progress, and the series once the last page is in; returns the samples changed. */
 async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, lastMonth: string): Promise<number> {
 	return db.transaction(async (tx) => {
+		// A target removed since the run listed it gets nothing, and stays removed.
+		const targetId = await lockTargetForWrite(tx, { id: target.id });
+		if (targetId === undefined) return 0;
 		let changedSamples = 0;
 		if (state.isDone) {
-			const targetId = await upsertTarget(tx, { source: 'github', key: target.key, displayName: target.displayName });
 			const seriesId = await upsertSeries(tx, targetId, { metric: 'contributors', unit: 'contributors', kind: 'counter', note: contributorHistoryNote });
 			const samples = computeCumulativeContributors(state.firstMonths, lastMonth).map(([month, value]) => ({
 				ts: new Date(Date.parse(`${nextMonthOf(month)}-01T00:00:00Z`) - 86_400_000),

@@ -76,12 +76,16 @@ function mapFailure(failure: OctokitFailure, what: string, timeoutMs: number): C
  * happens: a message is stored on the run record and the target and shown on the dashboard.
  */
 export function toGithubError(error: unknown, what: string, options: { timeoutMs: number; token: string | undefined }): CollectorError {
+	// Octokit wraps what our fetch threw (a body past the size limit) in a RequestError; its cause says why.
+	const cause = (error as { cause?: unknown } | null)?.cause;
 	const mapped =
 		error instanceof CollectorError
 			? error
-			: isOctokitFailure(error)
-				? mapFailure(error, what, options.timeoutMs)
-				: new CollectorError('http', `${what}: ${String(error)}`);
+			: cause instanceof CollectorError
+				? cause
+				: isOctokitFailure(error)
+					? mapFailure(error, what, options.timeoutMs)
+					: new CollectorError('http', `${what}: ${String(error)}`);
 	if (!options.token || !mapped.message.includes(options.token)) return mapped;
 	return new CollectorError(mapped.kind, mapped.message.split(options.token).join('[token]'), mapped.isRetryable);
 }

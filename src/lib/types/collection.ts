@@ -11,13 +11,16 @@ export interface Collection {
 	names: string[];
 	/** The jobs run at start because they missed a tick (empty without catch-up); settles when they end. */
 	caughtUp: Promise<string[]>;
-	/** What is running now (jobs by name, checks of added targets), for the log of a slow shutdown. */
+	/** What is running now (jobs by name, checks of added targets, deliveries), for the log of a slow shutdown. */
 	listRunning(): string[];
 	/**
 	 * Takes no new run, aborts the running ones at their next request (their run records closed as
-	 * interrupted) and resolves when they have ended: then the database may be closed.
+	 * interrupted) and the deliveries in flight (given back to the outbox), and resolves when they have
+	 * ended: then the database may be closed.
 	 */
 	stop(): Promise<void>;
+	/** Notifications were queued (an import's evaluation): the delivery loop sends them, unawaited. */
+	kickDeliveries(): void;
 	/**
 	 * Adds a target after checking it with its source's collector: only a target the source answered
 	 * for is kept. Adding a tracked target changes nothing; adding a removed one tracks it again.

@@ -2,7 +2,8 @@ import type { Config } from '../../../../src/lib/server/config.js';
 import type { Db } from '../../../../src/lib/server/db/client.js';
 import { upsertEvents } from '../../../../src/lib/server/db/queries/events.js';
 import { upsertSamples } from '../../../../src/lib/server/db/queries/samples.js';
-import { upsertSeries, upsertTarget } from '../../../../src/lib/server/db/queries/targets.js';
+import { lockTargetForWrite } from '../../../../src/lib/server/db/queries/collection-targets.js';
+import { upsertSeries } from '../../../../src/lib/server/db/queries/targets.js';
 import { toCollectorError } from '../../errors.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunProgress, type RunReport } from '../../run.js';
 import type { RepositoryName } from '../graphql.js';
@@ -45,6 +46,19 @@ interface TargetContext {
 	state: BackfillState;
 	/** Samples inserted or changed for this target so far (releases are events, not samples). */
 	changedSamples: number;
+	/** The target was removed during the run: nothing more is read or written for it. */
+	isRemoved: boolean;
+}
+
+/**
+ * One page's write, in one transaction, only while the target is still tracked: a target removed
+ * during the run gets nothing more (its row is locked against removal for the write).
+ */
+async function writeIfTracked(ctx: TargetContext, write: (tx: Db) => Promise<void>): Promise<void> {
+	await ctx.db.transaction(async (tx) => {
+		if ((await lockTargetForWrite(tx, { id: ctx.targetId })) === undefined) ctx.isRemoved = true;
+		else await write(tx);
+	});
 }
 
 function canRequest(ctx: TargetContext): boolean {
@@ -54,12 +68,12 @@ function canRequest(ctx: TargetContext): boolean {
 /** Releases first: a few pages at most, and they are all there is when the stargazers are refused. */
 async function backfillReleases(ctx: TargetContext): Promise<void> {
 	const { state } = ctx;
-	while (!state.isReleasesDone && canRequest(ctx)) {
+	while (!state.isReleasesDone && !ctx.isRemoved && canRequest(ctx)) {
 		const page = state.releasesNextPage;
 		const listing = await ctx.client.listReleases(ctx.repository, page);
 		state.isReleasesDone = listing.isLastPage || listing.items.length === 0;
 		state.releasesNextPage = page + 1;
-		await ctx.db.transaction(async (tx) => {
+		await writeIfTracked(ctx, async (tx) => {
 			const rows = listing.items.map((r) => ({ ts: r.publishedAt, kind: 'release' as const, label: r.tag, url: r.url }));
 			await upsertEvents(tx, ctx.targetId, rows);
 			await saveBackfillState(tx, ctx.targetId, state, ctx.now());
@@ -92,17 +106,17 @@ async function readStarHistory(ctx: TargetContext): Promise<StarHistoryWeek[] | 
  */
 async function backfillStarHistory(ctx: TargetContext): Promise<void> {
 	const { state } = ctx;
-	if (state.starsSource !== undefined || state.isStarsDone || state.starsNextPage > 1) return;
+	if (ctx.isRemoved || state.starsSource !== undefined || state.isStarsDone || state.starsNextPage > 1) return;
 	const weeks = await readStarHistory(ctx);
 	if (weeks === 'incomplete') return;
 	if (weeks === undefined) {
 		state.starsSource = 'stargazers';
-		await saveBackfillState(ctx.db, ctx.targetId, state, ctx.now());
+		await writeIfTracked(ctx, (tx) => saveBackfillState(tx, ctx.targetId, state, ctx.now()));
 		return;
 	}
 	state.starsSource = 'history';
 	state.isStarsDone = true;
-	await ctx.db.transaction(async (tx) => {
+	await writeIfTracked(ctx, async (tx) => {
 		const seriesId = await upsertSeries(tx, ctx.targetId, { metric: 'stars', unit: 'stars', kind: 'counter', note: starHistoryNote });
 		const counts = await upsertSamples(tx, seriesId, 'reconstructed', computeHistoryDailyStars(weeks));
 		ctx.changedSamples += counts.inserted + counts.updated;
@@ -113,13 +127,13 @@ async function backfillStarHistory(ctx: TargetContext): Promise<void> {
 
 async function backfillStars(ctx: TargetContext): Promise<void> {
 	const { state } = ctx;
-	while (!state.isStarsDone && canRequest(ctx)) {
+	while (!state.isStarsDone && !ctx.isRemoved && canRequest(ctx)) {
 		const page = state.starsNextPage;
 		const listing = await ctx.client.listStargazerDates(ctx.repository, page);
 		// Past page 400 GitHub answers 422: the 40,000 stars with dates are all there is.
 		state.isStarsDone = listing.isLastPage || listing.items.length === 0 || page >= maxStarPages;
 		state.starsNextPage = page + 1;
-		await ctx.db.transaction(async (tx) => {
+		await writeIfTracked(ctx, async (tx) => {
 			const seriesId = await upsertSeries(tx, ctx.targetId, { metric: 'stars', unit: 'stars', kind: 'counter', note: starsHistoryNote });
 			const counts = await upsertSamples(tx, seriesId, 'reconstructed', computeDailyStars(page, listing.items));
 			ctx.changedSamples += counts.inserted + counts.updated;
@@ -133,8 +147,8 @@ async function backfillTarget(db: Db, client: BackfillClient, options: GithubBac
 	const now = options.now ?? (() => new Date());
 	try {
 		const repository = parseRepositoryKey(target.key);
-		const targetId = await upsertTarget(db, { source: 'github', key: target.key, displayName: target.displayName });
-		const ctx: TargetContext = { db, client, options, now, target, targetId, repository, state: readBackfillState(target.metadata), changedSamples: 0 };
+		const state = readBackfillState(target.metadata);
+		const ctx: TargetContext = { db, client, options, now, target, targetId: target.id, repository, state, changedSamples: 0, isRemoved: false };
 		await backfillReleases(ctx);
 		await backfillStarHistory(ctx);
 		await backfillStars(ctx);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toWebLink } from '../../../../src/lib/web-links.js';
 import { CollectorError } from '../../errors.js';
 
 /**
@@ -15,7 +16,8 @@ const releasesSchema = z.array(
 	z.object({
 		tag_name: z.string().min(1),
 		published_at: z.iso.datetime({ offset: true }).nullable(),
-		html_url: z.string(),
+		// Rendered as a link on the charts: only http(s) is kept; anything else leaves the release unlinked.
+		html_url: z.string().nullish().transform(toWebLink),
 		draft: z.boolean().optional()
 	})
 );
@@ -40,7 +42,8 @@ export interface StarHistoryWeek {
 export interface PublishedRelease {
 	tag: string;
 	publishedAt: Date;
-	url: string;
+	/** An http(s) URL, or null. */
+	url: string | null;
 }
 
 function parseWith<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { getAlertRule } from '../db/queries/alert-rules.js';
 import { sendNotification } from './deliver.js';
-import { getDeliveryDeps } from './run.js';
+import { getDeliveryDeps } from './delivery-deps.js';
 import type { Attempt } from './send.js';
 
 /** The "send test notification" button: every channel of a rule, at once, each with its outcome. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatTargetRef, parseTargetRef, type TargetRef } from '../../refs.js';
 import type { EventView } from '../../types/events.js';
+import { toWebLink } from '../../web-links.js';
 import type { Db } from '../db/client.js';
 import { deleteManualEvent, insertManualEvent, listEventsForTargets, type EventRange } from '../db/queries/events.js';
 import { getTargetId } from '../db/queries/targets.js';
@@ -20,7 +21,8 @@ export async function listEventViews(db: Db, scope: { targets: readonly string[]
 		ts: new Date(Number(r.ts_ms)).toISOString(),
 		kind: r.kind,
 		label: r.label,
-		url: r.url,
+		// Rows written before links were checked at parse: a stored javascript: URL never reaches a page.
+		url: toWebLink(r.url),
 		target: r.source === null || r.key === null ? null : formatTargetRef({ source: r.source, key: r.key })
 	}));
 }

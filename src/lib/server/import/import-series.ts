@@ -1,7 +1,6 @@
 import type { SeriesRef } from '../../refs.js';
-import { afterSamplesWritten } from '../alerts/after-write.js';
-import type { AlertRun } from '../alerts/run.js';
-import type { Config } from '../config.js';
+import { afterSamplesWritten, type KickDeliveries } from '../alerts/after-write.js';
+import type { EvaluationReport } from '../alerts/evaluate.js';
 import type { Database } from '../db/client.js';
 import type { WriteProgress } from '../db/queries/samples.js';
 import { samplesWritten } from '../telemetry/metrics.js';
@@ -10,24 +9,25 @@ import { importSeriesCsv, type ImportOptions, type ImportResult } from './import
 export interface ImportOutcome {
 	result: ImportResult;
 	/**
-	 * The alert run on the new samples, already started (undefined when nothing changed). The caller
-	 * decides whether to wait: the API answers at once and only logs a failure; the CLI waits and reports.
+	 * The evaluation of the new samples, already started (undefined when nothing changed). The caller
+	 * decides whether to wait: the API answers at once and only logs a failure; the CLI waits, then
+	 * sends what it queued.
 	 */
-	alerts: Promise<AlertRun | undefined>;
+	alerts: Promise<EvaluationReport | undefined>;
 }
 
 /** An import (`POST /api/import`, `npm run import`): the CSV written, then handed to the after-write hook. */
 export async function importSeries(
 	database: Database,
-	config: Config,
 	ref: SeriesRef,
 	csvText: string,
+	kickDeliveries: KickDeliveries,
 	options: Pick<ImportOptions, 'onProgress'> = {}
 ): Promise<ImportOutcome> {
 	const result = await importSeriesCsv(database, ref, csvText, options);
 	const changedSamples = result.ok ? result.inserted + result.updated : 0;
 	samplesWritten.inc({ source: ref.source, provenance: 'imported' }, changedSamples);
-	return { result, alerts: afterSamplesWritten(database.db, config, { changedSamples }) };
+	return { result, alerts: afterSamplesWritten(database.db, { changedSamples }, kickDeliveries) };
 }
 
 /**

@@ -15,8 +15,9 @@ export const POST: RequestHandler = async ({ url, request, locals }) => {
 	if (!query.ok) return query.response;
 	// Only long imports are worth a line in the server's log.
 	const onProgress = logImportProgress(`import ${locals.requestId}`, (line) => log.info({ requestId: locals.requestId }, line), 100_000);
-	const { result, alerts } = await importSeries(locals.database, locals.config, query.data.series, await request.text(), { onProgress });
-	// The answer says what was written; the new samples' notifications go out in the background.
+	const { result, alerts } = await importSeries(locals.database, query.data.series, await request.text(), locals.collection.kickDeliveries, { onProgress });
+	// The answer says what was written; the new samples are judged in the background, and what that
+	// queues goes out through the delivery loop.
 	void alerts.catch((error: Error) => log.error({ err: error, requestId: locals.requestId }, 'alerts after an import failed'));
 	if (!result.ok) {
 		return jsonError(422, 'invalid_csv', `nothing imported: ${result.problems.length} problem(s) in the file`, {

@@ -86,6 +86,16 @@ export async function updateAlertDeliveryAttempt(db: Db, id: number, attempt: De
 		where id = ${id}`);
 }
 
+/**
+ * Gives a claimed delivery back without counting an attempt (the process is stopping): it is due at
+ * once for the next deliverer instead of waiting for its claim to run out.
+ */
+export async function releaseAlertDeliveryClaim(db: Db, id: number, nowMs: number, logEntry: DeliveryAttemptWrite['logEntry']): Promise<void> {
+	await db.execute(sql`update alert_deliveries set next_attempt_at = ${new Date(nowMs).toISOString()}::timestamptz,
+		log = log || ${JSON.stringify([logEntry])}::jsonb
+		where id = ${id} and status = 'pending'`);
+}
+
 /** Deliveries still to send (the outbox's depth), for the metrics. */
 export async function countPendingAlertDeliveries(db: Db): Promise<number> {
 	const [row] = await queryRows<{ pending: number }>(db, sql`select count(*)::int as pending from alert_deliveries where status = 'pending'`);

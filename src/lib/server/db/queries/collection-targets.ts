@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { TargetRef } from '../../../refs.js';
-import type { Db } from '../client.js';
+import { queryRows, type Db } from '../client.js';
 import { targets, type TargetStatus } from '../schema/index.js';
 
 /** The targets as collection sees them: which to poll, whether they answered, the progress they keep. */
@@ -57,4 +57,53 @@ export async function setTargetActive(db: Db, targetId: number, isActive: boolea
 export async function deleteTarget(db: Db, ref: TargetRef): Promise<boolean> {
 	const deleted = await db.delete(targets).where(byRef(ref)).returning({ id: targets.id });
 	return deleted.length > 0;
+}
+
+/**
+ * A collection's write takes this first, inside its transaction: the target's id, its row locked
+ * against removal until the write commits; undefined when it was removed meanwhile, and the write
+ * must write nothing. A removal waits for the write and then deletes what it wrote, or goes first.
+ */
+export async function lockTargetForWrite(tx: Db, by: TargetRef | { id: number }): Promise<number | undefined> {
+	const where = 'id' in by ? sql`id = ${by.id}` : sql`source = ${by.source} and key = ${by.key}`;
+	const [row] = await queryRows<{ id: number }>(tx, sql`select id from targets where ${where} for share`);
+	return row?.id;
+}
+
+/**
+ * The keys found in a target's listing (a Docker Hub namespace's images) that the analyst removed,
+ * kept in its metadata so that the listing does not add them again: `removedListed`. The parent's row
+ * is locked, so a collection writing the listing waits for the removal or goes before it.
+ */
+export async function excludeFromListing(tx: Db, parent: TargetRef, key: string): Promise<void> {
+	await tx.execute(sql`update targets set metadata = jsonb_set(metadata, '{removedListed}',
+			(coalesce(metadata->'removedListed', '[]'::jsonb) - ${key}::text) || jsonb_build_array(${key}::text))
+		where source = ${parent.source} and key = ${parent.key}`);
+}
+
+/** Lets a listing add `key` again (the analyst added it back). */
+export async function includeInListing(db: Db, parent: TargetRef, key: string): Promise<void> {
+	await db.execute(sql`update targets set metadata = jsonb_set(metadata, '{removedListed}', (metadata->'removedListed') - ${key}::text)
+		where source = ${parent.source} and key = ${parent.key} and (metadata->'removedListed') ? ${key}::text`);
+}
+
+/**
+ * A target found in `parent`'s listing, inside the write's transaction: its id, created if missing,
+ * or undefined when the parent was removed or the analyst removed this target from it. The parent's
+ * row is locked first (as a removal does), then the target's, so the two never deadlock.
+ */
+export async function lockListedTargetForWrite(tx: Db, parent: TargetRef, target: TargetRef & { displayName: string }): Promise<number | undefined> {
+	const [listing] = await queryRows<{ is_excluded: boolean }>(
+		tx,
+		sql`select coalesce((metadata->'removedListed') ? ${target.key}::text, false) as is_excluded
+			from targets where source = ${parent.source} and key = ${parent.key} for share`
+	);
+	if (!listing || listing.is_excluded) return undefined;
+	const [row] = await queryRows<{ id: number }>(
+		tx,
+		sql`insert into targets (source, key, display_name) values (${target.source}, ${target.key}, ${target.displayName})
+			on conflict (source, key) do update set source = excluded.source
+			returning id`
+	);
+	return row?.id;
 }
