@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { log } from '../telemetry/log.js';
 import { deliverAllDue, type DeliveryDeps } from './deliver.js';
 
 /**
@@ -41,7 +42,7 @@ export function startDeliveryLoop(db: Db, deps: DeliveryDeps, options: DeliveryL
 				await deliverAllDue(db, deps, { signal: stopping.signal });
 			} catch (error) {
 				// The next kick or tick tries again; a claimed delivery runs out of its claim meanwhile.
-				console.error(`alert deliveries failed: ${(error as Error).stack ?? String(error)}`);
+				log.error({ err: error }, 'alert deliveries failed');
 			}
 		} while (isKickedAgain && !stopping.signal.aborted);
 	};
