@@ -1,12 +1,14 @@
-// `npm run import -- <file.csv> --series <source>:<key>:<metric>`: imports a ts,value CSV, all or nothing.
-import { readFile } from 'node:fs/promises';
+// `npm run import -- <file.csv | -> --series <source>:<key>:<metric>`: imports a ts,value CSV (`-` reads
+// stdin), all or nothing. The file is read as a stream, never held whole; IMPORT_MAX_ROWS applies.
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseSeriesRef } from '../src/lib/refs.js';
 import { openStore } from '../src/lib/server/store.js';
 import { importSeries } from '../src/lib/server/import/import-series.js';
 import { runCommand } from './cli.js';
 
-const usage = 'usage: npm run import -- <file.csv> --series <source>:<key>:<metric>';
+const usage = 'usage: npm run import -- <file.csv | -> --series <source>:<key>:<metric>';
 
 async function main(): Promise<number> {
 	const { values, positionals } = parseArgs({ options: { series: { type: 'string' } }, allowPositionals: true });
@@ -19,12 +21,15 @@ async function main(): Promise<number> {
 		console.error(`--series: ${ref.message}\n${usage}`);
 		return 2;
 	}
-	const text = await readFile(positionals[0]!, 'utf8');
+	const file = positionals[0]!;
+	// Checked before the store opens, so that a typo costs no start-up and reads as what it is.
+	if (file !== '-') await access(file);
 	const { config, database } = await openStore(process.env);
 	try {
-		const { result, alerts } = await importSeries(database, config, ref.value, text);
+		const input = file === '-' ? process.stdin : createReadStream(file);
+		const { result, alerts } = await importSeries(database, config, ref.value, input);
 		if (!result.ok) {
-			console.error(`${positionals[0]}: nothing imported into ${result.series}`);
+			console.error(`${file === '-' ? 'stdin' : file}: nothing imported into ${result.series}`);
 			for (const p of result.problems) console.error(`  line ${p.line}: ${p.message}`);
 			return 1;
 		}

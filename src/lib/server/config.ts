@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { parseSeriesRef, type SeriesRef } from '../refs.js';
 import { isLoopbackAddress, isLoopbackName } from './auth/addresses.js';
+import { limitsShape, readLimits, type Limits } from './config-limits.js';
 
 /**
  * The environment, validated once. Only the entry points (the server's init hook, jobs/worker.ts and the
@@ -120,7 +121,8 @@ const configSchema = z
 		WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).max(120_000).default(10_000),
 		SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected smtp://user:pass@host:587 or smtps://...' }).optional(),
 		ALERT_EMAIL_FROM: z.string().min(3).default('Dockpulse <dockpulse@localhost>'),
-		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
+		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+		...limitsShape
 	})
 	.superRefine((env, ctx) => {
 		if (!env.ADMIN_TOKEN && !isLoopbackHost(env.HOST)) {
@@ -215,6 +217,7 @@ export interface Config {
 	};
 	collectConcurrency: number;
 	counters: CounterConfig;
+	limits: Limits;
 }
 
 export interface HttpConfig {
@@ -294,6 +297,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			emailFrom: e.ALERT_EMAIL_FROM
 		},
 		collectConcurrency: e.COLLECT_CONCURRENCY,
-		counters: { jumpFactor: e.COUNTER_JUMP_FACTOR, stallDays: e.COUNTER_STALL_DAYS }
+		counters: { jumpFactor: e.COUNTER_JUMP_FACTOR, stallDays: e.COUNTER_STALL_DAYS },
+		limits: readLimits(e)
 	};
 }

@@ -24,7 +24,7 @@ export interface AlertRun {
 
 /** One evaluation of every rule, then every notification due: after writes (see after-write.ts) and on ALERTS_CRON. */
 export async function runAlerts(db: Db, config: Config, nowMs = Date.now()): Promise<AlertRun> {
-	const evaluation = await evaluateAlerts(db, nowMs);
+	const evaluation = await evaluateAlerts(db, nowMs, undefined, config.limits.alertPatternMaxSeries);
 	const delivery = await deliverDue(db, getDeliveryDeps(config), nowMs);
 	return { evaluation, delivery };
 }
