@@ -8,7 +8,7 @@ import { decideRequest, hasWriteRights, sessionCookieName, type Decision, type R
 import { findListenProblems } from '$lib/server/auth/listen';
 import { ConfigError } from '$lib/server/config';
 import { jsonError } from '$lib/server/http/errors';
-import { BodyTooLargeError, getBodyLimitBytes, isBodyTooLarge, limitRequestBody } from '$lib/server/http/body-limit';
+import { BodyTooLargeError, formatBytes, getBodyLimitBytes, isBodyTooLarge, limitRequestBody } from '$lib/server/http/body-limit';
 import {
 	answerApiFailure,
 	answerQueryTimeout,
@@ -55,6 +55,13 @@ export const init: ServerInit = async () => {
 			`${collection.names.length} scheduled job(s), writes ${store.config.adminToken ? 'need ADMIN_TOKEN' : 'open to local callers'}`
 	);
 	for (const note of collection.describeCredentials()) console.log(`Dockpulse: ${note}`);
+	const { adapterBodyMaxBytes, importMaxBytes } = store.config.limits;
+	if (adapterBodyMaxBytes < importMaxBytes) {
+		console.log(
+			`Dockpulse: imports are limited to ${formatBytes(adapterBodyMaxBytes)} by adapter-node's BODY_SIZE_LIMIT; ` +
+				`set BODY_SIZE_LIMIT=Infinity (as npm start does) to let IMPORT_MAX_BYTES (${formatBytes(importMaxBytes)}) apply`
+		);
+	}
 };
 
 const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -26,6 +26,7 @@ describe('configuration', () => {
 
 	it('has resource limits by default, and reads sizes with K, M and G', () => {
 		expect(loadConfig({}).limits).toEqual({
+			adapterBodyMaxBytes: 512 * 1024,
 			bodyMaxBytes: 65_536,
 			importMaxBytes: 64 * 1024 * 1024,
 			importMaxRows: 1_000_000,
@@ -34,7 +35,11 @@ describe('configuration', () => {
 			statementTimeoutMs: 30_000,
 			alertPatternMaxSeries: 10_000
 		});
-		expect(loadConfig({ BODY_MAX_BYTES: '2048', IMPORT_MAX_BYTES: '1g' }).limits).toMatchObject({ bodyMaxBytes: 2048, importMaxBytes: 1024 ** 3 });
+		expect(loadConfig({ BODY_MAX_BYTES: '2048', IMPORT_MAX_BYTES: '1g', BODY_SIZE_LIMIT: 'Infinity' }).limits).toMatchObject({
+			bodyMaxBytes: 2048,
+			importMaxBytes: 1024 ** 3,
+			adapterBodyMaxBytes: Infinity
+		});
 	});
 
 	it('treats an empty variable as unset', () => {
@@ -63,6 +68,7 @@ describe('configuration', () => {
 		[{ BODY_MAX_BYTES: '64 KB' }, 'BODY_MAX_BYTES: expected a size in bytes from 1024 to 16777216, e.g. 65536, 64K or 64M'],
 		[{ IMPORT_MAX_BYTES: '2G' }, 'IMPORT_MAX_BYTES: expected a size in bytes'],
 		[{ IMPORT_MAX_ROWS: '0' }, 'IMPORT_MAX_ROWS: expected at least 1'],
+		[{ BODY_SIZE_LIMIT: 'lots' }, 'BODY_SIZE_LIMIT: expected a size in bytes (e.g. 64M) or Infinity'],
 		[{ EXPORT_CONCURRENCY: 'many' }, 'EXPORT_CONCURRENCY: expected a number'],
 		[{ EXPORT_TIMEOUT_MS: '10' }, 'EXPORT_TIMEOUT_MS: expected at least 1000'],
 		[{ STATEMENT_TIMEOUT_MS: '-1' }, 'STATEMENT_TIMEOUT_MS: expected at least 0'],

@@ -34,7 +34,18 @@ const count = (min: number, max: number) =>
 		.min(min, `expected at least ${min}`)
 		.max(max, `expected at most ${max}`);
 
+// adapter-node's own limit, read by it before our hooks run: 512K unless set; Infinity turns it off.
+const adapterBodyLimit = z.string().transform((text, ctx) => {
+	const bytes = text.trim() === 'Infinity' ? Infinity : parseByteSize(text);
+	if (bytes === undefined) {
+		ctx.addIssue({ code: 'custom', message: 'expected a size in bytes (e.g. 64M) or Infinity, as adapter-node reads it' });
+		return z.NEVER;
+	}
+	return bytes;
+});
+
 export const limitsShape = {
+	BODY_SIZE_LIMIT: adapterBodyLimit.prefault('512K'),
 	BODY_MAX_BYTES: byteSize(1024, 16 * 1024 ** 2).prefault('64K'),
 	IMPORT_MAX_BYTES: byteSize(1024, 1024 ** 3).prefault('64M'),
 	IMPORT_MAX_ROWS: count(1, 10_000_000).default(1_000_000),
@@ -48,6 +59,11 @@ export const limitsShape = {
 type LimitsEnv = { [K in keyof typeof limitsShape]: z.output<(typeof limitsShape)[K]> };
 
 export interface Limits {
+	/**
+	 * adapter-node's BODY_SIZE_LIMIT, which it applies to every body before ours: `npm start` sets it to
+	 * Infinity so that the limits below decide; a bare `node build` keeps adapter-node's 512K.
+	 */
+	adapterBodyMaxBytes: number;
 	/** Request bodies everywhere but imports: JSON APIs, forms, sign-in. */
 	bodyMaxBytes: number;
 	/** The body of POST /api/import. */
@@ -66,6 +82,7 @@ export interface Limits {
 
 export function readLimits(e: LimitsEnv): Limits {
 	return {
+		adapterBodyMaxBytes: e.BODY_SIZE_LIMIT,
 		bodyMaxBytes: e.BODY_MAX_BYTES,
 		importMaxBytes: e.IMPORT_MAX_BYTES,
 		importMaxRows: e.IMPORT_MAX_ROWS,

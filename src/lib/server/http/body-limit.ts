@@ -24,8 +24,9 @@ export function formatBytes(bytes: number): string {
 
 export const importPath = '/api/import';
 
-export function getBodyLimitBytes(path: string, limits: Pick<Limits, 'bodyMaxBytes' | 'importMaxBytes'>): number {
-	return path === importPath ? limits.importMaxBytes : limits.bodyMaxBytes;
+/** A route's limit; never above adapter-node's, which would cut the body first with a vaguer answer. */
+export function getBodyLimitBytes(path: string, limits: Pick<Limits, 'adapterBodyMaxBytes' | 'bodyMaxBytes' | 'importMaxBytes'>): number {
+	return Math.min(path === importPath ? limits.importMaxBytes : limits.bodyMaxBytes, limits.adapterBodyMaxBytes);
 }
 
 // adapter-node's own limit (BODY_SIZE_LIMIT) errors the body with a status of 413.
