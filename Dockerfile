@@ -18,7 +18,7 @@ FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    BODY_SIZE_LIMIT=64M \
+    BODY_SIZE_LIMIT=Infinity \
     DATA_DIR=/app/data
 WORKDIR /app
 COPY package.json package-lock.json ./

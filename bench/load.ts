@@ -100,12 +100,12 @@ async function timeImportPath(database: Database, count: number, days: number): 
 	return throughputOf(count * days, elapsedMs);
 }
 
-function timeCsvParseOnly(count: number, days: number): Throughput {
+async function timeCsvParseOnly(count: number, days: number): Promise<Throughput> {
 	let elapsedMs = 0;
 	for (let index = 0; index < count; index++) {
 		const csv = importCsv(index, days);
 		const startedAt = performance.now();
-		const parsed = parseSampleCsv(csv);
+		const parsed = await parseSampleCsv(csv);
 		elapsedMs += performance.now() - startedAt;
 		if (!parsed.ok) throw new Error(`bench CSV of series ${index} does not parse`);
 	}
@@ -169,7 +169,7 @@ async function timeCopyPerFile(engine: BenchEngine, count: number, days: number)
 async function timeBreakdown(engine: BenchEngine, count: number, days: number): Promise<Breakdown> {
 	const subset = Math.max(1, Math.round(count / 10));
 	console.log(`  timing the import's parts on ${subset} series`);
-	const csvParseOnly = timeCsvParseOnly(subset, days);
+	const csvParseOnly = await timeCsvParseOnly(subset, days);
 	const upsertDirect = await timeUpsertDirect(engine.database.db, subset, days);
 	const copyWithoutForeignKey = await timeCopyWithoutForeignKey(engine, subset, days);
 	const copyPerFile = await timeCopyPerFile(engine, subset, days);

@@ -43,7 +43,8 @@ export function listScheduledJobs(config: Config): ScheduledJob[] {
 			// stopping process (the next run judges what this one wrote).
 			run: async ({ db, kickDeliveries }, signal) => {
 				const report = await entry.run(db, config, { signal });
-				if (!signal.aborted) await afterSamplesWritten(db, { changedSamples: report.changedSamples }, kickDeliveries ?? noKick);
+				const after = { kickDeliveries: kickDeliveries ?? noKick, maxSeriesPerRule: config.limits.alertPatternMaxSeries };
+				if (!signal.aborted) await afterSamplesWritten(db, { changedSamples: report.changedSamples }, after);
 			}
 		})
 	);
@@ -51,7 +52,8 @@ export function listScheduledJobs(config: Config): ScheduledJob[] {
 	const alerting: ScheduledJob = {
 		name: 'alerts',
 		cron: config.alerts.cron,
-		run: async ({ db, kickDeliveries }) => void (await evaluateAndKick(db, kickDeliveries ?? noKick))
+		run: async ({ db, kickDeliveries }) =>
+			void (await evaluateAndKick(db, { kickDeliveries: kickDeliveries ?? noKick, maxSeriesPerRule: config.limits.alertPatternMaxSeries }))
 	};
 	return [...collecting, alerting];
 }

@@ -67,7 +67,8 @@ async function main(control: CommandControl): Promise<number> {
 		// As after a scheduled run, the new samples are judged. A command has no delivery loop: it sends
 		// what is due itself, each attempt within WEBHOOK_TIMEOUT_MS; failures are retried by the server
 		// or worker (on PostgreSQL, the outbox's claims keep them from sending one twice).
-		const evaluation = await afterSamplesWritten(database.db, { changedSamples }, () => {});
+		const after = { kickDeliveries: () => {}, maxSeriesPerRule: config.limits.alertPatternMaxSeries };
+		const evaluation = await afterSamplesWritten(database.db, { changedSamples }, after);
 		console.log(describeAlerts(evaluation, await deliverAllDue(database.db, getDeliveryDeps(config))));
 		return failed > 0 ? 1 : 0;
 	} finally {

@@ -28,6 +28,7 @@ async function main(): Promise<number> {
 			console.error(resolved.message);
 			return 1;
 		}
+		// No deadline here: the file is written as fast as the disk or the pipe takes it.
 		for await (const chunk of streamExportCsv(database, resolved.series, query)) {
 			if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
 		}

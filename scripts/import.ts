@@ -1,5 +1,7 @@
-// `npm run import -- <file.csv> --series <source>:<key>:<metric>`: imports a ts,value CSV, all or nothing.
-import { readFile } from 'node:fs/promises';
+// `npm run import -- <file.csv | -> --series <source>:<key>:<metric>`: imports a ts,value CSV (`-` reads
+// stdin), all or nothing. The file is read as a stream, never held whole; IMPORT_MAX_ROWS applies.
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseSeriesRef } from '../src/lib/refs.js';
 import { deliverAllDue } from '../src/lib/server/alerts/deliver.js';
@@ -8,7 +10,7 @@ import { openStore } from '../src/lib/server/store.js';
 import { importSeries, logImportProgress } from '../src/lib/server/import/import-series.js';
 import { runCommand } from './cli.js';
 
-const usage = 'usage: npm run import -- <file.csv> --series <source>:<key>:<metric>';
+const usage = 'usage: npm run import -- <file.csv | -> --series <source>:<key>:<metric>';
 
 async function main(): Promise<number> {
 	const { values, positionals } = parseArgs({ options: { series: { type: 'string' } }, allowPositionals: true });
@@ -21,14 +23,18 @@ async function main(): Promise<number> {
 		console.error(`--series: ${ref.message}\n${usage}`);
 		return 2;
 	}
-	const text = await readFile(positionals[0]!, 'utf8');
+	const file = positionals[0]!;
+	// Checked before the store opens, so that a typo costs no start-up and reads as what it is.
+	if (file !== '-') await access(file);
 	const { config, database } = await openStore(process.env);
 	try {
+		const input = file === '-' ? process.stdin : createReadStream(file);
 		const onProgress = logImportProgress(`  ${values.series}`, console.log);
 		// No delivery loop in a command: what the evaluation queues is sent below, before it exits.
-		const { result, alerts } = await importSeries(database, ref.value, text, () => {}, { onProgress });
+		const after = { kickDeliveries: () => {}, maxSeriesPerRule: config.limits.alertPatternMaxSeries };
+		const { result, alerts } = await importSeries(database, ref.value, input, after, { onProgress, maxRows: config.limits.importMaxRows });
 		if (!result.ok) {
-			console.error(`${positionals[0]}: nothing imported into ${result.series}`);
+			console.error(`${file === '-' ? 'stdin' : file}: nothing imported into ${result.series}`);
 			for (const p of result.problems) console.error(`  line ${p.line}: ${p.message}`);
 			return 1;
 		}

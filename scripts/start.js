@@ -9,8 +9,10 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 // the server refuses without ADMIN_TOKEN (see findListenProblems in src/lib/server/auth/listen.ts).
 process.env.HOST ||= '127.0.0.1';
 process.env.PORT ||= '3000';
-// Room for CSV imports; adapter-node's default is 512 KB.
-process.env.BODY_SIZE_LIMIT ||= '64M';
+// adapter-node's single limit for every body (512K by default) is off: the server's hook applies one per
+// route, BODY_MAX_BYTES (64K) everywhere and IMPORT_MAX_BYTES (64M) on imports, counting chunked bodies
+// too (src/lib/server/http/body-limit.ts).
+process.env.BODY_SIZE_LIMIT ||= 'Infinity';
 
 /** @param {string} path @returns {number} */
 function newestMtimeMs(path) {

@@ -8,7 +8,17 @@ import { decideRequest, hasWriteRights, sessionCookieName, type Decision, type R
 import { findListenProblems } from '$lib/server/auth/listen';
 import { ConfigError } from '$lib/server/config';
 import { jsonError } from '$lib/server/http/errors';
-import { answerApiFailure, isReservedActionRequest, logUnexpectedError, readRequestId, withRequestId } from '$lib/server/http/failures';
+import { BodyTooLargeError, formatBytes, getBodyLimitBytes, isBodyTooLarge, limitRequestBody } from '$lib/server/http/body-limit';
+import {
+	answerApiFailure,
+	answerQueryTimeout,
+	isQueryTimeout,
+	isReservedActionRequest,
+	logUnexpectedError,
+	readRequestId,
+	withRequestId
+} from '$lib/server/http/failures';
+import { createExportSlots, type ExportSlots } from '$lib/server/export/slots';
 import { watchDatabase } from '$lib/server/telemetry/database';
 import { configureLogging, log } from '$lib/server/telemetry/log';
 import { observeHttpRequest } from '$lib/server/telemetry/metrics';
@@ -18,7 +28,7 @@ import { startCollection } from '../jobs/index';
 // One store per process. Kept on globalThis so that `vite dev` reloading this module neither opens
 // the embedded database twice nor starts every schedule twice.
 const state = globalThis as typeof globalThis & {
-	dockpulse?: { store: Store; collection: Collection };
+	dockpulse?: { store: Store; collection: Collection; exportSlots: ExportSlots };
 };
 
 export const init: ServerInit = async () => {
@@ -31,7 +41,7 @@ export const init: ServerInit = async () => {
 		{ config: store.config, db: store.database.db },
 		{ schedule: store.config.isSchedulingEnabled, catchUp: store.config.isCatchUpEnabled }
 	);
-	state.dockpulse = { store, collection };
+	state.dockpulse = { store, collection, exportSlots: createExportSlots(store.config.limits.exportConcurrency) };
 	watchDatabase(store.database);
 	// On the same signal adapter-node closes idle keep-alive connections, stops listening and emits
 	// sveltekit:shutdown once the requests in flight have ended (after SHUTDOWN_TIMEOUT at worst, 30 s).
@@ -52,6 +62,14 @@ export const init: ServerInit = async () => {
 		`Dockpulse: database ${kind} (${location}), ${collection.names.length} scheduled job(s), writes ${writes}`
 	);
 	for (const note of collection.describeCredentials()) log.info({ credentials: note }, `Dockpulse: ${note}`);
+	const { adapterBodyMaxBytes, importMaxBytes } = store.config.limits;
+	if (adapterBodyMaxBytes < importMaxBytes) {
+		log.warn(
+			{ adapterBodyMaxBytes, importMaxBytes },
+			`Dockpulse: imports are limited to ${formatBytes(adapterBodyMaxBytes)} by adapter-node's BODY_SIZE_LIMIT; ` +
+				`set BODY_SIZE_LIMIT=Infinity (as npm start does) to let IMPORT_MAX_BYTES (${formatBytes(importMaxBytes)}) apply`
+		);
+	}
 };
 
 const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -92,6 +110,7 @@ const authorise: Handle = async ({ event, resolve }) => {
 	event.locals.config = app.store.config;
 	event.locals.database = app.store.database;
 	event.locals.collection = app.collection;
+	event.locals.exportSlots = app.exportSlots;
 
 	const path = event.url.pathname;
 	// With METRICS_TOKEN, /metrics is for the scraper that holds it (the route checks it), sign-in or not.
@@ -115,8 +134,40 @@ const authorise: Handle = async ({ event, resolve }) => {
 
 // Requests whose error SvelteKit answered itself (after handleError): on /api/ that answer is replaced.
 const failedRequests = new WeakSet<App.Locals>();
+// Requests whose statement PostgreSQL cancelled (statement_timeout): on /api/ a 503, not a 500.
+const timedOutRequests = new WeakSet<App.Locals>();
 
 const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
+
+/**
+ * A body past its route's limit: JSON on /api/, plain text elsewhere. The connection is closed, since
+ * the rest of the body was never read.
+ */
+function refuseBody(error: BodyTooLargeError, path: string): Response {
+	const response = isApiPath(path)
+		? jsonError(413, 'payload_too_large', error.message, { limitBytes: error.limitBytes })
+		: new Response(`413 Payload Too Large: ${error.message}\n`, { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	response.headers.set('connection', 'close');
+	return response;
+}
+
+/**
+ * Per-route body limits (src/lib/server/http/body-limit.ts): a declared length past the limit is refused
+ * before anything reads; otherwise the body is counted as the handler reads it, and whatever the handler
+ * made of a cut body (a parse error, a 400), the answer is the 413.
+ */
+const limitBodies: Handle = async ({ event, resolve }) => {
+	const app = state.dockpulse;
+	if (!app || event.request.body === null) return resolve(event);
+	const path = event.url.pathname;
+	const limited = limitRequestBody(event.request, getBodyLimitBytes(path, app.store.config.limits));
+	if (!limited.ok) return refuseBody(limited.error, path);
+	event.request = limited.request;
+	const response = await resolve(event);
+	if (!limited.isExceeded()) return response;
+	await response.body?.cancel();
+	return refuseBody(new BodyTooLargeError(getBodyLimitBytes(path, app.store.config.limits)), path);
+};
 
 /**
  * An id for every request (logged with its error, sent back as x-request-id), and on /api/ every error
@@ -142,7 +193,9 @@ const traceRequest: Handle = async ({ event, resolve }) => {
 		return withRequestId(answerApiFailure(500, { ...request, allow: null }), requestId);
 	}
 	const isJson = response.headers.get('content-type')?.startsWith('application/json') ?? false;
-	if (response.status >= 400 && (failedRequests.has(event.locals) || !isJson)) {
+	if (timedOutRequests.has(event.locals)) {
+		response = answerQueryTimeout();
+	} else if (response.status >= 400 && (failedRequests.has(event.locals) || !isJson)) {
 		response = answerApiFailure(response.status, { ...request, allow: response.headers.get('allow') });
 	}
 	return withRequestId(response, requestId);
@@ -156,11 +209,19 @@ const measureRequest: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(measureRequest, traceRequest, authorise);
+export const handle = sequence(measureRequest, traceRequest, limitBodies, authorise);
 
 /** An unexpected error: logged with the request id, which the answer carries (the error itself stays here). */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	// A body cut at its limit is answered 413 by limitBodies, whatever the handler did with the error.
+	if (isBodyTooLarge(error)) return { message: 'the request body is larger than this endpoint takes' };
 	failedRequests.add(event.locals);
+	if (isQueryTimeout(error)) {
+		timedOutRequests.add(event.locals);
+		const { requestId } = event.locals;
+		log.error({ requestId, method: event.request.method, path: event.url.pathname }, `request ${requestId} cancelled by statement_timeout`);
+		return { message: 'The database took too long to answer; try again, or narrow the request.', requestId: event.locals.requestId };
+	}
 	// A path that does not exist or a body past the limit is the caller's doing, not a failure to log.
 	if (status < 500) return { message };
 	const requestId = event.locals.requestId ?? readRequestId(null);

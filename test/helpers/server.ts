@@ -16,6 +16,8 @@ export { getFreePort, spawnNode, type SpawnedProcess } from '../../harness/proce
 export interface TestServer {
 	url: string;
 	pid: number;
+	/** The store's variables (DATABASE_URL or DATA_DIR), e.g. to look at the database beside the server. */
+	storeEnv: Record<string, string>;
 	output: () => string;
 	stop(): Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function startServer(
 	return {
 		url,
 		pid: server.child.pid!,
+		storeEnv: store.env,
 		output: server.output,
 		async stop() {
 			server.child.kill('SIGTERM');

@@ -31,6 +31,20 @@ describe.each(testBackends)('evaluating alert rules on $name', (backend) => {
 		await database.db.execute(sql`delete from targets`);
 	});
 
+	it('evaluates a pattern that grew past the cap on its first series by id only, and reports the rule as capped', async () => {
+		const ids = [];
+		for (const name of ['a', 'b', 'c', 'd', 'e']) ids.push(await addSample(`capped/${name}`, 0, 5));
+		await addSample('other/one', 0, 5);
+		const ruleId = await addRule({ name: 'all stale', scope: 'github:capped/*:stars', condition: { kind: 'stale', maxAgeHours: 1 } });
+		await addRule({ name: 'one stale', scope: 'github:other/one:stars', condition: { kind: 'stale', maxAgeHours: 1 } });
+		const report = await evaluateAlerts(database.db, t0 + 2 * day, undefined, 3);
+		expect(report.cappedRules).toEqual([{ ruleId, scope: 'github:capped/*:stars', matchedSeries: 5 }]);
+		expect(report.alerts).toBe(4);
+		const evaluated = await queryRows<{ series_id: number }>(database.db, sql`select series_id from alert_instances where rule_id = ${ruleId} order by series_id`);
+		expect(evaluated.map((r) => Number(r.series_id))).toEqual([...ids].sort((a, b) => a - b).slice(0, 3));
+		expect((await evaluateAlerts(database.db, t0 + 2 * day + 1, undefined, 5)).cappedRules).toEqual([]);
+	});
+
 	it('fires a threshold alert after its pending evaluations, repeats it, and resolves it', async () => {
 		await addSample('alert/one', 0, 900);
 		await addRule({ name: 'one over 1k', scope: 'github:alert/one:stars', condition: { kind: 'threshold', op: 'above', value: 1000 }, pendingEvaluations: 1, repeatIntervalMinutes: 60 });

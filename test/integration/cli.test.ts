@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +45,27 @@ describe.each(testBackends)('command line on $name', (backend) => {
 	it('npm run import explains its usage', async () => {
 		const { code, output } = await runScript('scripts/import.ts', [goodCsv], store.env);
 		expect(code).toBe(2);
-		expect(output).toContain('usage: npm run import -- <file.csv> --series');
+		expect(output).toContain('usage: npm run import -- <file.csv | -> --series');
+	});
+
+	it('npm run import reads stdin with -, and refuses a file past IMPORT_MAX_ROWS by line, writing nothing', async () => {
+		const piped = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', '-', '--series', 'github:cli/stdin:stars'], {
+			env: { ...process.env, DATABASE_URL: '', DEFAULT_WATCHLIST: 'false', CATCH_UP_ON_START: 'false', ...store.env },
+			stdio: ['pipe', 'pipe', 'pipe']
+		});
+		let output = '';
+		piped.stdout.on('data', (d) => (output += d));
+		piped.stderr.on('data', (d) => (output += d));
+		piped.stdin.end('ts,value\n2024-01-01,7\n2024-01-02,9\n');
+		const [code] = (await once(piped, 'close')) as [number];
+		expect(output).toContain('github:cli/stdin:stars: 2 rows, 2 new');
+		expect(code).toBe(0);
+
+		const capped = await runScript('scripts/import.ts', [goodCsv, '--series', 'github:cli/capped:stars'], { ...store.env, IMPORT_MAX_ROWS: '2' });
+		expect(capped.code).toBe(1);
+		expect(capped.output).toContain('line 4: more than 2 rows, the most one import takes (IMPORT_MAX_ROWS)');
+		const exported = await runScript('scripts/export.ts', ['series=github:cli/capped:stars'], store.env);
+		expect(exported.output).toContain('unknown series: github:cli/capped:stars');
 	});
 });
 

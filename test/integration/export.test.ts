@@ -122,4 +122,17 @@ describe.each(testBackends)('CSV export on $name', (backend) => {
 		const none = await resolveExport(database.db, parseExportQuery(new URLSearchParams('series=github:export_*:stars')));
 		expect(none).toMatchObject({ ok: false, problem: 'missing', missing: ['github:export_*:stars'] });
 	});
+
+	it('refuses a wide export of more than 1,000 series and takes the same series in the long layout', async () => {
+		await database.db.execute(sql`insert into targets (source, key, display_name) select 'github', 'wide/' || n, 'wide/' || n from generate_series(1, 1001) as n`);
+		await database.db.execute(sql`insert into series (target_id, metric, unit, kind) select id, 'stars', 'stars', 'counter' from targets where key like 'wide/%'`);
+		try {
+			const wide = await resolveExport(database.db, parseExportQuery(new URLSearchParams('series=github:wide/*:stars&format=wide')));
+			expect(wide).toMatchObject({ ok: false, problem: 'tooMany', message: expect.stringContaining('more than 1000 series match, the most the wide layout takes') });
+			const long = await resolveExport(database.db, parseExportQuery(new URLSearchParams('series=github:wide/*:stars')));
+			expect(long.ok && long.series.length).toBe(1001);
+		} finally {
+			await database.db.execute(sql`delete from targets where key like 'wide/%'`);
+		}
+	});
 });

@@ -53,6 +53,7 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 		const result = await importSeriesCsv(database, ref('github:moby/moby:stars'), lines.join('\n'));
 		expect(result).toEqual({
 			ok: false,
+			kind: 'invalid',
 			series: 'github:moby/moby:stars',
 			problems: [{ line: 1201, message: expect.stringContaining('"2021-13-01"') }]
 		});
@@ -80,7 +81,7 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 	it('judges the samples an import changed through the after-write hook, and nothing when none changed', async () => {
 		const csv = 'ts,value\n2020-01-01,1\n';
 		let kicks = 0;
-		const kick = () => void kicks++;
+		const kick = { kickDeliveries: () => void kicks++, maxSeriesPerRule: 10_000 };
 		const first = await importSeries(database, ref('github:judged/repo:stars'), csv, kick);
 		expect(first.result).toMatchObject({ ok: true, inserted: 1 });
 		expect(await first.alerts).toMatchObject({ changes: [] });
@@ -109,6 +110,7 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 			const result = await importSeriesCsv(database, ref('github:future/row:stars'), csv, { now });
 			expect(result).toEqual({
 				ok: false,
+				kind: 'invalid',
 				series: 'github:future/row:stars',
 				problems: [{ line: 4, message: expect.stringContaining('"2027-01-01" is in the future') }]
 			});
@@ -121,7 +123,7 @@ describe.each(testBackends)('importing CSV on $name', (backend) => {
 		it("refuses negative values in a counter, by the catalog's kind or the stored series' kind", async () => {
 			const csv = 'ts,value\n2020-01-01,3\n2020-01-02,-4\n';
 			const counter = await importSeriesCsv(database, ref('dockerhub:negative/pulls:pulls'), csv, { now });
-			expect(counter).toEqual({ ok: false, series: 'dockerhub:negative/pulls:pulls', problems: [{ line: 3, message: '"-4" is negative, and the series is a counter' }] });
+			expect(counter).toEqual({ ok: false, kind: 'invalid', series: 'dockerhub:negative/pulls:pulls', problems: [{ line: 3, message: '"-4" is negative, and the series is a counter' }] });
 			// A metric the catalog does not know is a gauge, unless its series was created as a counter.
 			expect(await importSeriesCsv(database, ref('github:negative/gauge:balance'), csv, { now })).toMatchObject({ ok: true, inserted: 2 });
 			const targetId = await upsertTarget(database.db, { source: 'github', key: 'negative/stored', displayName: 'stored' });

@@ -24,6 +24,24 @@ describe('configuration', () => {
 		});
 	});
 
+	it('has resource limits by default, and reads sizes with K, M and G', () => {
+		expect(loadConfig({}).limits).toEqual({
+			adapterBodyMaxBytes: 512 * 1024,
+			bodyMaxBytes: 65_536,
+			importMaxBytes: 64 * 1024 * 1024,
+			importMaxRows: 1_000_000,
+			exportConcurrency: 4,
+			exportTimeoutMs: 600_000,
+			statementTimeoutMs: 30_000,
+			alertPatternMaxSeries: 10_000
+		});
+		expect(loadConfig({ BODY_MAX_BYTES: '2048', IMPORT_MAX_BYTES: '1g', BODY_SIZE_LIMIT: 'Infinity' }).limits).toMatchObject({
+			bodyMaxBytes: 2048,
+			importMaxBytes: 1024 ** 3,
+			adapterBodyMaxBytes: Infinity
+		});
+	});
+
 	it('treats an empty variable as unset', () => {
 		expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
 	});
@@ -46,7 +64,15 @@ describe('configuration', () => {
 		[{ GITHUB_API_URL: 'ftp://example' }, 'GITHUB_API_URL: expected an http(s) URL'],
 		[{ HTTP_TIMEOUT_MS: 'soon' }, 'HTTP_TIMEOUT_MS: expected milliseconds'],
 		[{ DOCKERHUB_USERNAME: 'analyst' }, 'DOCKERHUB_TOKEN: DOCKERHUB_USERNAME and DOCKERHUB_TOKEN go together'],
-		[{ FEATURED_SERIES: 'github:moby/moby:stars,moby' }, 'FEATURED_SERIES: "moby"']
+		[{ FEATURED_SERIES: 'github:moby/moby:stars,moby' }, 'FEATURED_SERIES: "moby"'],
+		[{ BODY_MAX_BYTES: '64 KB' }, 'BODY_MAX_BYTES: expected a size in bytes from 1024 to 16777216, e.g. 65536, 64K or 64M'],
+		[{ IMPORT_MAX_BYTES: '2G' }, 'IMPORT_MAX_BYTES: expected a size in bytes'],
+		[{ IMPORT_MAX_ROWS: '0' }, 'IMPORT_MAX_ROWS: expected at least 1'],
+		[{ BODY_SIZE_LIMIT: 'lots' }, 'BODY_SIZE_LIMIT: expected a size in bytes (e.g. 64M) or Infinity'],
+		[{ EXPORT_CONCURRENCY: 'many' }, 'EXPORT_CONCURRENCY: expected a number'],
+		[{ EXPORT_TIMEOUT_MS: '10' }, 'EXPORT_TIMEOUT_MS: expected at least 1000'],
+		[{ STATEMENT_TIMEOUT_MS: '-1' }, 'STATEMENT_TIMEOUT_MS: expected at least 0'],
+		[{ ALERT_PATTERN_MAX_SERIES: '1.5' }, 'ALERT_PATTERN_MAX_SERIES: expected a whole number']
 	])('names the bad variable in %j', (env, problem) => {
 		expect(problemsOf(env as Record<string, string>)).toContainEqual(expect.stringContaining(problem));
 	});

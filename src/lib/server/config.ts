@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { parseSeriesRef, type SeriesRef } from '../refs.js';
 import { isLoopbackAddress, isLoopbackName } from './auth/addresses.js';
+import { limitsShape, readLimits, type Limits } from './config-limits.js';
 
 /**
  * The environment, validated once. Only the entry points (the server's init hook, jobs/worker.ts and the
@@ -128,7 +129,8 @@ const configSchema = z
 			.int('expected a whole number')
 			.min(1, 'expected a port between 1 and 65535')
 			.max(65535, 'expected a port between 1 and 65535')
-			.default(9464)
+			.default(9464),
+		...limitsShape
 	})
 	.superRefine((env, ctx) => {
 		if (!env.ADMIN_TOKEN && !isLoopbackHost(env.HOST)) {
@@ -225,6 +227,7 @@ export interface Config {
 	};
 	collectConcurrency: number;
 	counters: CounterConfig;
+	limits: Limits;
 }
 
 export interface HttpConfig {
@@ -305,6 +308,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			emailFrom: e.ALERT_EMAIL_FROM
 		},
 		collectConcurrency: e.COLLECT_CONCURRENCY,
-		counters: { jumpFactor: e.COUNTER_JUMP_FACTOR, stallDays: e.COUNTER_STALL_DAYS }
+		counters: { jumpFactor: e.COUNTER_JUMP_FACTOR, stallDays: e.COUNTER_STALL_DAYS },
+		limits: readLimits(e)
 	};
 }

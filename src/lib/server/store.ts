@@ -8,7 +8,7 @@ import { log } from './telemetry/log.js';
 
 export function getDatabaseTarget(config: Config): DatabaseTarget {
 	return config.databaseUrl
-		? { kind: 'postgres', url: config.databaseUrl, poolMax: config.dbPoolMax }
+		? { kind: 'postgres', url: config.databaseUrl, poolMax: config.dbPoolMax, statementTimeoutMs: config.limits.statementTimeoutMs }
 		: { kind: 'pglite', dataDir: config.dataDir };
 }
 

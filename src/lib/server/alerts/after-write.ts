@@ -7,10 +7,16 @@ import { evaluateAlerts, type EvaluationReport } from './evaluate.js';
  */
 export type KickDeliveries = () => void;
 
+/** What an evaluation needs from its process: its delivery loop, and ALERT_PATTERN_MAX_SERIES. */
+export interface AfterWrite {
+	kickDeliveries: KickDeliveries;
+	maxSeriesPerRule: number;
+}
+
 /** One evaluation of every rule; what it queued in the outbox is handed to the delivery loop. */
-export async function evaluateAndKick(db: Db, kickDeliveries: KickDeliveries, nowMs = Date.now()): Promise<EvaluationReport> {
-	const evaluation = await evaluateAlerts(db, nowMs);
-	if (evaluation.changes.some((change) => change.notify !== null)) kickDeliveries();
+export async function evaluateAndKick(db: Db, after: AfterWrite, nowMs = Date.now()): Promise<EvaluationReport> {
+	const evaluation = await evaluateAlerts(db, nowMs, undefined, after.maxSeriesPerRule);
+	if (evaluation.changes.some((change) => change.notify !== null)) after.kickDeliveries();
 	return evaluation;
 }
 
@@ -21,11 +27,7 @@ export async function evaluateAndKick(db: Db, kickDeliveries: KickDeliveries, no
  * delivery loop (the commands, which have none, send them themselves with deliverAllDue). A write that
  * changed no sample judges nothing.
  */
-export async function afterSamplesWritten(
-	db: Db,
-	written: { changedSamples: number },
-	kickDeliveries: KickDeliveries
-): Promise<EvaluationReport | undefined> {
+export async function afterSamplesWritten(db: Db, written: { changedSamples: number }, after: AfterWrite): Promise<EvaluationReport | undefined> {
 	if (written.changedSamples === 0) return undefined;
-	return evaluateAndKick(db, kickDeliveries);
+	return evaluateAndKick(db, after);
 }

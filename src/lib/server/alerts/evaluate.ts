@@ -11,6 +11,7 @@ import { insertAlertDeliveries } from '../db/queries/alert-deliveries.js';
 import { upsertAppState } from '../db/queries/app-state.js';
 import { judgeCondition } from './rules.js';
 import { stepAlert, type AlertMemory } from './state.js';
+import { log } from '../telemetry/log.js';
 import { alertEvaluations, alertTransitions } from '../telemetry/metrics.js';
 
 /**
@@ -26,6 +27,25 @@ export type AlertChange = AlertEventWrite;
 export interface EvaluationReport {
 	alerts: number;
 	changes: AlertChange[];
+	/** Pattern rules that match more series than the cap: only their first series (by id) were evaluated. */
+	cappedRules: CappedRule[];
+}
+
+export interface CappedRule {
+	ruleId: number;
+	scope: string;
+	matchedSeries: number;
+}
+
+/** ALERT_PATTERN_MAX_SERIES's default: as many series as one export takes. */
+export const defaultMaxSeriesPerRule = 10_000;
+
+function findCappedRules(rows: readonly AlertProbeRow[], maxSeriesPerRule: number): CappedRule[] {
+	const capped = new Map<number, CappedRule>();
+	for (const row of rows) {
+		if (row.matched_series > maxSeriesPerRule) capped.set(row.rule_id, { ruleId: row.rule_id, scope: row.scope, matchedSeries: row.matched_series });
+	}
+	return [...capped.values()];
 }
 
 interface Stepped {
@@ -97,22 +117,38 @@ async function writeEvaluation(tx: Db, all: readonly Stepped[], nowMs: number): 
 /**
  * One evaluation of every enabled rule (or of the given ones) at `nowMs`. Runs in one transaction
  * under an advisory lock, so that an evaluation after a collection run and a scheduled one cannot
- * step the same alerts twice; a crash leaves the states as they were.
+ * step the same alerts twice; a crash leaves the states as they were. A pattern rule whose matches grew
+ * past `maxSeriesPerRule` since it was saved is evaluated on its first series (by id), reported in
+ * cappedRules and logged each time, so that it stays bounded and the owner learns why.
  */
-export async function evaluateAlerts(db: Db, nowMs: number, ruleIds?: readonly number[]): Promise<EvaluationReport> {
+export async function evaluateAlerts(
+	db: Db,
+	nowMs: number,
+	ruleIds?: readonly number[],
+	maxSeriesPerRule = defaultMaxSeriesPerRule
+): Promise<EvaluationReport> {
+	let report: EvaluationReport;
 	try {
-		const report = await db.transaction(async (tx): Promise<EvaluationReport> => {
+		report = await db.transaction(async (tx): Promise<EvaluationReport> => {
 			await lockAlertEvaluation(tx);
-			const rows = await listAlertProbes(tx, ruleIds);
+			const rows = await listAlertProbes(tx, ruleIds, maxSeriesPerRule);
 			const stepped = rows.map((row) => stepRow(row, nowMs));
 			await writeEvaluation(tx, stepped, nowMs);
-			return { alerts: stepped.length, changes: stepped.flatMap((s) => (s.change ? [s.change] : [])) };
+			const changes = stepped.flatMap((s) => (s.change ? [s.change] : []));
+			return { alerts: stepped.length, changes, cappedRules: findCappedRules(rows, maxSeriesPerRule) };
 		});
-		alertEvaluations.inc({ outcome: 'ok' });
-		alertTransitions.inc(report.changes.length);
-		return report;
 	} catch (error) {
 		alertEvaluations.inc({ outcome: 'failed' });
 		throw error;
 	}
+	alertEvaluations.inc({ outcome: 'ok' });
+	alertTransitions.inc(report.changes.length);
+	for (const rule of report.cappedRules) {
+		log.warn(
+			{ ruleId: rule.ruleId, scope: rule.scope, matchedSeries: rule.matchedSeries, maxSeriesPerRule },
+			`alert rule ${rule.ruleId} (${rule.scope}) matches ${rule.matchedSeries} series, more than ALERT_PATTERN_MAX_SERIES=${maxSeriesPerRule}: ` +
+				`only the first ${maxSeriesPerRule} (the oldest series) are evaluated; narrow its pattern`
+		);
+	}
+	return report;
 }

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { noDataPolicies } from '../../types/alerts.js';
 import type { Db } from '../db/client.js';
 import { insertAlertRule as insertAlertRuleRow } from '../db/queries/alert-rules.js';
+import { listSeriesMatching } from '../db/queries/targets.js';
 import { isoInstant } from '../http/schemas.js';
-import { seriesSelector } from '../series/selector.js';
+import { seriesSelector, type SeriesSelector } from '../series/selector.js';
 import { notificationChannels, ruleCondition } from './rules.js';
 
 /** A new alert rule as the API and the alerts page send it, validated. */
@@ -39,4 +40,15 @@ export async function insertAlertRule(db: Db, input: AlertRuleInput): Promise<nu
 		channels: input.channels,
 		snoozedUntil: input.snoozedUntil
 	});
+}
+
+/**
+ * Why a rule's scope cannot be saved, if it cannot: a pattern matching more than `maxSeries` series
+ * (ALERT_PATTERN_MAX_SERIES). A pattern that grows past it later is capped at evaluation (evaluate.ts).
+ */
+export async function findScopeProblem(db: Db, scope: SeriesSelector, maxSeries: number): Promise<string | undefined> {
+	if (scope.kind !== 'pattern') return undefined;
+	const matched = await listSeriesMatching(db, scope.pattern, maxSeries + 1);
+	if (matched.length <= maxSeries) return undefined;
+	return `"${scope.text}" matches more than ${maxSeries} series, the most one rule may watch (ALERT_PATTERN_MAX_SERIES); narrow the pattern`;
 }

@@ -24,7 +24,7 @@ export interface Database {
 }
 
 export type DatabaseTarget =
-	| { kind: 'postgres'; url: string; poolMax?: number }
+	| { kind: 'postgres'; url: string; poolMax?: number; statementTimeoutMs?: number }
 	| { kind: 'pglite'; dataDir: string }
 	| { kind: 'pglite-memory' };
 
@@ -44,15 +44,23 @@ export function redactUrl(url: string): string {
 	return parsed.toString();
 }
 
-async function openPostgres(url: string, poolMax: number): Promise<Database> {
-	// Sessions in UTC so that timestamps print and truncate the same whatever the server's time zone.
+/**
+ * Sessions in UTC so that timestamps print and truncate the same whatever the server's time zone, and
+ * with a statement_timeout (0 is none): one runaway statement, whoever runs it, must not hold a pooled
+ * connection for good. Work that may take longer sets its own (migrations, export COPY).
+ */
+export function buildSessionOptions(statementTimeoutMs: number): string {
+	return `-c TimeZone=UTC -c statement_timeout=${Math.trunc(statementTimeoutMs)}`;
+}
+
+async function openPostgres(url: string, poolMax: number, statementTimeoutMs: number): Promise<Database> {
 	// Idle connections are kept for 5 minutes (pg's default is 10 s): a dashboard read every few seconds
 	// would otherwise pay a new connection, 6 to 120 ms here, on many requests.
 	const pool = new pg.Pool({
 		connectionString: url,
 		max: poolMax,
 		idleTimeoutMillis: 300_000,
-		options: '-c TimeZone=UTC'
+		options: buildSessionOptions(statementTimeoutMs)
 	});
 	// An idle client's error (server restart) is reported on the pool; unhandled, it would crash the process.
 	pool.on('error', (error) => log.error({ err: error }, 'PostgreSQL pool: an idle connection failed'));
@@ -98,6 +106,6 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 }
 
 export function openDatabase(target: DatabaseTarget): Promise<Database> {
-	if (target.kind === 'postgres') return openPostgres(target.url, target.poolMax ?? 10);
+	if (target.kind === 'postgres') return openPostgres(target.url, target.poolMax ?? 10, target.statementTimeoutMs ?? 0);
 	return openPglite(target.kind === 'pglite' ? target.dataDir : undefined);
 }

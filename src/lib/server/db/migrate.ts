@@ -31,6 +31,8 @@ export async function applyMigrations(database: Database, migrationsFolder = res
 	// A session-level lock on one dedicated connection: drizzle's migrator runs its own transaction.
 	const client = await database.pool.connect();
 	try {
+		// A schema change on a large table takes as long as it takes; the pool's statement_timeout is for requests.
+		await client.query('set statement_timeout = 0');
 		await client.query('select pg_advisory_lock($1)', [migrationLockKey]);
 		await migratePg(drizzlePg({ client }) as NodePgDatabase<Record<string, never>>, config);
 	} finally {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Database } from '../db/client.js';
-import { streamSamplesCsv } from '../db/queries/samples-copy.js';
+import type { CopyConnection } from '../db/queries/samples-copy.js';
 import type { ExportQuery } from './params.js';
 
 /**
@@ -25,9 +25,9 @@ export function canCopyExport(database: Database, query: ExportQuery): database 
 }
 
 /** One series' rows as PostgreSQL writes them, chunk by chunk, read only as fast as they are sent on. */
-export async function* streamCopiedRows(pool: pg.Pool, seriesId: number, query: ExportQuery): AsyncGenerator<string> {
+export async function* streamCopiedRows(connection: CopyConnection, seriesId: number, query: ExportQuery): AsyncGenerator<string> {
 	const decoder = new TextDecoder();
-	for await (const chunk of streamSamplesCsv(pool, seriesId, { from: query.from, to: query.to })) {
+	for await (const chunk of connection.streamSeries(seriesId, { from: query.from, to: query.to })) {
 		yield decoder.decode(chunk, { stream: true }).replaceAll('\n', '\r\n');
 	}
 }

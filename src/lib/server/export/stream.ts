@@ -2,6 +2,7 @@ import { formatSeriesRef, formatTargetRef } from '../../refs.js';
 import { resolveSelectors, type ResolvedSeries, type SelectorResolution } from '../series/selector.js';
 import type { Database, Db } from '../db/client.js';
 import { canCopyExport, streamCopiedRows } from './copy.js';
+import { openCopyConnection, type CopyConnection } from '../db/queries/samples-copy.js';
 import type { Provenance } from '../db/schema/index.js';
 import { getValueBefore, listSeriesPage } from '../db/queries/series-pages.js';
 import { createMovingAverage, createTransformer } from '../metrics/transforms.js';
@@ -29,13 +30,24 @@ export interface ExportPoint {
 
 export type ExportSeries = ResolvedSeries;
 
-/** Finds every series of the export first, so that an unknown one is refused before a byte is sent. */
-export function resolveExport(db: Db, query: ExportQuery): Promise<SelectorResolution> {
-	return resolveSelectors(db, query.series, maxExportSeries);
-}
-
-/** At most this many series in one export, whatever the patterns match. */
+/** At most this many series in one export of the long layout, whatever the patterns match. */
 export const maxExportSeries = 10_000;
+/**
+ * The wide layout merges every series by time and so holds a page of each at once (200,000 points at
+ * the cap, ~2M at 10,000 series), and a row of 10,000 columns is no spreadsheet anyone opens.
+ */
+export const maxWideExportSeries = 1_000;
+
+/** Finds every series of the export first, so that an unknown one is refused before a byte is sent. */
+export async function resolveExport(db: Db, query: ExportQuery): Promise<SelectorResolution> {
+	const isWide = query.format === 'wide';
+	const resolved = await resolveSelectors(db, query.series, isWide ? maxWideExportSeries : maxExportSeries);
+	if (!resolved.ok && resolved.problem === 'tooMany' && isWide) {
+		const message = `more than ${maxWideExportSeries} series match, the most the wide layout takes; narrow the patterns or use format=long (up to ${maxExportSeries})`;
+		return { ...resolved, message };
+	}
+	return resolved;
+}
 
 /** One series' points in pages, transformed and smoothed on the way. */
 async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: ExportQuery, limit = pageRows): AsyncGenerator<ExportPoint[]> {
@@ -66,19 +78,26 @@ async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: Exp
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-async function* streamLong(database: Database, list: ExportSeries[], query: ExportQuery): AsyncGenerator<string> {
+async function* streamLong(database: Database, list: ExportSeries[], query: ExportQuery, options: ExportOptions): AsyncGenerator<string> {
 	const db = database.db;
 	yield formatCsvRows([['series', 'target', 'metric', 'ts', 'value', 'provenance', 'flags']]);
-	for (const item of list) {
-		if (canCopyExport(database, query)) {
-			yield* streamCopiedRows(database.pool, item.record.id, query);
-			continue;
+	let copy: CopyConnection | undefined;
+	try {
+		for (const item of list) {
+			if (canCopyExport(database, query)) {
+				copy ??= await openCopyConnection(database.pool, options.copyTimeoutMs ?? 0);
+				yield* streamCopiedRows(copy, item.record.id, query);
+				continue;
+			}
+			const series = formatSeriesRef(item.ref);
+			const target = formatTargetRef(item.ref);
+			for await (const page of readPointPages(db, item, query)) {
+				yield formatCsvRows(page.map((p) => [series, target, item.ref.metric, iso(p.tMs), p.value, p.provenance, p.flags.join(' ')]));
+			}
 		}
-		const series = formatSeriesRef(item.ref);
-		const target = formatTargetRef(item.ref);
-		for await (const page of readPointPages(db, item, query)) {
-			yield formatCsvRows(page.map((p) => [series, target, item.ref.metric, iso(p.tMs), p.value, p.provenance, p.flags.join(' ')]));
-		}
+	} finally {
+		// Also when the download stops half-way (the client left, the deadline passed).
+		await copy?.close();
 	}
 }
 
@@ -123,6 +142,11 @@ async function* streamWide(db: Db, list: ExportSeries[], query: ExportQuery): As
 	if (rows.length > 0) yield formatCsvRows(rows);
 }
 
-export function streamExportCsv(database: Database, list: ExportSeries[], query: ExportQuery): AsyncGenerator<string> {
-	return query.format === 'wide' ? streamWide(database.db, list, query) : streamLong(database, list, query);
+export interface ExportOptions {
+	/** statement_timeout of the COPY connection (PostgreSQL's fast path); 0 or unset is none. */
+	copyTimeoutMs?: number;
+}
+
+export function streamExportCsv(database: Database, list: ExportSeries[], query: ExportQuery, options: ExportOptions = {}): AsyncGenerator<string> {
+	return query.format === 'wide' ? streamWide(database.db, list, query) : streamLong(database, list, query, options);
 }

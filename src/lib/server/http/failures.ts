@@ -57,6 +57,21 @@ export function answerApiFailure(status: number, request: { requestId: string; m
 	return response;
 }
 
+/** PostgreSQL's query_canceled, what a statement past statement_timeout fails with; drizzle wraps it as a cause. */
+export function isQueryTimeout(error: unknown): boolean {
+	for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+		if ((e as { code?: unknown }).code === '57014') return true;
+	}
+	return false;
+}
+
+/** A request whose statement PostgreSQL cancelled at STATEMENT_TIMEOUT_MS: the server is busy, not broken. */
+export function answerQueryTimeout(): Response {
+	const response = jsonError(503, 'query_timeout', 'the database took too long to answer (STATEMENT_TIMEOUT_MS); try again, or narrow the request');
+	response.headers.set('retry-after', '5');
+	return response;
+}
+
 /** The response with the request id on it; a response with immutable headers is copied first. */
 export function withRequestId(response: Response, requestId: string): Response {
 	try {

@@ -1,10 +1,11 @@
 import type { SeriesRef } from '../../refs.js';
-import { afterSamplesWritten, type KickDeliveries } from '../alerts/after-write.js';
+import { afterSamplesWritten, type AfterWrite } from '../alerts/after-write.js';
 import type { EvaluationReport } from '../alerts/evaluate.js';
 import type { Database } from '../db/client.js';
 import type { WriteProgress } from '../db/queries/samples.js';
 import { samplesWritten } from '../telemetry/metrics.js';
 import { importSeriesCsv, type ImportOptions, type ImportResult } from './import-csv.js';
+import type { CsvSource } from './parse-csv.js';
 
 export interface ImportOutcome {
 	result: ImportResult;
@@ -20,14 +21,14 @@ export interface ImportOutcome {
 export async function importSeries(
 	database: Database,
 	ref: SeriesRef,
-	csvText: string,
-	kickDeliveries: KickDeliveries,
-	options: Pick<ImportOptions, 'onProgress'> = {}
+	csv: CsvSource,
+	after: AfterWrite,
+	options: Pick<ImportOptions, 'onProgress' | 'maxRows'> = {}
 ): Promise<ImportOutcome> {
-	const result = await importSeriesCsv(database, ref, csvText, options);
+	const result = await importSeriesCsv(database, ref, csv, options);
 	const changedSamples = result.ok ? result.inserted + result.updated : 0;
 	samplesWritten.inc({ source: ref.source, provenance: 'imported' }, changedSamples);
-	return { result, alerts: afterSamplesWritten(database.db, { changedSamples }, kickDeliveries) };
+	return { result, alerts: afterSamplesWritten(database.db, { changedSamples }, after) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { alertRuleInput, insertAlertRule } from '$lib/server/alerts/rule-input';
+import { alertRuleInput, findScopeProblem, insertAlertRule } from '$lib/server/alerts/rule-input';
 import { listRuleViews } from '$lib/server/alerts/list';
 import { checkWebhookDestination } from '$lib/server/alerts/webhook-guard';
 import { badParameter } from '$lib/server/http/errors';
@@ -13,10 +13,15 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	return json({ rules: await listRuleViews(locals.database.db, { hasWriteRights: locals.canWrite }) });
 };
 
-/** POST /api/alerts: a new rule; webhooks to private addresses are refused unless ALLOW_PRIVATE_WEBHOOKS. */
+/**
+ * POST /api/alerts: a new rule; a pattern matching more than ALERT_PATTERN_MAX_SERIES series is refused, as
+ * are webhooks to private addresses unless ALLOW_PRIVATE_WEBHOOKS.
+ */
 export const POST: RequestHandler = async ({ request, locals }) => {
 	const body = await parseBody(request, alertRuleInput);
 	if (!body.ok) return body.response;
+	const scopeProblem = await findScopeProblem(locals.database.db, body.data.scope, locals.config.limits.alertPatternMaxSeries);
+	if (scopeProblem) return badParameter('scope', scopeProblem);
 	for (const [i, webhook] of body.data.channels.webhooks.entries()) {
 		const refusal = await checkWebhookDestination(webhook.url, locals.config.alerts.allowPrivateWebhooks);
 		if (refusal) return badParameter(`channels.webhooks.${i}.url`, refusal);

@@ -12,6 +12,9 @@ import { queryRows, type Db } from '../client.js';
 export interface AlertProbeRow {
 	rule_id: number;
 	series_id: number;
+	/** How many series the rule's scope matches in all (1 for one series); past the cap, only the first are probed. */
+	matched_series: number;
+	scope: string;
 	condition: RuleCondition;
 	pending_evaluations: number;
 	repeat_interval_minutes: number | null;
@@ -38,23 +41,29 @@ const scopeKeyLike = sql`replace(replace(replace(replace(r.scope_key, '\\', '\\\
 /**
  * Every enabled rule (or the given ones) with each series it matches: the latest sample, and for
  * growth rules the samples one and two windows before it, each one backward probe of the samples key.
+ * A pattern rule takes at most `maxSeriesPerRule` series, the first by series id (the oldest), so that a
+ * pattern that grew after it was saved cannot make one evaluation unbounded; `matched_series` says how
+ * many it matches in all.
  */
-export function buildAlertProbesQuery(ruleIds?: readonly number[]): SQL {
+export function buildAlertProbesQuery(ruleIds: readonly number[] | undefined, maxSeriesPerRule: number): SQL {
 	const onlyRules = ruleIds ? sql`and r.id = any(${sql.param([...ruleIds])}::int[])` : sql``;
 	return sql`with matched as (
-			select r.id as rule_id, s.id as series_id
+			select r.id as rule_id, s.id as series_id, 1 as matched_series
 			from alert_rules r
 			join targets t on t.source = r.scope_source and t.key = r.scope_key
 			join series s on s.target_id = t.id and s.metric = r.scope_metric
 			where r.is_enabled and position('*' in r.scope) = 0 ${onlyRules}
 			union all
-			select r.id, s.id
-			from alert_rules r
-			join targets t on (r.scope_source = '*' or t.source = r.scope_source) and t.key like ${scopeKeyLike} escape '\\'
-			join series s on s.target_id = t.id and (r.scope_metric = '*' or s.metric = r.scope_metric)
-			where r.is_enabled and position('*' in r.scope) > 0 ${onlyRules}
+			select rule_id, series_id, matched_series from (
+				select r.id as rule_id, s.id as series_id,
+					row_number() over (partition by r.id order by s.id) as n, count(*) over (partition by r.id) as matched_series
+				from alert_rules r
+				join targets t on (r.scope_source = '*' or t.source = r.scope_source) and t.key like ${scopeKeyLike} escape '\\'
+				join series s on s.target_id = t.id and (r.scope_metric = '*' or s.metric = r.scope_metric)
+				where r.is_enabled and position('*' in r.scope) > 0 ${onlyRules}
+			) p where p.n <= ${Math.trunc(maxSeriesPerRule)}::int
 		)
-		select m.rule_id, m.series_id, r.condition, r.pending_evaluations, r.repeat_interval_minutes, r.no_data,
+		select m.rule_id, m.series_id, m.matched_series::int as matched_series, r.scope, r.condition, r.pending_evaluations, r.repeat_interval_minutes, r.no_data,
 			${epochMs('r.snoozed_until')} as snoozed_until_ms,
 			${epochMs('l.ts')} as latest_ms, l.value as latest_value,
 			${epochMs('w.ts')} as window_ms, w.value as window_value,
@@ -81,8 +90,8 @@ export function buildAlertProbesQuery(ruleIds?: readonly number[]): SQL {
 		order by m.rule_id, m.series_id`;
 }
 
-export function listAlertProbes(db: Db, ruleIds?: readonly number[]): Promise<AlertProbeRow[]> {
-	return queryRows<AlertProbeRow>(db, buildAlertProbesQuery(ruleIds));
+export function listAlertProbes(db: Db, ruleIds: readonly number[] | undefined, maxSeriesPerRule: number): Promise<AlertProbeRow[]> {
+	return queryRows<AlertProbeRow>(db, buildAlertProbesQuery(ruleIds, maxSeriesPerRule));
 }
 
 /**

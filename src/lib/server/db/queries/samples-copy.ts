@@ -1,5 +1,7 @@
-import type pg from 'pg';
+import pg from 'pg';
+import { buildSessionOptions } from '../client.js';
 import { to as copyTo } from 'pg-copy-streams';
+import { log } from '../../telemetry/log.js';
 
 /**
  * One series' stored samples as CSV written by PostgreSQL itself (COPY ... TO STDOUT), for the CSV
@@ -23,15 +25,35 @@ function buildCopyStatement(seriesId: number, range: { from?: Date; to?: Date })
 	) to stdout with (format csv)`;
 }
 
+/** A connection that runs one export's COPY statements, one after another. */
+export interface CopyConnection {
+	/**
+	 * The samples of one series in [from, to), oldest first, chunk by chunk as PostgreSQL sends them
+	 * (UTF-8 bytes; a chunk may end inside a character), read only as fast as the caller takes them.
+	 */
+	streamSeries(seriesId: number, range: { from?: Date; to?: Date }): AsyncGenerator<Buffer>;
+	/** Ends the session; one still in COPY (a download cut short) has its socket destroyed. */
+	close(): Promise<void>;
+}
+
 /**
- * The samples of one series in [from, to), oldest first, chunk by chunk as PostgreSQL sends them (UTF-8
- * bytes; a chunk may end inside a character), read only as fast as the caller takes them.
+ * A connection of its own, outside the pool, for one export: a download runs as fast as its client
+ * reads, and a slow one must not hold a pooled connection the API and the collectors need (the export
+ * slots bound how many of these exist). Its statement_timeout is the export's deadline.
  */
-export async function* streamSamplesCsv(pool: pg.Pool, seriesId: number, range: { from?: Date; to?: Date }): AsyncGenerator<Buffer> {
-	const client = await pool.connect();
-	try {
-		for await (const chunk of client.query(copyTo(buildCopyStatement(seriesId, range)))) yield chunk as Buffer;
-	} finally {
-		client.release();
-	}
+export async function openCopyConnection(pool: pg.Pool, statementTimeoutMs: number): Promise<CopyConnection> {
+	const client = new pg.Client({ ...pool.options, options: buildSessionOptions(statementTimeoutMs) });
+	// A socket destroyed mid-COPY reports an error on the client; unhandled, it would end the process.
+	client.on('error', (error) => log.error({ err: error }, 'export connection failed'));
+	await client.connect();
+	return {
+		async *streamSeries(seriesId, range) {
+			for await (const chunk of client.query(copyTo(buildCopyStatement(seriesId, range)))) yield chunk as Buffer;
+		},
+		async close() {
+			// pg's end() destroys the socket while a statement is still active (a COPY left half-read, which
+			// PostgreSQL then abandons), else says goodbye; the connection is never reused either way.
+			await client.end().catch((error: Error) => log.error({ err: error }, 'closing an export connection failed'));
+		}
+	};
 }
