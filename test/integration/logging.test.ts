@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getFreePort, spawnNode, waitForHealthy, type SpawnedProcess } from '../../harness/processes.js';
-import { testBackends } from '../helpers/databases.js';
 import { signalAndWait, spawnTsx } from '../helpers/process-control.js';
 import { createStoreEnv, runScript } from '../helpers/server.js';
 
@@ -54,7 +53,9 @@ describe('the log', () => {
 	});
 });
 
-describe.each(testBackends)('process logs on $name', (backend) => {
+// The log does not depend on the database: these run on the embedded one.
+describe('process logs', () => {
+	const backend = { name: 'pglite' as const };
 	const processes: SpawnedProcess[] = [];
 	const cleanups: (() => Promise<void>)[] = [];
 	afterEach(async () => {

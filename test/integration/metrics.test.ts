@@ -59,34 +59,41 @@ describe.each(testBackends)('metrics of collection runs on $name', (backend) => 
 	});
 });
 
-describe.each(testBackends)('GET /metrics on $name', (backend) => {
+/** Processes and stores of a test, stopped and removed after it. */
+function useProcesses() {
 	const processes: SpawnedProcess[] = [];
 	const cleanups: (() => Promise<void>)[] = [];
 	afterEach(async () => {
 		for (const p of processes.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) await signalAndWait(p, 'SIGTERM');
 		for (const cleanup of cleanups.splice(0)) await cleanup();
 	});
+	return {
+		async newStore(backend: 'pglite' | 'postgres') {
+			const store = await createStoreEnv(backend);
+			cleanups.push(store.cleanup);
+			return store;
+		},
+		track(process: SpawnedProcess) {
+			processes.push(process);
+			return process;
+		}
+	};
+}
 
-	async function startServer(env: Record<string, string>) {
-		const store = await createStoreEnv(backend.name);
-		cleanups.push(store.cleanup);
-		const port = await getFreePort();
-		const url = `http://127.0.0.1:${port}`;
-		const server = spawnNode(['build/index.js'], { HOST: '127.0.0.1', PORT: String(port), RUN_SCHEDULES: 'false', ...store.env, ...env });
-		processes.push(server);
-		await waitForHealthy(url, server);
-		return { url, store };
-	}
+async function startServer(env: Record<string, string>, use: ReturnType<typeof useProcesses>, backend: 'pglite' | 'postgres' = 'pglite') {
+	const store = await use.newStore(backend);
+	const port = await getFreePort();
+	const url = `http://127.0.0.1:${port}`;
+	const server = use.track(spawnNode(['build/index.js'], { HOST: '127.0.0.1', PORT: String(port), RUN_SCHEDULES: 'false', ...store.env, ...env }));
+	await waitForHealthy(url, server);
+	return { url };
+}
 
-	it('is off unless METRICS=true', async () => {
-		const { url } = await startServer({});
-		const response = await fetch(`${url}/metrics`);
-		expect(response.status).toBe(404);
-		expect(await response.json()).toMatchObject({ error: 'not_found' });
-	});
+describe.each(testBackends)('GET /metrics on $name', (backend) => {
+	const use = useProcesses();
 
 	it('exposes HTTP, outbox, backfill and process metrics, clean under promtool when installed', async () => {
-		const { url } = await startServer({ METRICS: 'true' });
+		const { url } = await startServer({ METRICS: 'true' }, use, backend.name);
 		await fetch(`${url}/api/series?series=nope:nope:pulls`);
 		const response = await fetch(`${url}/metrics`);
 		expect(response.status).toBe(200);
@@ -104,10 +111,22 @@ describe.each(testBackends)('GET /metrics on $name', (backend) => {
 			expect(check.status).toBe(0);
 		}
 	});
+});
+
+// Who may scrape does not depend on the database: these run on the embedded one.
+describe('who may scrape /metrics', () => {
+	const use = useProcesses();
+
+	it('is off unless METRICS=true', async () => {
+		const { url } = await startServer({}, use);
+		const response = await fetch(`${url}/metrics`);
+		expect(response.status).toBe(404);
+		expect(await response.json()).toMatchObject({ error: 'not_found' });
+	});
 
 	it('asks for METRICS_TOKEN when set, even where reading needs sign-in', async () => {
 		const token = 'metrics-token-0123456789abcdef';
-		const { url } = await startServer({ METRICS: 'true', METRICS_TOKEN: token, ADMIN_TOKEN: 'admin-token-0123456789abcdef', REQUIRE_SIGN_IN: 'true' });
+		const { url } = await startServer({ METRICS: 'true', METRICS_TOKEN: token, ADMIN_TOKEN: 'admin-token-0123456789abcdef', REQUIRE_SIGN_IN: 'true' }, use);
 		expect((await fetch(`${url}/metrics`)).status).toBe(401);
 		expect((await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer admin-token-0123456789abcdef' } })).status).toBe(401);
 		const scraped = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
@@ -116,11 +135,9 @@ describe.each(testBackends)('GET /metrics on $name', (backend) => {
 	});
 
 	it('is served by the worker on METRICS_PORT', async () => {
-		const store = await createStoreEnv(backend.name);
-		cleanups.push(store.cleanup);
+		const store = await use.newStore('pglite');
 		const port = await getFreePort();
-		const worker = spawnTsx('jobs/worker.ts', [], { ...store.env, METRICS: 'true', METRICS_PORT: String(port) });
-		processes.push(worker);
+		const worker = use.track(spawnTsx('jobs/worker.ts', [], { ...store.env, METRICS: 'true', METRICS_PORT: String(port) }));
 		await waitForOutput(worker, 'scheduled job(s)');
 		const response = await fetch(`http://127.0.0.1:${port}/metrics`);
 		expect(response.status).toBe(200);
