@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../client.js';
 import type { Provenance } from '../schema/index.js';
@@ -40,6 +41,9 @@ export async function upsertSamples(
 ): Promise<WriteCounts> {
 	const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, keptObserved: 0 };
 	for (let start = 0; start < rows.length; start += batchSize) {
+		// A turn of the event loop between batches: PGlite runs each statement in this thread and settles
+		// it in a microtask, so without it a long import would answer no request until it ends.
+		if (start > 0) await setImmediate();
 		const batch = rows.slice(start, start + batchSize);
 		// Every part of the statement sees the table as it was before it, so `kept` counts the
 		// observed samples this batch met, not what it wrote.
