@@ -1,22 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { computeRetryDelayMs, deliverDue, maxAttempts, type DeliveryDeps } from '../../src/lib/server/alerts/deliver.js';
+import { computeRetryDelayMs, deliverDue, maxAttempts } from '../../src/lib/server/alerts/deliver.js';
 import { evaluateAlerts } from '../../src/lib/server/alerts/evaluate.js';
 import { alertRuleInput, insertAlertRule } from '../../src/lib/server/alerts/rule-input.js';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { testBackends } from '../helpers/databases.js';
 import { MailReceiver, WebhookReceiver } from '../helpers/receiver.js';
 import { createMailer } from '../../src/lib/server/alerts/send.js';
+import { createTestDeliveryDeps } from '../helpers/delivery.js';
 import { seedSeries } from '../helpers/samples.js';
 
 const t0 = Date.UTC(2026, 5, 1);
-const deps = (overrides: Partial<DeliveryDeps> = {}): DeliveryDeps => ({
-	webhookTimeoutMs: 5_000,
-	allowPrivateWebhooks: true,
-	mailer: undefined,
-	random: () => 0.5,
-	...overrides
-});
+const deps = createTestDeliveryDeps;
 
 describe.each(testBackends)('delivering alert notifications on $name', (backend) => {
 	let database: Database;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCollection } from '../../jobs/index.js';
-import { deliverAllDue, deliverDue, type DeliveryDeps } from '../../src/lib/server/alerts/deliver.js';
+import { deliverAllDue, deliverDue } from '../../src/lib/server/alerts/deliver.js';
 import { evaluateAlerts } from '../../src/lib/server/alerts/evaluate.js';
 import { alertRuleInput, insertAlertRule } from '../../src/lib/server/alerts/rule-input.js';
 import { loadConfig } from '../../src/lib/server/config.js';
@@ -11,6 +11,7 @@ import { testBackends } from '../helpers/databases.js';
 import { waitUntil } from '../helpers/process-control.js';
 import { TricklingReceiver, WebhookReceiver } from '../helpers/receiver.js';
 import { ReplayServer } from '../helpers/replay-server.js';
+import { createTestDeliveryDeps } from '../helpers/delivery.js';
 import { seedSeries } from '../helpers/samples.js';
 
 /**
@@ -20,13 +21,7 @@ import { seedSeries } from '../helpers/samples.js';
  */
 
 const t0 = Date.UTC(2026, 5, 1);
-const deps = (overrides: Partial<DeliveryDeps> = {}): DeliveryDeps => ({
-	webhookTimeoutMs: 5_000,
-	allowPrivateWebhooks: true,
-	mailer: undefined,
-	random: () => 0.5,
-	...overrides
-});
+const deps = createTestDeliveryDeps;
 
 describe.each(testBackends)('the delivery loop on $name', (backend) => {
 	let database: Database;
