@@ -96,6 +96,7 @@ const configSchema = z
 		RUN_SCHEDULES: booleanFlag.default(true),
 		CATCH_UP_ON_START: booleanFlag.default(true),
 		DEFAULT_WATCHLIST: booleanFlag.default(true),
+		CONFIG_FILE: z.string().min(1).optional(),
 		DOCKERHUB_API_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://hub.docker.com'),
 		DOCKERHUB_USERNAME: z.string().min(1).optional(),
 		DOCKERHUB_TOKEN: z.string().min(1).optional(),
@@ -185,6 +186,8 @@ export interface Config {
 	isCatchUpEnabled: boolean;
 	/** Load Docker's core repositories and official images as targets on a store's first start. */
 	isDefaultWatchlistEnabled: boolean;
+	/** A configuration file (targets, featured, events, alerts) applied at start, without prune. */
+	configFile: string | undefined;
 	/** Series shown as headline cards on the overview, in this order; those without data are left out. */
 	featuredSeries: SeriesRef[];
 	alerts: {
@@ -276,6 +279,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		isSchedulingEnabled: e.RUN_SCHEDULES,
 		isCatchUpEnabled: e.CATCH_UP_ON_START,
 		isDefaultWatchlistEnabled: e.DEFAULT_WATCHLIST,
+		configFile: e.CONFIG_FILE,
 		featuredSeries: e.FEATURED_SERIES,
 		logLevel: e.LOG_LEVEL,
 		metrics: { isEnabled: e.METRICS, token: e.METRICS_TOKEN, workerPort: e.METRICS_PORT },

@@ -2,6 +2,7 @@ import { loadConfig, type Config } from './config.js';
 import { describeCrashRepair, repairAfterCrash } from './crash-repair.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
+import { applyConfigFileAtStart } from './config-file/apply.js';
 import { loadReferenceDataset } from './reference/load.js';
 import { loadDefaultWatchlist } from './targets/watchlist.js';
 import { log } from './telemetry/log.js';
@@ -20,7 +21,7 @@ export interface Store {
 /**
  * Loads the configuration, opens the database, applies pending migrations, repairs what a killed
  * process left open (crash-repair.ts), loads the reference dataset and, on a store's first start, the
- * default watchlist: what every process (server, worker, scripts) does first. Throws with a clear
+ * default watchlist, and applies CONFIG_FILE: what every process (server, worker, scripts) does first. Throws with a clear
  * message when the configuration is bad or the store cannot be opened.
  */
 export async function openStore(env: Record<string, string | undefined>): Promise<Store> {
@@ -33,6 +34,7 @@ export async function openStore(env: Record<string, string | undefined>): Promis
 		if (repaired) log.warn({ repaired }, `Dockpulse: ${repaired}`);
 		await loadReferenceDataset(database.db);
 		if (config.isDefaultWatchlistEnabled) await loadDefaultWatchlist(database.db);
+		if (config.configFile) await applyConfigFileAtStart(database.db, config.configFile, env, config.limits.alertPatternMaxSeries);
 	} catch (error) {
 		await database.close();
 		throw error;

@@ -22,24 +22,20 @@ export const alertRuleInput = z
 	.strict();
 export type AlertRuleInput = z.output<typeof alertRuleInput>;
 
-/** Stores a validated rule, its scope split into the parts evaluation matches on; returns its id. */
-export async function insertAlertRule(db: Db, input: AlertRuleInput): Promise<number> {
+/** A validated rule as its row stores it, the scope split into the parts evaluation matches on. */
+export function toRuleRow(input: AlertRuleInput) {
 	const { scope } = input;
 	const parts =
 		scope.kind === 'series'
 			? { scopeSource: scope.ref.source, scopeKey: scope.ref.key, scopeMetric: scope.ref.metric }
 			: { scopeSource: scope.pattern.source, scopeKey: scope.pattern.keyGlob, scopeMetric: scope.pattern.metric };
-	return insertAlertRuleRow(db, {
-		name: input.name,
-		scope: scope.text,
-		...parts,
-		condition: input.condition,
-		pendingEvaluations: input.pendingEvaluations,
-		repeatIntervalMinutes: input.repeatIntervalMinutes,
-		noData: input.noData,
-		channels: input.channels,
-		snoozedUntil: input.snoozedUntil
-	});
+	const { name, condition, pendingEvaluations, repeatIntervalMinutes, noData, channels, snoozedUntil } = input;
+	return { name, scope: scope.text, ...parts, condition, pendingEvaluations, repeatIntervalMinutes, noData, channels, snoozedUntil };
+}
+
+/** Stores a validated rule; returns its id. */
+export function insertAlertRule(db: Db, input: AlertRuleInput): Promise<number> {
+	return insertAlertRuleRow(db, toRuleRow(input));
 }
 
 /**

@@ -7,6 +7,7 @@ import { listMovers, type MoverRanking } from '../db/queries/movers.js';
 import { getNewestSamples } from '../db/queries/values-at.js';
 import { computeGrowth, resolveWindow, type Growth } from '../metrics/growth.js';
 import { buildExploreHref, listHeadlineCards, type HeadlineCard, type SampleView } from './cards.js';
+import { readFeaturedSeries } from './featured.js';
 import { referenceSeries } from '../reference/figures.js';
 
 /** Everything the overview page shows, as plain data (ISO strings, no Dates) for the load function. */
@@ -91,8 +92,9 @@ export interface OverviewOptions {
 
 export async function buildOverview(db: Db, config: Config, options: OverviewOptions): Promise<Overview> {
 	const window = resolveWindow(options.window, options.now);
+	const featured = await readFeaturedSeries(db, config.featuredSeries);
 	const [cards, moverRows, freshness] = await Promise.all([
-		listHeadlineCards(db, config.featuredSeries, window),
+		listHeadlineCards(db, featured, window),
 		listMovers(db, { start: window.start, end: window.end, minBase: moverMinBase, limit: moverLimit }),
 		getFreshness(db, options.collection, options.now)
 	]);
@@ -115,7 +117,7 @@ export async function buildOverview(db: Db, config: Config, options: OverviewOpt
 		now: options.now.toISOString(),
 		window: { spec: window.spec, start: window.start.toISOString(), end: window.end.toISOString() },
 		cards,
-		featuredCount: config.featuredSeries.length,
+		featuredCount: featured.length,
 		movers,
 		moverMinBase,
 		reference: listReferenceRows(),

@@ -62,3 +62,17 @@ export function listAlertRulesWithAlerts(db: Db): Promise<RuleWithAlertsRow[]> {
 			from alert_rules r order by r.id`
 	);
 }
+
+/** Every rule, oldest first. */
+export function listAlertRules(db: Db): Promise<AlertRule[]> {
+	return db.select().from(alertRules).orderBy(alertRules.id);
+}
+
+/**
+ * Rewrites a rule's definition in place, so that its alerts (their states) and their history are kept
+ * (a configuration file changing a rule). False when there is no such rule.
+ */
+export async function replaceAlertRuleDefinition(db: Db, id: number, rule: Omit<NewAlertRule, 'id' | 'createdAt' | 'isEnabled'>): Promise<boolean> {
+	const updated = await db.update(alertRules).set(rule).where(eq(alertRules.id, id)).returning({ id: alertRules.id });
+	return updated.length > 0;
+}

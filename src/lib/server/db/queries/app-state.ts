@@ -18,3 +18,20 @@ export async function insertAppStateIfAbsent(db: Db, key: string, value: unknown
 	);
 	return inserted.length > 0;
 }
+
+/** A key's stored value; undefined when the key is absent. */
+export async function getAppState(db: Db, key: string): Promise<unknown> {
+	const [row] = await queryRows<{ value: unknown }>(db, sql`select value from app_state where key = ${key}`);
+	return row?.value;
+}
+
+/** Removes a key; false when it was not there. */
+export async function deleteAppState(db: Db, key: string): Promise<boolean> {
+	const deleted = await queryRows<{ key: string }>(db, sql`delete from app_state where key = ${key} returning key`);
+	return deleted.length > 0;
+}
+
+/** Inside a transaction: waits until no other process is applying a configuration file (several instances start together). */
+export async function lockConfigApply(tx: Db): Promise<void> {
+	await tx.execute(sql`select pg_advisory_xact_lock(hashtext('dockpulse:config-file'))`);
+}

@@ -107,3 +107,12 @@ export async function lockListedTargetForWrite(tx: Db, parent: TargetRef, target
 	);
 	return row?.id;
 }
+
+/** Every target with whether it is tracked and its listing's removed keys (what a configuration file plans against). */
+export async function listTargetStates(db: Db): Promise<{ id: number; source: string; key: string; isActive: boolean; removedListed: string[] }[]> {
+	const rows = await queryRows<{ id: number; source: string; key: string; is_active: boolean; removed_listed: string[] | null }>(
+		db,
+		sql`select id, source, key, is_active, metadata->'removedListed' as removed_listed from targets order by source, key`
+	);
+	return rows.map((r) => ({ id: r.id, source: r.source, key: r.key, isActive: r.is_active, removedListed: r.removed_listed ?? [] }));
+}

@@ -121,3 +121,28 @@ export async function getEvent(db: Db, id: number): Promise<{ id: number; ts: Da
 	const [row] = await db.select({ id: events.id, ts: events.ts, label: events.label }).from(events).where(eq(events.id, id));
 	return row;
 }
+
+export interface ManualEventRow {
+	id: number;
+	ts_ms: number;
+	label: string;
+	url: string | null;
+	/** The target's source and key; null for an event about no one target. */
+	source: string | null;
+	key: string | null;
+}
+
+/** Every manual event, oldest first, with its target's reference (what a configuration file declares). */
+export function listManualEvents(db: Db): Promise<ManualEventRow[]> {
+	return queryRows<ManualEventRow>(
+		db,
+		sql`select e.id, (extract(epoch from e.ts) * 1000)::float8 as ts_ms, e.label, e.url, t.source, t.key
+			from events e left join targets t on t.id = e.target_id
+			where e.kind = 'manual' order by e.ts, e.id`
+	);
+}
+
+/** Replaces a manual event's link. */
+export async function updateManualEventUrl(db: Db, id: number, url: string | null): Promise<void> {
+	await db.update(events).set({ url }).where(and(eq(events.id, id), eq(events.kind, 'manual')));
+}
