@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config.js';
 import type { Database } from '../../src/lib/server/db/client.js';
+import { deleteAppState, upsertAppState } from '../../src/lib/server/db/queries/app-state.js';
 import { startCollection } from '../../jobs/index.js';
 import { buildOverview } from '../../src/lib/server/overview/overview.js';
 import type { Collection } from '../../src/lib/types/collection.js';
@@ -117,6 +118,19 @@ describe.each(testBackends)('overview data on $name', (backend) => {
 		]);
 		const users = overview.reference.find((r) => r.series === 'reference:dockerhub:users')!;
 		expect(users.growth).toBeNull();
+	});
+
+	it('shows the featured series a configuration file stored instead of FEATURED_SERIES, and FEATURED_SERIES again once it is removed', async () => {
+		await upsertAppState(database.db, 'featured', ['github:moby/moby:stars']);
+		try {
+			const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now, collection });
+			expect(overview.cards.map((c) => c.series)).toEqual(['github:moby/moby:stars']);
+			expect(overview.featuredCount).toBe(1);
+		} finally {
+			await deleteAppState(database.db, 'featured');
+		}
+		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now, collection });
+		expect(overview.featuredCount).toBe(3);
 	});
 
 	it('reports the newest observed sample and every collector', async () => {
