@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { applyDeclaration, readConfigFile } from '../src/lib/server/config-file/apply.js';
 import { ConfigFileError } from '../src/lib/server/config-file/parse.js';
-import { formatPlanItem } from '../src/lib/server/config-file/plan.js';
+import { formatPlanItem, PlanProblem } from '../src/lib/server/config-file/plan.js';
 import { openStore } from '../src/lib/server/store.js';
 import { runCommand } from './cli.js';
 
@@ -35,7 +35,7 @@ async function main(): Promise<number> {
 			await database.close();
 		}
 	} catch (error) {
-		if (!(error instanceof ConfigFileError)) throw error;
+		if (!(error instanceof ConfigFileError || error instanceof PlanProblem)) throw error;
 		console.error(new ConfigFileError(file, error.problems).message);
 		return 2;
 	}

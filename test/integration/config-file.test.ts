@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDeclaration } from '../../src/lib/server/config-file/apply.js';
-import { ConfigFileError, parseConfigFile, type Declaration } from '../../src/lib/server/config-file/parse.js';
-import { formatPlanItem } from '../../src/lib/server/config-file/plan.js';
+import { parseConfigFile, type Declaration } from '../../src/lib/server/config-file/parse.js';
+import { formatPlanItem, PlanProblem } from '../../src/lib/server/config-file/plan.js';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { addManualEvent, manualEventInput } from '../../src/lib/server/events/events.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
@@ -94,6 +94,25 @@ describe.each(testBackends)('configuration as code on $name', (backend) => {
 		expect(alerts).toEqual([{ state: 'pending' }]);
 	});
 
+	it('keeps a snooze set on the alerts page unless the file snoozes the rule itself', async () => {
+		await database.db.execute(sql`update alert_rules set snoozed_until = '2030-01-01T00:00:00Z'`);
+		expect(await plan(fileText(70_000))).toEqual([]);
+		const snoozed = fileText(70_000).replace('    condition:', '    snoozedUntil: 2031-01-01\n    condition:');
+		expect(await plan(snoozed)).toEqual(['~ alert "moby passes 100k stars": snoozedUntil']);
+		const [rule] = await queryRows<{ snoozed_until: unknown }>(database.db, sql`select snoozed_until::text from alert_rules`);
+		expect(String(rule!.snoozed_until)).toMatch(/^2031-01-01/);
+		expect(await plan(fileText(70_000))).toEqual([]);
+	});
+
+	it('an exclusion makes a tracked image of the namespace inactive, its data kept', async () => {
+		await upsertTarget(database.db, { source: 'dockerhub', key: 'library/busybox', displayName: 'x' });
+		const text = fileText(70_000).replace('exclude: [library/hello-world]', 'exclude: [library/hello-world, library/busybox]');
+		expect(await plan(text)).toEqual(['~ target dockerhub:library: exclude library/busybox (dockerhub:library/busybox made inactive; its data is kept)']);
+		const [busybox] = await queryRows<{ is_active: boolean }>(database.db, sql`select is_active from targets where key = 'library/busybox'`);
+		expect(busybox).toEqual({ is_active: false });
+		expect(await plan(text)).toEqual([]);
+	});
+
 	it('prunes only with --prune: targets made inactive with their data, never reference, import or listed images', async () => {
 		const other = await upsertTarget(database.db, { source: 'github', key: 'other/thing', displayName: 'x' });
 		const otherStars = await upsertSeries(database.db, other, { metric: 'stars', unit: 'stars', kind: 'counter' });
@@ -120,6 +139,8 @@ describe.each(testBackends)('configuration as code on $name', (backend) => {
 		const active = await queryRows<{ ref: string; is_active: boolean }>(database.db, sql`select source || ':' || key as ref, is_active from targets order by 1`);
 		expect(active).toEqual([
 			{ ref: 'dockerhub:library', is_active: true },
+			// Made inactive by its exclusion above; pruning leaves an inactive target as it is.
+			{ ref: 'dockerhub:library/busybox', is_active: false },
 			{ ref: 'dockerhub:library/redis', is_active: true },
 			{ ref: 'github:moby/moby', is_active: true },
 			{ ref: 'github:other/thing', is_active: false },
@@ -136,7 +157,7 @@ describe.each(testBackends)('configuration as code on $name', (backend) => {
 	it('refuses an event about a target that is neither stored nor declared, and writes nothing', async () => {
 		const before = await snapshot(database);
 		const text = 'featured: [github:a/b:stars]\nevents:\n  - {date: 2016-01-01, label: x, target: github:nobody/here}\n';
-		await expect(plan(text)).rejects.toThrow(ConfigFileError);
+		await expect(plan(text)).rejects.toThrow(PlanProblem);
 		await expect(plan(text)).rejects.toThrow(/no target github:nobody\/here \(declare it under targets\)/);
 		expect(await snapshot(database)).toEqual(before);
 	});

@@ -70,6 +70,9 @@ alerts:
 		expect(problemsOf('targets:\n  - ref: dockerhub:library\n    exclude: [bitnami/nginx]\n')).toEqual([
 			'line 3: targets.0.exclude.0: exclude lists images of a Docker Hub namespace (library/<name>)'
 		]);
+		expect(problemsOf('targets:\n  - ref: dockerhub:library\n    exclude: [library/redis]\n  - ref: dockerhub:library/redis\n')).toEqual([
+			'line 3: targets.0.exclude.0: library/redis is excluded and declared as a target'
+		]);
 	});
 
 	it('refuses a YAML syntax error with its line', () => {

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { lockConfigApply } from '../db/queries/app-state.js';
 import { log } from '../telemetry/log.js';
 import { ConfigFileError, parseConfigFile, type Declaration } from './parse.js';
-import { formatPlanItem, planChanges, type PlanItem, type PlanOptions } from './plan.js';
+import { formatPlanItem, planChanges, PlanProblem, type PlanItem, type PlanOptions } from './plan.js';
 
 /**
  * Applies a declaration in one transaction: all of the plan is written, or none of it. The plan is
@@ -36,7 +36,7 @@ export async function readConfigFile(file: string, env: Record<string, string | 
 export async function applyConfigFileAtStart(db: Db, file: string, env: Record<string, string | undefined>, alertPatternMaxSeries: number): Promise<void> {
 	const declaration = await readConfigFile(file, env);
 	const plan = await applyDeclaration(db, declaration, { prune: false, dryRun: false, alertPatternMaxSeries }).catch((error: unknown) => {
-		throw error instanceof ConfigFileError && error.file === '' ? new ConfigFileError(file, error.problems) : error;
+		throw error instanceof PlanProblem ? new ConfigFileError(file, error.problems) : error;
 	});
 	if (plan.length > 0) log.info({ configFile: file, changes: plan.map(formatPlanItem) }, `CONFIG_FILE ${file}: ${plan.length} change(s) applied`);
 }

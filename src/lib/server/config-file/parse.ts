@@ -53,6 +53,12 @@ export const declarationSchema = z
 		if (d.featured) once('featured', d.featured.map(formatSeriesRef), 'series');
 		once('events', d.events.map(eventIdentity), 'event');
 		once('alerts', d.alerts.map((a) => `"${a.name}"`), 'alert');
+		const declared = new Set(d.targets.map((t) => formatTargetRef(t.ref)));
+		d.targets.forEach((t, i) =>
+			t.exclude.forEach((key, j) => {
+				if (declared.has(`dockerhub:${key}`)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'exclude', j], message: `${key} is excluded and declared as a target` });
+			})
+		);
 	});
 export type Declaration = z.output<typeof declarationSchema>;
 

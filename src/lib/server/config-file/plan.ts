@@ -7,7 +7,7 @@ import { excludeFromListing, includeInListing, listTargetStates, setTargetActive
 import { deleteManualEvent, insertManualEvent, listManualEvents, updateManualEventUrl } from '../db/queries/events.js';
 import { getTargetId, upsertTarget } from '../db/queries/targets.js';
 import { defaultWatchlist } from '../targets/watchlist.js';
-import { ConfigFileError, eventIdentity, type Declaration } from './parse.js';
+import { eventIdentity, type Declaration } from './parse.js';
 
 /**
  * What applying a declaration would change, item by item, against what the database holds now: each
@@ -20,6 +20,14 @@ export interface PlanItem {
 	op: '+' | '~' | '-';
 	text: string;
 	write(tx: Db): Promise<unknown>;
+}
+
+/** A declaration that cannot be applied to this store as it stands (an event about an unknown target). */
+export class PlanProblem extends Error {
+	constructor(readonly problems: string[]) {
+		super(problems.join('\n'));
+		this.name = 'PlanProblem';
+	}
 }
 
 export interface PlanOptions {
@@ -56,7 +64,16 @@ async function planTargets(db: Db, declared: Declaration['targets'], prune: bool
 		}
 		const removed = row?.removedListed ?? [];
 		for (const key of exclude.filter((k) => !removed.includes(k))) {
-			items.push({ op: '~', text: `target ${name}: exclude ${key}`, write: (tx) => excludeFromListing(tx, ref, key) });
+			const image = stored.get(formatTargetRef({ source: 'dockerhub', key }));
+			const isTracked = image?.isActive === true;
+			items.push({
+				op: '~',
+				text: `target ${name}: exclude ${key}${isTracked ? ` (dockerhub:${key} made inactive; its data is kept)` : ''}`,
+				write: async (tx) => {
+					await excludeFromListing(tx, ref, key);
+					if (isTracked) await setTargetActive(tx, image.id, false);
+				}
+			});
 		}
 		if (prune && row) {
 			for (const key of removed.filter((k) => !exclude.includes(k))) {
@@ -104,7 +121,7 @@ async function planEvents(db: Db, declaration: Declaration, prune: boolean): Pro
 			continue;
 		}
 		if (event.target && !known.has(formatTargetRef(event.target))) {
-			throw new ConfigFileError('', [`event ${identity}: no target ${formatTargetRef(event.target)} (declare it under targets)`]);
+			throw new PlanProblem([`event ${identity}: no target ${formatTargetRef(event.target)} (declare it under targets)`]);
 		}
 		items.push({
 			op: '+',
@@ -152,16 +169,18 @@ async function planAlerts(db: Db, declared: Declaration['alerts'], options: Plan
 	const items: PlanItem[] = [];
 	for (const input of declared) {
 		const problem = await findScopeProblem(db, input.scope, options.alertPatternMaxSeries);
-		if (problem) throw new ConfigFileError('', [`alert "${input.name}": ${problem}`]);
+		if (problem) throw new PlanProblem([`alert "${input.name}": ${problem}`]);
 		const rule = rules.find((r) => r.name === input.name);
 		if (!rule) {
 			items.push({ op: '+', text: `alert "${input.name}"`, write: (tx) => insertAlertRule(tx, input) });
 			continue;
 		}
-		const [was, now] = [definitionOf(rule), definitionOf(input)];
+		// A rule snoozed on the alerts page stays snoozed unless the file snoozes it itself (CONFIG_FILE runs at every start).
+		const wanted = { ...input, snoozedUntil: input.snoozedUntil ?? rule.snoozedUntil };
+		const [was, now] = [definitionOf(rule), definitionOf(wanted)];
 		const changed = Object.keys(now).filter((k) => was[k] !== now[k]);
 		if (changed.length === 0) continue;
-		items.push({ op: '~', text: `alert "${input.name}": ${changed.join(', ')}`, write: (tx) => replaceAlertRuleDefinition(tx, rule.id, toRuleRow(input)) });
+		items.push({ op: '~', text: `alert "${input.name}": ${changed.join(', ')}`, write: (tx) => replaceAlertRuleDefinition(tx, rule.id, toRuleRow(wanted)) });
 	}
 	if (!options.prune) return items;
 	const names = new Set(declared.map((a) => a.name));
