@@ -154,6 +154,14 @@ describe.each(testBackends)('configuration as code on $name', (backend) => {
 		expect(await plan(`${withoutFeatured}\n`.replace('targets:\n', 'targets:\n  - ref: github:other/thing\n'))).toEqual(['+ target github:other/thing (tracked again)']);
 	});
 
+	it('two applies at once (two processes starting with one CONFIG_FILE) write each item once', async () => {
+		const text = 'targets:\n  - ref: github:race/one\nevents:\n  - {date: 2019-01-01, label: race}\nalerts:\n  - {name: race rule, scope: "github:race/one:stars", condition: {kind: stale, maxAgeHours: 48}}\n';
+		const plans = await Promise.all([plan(text), plan(text)]);
+		expect(plans.map((p) => p.length).sort()).toEqual([0, 3]);
+		expect(await queryRows(database.db, sql`select count(*)::int as n from alert_rules where name = 'race rule'`)).toEqual([{ n: 1 }]);
+		expect(await queryRows(database.db, sql`select count(*)::int as n from events where label = 'race'`)).toEqual([{ n: 1 }]);
+	});
+
 	it('refuses an event about a target that is neither stored nor declared, and writes nothing', async () => {
 		const before = await snapshot(database);
 		const text = 'featured: [github:a/b:stars]\nevents:\n  - {date: 2016-01-01, label: x, target: github:nobody/here}\n';
