@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultFeaturedSeries } from '../../src/lib/server/config.js';
-import { ConfigFileError, parseConfigFile } from '../../src/lib/server/config-file/parse.js';
+import { ConfigFileError, eventIdentity, parseConfigFile } from '../../src/lib/server/config-file/parse.js';
 import { defaultWatchlist } from '../../src/lib/server/targets/watchlist.js';
 import { formatSeriesRef, formatTargetRef } from '../../src/lib/refs.js';
 
@@ -92,6 +92,13 @@ alerts:
 		expect(problems.join('\n')).not.toContain('secretpart');
 		// A reference with text around it is inline too: part of the secret would sit in the file.
 		expect(problemsOf(issueExample.replace('${SLACK_WEBHOOK_URL}', 'https://hooks.slack.com/${PART}'), { PART: 'x' })).toHaveLength(1);
+	});
+
+	it('tells events apart by date (or instant, when not at midnight), label and target', () => {
+		expect(eventIdentity({ date: new Date('2015-06-22T00:00:00Z'), label: 'DockerCon' })).toBe('2015-06-22 "DockerCon"');
+		expect(eventIdentity({ date: new Date('2015-06-22T09:30:00Z'), label: 'DockerCon', target: { source: 'github', key: 'moby/moby' } })).toBe(
+			'2015-06-22T09:30:00.000Z "DockerCon" (github:moby/moby)'
+		);
 	});
 
 	it('the example file declares exactly the default watchlist and featured series', () => {

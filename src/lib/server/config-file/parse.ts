@@ -64,7 +64,10 @@ export type Declaration = z.output<typeof declarationSchema>;
 
 /** What tells two manual events apart: date, label and target. */
 export function eventIdentity(e: { date: Date; label: string; target?: { source: string; key: string } | undefined }): string {
-	return `${e.date.toISOString().slice(0, 10)} "${e.label}"${e.target ? ` (${formatTargetRef(e.target)})` : ''}`;
+	const iso = e.date.toISOString();
+	// A date alone when the event is at midnight UTC (as `date: 2015-06-22` is); the instant otherwise.
+	const when = iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+	return `${when} "${e.label}"${e.target ? ` (${formatTargetRef(e.target)})` : ''}`;
 }
 
 const envReference = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

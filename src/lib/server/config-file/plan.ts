@@ -44,6 +44,45 @@ const displayNames = new Map(defaultWatchlist.map((t) => [formatTargetRef(t), t.
 const listingParent = (ref: TargetRef): TargetRef | undefined =>
 	ref.source === 'dockerhub' && ref.key.includes('/') ? { source: 'dockerhub', key: ref.key.slice(0, ref.key.indexOf('/')) } : undefined;
 
+type StoredTarget = Awaited<ReturnType<typeof listTargetStates>>[number];
+
+/** A namespace's exclusions: each one listed, a tracked image made inactive; with prune, the others let in again. */
+function planExclusions(stored: Map<string, StoredTarget>, ref: TargetRef, exclude: string[], prune: boolean): PlanItem[] {
+	const name = formatTargetRef(ref);
+	const removed = stored.get(name)?.removedListed ?? [];
+	const items: PlanItem[] = [];
+	for (const key of exclude.filter((k) => !removed.includes(k))) {
+		const image = stored.get(formatTargetRef({ source: 'dockerhub', key }));
+		const isTracked = image?.isActive === true;
+		items.push({
+			op: '~',
+			text: `target ${name}: exclude ${key}${isTracked ? ` (dockerhub:${key} made inactive; its data is kept)` : ''}`,
+			write: async (tx) => {
+				await excludeFromListing(tx, ref, key);
+				if (isTracked) await setTargetActive(tx, image.id, false);
+			}
+		});
+	}
+	if (!prune) return items;
+	for (const key of removed.filter((k) => !exclude.includes(k))) {
+		items.push({ op: '~', text: `target ${name}: stop excluding ${key}`, write: (tx) => includeInListing(tx, ref, key) });
+	}
+	return items;
+}
+
+/** Prune: active targets not declared are made inactive, except reference, import and a declared namespace's images. */
+function planTargetPrune(stored: Map<string, StoredTarget>, declared: Declaration['targets']): PlanItem[] {
+	const declaredNames = new Set(declared.map((t) => formatTargetRef(t.ref)));
+	const items: PlanItem[] = [];
+	for (const [name, row] of stored) {
+		const parent = listingParent(row as TargetRef);
+		const isListed = parent !== undefined && declaredNames.has(formatTargetRef(parent));
+		if (!row.isActive || declaredNames.has(name) || unmanagedSources.has(row.source) || isListed) continue;
+		items.push({ op: '-', text: `target ${name} (made inactive; its data is kept)`, write: (tx) => setTargetActive(tx, row.id, false) });
+	}
+	return items;
+}
+
 async function planTargets(db: Db, declared: Declaration['targets'], prune: boolean): Promise<PlanItem[]> {
 	const stored = new Map((await listTargetStates(db)).map((t) => [formatTargetRef(t), t]));
 	const items: PlanItem[] = [];
@@ -56,40 +95,16 @@ async function planTargets(db: Db, declared: Declaration['targets'], prune: bool
 				op: '+',
 				text: `target ${name}${row ? ' (tracked again)' : ''}`,
 				write: async (tx) => {
+					// An image the analyst removed from its namespace's listing is let in again, as addTarget does.
 					if (parent) await includeInListing(tx, parent, ref.key);
 					if (row) await setTargetActive(tx, row.id, true);
 					else await upsertTarget(tx, { ...ref, displayName: displayNames.get(name) ?? ref.key });
 				}
 			});
 		}
-		const removed = row?.removedListed ?? [];
-		for (const key of exclude.filter((k) => !removed.includes(k))) {
-			const image = stored.get(formatTargetRef({ source: 'dockerhub', key }));
-			const isTracked = image?.isActive === true;
-			items.push({
-				op: '~',
-				text: `target ${name}: exclude ${key}${isTracked ? ` (dockerhub:${key} made inactive; its data is kept)` : ''}`,
-				write: async (tx) => {
-					await excludeFromListing(tx, ref, key);
-					if (isTracked) await setTargetActive(tx, image.id, false);
-				}
-			});
-		}
-		if (prune && row) {
-			for (const key of removed.filter((k) => !exclude.includes(k))) {
-				items.push({ op: '~', text: `target ${name}: stop excluding ${key}`, write: (tx) => includeInListing(tx, ref, key) });
-			}
-		}
+		items.push(...planExclusions(stored, ref, exclude, prune));
 	}
-	if (!prune) return items;
-	const declaredNames = new Set(declared.map((t) => formatTargetRef(t.ref)));
-	for (const [name, row] of stored) {
-		const parent = listingParent(row as TargetRef);
-		const isListed = parent !== undefined && declaredNames.has(formatTargetRef(parent));
-		if (!row.isActive || declaredNames.has(name) || unmanagedSources.has(row.source) || isListed) continue;
-		items.push({ op: '-', text: `target ${name} (made inactive; its data is kept)`, write: (tx) => setTargetActive(tx, row.id, false) });
-	}
-	return items;
+	return prune ? [...items, ...planTargetPrune(stored, declared)] : items;
 }
 
 async function planFeatured(db: Db, featured: Declaration['featured'], prune: boolean): Promise<PlanItem[]> {
