@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '../../src/lib/server/db/client.js';
 import { applyMigrations } from '../../src/lib/server/db/migrate.js';
 import { getFreePort, spawnNode, waitForHealthy } from '../../harness/processes.js';
 import { createPostgresDatabase, type TestBackend } from './databases.js';
+import { copyPgliteTemplate } from './pglite-template.js';
 
 export { getFreePort, spawnNode, type SpawnedProcess } from '../../harness/processes.js';
 
@@ -31,6 +32,7 @@ export async function createStoreEnv(
 		return { env: { DATABASE_URL: created.url }, cleanup: created.drop };
 	}
 	const dataDir = mkdtempSync(join(tmpdir(), 'dockpulse-test-'));
+	await copyPgliteTemplate(dataDir);
 	return { env: { DATA_DIR: dataDir }, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
