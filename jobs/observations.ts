@@ -19,6 +19,8 @@ export interface Observation {
 	 * target. Without it the target must be tracked already.
 	 */
 	listedBy?: string;
+	/** Flags the collector knows per metric (`capped`: a search count at a known cap), added to the computed ones. */
+	flags?: Record<string, string[]>;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function writeObservation(db: Db, observation: Observation, counter
 			const info = getMetricInfo(metric);
 			const seriesId = await upsertSeries(tx, targetId, { metric, ...info });
 			const previous = info.kind === 'counter' ? await getPreviousSample(tx, seriesId, observation.ts, counters.stallDays) : undefined;
-			const flags = computeCounterFlags(previous, value, counters);
+			const flags = [...computeCounterFlags(previous, value, counters), ...(observation.flags?.[metric] ?? [])];
 			if (await upsertObservedSample(tx, seriesId, observation.ts, value, flags)) changedSamples++;
 		}
 		await markTargetObserved(tx, targetId, observation.ts, observation.metadata ?? {});

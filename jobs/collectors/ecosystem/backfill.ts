@@ -4,14 +4,15 @@ import { upsertSamples } from '../../../src/lib/server/db/queries/samples.js';
 import { upsertSeries } from '../../../src/lib/server/db/queries/targets.js';
 import { listActiveTargets, lockTargetForWrite, mergeTargetMetadata } from '../../../src/lib/server/db/queries/collection-targets.js';
 import { toCollectorError } from '../errors.js';
-import { GithubClient } from '../github/client.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
+import { GithubSearch } from './github-search.js';
 
 /**
  * History of an `ecosystem:github-repos:<term>` count, rebuilt month by month from GitHub search's
  * `created:<date` qualifier: the number of matching repositories created before each month's end, as
  * GitHub sees them today. Resumable (the next month to ask is kept on the target) and bounded per run,
- * since search allows 30 requests a minute.
+ * since search allows 30 requests a minute. A month whose search answer is incomplete is not stored and
+ * not passed: the next run asks it again.
  */
 
 export const ecosystemHistoryNote =
@@ -52,10 +53,10 @@ async function listBackfillTargets(db: Db, firstMonth: string, onlyKey: string |
  * One month: the count, stored at the month's last day with the progress, in one transaction; returns
  * the samples changed, or undefined when the target was removed during the run (nothing is written).
  */
-async function backfillMonth(db: Db, client: GithubClient, config: Config, target: BackfillTarget, month: string): Promise<number | undefined> {
+async function backfillMonth(db: Db, client: GithubSearch, config: Config, target: BackfillTarget, month: string): Promise<number | undefined> {
 	const nextMonth = addMonths(month, 1);
 	const term = target.key.slice('github-repos:'.length);
-	const count = await client.countSearchResults(`${term} ${config.ecosystem.githubQualifiers} created:<${nextMonth}-01`.trim());
+	const count = await client.countRepositories(`${term} ${config.ecosystem.githubQualifiers} created:<${nextMonth}-01`.trim());
 	const monthEnd = new Date(Date.parse(`${nextMonth}-01T00:00:00Z`) - 86_400_000);
 	const counts = await db.transaction(async (tx) => {
 		if ((await lockTargetForWrite(tx, { id: target.id })) === undefined) return undefined;
@@ -71,7 +72,7 @@ async function backfillMonth(db: Db, client: GithubClient, config: Config, targe
 
 export async function backfillEcosystem(db: Db, config: Config, options: EcosystemBackfillOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
-	const client = new GithubClient(config.github, config.http, options);
+	const client = new GithubSearch(config.github, config.http, options);
 	const maxRequests = options.maxRequests ?? 20;
 	const targetsToFill = await listBackfillTargets(db, options.firstMonth ?? '2013-03', options.onlyKey);
 	return recordRun(db, 'ecosystem-backfill', options, client.stats, async (report) => {

@@ -1,12 +1,14 @@
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { listActiveTargets } from '../../../src/lib/server/db/queries/collection-targets.js';
-import { writeObservation } from '../../observations.js';
+import { listActiveTargets, lockTargetForWrite } from '../../../src/lib/server/db/queries/collection-targets.js';
+import { upsertSeries } from '../../../src/lib/server/db/queries/targets.js';
+import { getMetricInfo } from '../../../src/lib/server/metrics/catalog.js';
+import { writeObservation, type Observation } from '../../observations.js';
 import { DockerHubClient } from '../dockerhub/client.js';
-import { GithubClient } from '../github/client.js';
 import { CollectorError, toCollectorError } from '../errors.js';
 import type { HttpStats } from '../http.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
+import { GithubSearch } from './github-search.js';
 
 /**
  * Ecosystem-wide counts. A target `ecosystem:<kind>:<query>` is a search whose total is tracked as the
@@ -16,20 +18,45 @@ import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunR
  * (GitHub: 30 a minute).
  */
 
-type Counter = (query: string) => Promise<number>;
+/** A search total, with the flags it carries (`capped`: the count sits at a cap the API is known to apply). */
+interface Count {
+	total: number;
+	flags: string[];
+}
+type Counter = (query: string) => Promise<Count>;
+
+/**
+ * Older Docker Hub search answers stop counting at 10,000 (../../../../shared/API-NOTES.md): a count of
+ * exactly that is a floor, not a measure. Stored, with the flag `capped` and this series note.
+ */
+export const dockerHubSearchCap = 10_000;
+export const dockerHubSearchNote =
+	"Docker Hub search's result count. Older answers stopped counting at 10,000: a sample flagged `capped` " +
+	'sits at that cap and is a floor, not a measure; its growth says nothing.';
 
 function splitKey(key: string): { kind: string; query: string } {
 	const colon = key.indexOf(':');
 	return { kind: key.slice(0, colon), query: key.slice(colon + 1) };
 }
 
+/** Sets a series' note before its samples are written, in the target's lock (a removed target gets nothing). */
+async function noteSeries(db: Db, target: Observation['target'], metric: string, note: string): Promise<void> {
+	await db.transaction(async (tx) => {
+		const targetId = await lockTargetForWrite(tx, target);
+		if (targetId !== undefined) await upsertSeries(tx, targetId, { metric, ...getMetricInfo(metric), note });
+	});
+}
+
 export async function collectEcosystem(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
 	const dockerhub = new DockerHubClient(config.dockerhub, config.http, options);
-	const github = new GithubClient(config.github, config.http, options);
+	const github = new GithubSearch(config.github, config.http, options);
 	const counters: Record<string, Counter> = {
-		'dockerhub-repos': (query) => dockerhub.countSearchResults(query),
-		'github-repos': (term) => github.countSearchResults(`${term} ${config.ecosystem.githubQualifiers}`.trim())
+		'dockerhub-repos': async (query) => {
+			const total = await dockerhub.countSearchResults(query);
+			return { total, flags: total === dockerHubSearchCap ? ['capped'] : [] };
+		},
+		'github-repos': async (term) => ({ total: await github.countRepositories(`${term} ${config.ecosystem.githubQualifiers}`.trim()), flags: [] })
 	};
 	const stats: HttpStats = {
 		get requests() {
@@ -47,8 +74,14 @@ export async function collectEcosystem(db: Db, config: Config, options: CollectO
 			try {
 				const counter = counters[kind];
 				if (!counter || !query) throw new CollectorError('notFound', `unknown ecosystem query ${target.key} (expected dockerhub-repos:<query> or github-repos:<term>)`);
-				const total = await counter(query);
-				const observation = { target: { source: 'ecosystem' as const, key: target.key, displayName: target.displayName }, ts, values: { repositories: total } };
+				const count = await counter(query);
+				const observation: Observation = {
+					target: { source: 'ecosystem', key: target.key, displayName: target.displayName },
+					ts,
+					values: { repositories: count.total },
+					flags: { repositories: count.flags }
+				};
+				if (kind === 'dockerhub-repos') await noteSeries(db, observation.target, 'repositories', dockerHubSearchNote);
 				recordSuccess(report, options, target.key, await writeObservation(db, observation, config.counters));
 			} catch (error) {
 				await recordFailure(db, 'ecosystem', report, options, target.key, toCollectorError(error));

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../client.js';
 import { targets } from '../schema/index.js';
-import type { CounterFlag, PreviousSample } from '../../metrics/counters.js';
+import type { PreviousSample } from '../../metrics/counters.js';
 
 /** What a collector's poll writes: observed samples with their counter flags, and the target's state. */
 
@@ -31,7 +31,7 @@ export async function getPreviousSample(db: Db, seriesId: number, before: Date, 
  * Writes one observed sample; polling the same instant again rewrites it only when the value or flags
  * differ. True when a row was inserted or changed.
  */
-export async function upsertObservedSample(db: Db, seriesId: number, ts: Date, value: number, flags: readonly CounterFlag[]): Promise<boolean> {
+export async function upsertObservedSample(db: Db, seriesId: number, ts: Date, value: number, flags: readonly string[]): Promise<boolean> {
 	const rows = await queryRows<{ series_id: number }>(
 		db,
 		sql`insert into samples (series_id, ts, value, provenance, flags)
