@@ -60,6 +60,32 @@ describe.each(testBackends)('Docker Hub collector on $name', (backend) => {
 		expect((await samplesOf('aciliadevops/memcached')).map((s) => s.value)).toEqual([memcached.pull_count, memcached.star_count]);
 	});
 
+	it('collects a namespace in listing requests only, run after run, its images included, and still fetches an image outside it', async () => {
+		await h.addTargets('aciliadevops', 'aciliadevops/memcached', 'library/nginx');
+		const listingPath = '/v2/namespaces/aciliadevops/repositories?page_size=100';
+		h.replay.route(listingPath, { body: { ...namespacePage1, next: null } }).route(nginxPath, { body: nginx });
+		const names: string[] = namespacePage1.results.map((r: { name: string }) => r.name);
+		for (const name of names) h.replay.route(`/v2/namespaces/aciliadevops/repositories/${name}`, { body: {} });
+		expect(await collect()).toMatchObject({ status: 'ok', requestsMade: 2 });
+		// The second run finds every listed image a target of its own, and still asks nothing per image.
+		h.clockMs += 3_600_000;
+		expect(await collect()).toMatchObject({ status: 'ok', requestsMade: 2 });
+		expect(h.replay.requests.map((r) => r.path).sort()).toEqual([listingPath, listingPath, nginxPath, nginxPath].sort());
+		for (const repository of namespacePage1.results as { name: string; pull_count: number }[]) {
+			expect((await h.listDailyValues(`aciliadevops/${repository.name}`, 'pulls')).map(([, v]) => v)).toEqual([repository.pull_count, repository.pull_count]);
+		}
+		expect(await h.listDailyValues('library/nginx', 'pulls')).toHaveLength(2);
+	});
+
+	it("fetches the images of a namespace on their own when the namespace's listing fails", async () => {
+		await h.addTargets('acme', 'acme/one');
+		h.replay.route('/v2/namespaces/acme/repositories?page_size=100', { status: 500 });
+		h.replay.route('/v2/namespaces/acme/repositories/one', { body: { name: 'one', namespace: 'acme', pull_count: 7, star_count: 1 } });
+		const report = await collect(undefined, { HTTP_MAX_RETRIES: '0' });
+		expect(report.failures.map((f) => [f.target, f.kind])).toEqual([['acme', 'http']]);
+		expect(await h.listValues('acme/one')).toEqual([['pulls', 7], ['stars', 1]]);
+	});
+
 	it('retries a 5xx and a dropped connection, then stores the value once', async () => {
 		await h.addTargets('library/nginx', 'grimoirelab/perceval');
 		h.replay.route(nginxPath, { status: 503, body: 'Service Unavailable' }, { status: 502, body: '' }, { body: nginx });

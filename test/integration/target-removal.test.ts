@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { collectDockerHub } from '../../jobs/collectors/dockerhub/collect.js';
 import { addTarget, removeTarget } from '../../jobs/targets.js';
 import { queryRows } from '../../src/lib/server/db/client.js';
+import { listTargetViews } from '../../src/lib/server/targets/list.js';
 import { useCollectorHarness } from '../helpers/collector-harness.js';
 import { testBackends } from '../helpers/databases.js';
 import { waitUntil } from '../helpers/process-control.js';
@@ -31,6 +32,8 @@ describe.each(testBackends)('removing targets on $name', (backend) => {
 		(await queryRows<{ key: string }>(h.db, sql`select key from targets where source = 'dockerhub' order by key`)).map((t) => t.key);
 	const countSamplesOf = async (key: string) => (await h.listSamples(key)).length;
 	const ref = (key: string) => ({ source: 'dockerhub' as const, key });
+	/** What /api/targets and the targets page show as left out of the namespace's listing. */
+	const leftOutOf = async (namespace: string) => (await listTargetViews(h.db)).find((t) => t.target === `dockerhub:${namespace}`)?.removedFromListing;
 
 	it('a target removed while its collection is in flight gets nothing and is not brought back', async () => {
 		await h.addTargets('library/alpine', 'library/busybox');
@@ -51,11 +54,8 @@ describe.each(testBackends)('removing targets on $name', (backend) => {
 
 	it('a namespace listing does not add back an image the analyst removed, before or during a run, until it is added again', async () => {
 		await h.addTargets('acme');
-		// Listed images are targets of their own, polled on their own as well.
-		h.replay
-			.route(listingPath, { body: listing })
-			.route(imagePath('acme', 'one'), { body: repository('acme', 'one', 10) })
-			.route(imagePath('acme', 'two'), { body: repository('acme', 'two', 20) });
+		// Listed images are targets of their own, written from the listing (no request of their own).
+		h.replay.route(listingPath, { body: listing });
 		expect((await collect()).status).toBe('ok');
 		expect(await listKeys()).toEqual(['acme', 'acme/one', 'acme/two']);
 
@@ -65,6 +65,7 @@ describe.each(testBackends)('removing targets on $name', (backend) => {
 		expect((await collect()).status).toBe('ok');
 		expect(await listKeys()).toEqual(['acme', 'acme/one']);
 		expect(await countSamplesOf('acme/one')).toBe(4);
+		expect(await leftOutOf('acme')).toEqual(['acme/two']);
 
 		// Removed while the listing is in flight.
 		h.replay.route(listingPath, { body: listing, fault: 'hold' });
@@ -76,13 +77,16 @@ describe.each(testBackends)('removing targets on $name', (backend) => {
 		expect((await running).status).toBe('ok');
 		expect(await listKeys()).toEqual(['acme']);
 		expect(await h.countSamples()).toBe(3 * 3);
+		expect(await leftOutOf('acme')).toEqual(['acme/two', 'acme/one']);
 
-		// Added back by the analyst: the listing keeps it from then on.
-		h.replay.route(listingPath, { body: listing });
+		// Added back by the analyst (checked on its own): the listing keeps it from then on.
+		h.replay.route(listingPath, { body: listing }).route(imagePath('acme', 'one'), { body: repository('acme', 'one', 10) });
 		expect(await addTarget(h.db, h.config(), ref('acme/one'))).toMatchObject({ outcome: 'added' });
 		h.clockMs += 3_600_000;
 		await collect();
 		expect(await listKeys()).toEqual(['acme', 'acme/one']);
 		expect((await h.getTarget('acme')).metadata.removedListed).toEqual(['acme/two']);
+		expect(await leftOutOf('acme')).toEqual(['acme/two']);
+		expect(h.replay.countRequests(imagePath('acme', 'one'))).toBe(1);
 	});
 });

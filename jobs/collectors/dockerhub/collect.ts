@@ -1,10 +1,10 @@
 import pLimit from 'p-limit';
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { listActiveTargets } from '../../../src/lib/server/db/queries/collection-targets.js';
+import { listActiveTargets, type CollectionTarget } from '../../../src/lib/server/db/queries/collection-targets.js';
 import { writeObservation } from '../../observations.js';
 import { CollectorError, toCollectorError } from '../errors.js';
-import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
+import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunProgress, type RunReport } from '../run.js';
 import { DockerHubClient } from './client.js';
 import { toRepositoryObservation, type Repository } from './parse.js';
 
@@ -14,6 +14,8 @@ function splitKey(key: string): { namespace: string; name?: string } {
 	return { namespace, name };
 }
 
+const isNamespaceKey = (key: string) => !key.includes('/');
+
 /** Each collect* returns how many samples it inserted or changed. */
 async function collectImage(client: DockerHubClient, db: Db, config: Config, key: string, ts: Date): Promise<number> {
 	const { namespace, name } = splitKey(key);
@@ -21,8 +23,12 @@ async function collectImage(client: DockerHubClient, db: Db, config: Config, key
 	return writeObservation(db, { target: { source: 'dockerhub', key, displayName: key }, ts, ...toRepositoryObservation(repository) }, config.counters);
 }
 
-/** A namespace: each of its images as a target of its own, and the namespace's total pulls and stars. */
-async function collectNamespace(client: DockerHubClient, db: Db, config: Config, key: string, ts: Date): Promise<number> {
+/**
+ * A namespace: each of its images' pulls and stars, straight from the listing pages (an image becomes
+ * a target of its own unless the analyst removed it), and the namespace's totals. `listed` gets the key
+ * of every image the listing answered for, so that none is asked for again on its own in this run.
+ */
+async function collectNamespace(client: DockerHubClient, db: Db, config: Config, key: string, ts: Date, listed: Set<string>): Promise<number> {
 	const repositories: Repository[] = await client.listRepositories(key);
 	// Docker Hub answers 200 with no results for a namespace that does not exist (docker/hub-feedback#2357).
 	if (repositories.length === 0) throw new CollectorError('notFound', `Docker Hub namespace ${key} has no public repositories`);
@@ -31,6 +37,7 @@ async function collectNamespace(client: DockerHubClient, db: Db, config: Config,
 		const imageKey = `${repository.namespace}/${repository.name}`;
 		const image = { source: 'dockerhub' as const, key: imageKey, displayName: imageKey };
 		changedSamples += await writeObservation(db, { target: image, ts, listedBy: key, ...toRepositoryObservation(repository) }, config.counters);
+		listed.add(imageKey);
 	}
 	const total = (field: 'pull_count' | 'star_count') => repositories.reduce((sum, r) => sum + r[field], 0);
 	const totalChanged = await writeObservation(
@@ -48,8 +55,10 @@ async function collectNamespace(client: DockerHubClient, db: Db, config: Config,
 
 /**
  * One Docker Hub collection run: every active dockerhub target, several at once (COLLECT_CONCURRENCY).
- * One target's failure never stops the others; a long rate limit stops asking Docker Hub for the rest
- * of this run, and those targets are recorded as rateLimited.
+ * Namespaces go first; an image their listings answered for is not asked for again (for `library`,
+ * about 170 requests an hour saved), while an image outside them, or of a namespace whose listing
+ * failed, is fetched on its own. One target's failure never stops the others; a long rate limit stops
+ * asking Docker Hub for the rest of this run, and those targets are recorded as rateLimited.
  */
 export async function collectDockerHub(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
@@ -58,16 +67,24 @@ export async function collectDockerHub(db: Db, config: Config, options: CollectO
 	return recordRun(db, 'dockerhub', options, client.http.stats, async (report) => {
 		// One timestamp for the whole run: samples of one poll line up across targets.
 		const ts = now();
-		let rateLimit: CollectorError | undefined;
-		const limit = pLimit(config.collectConcurrency);
-		await Promise.all(
+		const listed = new Set<string>();
+		const phase = createPhaseRunner(db, config, options, report);
+		await phase(targets.filter((t) => isNamespaceKey(t.key)), (key) => collectNamespace(client, db, config, key, ts, listed));
+		await phase(targets.filter((t) => !isNamespaceKey(t.key) && !listed.has(t.key)), (key) => collectImage(client, db, config, key, ts));
+	});
+}
+
+/** Runs targets several at once, recording each; after a long rate limit the rest fail without asking. */
+function createPhaseRunner(db: Db, config: Config, options: CollectOptions, report: RunProgress) {
+	let rateLimit: CollectorError | undefined;
+	const limit = pLimit(config.collectConcurrency);
+	return (targets: CollectionTarget[], collect: (key: string) => Promise<number>) =>
+		Promise.all(
 			targets.map((target) =>
 				limit(async () => {
 					try {
 						if (rateLimit) throw rateLimit;
-						const isNamespace = !target.key.includes('/');
-						const changedSamples = await (isNamespace ? collectNamespace : collectImage)(client, db, config, target.key, ts);
-						recordSuccess(report, options, target.key, changedSamples);
+						recordSuccess(report, options, target.key, await collect(target.key));
 					} catch (error) {
 						const failure = toCollectorError(error);
 						if (failure.kind === 'rateLimited') rateLimit = failure;
@@ -76,5 +93,4 @@ export async function collectDockerHub(db: Db, config: Config, options: CollectO
 				})
 			)
 		);
-	});
 }

@@ -17,6 +17,11 @@ export interface TargetView {
 	status: 'ok' | 'failing' | 'not_found';
 	statusMessage: string | null;
 	lastCollectedAt: string | null;
+	/**
+	 * For a Docker Hub namespace: the images the analyst removed, which its listing leaves out until one
+	 * is added again (adding it back takes it off this list).
+	 */
+	removedFromListing: string[];
 	series: {
 		series: string;
 		metric: string;

@@ -20,6 +20,7 @@ export async function listTargetViews(db: Db): Promise<TargetView[]> {
 				status: row.status,
 				statusMessage: row.status_message,
 				lastCollectedAt: row.collected_ms === null ? null : new Date(Number(row.collected_ms)).toISOString(),
+				removedFromListing: row.removed_listed ?? [],
 				series: []
 			};
 			views.set(ref, view);

@@ -11,6 +11,8 @@ export interface LatestRow {
 	status: 'ok' | 'failing' | 'not_found';
 	status_message: string | null;
 	collected_ms: number | null;
+	/** A namespace's images the analyst removed, which its listing leaves out (null: none). */
+	removed_listed: string[] | null;
 	metric: string | null;
 	unit: string | null;
 	kind: 'counter' | 'gauge' | null;
@@ -27,6 +29,7 @@ export interface LatestRow {
 export const latestValuesQuery: SQL = sql`
 	select t.source, t.key, t.display_name, (extract(epoch from t.added_at) * 1000)::float8 as added_ms,
 		t.is_active, t.status, t.status_message, (extract(epoch from t.last_collected_at) * 1000)::float8 as collected_ms,
+		t.metadata->'removedListed' as removed_listed,
 		s.metric, s.unit, s.kind,
 		(extract(epoch from l.ts) * 1000)::float8 as latest_ms, l.value as latest_value,
 		l.provenance as latest_provenance
