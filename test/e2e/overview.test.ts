@@ -128,6 +128,9 @@ describe.each(backends)('the overview page on %s', (backend) => {
 		);
 		expect(await pulls.locator('a[href="https://www.slideshare.net/slideshow/docker-con-keynote-v11-1/35805816"]').count()).toBe(1);
 		expect(await page.locator('li[data-series="reference:docker-project:contributors"] .summary').textContent()).toContain('+183% (x2.83)');
+		const boot2docker = page.locator('li[data-series="reference:boot2docker:downloads"]');
+		expect((await boot2docker.locator('.summary').textContent())?.replace(/\s+/g, ' ').trim()).toBe('+1,456% (x15.56) from 2014-06 to 2015-06, no base value');
+		expect(await boot2docker.locator('.citations').textContent()).toContain('(unverified');
 		expect(errors).toEqual([]);
 	});
 

@@ -29,6 +29,12 @@ describe.each(testBackends.map((b) => b.name))('the growth report page on %s', (
 		expect(statements).toContain('Docker Hub pulls grew 18,082% (x181.8) from 2.75M on 2014-06-09 to 500M on 2015-06-22');
 		expect(statements).toContain('Docker Hub repositories grew 934% (x10.34) from 14.5K on 2014-06-09 to 150K on 2015-06-22');
 		expect(await page.locator('tr[data-series="reference:dockerhub:pulls"] td.growth').textContent()).toBe('+18,082%');
+		// The growth figures published as percentages only, beside the computed ones: all seven seed figures.
+		expect(statements).toContain('Boot2Docker downloads grew 1,456% (x15.56) from 2014-06 to 2015-06, as published (no base value found)');
+		expect(statements).toContain('Docker Hub users: 240K on 2015-06-22');
+		const jobs = page.locator('tr[data-series="reference:docker-jobs:job_offers"]');
+		expect(await jobs.locator('td.growth').textContent()).toBe('+1,720%');
+		expect(await jobs.locator('td[data-published-only]').textContent()).toContain('as a percentage only: no base value');
 		expect(await page.getByRole('region', { name: 'Sources' }).getByRole('link').first().getAttribute('href')).toMatch(/^https:\/\//);
 		expect(errors).toEqual([]);
 	});
@@ -37,7 +43,7 @@ describe.each(testBackends.map((b) => b.name))('the growth report page on %s', (
 		const { page, errors } = await openWatchedPage(browser);
 		await gotoHydrated(page, `${server.url}/report`);
 		const fields = page.getByRole('textbox', { name: /^Series \d+$/ });
-		for (let i = 0; i < 4; i++) await fields.nth(i).fill('');
+		for (let i = 0; i < 5; i++) await fields.nth(i).fill('');
 		await fields.nth(0).fill('github:report/e2e:stars');
 		await page.getByLabel('From date').fill('2020-01-01');
 		await page.getByLabel('To date').fill('2021-01-01');

@@ -118,6 +118,20 @@ describe.each(testBackends)('overview data on $name', (backend) => {
 		]);
 		const users = overview.reference.find((r) => r.series === 'reference:dockerhub:users')!;
 		expect(users.growth).toBeNull();
+		const contributors = overview.reference.find((r) => r.series === 'reference:docker-project:contributors')!;
+		expect(contributors.figures[1]!.citation).toMatch(/^derived from the published \+183%, window inferred/);
+	});
+
+	it('shows the growth figures published as percentages only beside the reference figures, with citation and caveat', async () => {
+		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now, collection });
+		expect(overview.publishedGrowth.map((r) => [r.series, r.percent, r.period])).toEqual([
+			['reference:docker-jobs:job_offers', 1_720, { from: '2014-06', to: '2015-06' }],
+			['reference:boot2docker:downloads', 1_456, { from: '2014-06', to: '2015-06' }]
+		]);
+		const boot2docker = overview.publishedGrowth[1]!;
+		expect(boot2docker.multiplier).toBeCloseTo(15.56, 10);
+		expect(boot2docker.citation).toContain('"Boot2Docker downloads +1,456%"');
+		expect(boot2docker.caveat).toMatch(/^Published as a percentage only: no base value found.*about 500,000 downloads in mid-2014 \(unverified/);
 	});
 
 	it('shows the featured series a configuration file stored instead of FEATURED_SERIES, and FEATURED_SERIES again once it is removed', async () => {

@@ -26,4 +26,11 @@ export interface ReportRow {
 	citations: string[];
 	warnings: string[];
 	statement: string | null;
+	/**
+	 * A growth figure published as a percentage only (no base value found): no samples stand behind it,
+	 * so start, end and change are null and growthPercent is the published one, over `publishedPeriod`.
+	 */
+	isPublishedPercentOnly: boolean;
+	/** The published comparison's months (YYYY-MM) for such a row; null for a row computed from samples. */
+	publishedPeriod: { from: string; to: string } | null;
 }

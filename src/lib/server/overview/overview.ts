@@ -8,7 +8,7 @@ import { getNewestSamples } from '../db/queries/values-at.js';
 import { computeGrowth, resolveWindow, type Growth } from '../metrics/growth.js';
 import { buildExploreHref, listHeadlineCards, type HeadlineCard, type SampleView } from './cards.js';
 import { readFeaturedSeries } from './featured.js';
-import { referenceSeries } from '../reference/figures.js';
+import { formatPublishedGrowthRef, publishedGrowthFigures, referenceSeries } from '../reference/figures.js';
 
 /** Everything the overview page shows, as plain data (ISO strings, no Dates) for the load function. */
 
@@ -34,6 +34,18 @@ export interface ReferenceRow {
 	growth: Growth | null;
 }
 
+/** A growth figure published as a percentage only (no base value), shown beside the reference rows. */
+export interface PublishedGrowthRow {
+	series: string;
+	targetName: string;
+	metric: string;
+	percent: number;
+	multiplier: number;
+	period: { from: string; to: string };
+	citation: string;
+	caveat: string;
+}
+
 export interface Freshness {
 	newestObservedAt: string | null;
 	newestSampleAt: string | null;
@@ -49,6 +61,7 @@ export interface Overview {
 	movers: Record<MoverRanking, Mover[]>;
 	moverMinBase: number;
 	reference: ReferenceRow[];
+	publishedGrowth: PublishedGrowthRow[];
 	freshness: Freshness;
 }
 
@@ -72,6 +85,19 @@ function listReferenceRows(): ReferenceRow[] {
 			growth: s.figures.length > 1 ? computeGrowth({ ...at(first.date), value: first.value }, { ...at(last.date), value: last.value }) : null
 		};
 	});
+}
+
+function listPublishedGrowthRows(): PublishedGrowthRow[] {
+	return publishedGrowthFigures.map((f) => ({
+		series: formatPublishedGrowthRef(f),
+		targetName: f.targetName,
+		metric: f.metric,
+		percent: f.percent,
+		multiplier: 1 + f.percent / 100,
+		period: { ...f.period },
+		citation: f.citation,
+		caveat: f.caveat
+	}));
 }
 
 async function getFreshness(db: Db, collection: OverviewOptions['collection'], now: Date): Promise<Freshness> {
@@ -121,6 +147,7 @@ export async function buildOverview(db: Db, config: Config, options: OverviewOpt
 		movers,
 		moverMinBase,
 		reference: listReferenceRows(),
+		publishedGrowth: listPublishedGrowthRows(),
 		freshness
 	};
 }

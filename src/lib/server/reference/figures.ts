@@ -1,7 +1,10 @@
 /**
  * The published figures behind Dockpulse's seed document, each with the citation an analyst can quote.
  * Dates are the days the figures were presented. Where a figure is derived (from a published growth
- * percentage), the citation says how.
+ * percentage), the citation says how, and that the window it spans is our inference: the growth
+ * figures were published without their dates, and DockerCon 2014 -> 2015 is the likeliest reading.
+ * Growth figures published without any base value are `publishedGrowthFigures`, kept apart: they
+ * have no value to store as a sample.
  */
 
 export interface ReferenceFigure {
@@ -28,6 +31,7 @@ const hubPastPresentFuture =
 	'"Docker Hub: Past, present and future" (Ken Cochrane, bc Wong), DockerCon 2015, 2015-06-22, ' +
 	'slide "Hub by the Numbers": https://www.slideshare.net/Docker/docker-hub';
 const dockerCon15Growth = 'growth figures Docker published at DockerCon 2015 (2015-06-22)';
+const inferredWindow = 'that it spans DockerCon 2014 -> 2015 (2014-06-09 -> 2015-06-22) is our inference, not published';
 
 export const referenceSeries: ReferenceSeries[] = [
 	{
@@ -75,7 +79,7 @@ export const referenceSeries: ReferenceSeries[] = [
 			{
 				date: '2015-06-22',
 				value: 1_302,
-				citation: `derived: 460 x 2.83 from "contributors +183%", ${dockerCon15Growth}; about 1.3K`
+				citation: `derived from the published +183%, window inferred: 460 x 2.83 from "contributors +183%", ${dockerCon15Growth}; ${inferredWindow}; about 1.3K`
 			}
 		]
 	},
@@ -90,8 +94,59 @@ export const referenceSeries: ReferenceSeries[] = [
 			{
 				date: '2015-06-22',
 				value: 41_205,
-				citation: `derived: 6,700 x 6.15 from "GitHub projects about Docker +515%", ${dockerCon15Growth}`
+				citation: `derived from the published +515%, window inferred: 6,700 x 6.15 from "GitHub projects about Docker +515%", ${dockerCon15Growth}; ${inferredWindow}`
 			}
 		]
 	}
 ];
+
+/**
+ * A growth figure published as a percentage only: no base value was found, so nothing is stored as a
+ * sample and no absolute value is derived. Reports and the overview show it beside the computed ones,
+ * marked as published-percent-only.
+ */
+export interface PublishedGrowthFigure {
+	/** The reference target it belongs to, `reference:<key>`, and what it measures. */
+	key: string;
+	targetName: string;
+	metric: string;
+	percent: number;
+	/** Months, YYYY-MM: the published 2014 -> 2015 comparison, its exact days unknown. */
+	period: { from: string; to: string };
+	citation: string;
+	/** What the figure does not say. */
+	caveat: string;
+}
+
+// The project's reference material holds no primary source for these two (searched for "1,456" and
+// "1,720"): the citation says where the figures come from and claims no more.
+const seedGrowthFigures =
+	"Docker's 2014 -> 2015 ecosystem growth figures (DockerCon 2015), as quoted in Dockpulse's seed document beside " +
+	'contributors +183% and GitHub projects +515%; the original slide was not located';
+const percentOnly = 'Published as a percentage only: no base value found, so no absolute figure is stored or derived';
+
+export const publishedGrowthFigures: PublishedGrowthFigure[] = [
+	{
+		key: 'docker-jobs',
+		targetName: 'Job offers involving Docker (published growth)',
+		metric: 'job_offers',
+		percent: 1_720,
+		period: { from: '2014-06', to: '2015-06' },
+		citation: `"job offers involving Docker +1,720%": ${seedGrowthFigures}`,
+		caveat: `${percentOnly}; no public source counts these offers; the 2014-06 -> 2015-06 window is inferred.`
+	},
+	{
+		key: 'boot2docker',
+		targetName: 'Boot2Docker (published growth)',
+		metric: 'downloads',
+		percent: 1_456,
+		period: { from: '2014-06', to: '2015-06' },
+		citation: `"Boot2Docker downloads +1,456%": ${seedGrowthFigures}`,
+		caveat:
+			`${percentOnly}; one secondary source puts Boot2Docker at about 500,000 downloads in mid-2014 (unverified, ` +
+			'so not used as a base); the 2014-06 -> 2015-06 window is inferred.'
+	}
+];
+
+/** A published-percent-only figure as a series reference, `reference:<key>:<metric>` (nothing is stored under it). */
+export const formatPublishedGrowthRef = (figure: PublishedGrowthFigure) => `reference:${figure.key}:${figure.metric}`;

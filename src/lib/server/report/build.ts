@@ -5,13 +5,15 @@ import { resolveSelectors } from '../series/selector.js';
 import { minInstantMs } from '../time.js';
 import type { ReportQuery } from './params.js';
 import { resolvePeriod, type ResolvedPeriod } from './period.js';
+import { listPublishedGrowthRows } from './published.js';
 import { buildReportRow } from './rows.js';
 
 /**
  * A growth report: for each series, its values at both ends of the period (the nearest samples on or
  * before each end, with their own dates), the change, growth, multiplier and CAGR, the period before
  * of equal length, and how the numbers were obtained. Four set-based reads, whatever the number of
- * series.
+ * series. A report over the published reference series also lists, after them, the growth figures
+ * published as percentages only (published.ts).
  */
 
 export interface GrowthReport {
@@ -57,7 +59,7 @@ export async function buildGrowthReport(db: Db, query: ReportQuery, now: Date): 
 		report: {
 			period: { start: period.start.toISOString(), end: period.end.toISOString(), previousStart: previousStart.toISOString(), label: period.label },
 			minBase: query.minBase,
-			rows
+			rows: [...rows, ...listPublishedGrowthRows(rows.map((r) => r.series), period)]
 		}
 	};
 }

@@ -6,7 +6,9 @@ const columns = [
 	'start_requested', 'start_date', 'start_value', 'start_provenance',
 	'end_requested', 'end_date', 'end_value', 'end_provenance',
 	'change', 'growth_percent', 'multiplier', 'cagr_percent', 'previous_growth_percent',
-	'method', 'citations', 'warnings', 'statement'
+	'method', 'citations', 'warnings', 'statement',
+	// true for a growth figure published as a percentage only (no base value): its start and end are empty.
+	'published_percent_only', 'published_period'
 ];
 
 /** The report as CSV: one row per series, numbers unrounded, lists joined with " | ". */
@@ -16,7 +18,8 @@ export function formatReportCsv(report: GrowthReport): string {
 		r.start?.requested ?? report.period.start, r.start?.ts ?? null, r.start?.value ?? null, r.start?.provenance ?? null,
 		r.end?.requested ?? report.period.end, r.end?.ts ?? null, r.end?.value ?? null, r.end?.provenance ?? null,
 		r.change, r.growthPercent, r.multiplier, r.cagrPercent, r.previousGrowthPercent,
-		r.method, r.citations.join(' | '), r.warnings.join(' | '), r.statement
+		r.method, r.citations.join(' | '), r.warnings.join(' | '), r.statement,
+		String(r.isPublishedPercentOnly), r.publishedPeriod ? `${r.publishedPeriod.from}/${r.publishedPeriod.to}` : null
 	]);
 	return formatCsvRows([columns, ...rows]);
 }

@@ -5,10 +5,13 @@ import { ParameterError } from '../http/parse.js';
 import { buildGrowthReport, type GrowthReport } from './build.js';
 import { parseReportQuery } from './params.js';
 
-/** The seed's table: what /report shows before an analyst asks for anything else. */
+/**
+ * The seed's table: what /report shows before an analyst asks for anything else. With the growth
+ * figures published as percentages only, which the report adds, it lists all seven of the seed's figures.
+ */
 export const defaultReportQuery =
 	'series=reference:dockerhub:pulls&series=reference:dockerhub:repositories&series=reference:docker-project:contributors' +
-	'&series=reference:github:projects&from=2014-06-09&to=2015-06-22';
+	'&series=reference:github:projects&series=reference:dockerhub:users&from=2014-06-09&to=2015-06-22';
 
 export interface ReportPage {
 	/** The query the page shows (the default one when none was given), for the form and the CSV link. */

@@ -16,6 +16,23 @@ export interface RowSamples {
 
 const dayMs = 86_400_000;
 
+const noValues = {
+	start: null,
+	end: null,
+	change: null,
+	growthPercent: null,
+	multiplier: null,
+	cagrPercent: null,
+	previousGrowthPercent: null,
+	isPublishedPercentOnly: false,
+	publishedPeriod: null
+} as const;
+
+/** One value in the period (Docker Hub's 240K users, published once) is a level: no growth, not 0%. */
+const level = { change: null, percent: null, multiplier: null, cagrPercent: null } as const;
+
+const isSameSample = (start: SampleAt, end: SampleAt) => start.ts.getTime() === end.ts.getTime();
+
 const methods: Record<Provenance, string> = {
 	observed: 'observed snapshots',
 	imported: 'imported history',
@@ -43,6 +60,7 @@ function describeMethod(start: SampleAt, end: SampleAt): string {
 }
 
 function buildStatement(subject: string, start: SampleAt, end: SampleAt, percent: number | null, multiplier: number | null): string {
+	if (isSameSample(start, end)) return `${subject}: ${formatCount(end.value)} on ${formatDate(end.ts)}`;
 	const from = `from ${formatCount(start.value)} on ${formatDate(start.ts)} to ${formatCount(end.value)} on ${formatDate(end.ts)}`;
 	if (percent === null) return `${subject} went ${from}`;
 	const verb = percent > 0 ? 'grew' : percent < 0 ? 'fell' : 'stayed level';
@@ -53,9 +71,11 @@ function buildStatement(subject: string, start: SampleAt, end: SampleAt, percent
 /** The warnings a careful analyst would add: a far endpoint, a small base, a start without data. */
 function listWarnings(samples: RowSamples, start: SampleAt, end: SampleAt, period: { start: Date; end: Date }, minBase: number): string[] {
 	const warnings: string[] = [];
-	if (!samples.atStart) warnings.push(`no sample on or before ${formatDate(period.start)}: measured from the first sample, on ${formatDate(start.ts)}`);
+	if (isSameSample(start, end)) warnings.push(`one value in this period, on ${formatDate(end.ts)}: no growth to compute`);
+	else if (!samples.atStart) warnings.push(`no sample on or before ${formatDate(period.start)}: measured from the first sample, on ${formatDate(start.ts)}`);
 	const toleranceMs = Math.max(7 * dayMs, 0.1 * (period.end.getTime() - period.start.getTime()));
-	for (const [name, sample, requested] of [['start', start, period.start], ['end', end, period.end]] as const) {
+	const ends = [['start', start, period.start], ['end', end, period.end]] as const;
+	for (const [name, sample, requested] of isSameSample(start, end) ? ends.slice(1) : ends) {
 		const offDays = Math.round(Math.abs(requested.getTime() - sample.ts.getTime()) / dayMs);
 		if (Math.abs(requested.getTime() - sample.ts.getTime()) > toleranceMs) {
 			warnings.push(`the ${name} value is from ${formatDate(sample.ts)}, ${offDays} days from the requested ${formatDate(requested)}`);
@@ -76,9 +96,9 @@ export function buildReportRow(series: ResolvedSeries, samples: RowSamples, peri
 	const end = samples.atEnd;
 	if (!start || !end || end.ts < start.ts || end.ts < period.start) {
 		const last = end ? ` (last sample ${formatDate(end.ts)})` : '';
-		return { ...identity, start: null, end: null, change: null, growthPercent: null, multiplier: null, cagrPercent: null, previousGrowthPercent: null, method: 'none', citations: [], warnings: [`no data in this period${last}`], statement: null };
+		return { ...identity, ...noValues, method: 'none', citations: [], warnings: [`no data in this period${last}`], statement: null };
 	}
-	const growth = computeGrowth(start, end);
+	const growth = isSameSample(start, end) ? level : computeGrowth(start, end);
 	const previous = samples.atPreviousStart && samples.atStart ? computeGrowth(samples.atPreviousStart, samples.atStart).percent : null;
 	const citations = [...new Set([start, end].filter((s) => s.provenance === 'reference' && s.note).map((s) => s.note!))];
 	return {
@@ -93,6 +113,8 @@ export function buildReportRow(series: ResolvedSeries, samples: RowSamples, peri
 		method: describeMethod(start, end),
 		citations,
 		warnings: listWarnings(samples, start, end, period, minBase),
-		statement: buildStatement(subjectOf(series), start, end, growth.percent, growth.multiplier)
+		statement: buildStatement(subjectOf(series), start, end, growth.percent, growth.multiplier),
+		isPublishedPercentOnly: false,
+		publishedPeriod: null
 	};
 }
