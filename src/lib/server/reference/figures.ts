@@ -1,8 +1,8 @@
 /**
  * The published figures behind Dockpulse's seed document, each with the citation an analyst can quote.
  * Dates are the days the figures were presented. Where a figure is derived (from a published growth
- * percentage), the citation says how, and that the window it spans is our inference: the growth
- * figures were published without their dates, and DockerCon 2014 -> 2015 is the likeliest reading.
+ * percentage), the citation says how, and that the window it spans is our inference: no source we
+ * hold states the growth figures' dates, and DockerCon 2014 -> 2015 is our reading of them.
  * Growth figures published without any base value are `publishedGrowthFigures`, kept apart: they
  * have no value to store as a sample.
  */
@@ -133,7 +133,7 @@ export const publishedGrowthFigures: PublishedGrowthFigure[] = [
 		percent: 1_720,
 		period: { from: '2014-06', to: '2015-06' },
 		citation: `"job offers involving Docker +1,720%": ${seedGrowthFigures}`,
-		caveat: `${percentOnly}; no public source counts these offers; the 2014-06 -> 2015-06 window is inferred.`
+		caveat: `${percentOnly}; Dockpulse has no source that counts these offers; the 2014-06 -> 2015-06 window is inferred.`
 	},
 	{
 		key: 'boot2docker',
