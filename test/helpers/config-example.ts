@@ -1,7 +1,8 @@
 /**
- * The configuration file from the issue that asked for configuration files (one of each part: a repository, a namespace with an
- * exclusion, featured series, an event and an alert with a webhook from the environment), shared by
- * the parser's unit tests and the plan-and-apply tests. `milestone` varies the alert to plan a change.
+ * The example configuration file of the issue that asked for configuration files (one of each part: a
+ * repository, a namespace with an exclusion, featured series, an event and an alert with a webhook
+ * from the environment), shared by the parser's unit tests and the plan-and-apply tests. `milestone`
+ * varies the alert to plan a change.
  */
 export function exampleConfigFile(milestone = 100_000): string {
 	return `targets:
