@@ -115,8 +115,7 @@ describe.each(backends)('the explorer on %s', (backend) => {
 			page.locator('select[name="interval"]').selectOption('week')
 		]);
 		await page.waitForURL(/interval=week/);
-		// The search list is not sent again on a control change: asked again, the same request brings
-		// only the page's own data.
+		// No list of every series is sent with the page: its data names only the drawn series.
 		const data = await page.request.get(dataRequest.url());
 		expect(await data.text()).toContain('Growing (test)');
 		expect(await data.text()).not.toContain('falcosecurity/falco');
@@ -129,7 +128,14 @@ describe.each(backends)('the explorer on %s', (backend) => {
 		// The same chart.js instance, updated in place rather than rebuilt.
 		expect(await page.locator('canvas').getAttribute('data-chart-id')).toBe(chartId);
 		expect(new URL(page.url()).searchParams.getAll('series')).toEqual([growing.series]);
-		await page.getByLabel('Add series').fill('falco pulls');
+		// Series to add are searched on the server as the analyst types.
+		await page.getByLabel('Add series').fill('no such thing');
+		await page.getByText('No series matches “no such thing”.').waitFor();
+		const [search] = await Promise.all([
+			page.waitForRequest((r) => r.url().includes('/api/series/search?q=falco+pulls')),
+			page.getByLabel('Add series').fill('falco pulls')
+		]);
+		expect((await search.response())?.status()).toBe(200);
 		await page.getByRole('button', { name: /falcosecurity\/falco/ }).click();
 		await page.waitForURL(/falco/);
 		await page.waitForFunction(() => document.querySelector('canvas')?.getAttribute('data-point-counts')?.split(',').length === 2);

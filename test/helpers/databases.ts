@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/lib/server/db/client.js';
 import { applyMigrations } from '../../src/lib/server/db/migrate.js';
+import { loadPgliteTemplateDump } from './pglite-template.js';
 
 /**
  * The databases every integration test runs on: an in-memory PGlite always, and a real PostgreSQL
@@ -42,7 +43,8 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
 const pgliteBackend: TestBackend = {
 	name: 'pglite',
 	async open() {
-		const database = await openDatabase({ kind: 'pglite-memory' });
+		// A copy of a migrated template: applying the migrations again checks them and changes nothing.
+		const database = await openDatabase({ kind: 'pglite-memory', loadDataDir: await loadPgliteTemplateDump() });
 		await applyMigrations(database);
 		return database;
 	}

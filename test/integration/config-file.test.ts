@@ -13,22 +13,11 @@ import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targ
 import { readFeaturedSeries } from '../../src/lib/server/overview/featured.js';
 import { openStore } from '../../src/lib/server/store.js';
 import { formatSeriesRef } from '../../src/lib/refs.js';
+import { exampleConfigFile } from '../helpers/config-example.js';
 import { testBackends } from '../helpers/databases.js';
 
 const env = { SLACK_WEBHOOK_URL: 'https://hooks.example.com/services/T1/B2' };
-const fileText = (milestone: number) => `targets:
-  - ref: github:moby/moby
-  - ref: dockerhub:library
-    exclude: [library/hello-world]
-featured: [github:moby/moby:stars, dockerhub:library/nginx:pulls]
-events:
-  - {date: 2015-06-22, label: DockerCon 2015, target: github:moby/moby}
-alerts:
-  - name: moby passes 100k stars
-    scope: github:moby/moby:stars
-    condition: {kind: milestone, value: ${milestone}}
-    channels: {webhooks: [{url: "\${SLACK_WEBHOOK_URL}", format: slack}]}
-`;
+const fileText = exampleConfigFile;
 const declare = (text: string): Declaration => parseConfigFile('test.yaml', text, env);
 const options = { prune: false, dryRun: false, alertPatternMaxSeries: 1000 };
 

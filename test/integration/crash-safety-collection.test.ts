@@ -4,7 +4,7 @@ import { crashedRunFailure } from '../../src/lib/server/crash-repair.js';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import type { CollectorHealth } from '../../src/lib/types/health.js';
-import { startBuiltServer, useCrashTestCleanup, withStore, type StoreEnv } from '../helpers/crash-safety.js';
+import { startBuiltServer, useTestProcesses, withStore, type StoreEnv } from '../helpers/test-processes.js';
 import { testBackends } from '../helpers/databases.js';
 import { releasesPath, starsPath } from '../helpers/github-backfill.js';
 import { signalAndWait, spawnTsx, waitForOutput, waitUntil } from '../helpers/process-control.js';
@@ -61,7 +61,7 @@ async function readDockerHubHealth(url: string): Promise<CollectorHealth> {
 }
 
 describe.each(testBackends)('kill -9 during collection on $name', (backend) => {
-	const { newStore, track, defer } = useCrashTestCleanup();
+	const { newStore, track, defer } = useTestProcesses();
 
 	async function startReplay(latencyMs = 0): Promise<ReplayServer> {
 		const replay = await ReplayServer.start({ latencyMs });
@@ -159,7 +159,7 @@ describe.each(testBackends)('kill -9 during collection on $name', (backend) => {
 });
 
 describe.each(testBackends)('stopping the commands on $name', (backend) => {
-	const { newStore, track, defer } = useCrashTestCleanup();
+	const { newStore, track, defer } = useTestProcesses();
 
 	it('npm run collect exits within 5 s of SIGTERM, its run closed as interrupted', async () => {
 		const store = await newStore(backend.name);

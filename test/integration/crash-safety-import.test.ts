@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
-import { useCrashTestCleanup, startBuiltServer, withStore, type StoreEnv } from '../helpers/crash-safety.js';
+import { useTestProcesses, startBuiltServer, withStore, type StoreEnv } from '../helpers/test-processes.js';
 import { testBackends } from '../helpers/databases.js';
 import { signalAndWait, spawnTsx, waitForOutput } from '../helpers/process-control.js';
 
@@ -50,7 +50,7 @@ function fileFolderOf(store: StoreEnv, defer: (cleanup: () => void) => void): st
 }
 
 describe.each(testBackends)('kill -9 during an import on $name', (backend) => {
-	const { newStore, track, defer } = useCrashTestCleanup();
+	const { newStore, track, defer } = useTestProcesses();
 
 	it('npm run import: the series has none of the file or all of it, and the next import writes it whole', async () => {
 		const store = await newStore(backend.name);

@@ -4,7 +4,7 @@ import type { Database } from '../../src/lib/server/db/client.js';
 import { addManualEvent } from '../../src/lib/server/events/events.js';
 import { buildExploreView, buildTargetPageView, type ExploreView } from '../../src/lib/server/series/explore.js';
 import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
-import { listSeriesCatalog } from '../../src/lib/server/series/catalog.js';
+import { searchSeries, toSearchWords } from '../../src/lib/server/series/catalog.js';
 import { growing, growingDayMs, seedDashboard } from '../helpers/dashboard-seed.js';
 import { testBackends } from '../helpers/databases.js';
 import { seedSeries } from '../helpers/samples.js';
@@ -51,10 +51,31 @@ describe.each(testBackends)('the explorer view on $name', (backend) => {
 		expect(view.hiddenSeries).toEqual([]);
 	});
 
-	it('lists every series with its target for the search, without reading samples', async () => {
-		const catalog = await listSeriesCatalog(database.db);
-		expect(catalog).toContainEqual({ series: growing.series, target: growing.target, targetName: 'Growing (test)', metric: 'stars', unit: 'stars' });
-		expect(catalog.map((c) => c.series)).toEqual(expect.arrayContaining(['github:moby/moby:stars', 'dockerhub:falcosecurity/falco:pulls']));
+	it('searches series by word prefixes of target, display name and metric, every word required', async () => {
+		const found = async (q: string, limit = 100) => (await searchSeries(database.db, q, limit)).series.map((c) => c.series);
+		expect((await searchSeries(database.db, 'growing stars', 100)).series).toEqual([
+			{ series: growing.series, target: growing.target, targetName: 'Growing (test)', metric: 'stars', unit: 'stars' }
+		]);
+		// Prefixes of words, in any order, across the reference and the display name.
+		expect(await found('falco pul')).toContain('dockerhub:falcosecurity/falco:pulls');
+		expect(await found('pul falcosec')).toContain('dockerhub:falcosecurity/falco:pulls');
+		expect(await found('github:moby/moby:st')).toEqual(['github:moby/moby:stars']);
+		// A word must start a word: "oby" is inside "moby" only.
+		expect(await found('oby')).toEqual([]);
+		// Pattern characters are separators, not patterns.
+		expect(await found('%')).toEqual(await found(''));
+		expect(await found("moby_' or 1=1 --")).toEqual(await found('moby 1 1'));
+	});
+
+	it('answers at most limit series, closest first, and says when more match', async () => {
+		const all = await searchSeries(database.db, '', 1000);
+		expect(all.truncated).toBe(false);
+		const firstTwo = await searchSeries(database.db, '', 2);
+		expect(firstTwo).toEqual({ series: all.series.slice(0, 2), truncated: true });
+		// Shorter keys first: moby/moby before any longer moby/... key.
+		const moby = (await searchSeries(database.db, 'moby', 100)).series.map((c) => c.target);
+		expect(moby[0]).toBe('github:moby/moby');
+		expect(toSearchWords('  Moby/Moby:STARS  x y z a b c d e f')).toEqual(['moby', 'moby', 'stars', 'x', 'y', 'z', 'a', 'b']);
 	});
 
 	it('falls back to reference series when no featured series exists', async () => {

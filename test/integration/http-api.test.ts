@@ -100,6 +100,24 @@ describe.each(testBackends)('HTTP API on $name', (backend) => {
 		expect(body).toMatchObject({ error: 'not_found', missing: ['github:no/such:stars'] });
 	});
 
+	it('searches series by words, with a limit, and refuses bad parameters by name', async () => {
+		const { status, body } = await getJson('/api/series/search?q=moby+contrib&limit=5');
+		expect(status).toBe(200);
+		expect(body.q).toBe('moby contrib');
+		expect(body.series).toContainEqual({
+			series: 'import:moby-git-log:contributors',
+			target: 'import:moby-git-log',
+			targetName: 'moby/moby git log (measured)',
+			metric: 'contributors',
+			unit: 'contributors'
+		});
+		expect((await getJson('/api/series/search?limit=1')).body).toMatchObject({ limit: 1, truncated: true });
+		for (const [query, parameter] of [['limit=0', 'limit'], ['limit=101', 'limit'], [`q=${'x'.repeat(201)}`, 'q'], ['q=a&q=b', 'q'], ['query=moby', 'query']]) {
+			const refused = await getJson(`/api/series/search?${query}`);
+			expect([query, refused.status, refused.body.parameter]).toEqual([query, 400, parameter]);
+		}
+	});
+
 	it('refuses a bad CSV with line numbers and writes nothing', async () => {
 		const response = await importCsv('github:bad/file:stars', 'ts,value\n2020-01-01,1\n2020-01-02,two\n2020-01-03,3\n');
 		expect(response.status).toBe(422);

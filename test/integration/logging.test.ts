@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { getFreePort, spawnNode, waitForHealthy, type SpawnedProcess } from '../../harness/processes.js';
+import { describe, expect, it } from 'vitest';
+import { startBuiltServer, useTestProcesses } from '../helpers/test-processes.js';
 import { signalAndWait, spawnTsx } from '../helpers/process-control.js';
-import { createStoreEnv, runScript } from '../helpers/server.js';
+import { runScript } from '../helpers/server.js';
 
 /**
  * Structured logs (pino): JSON lines under NODE_ENV=production, start-up notes included; LOG_LEVEL
@@ -56,20 +56,11 @@ describe('the log', () => {
 // The log does not depend on the database: these run on the embedded one.
 describe('process logs', () => {
 	const backend = { name: 'pglite' as const };
-	const processes: SpawnedProcess[] = [];
-	const cleanups: (() => Promise<void>)[] = [];
-	afterEach(async () => {
-		for (const p of processes.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) await signalAndWait(p, 'SIGTERM');
-		for (const cleanup of cleanups.splice(0)) await cleanup();
-	});
+	const use = useTestProcesses();
 
 	it('the built server logs its start-up notes and its shutdown as JSON in production', async () => {
-		const store = await createStoreEnv(backend.name);
-		cleanups.push(store.cleanup);
-		const port = await getFreePort();
-		const server = spawnNode(['build/index.js'], { ...store.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), GITHUB_TOKEN: 'ghp_githubsecret' });
-		processes.push(server);
-		await waitForHealthy(`http://127.0.0.1:${port}`, server);
+		const store = await use.newStore(backend.name);
+		const { server } = await startBuiltServer({ ...store.env, NODE_ENV: 'production', GITHUB_TOKEN: 'ghp_githubsecret' }, use.track);
 		await signalAndWait(server, 'SIGTERM');
 		const lines = parseJsonLines(server.output());
 		expect(lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('Dockpulse: database'))).toMatchObject({ level: 30, database: backend.name });
@@ -78,8 +69,7 @@ describe('process logs', () => {
 	});
 
 	it('a CLI logs one JSON line per run on stderr and keeps stdout for its output', async () => {
-		const store = await createStoreEnv(backend.name);
-		cleanups.push(store.cleanup);
+		const store = await use.newStore(backend.name);
 		const run = await runScript('scripts/collect.ts', ['--source', 'ecosystem'], { ...store.env, NODE_ENV: 'production' });
 		const runLine = parseJsonLines(run.stderr).find((l) => l.collector === 'ecosystem');
 		expect(runLine).toMatchObject({ level: 30, status: 'ok', targetsDone: 0, targetsFailed: 0 });

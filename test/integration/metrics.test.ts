@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getCollector } from '../../jobs/index.js';
 import { registry } from '../../src/lib/server/telemetry/metrics.js';
-import { getFreePort, spawnNode, waitForHealthy, type SpawnedProcess } from '../../harness/processes.js';
+import { getFreePort } from '../../harness/processes.js';
 import { readFixture, useCollectorHarness } from '../helpers/collector-harness.js';
 import { testBackends } from '../helpers/databases.js';
-import { signalAndWait, spawnTsx, waitForOutput } from '../helpers/process-control.js';
-import { createStoreEnv } from '../helpers/server.js';
+import { spawnTsx, waitForOutput } from '../helpers/process-control.js';
+import { startBuiltServer, useTestProcesses } from '../helpers/test-processes.js';
 
 /**
  * Prometheus metrics: the counters a collection run moves (in this process, through the registry's
@@ -59,38 +59,13 @@ describe.each(testBackends)('metrics of collection runs on $name', (backend) => 
 	});
 });
 
-/** Processes and stores of a test, stopped and removed after it. */
-function useProcesses() {
-	const processes: SpawnedProcess[] = [];
-	const cleanups: (() => Promise<void>)[] = [];
-	afterEach(async () => {
-		for (const p of processes.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) await signalAndWait(p, 'SIGTERM');
-		for (const cleanup of cleanups.splice(0)) await cleanup();
-	});
-	return {
-		async newStore(backend: 'pglite' | 'postgres') {
-			const store = await createStoreEnv(backend);
-			cleanups.push(store.cleanup);
-			return store;
-		},
-		track(process: SpawnedProcess) {
-			processes.push(process);
-			return process;
-		}
-	};
-}
-
-async function startServer(env: Record<string, string>, use: ReturnType<typeof useProcesses>, backend: 'pglite' | 'postgres' = 'pglite') {
+async function startServer(env: Record<string, string>, use: ReturnType<typeof useTestProcesses>, backend: 'pglite' | 'postgres' = 'pglite') {
 	const store = await use.newStore(backend);
-	const port = await getFreePort();
-	const url = `http://127.0.0.1:${port}`;
-	const server = use.track(spawnNode(['build/index.js'], { HOST: '127.0.0.1', PORT: String(port), RUN_SCHEDULES: 'false', ...store.env, ...env }));
-	await waitForHealthy(url, server);
-	return { url };
+	return startBuiltServer({ RUN_SCHEDULES: 'false', ...store.env, ...env }, use.track);
 }
 
 describe.each(testBackends)('GET /metrics on $name', (backend) => {
-	const use = useProcesses();
+	const use = useTestProcesses();
 
 	it('exposes HTTP, outbox, backfill and process metrics, clean under promtool when installed', async () => {
 		const { url } = await startServer({ METRICS: 'true' }, use, backend.name);
@@ -115,7 +90,7 @@ describe.each(testBackends)('GET /metrics on $name', (backend) => {
 
 // Who may scrape does not depend on the database: these run on the embedded one.
 describe('who may scrape /metrics', () => {
-	const use = useProcesses();
+	const use = useTestProcesses();
 
 	it('is off unless METRICS=true', async () => {
 		const { url } = await startServer({}, use);

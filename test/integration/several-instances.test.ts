@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/lib/server/db/client.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
-import { startBuiltServer, useCrashTestCleanup, withStore } from '../helpers/crash-safety.js';
+import { startBuiltServer, useTestProcesses, withStore } from '../helpers/test-processes.js';
 import { testBackends } from '../helpers/databases.js';
 import { signalAndWait, spawnTsx, waitForOutput, waitUntil } from '../helpers/process-control.js';
 import { WebhookReceiver } from '../helpers/receiver.js';
@@ -25,7 +25,7 @@ const processTimeoutMs = 240_000;
 // Several processes need a server database: PGlite allows one.
 for (const backend of testBackends.filter((b) => b.name === 'postgres')) {
 	describe(`several instances on one ${backend.name} database`, () => {
-		const { newStore, track, defer } = useCrashTestCleanup();
+		const { newStore, track, defer } = useTestProcesses();
 
 		it('migrate once, run each tick once, notify once, and lose nothing when one stops', async () => {
 			const store = await newStore(backend.name);

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client.js';
+import { listSeriesByRefs } from '../../src/lib/server/db/queries/targets.js';
 import { getNewestSamples, listFirstValuesFrom, listValuesAt } from '../../src/lib/server/db/queries/values-at.js';
+import { mobyCumulativeAuthors } from '../../src/lib/server/reference/moby-contributors.js';
+import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
 import { testBackends } from '../helpers/databases.js';
 import { seedSeries } from '../helpers/samples.js';
 
@@ -56,5 +59,22 @@ describe.each(testBackends)('values of many series at one instant on $name', (ba
 			observed: new Date('2025-01-01T00:00:00Z'),
 			any: new Date('2025-04-01T12:00:00Z')
 		});
+	});
+
+	it('reads a month-end value from the end of its month on, never during the month it describes', async () => {
+		await loadReferenceDataset(database.db);
+		const [series] = await listSeriesByRefs(database.db, [{ source: 'import', key: 'moby-git-log', metric: 'contributors' }]);
+		const moby = series!.id;
+		// The 2015 report's window: the values at 2014-06-09 and 2015-06-22 are those at the ends of May.
+		const [atJune2014] = await listValuesAt(database.db, [moby], new Date('2014-06-09T00:00:00Z'));
+		const [atJune2015] = await listValuesAt(database.db, [moby], new Date('2015-06-22T00:00:00Z'));
+		expect([atJune2014?.ts.toISOString(), atJune2014?.value]).toEqual(['2014-05-31T00:00:00.000Z', 525]);
+		expect([atJune2015?.ts.toISOString(), atJune2015?.value]).toEqual(['2015-05-31T00:00:00.000Z', 1130]);
+		// Mid-month, every month: the previous month's end value, not the month's own.
+		for (const [i, [month]] of mobyCumulativeAuthors.entries()) {
+			if (i === 0) continue;
+			const [row] = await listValuesAt(database.db, [moby], new Date(`${month}-15T12:00:00Z`));
+			expect(row?.value).toBe(mobyCumulativeAuthors[i - 1]![1]);
+		}
 	});
 });

@@ -4,6 +4,7 @@ import { defaultFeaturedSeries } from '../../src/lib/server/config.js';
 import { ConfigFileError, eventIdentity, parseConfigFile } from '../../src/lib/server/config-file/parse.js';
 import { defaultWatchlist } from '../../src/lib/server/targets/watchlist.js';
 import { formatSeriesRef, formatTargetRef } from '../../src/lib/refs.js';
+import { exampleConfigFile } from '../helpers/config-example.js';
 
 const problemsOf = (text: string, env: Record<string, string> = {}): string[] => {
 	try {
@@ -15,19 +16,7 @@ const problemsOf = (text: string, env: Record<string, string> = {}): string[] =>
 	throw new Error('expected the file to be refused');
 };
 
-const issueExample = `targets:
-  - ref: github:moby/moby
-  - ref: dockerhub:library
-    exclude: [library/hello-world]
-featured: [github:moby/moby:stars, dockerhub:library/nginx:pulls]
-events:
-  - {date: 2015-06-22, label: DockerCon 2015, target: github:moby/moby}
-alerts:
-  - name: moby passes 100k stars
-    scope: github:moby/moby:stars
-    condition: {kind: milestone, value: 100000}
-    channels: {webhooks: [{url: "\${SLACK_WEBHOOK_URL}", format: slack}]}
-`;
+const issueExample = exampleConfigFile();
 
 describe('configuration file parsing', () => {
 	it("reads the issue's example, with the webhook URL from the environment", () => {

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIsoInstant } from '../../src/lib/server/time.js';
+import { addMonths, monthEndStamp, parseIsoInstant } from '../../src/lib/server/time.js';
 
 describe('ISO instants', () => {
 	it.each([
@@ -36,5 +37,33 @@ describe('ISO instants', () => {
 		['1970-01-01', '1970-01-01T00:00:00.000Z']
 	])('takes %s, at the edges of the range', (text, iso) => {
 		expect(parseIsoInstant(text)?.toISOString()).toBe(iso);
+	});
+});
+
+describe('month-end stamps', () => {
+	it.each([
+		['2014-05', '2014-05-31T00:00:00.000Z'],
+		['2016-02', '2016-02-29T00:00:00.000Z'],
+		['2015-02', '2015-02-28T00:00:00.000Z'],
+		['2014-12', '2014-12-31T00:00:00.000Z']
+	])('stamps %s on its last day', (month, iso) => {
+		expect(monthEndStamp(month).toISOString()).toBe(iso);
+	});
+
+	it('moves months across years both ways', () => {
+		expect(addMonths('2014-12', 1)).toBe('2015-01');
+		expect(addMonths('2015-01', -1)).toBe('2014-12');
+		expect(addMonths('2013-03', 27)).toBe('2015-06');
+	});
+
+	it('stamps every month inside itself, one day before the next month starts', () => {
+		const months = fc.tuple(fc.integer({ min: 1970, max: 9998 }), fc.integer({ min: 1, max: 12 })).map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`);
+		fc.assert(
+			fc.property(months, (month) => {
+				const stamp = monthEndStamp(month);
+				expect(stamp.toISOString().slice(0, 7)).toBe(month);
+				expect(stamp.getTime() + 86_400_000).toBe(Date.parse(`${addMonths(month, 1)}-01T00:00:00Z`));
+			})
+		);
 	});
 });

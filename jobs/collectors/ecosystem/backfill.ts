@@ -2,6 +2,7 @@ import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../../src/lib/server/db/queries/samples.js';
 import { upsertSeries } from '../../../src/lib/server/db/queries/targets.js';
+import { addMonths, monthEndStamp, monthEndStampNote } from '../../../src/lib/server/time.js';
 import { listActiveTargets, lockTargetForWrite, mergeTargetMetadata } from '../../../src/lib/server/db/queries/collection-targets.js';
 import { toCollectorError } from '../errors.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
@@ -18,7 +19,8 @@ import { GithubSearch } from './github-search.js';
 export const ecosystemHistoryNote =
 	'Daily observed totals of GitHub search, plus a monthly history (provenance reconstructed) counting ' +
 	'repositories created before each month end as seen today: repositories deleted, made private or ' +
-	'renamed away from the term since then are missing (survivorship), so early months read low.';
+	'renamed away from the term since then are missing (survivorship), so early months read low. ' +
+	monthEndStampNote;
 
 export interface EcosystemBackfillOptions extends CollectOptions {
 	/** Search requests per run, across targets (default 20). */
@@ -31,12 +33,6 @@ interface BackfillTarget {
 	id: number;
 	key: string;
 	nextMonth: string;
-}
-
-function addMonths(month: string, count: number): string {
-	const [year, monthNumber] = month.split('-').map(Number) as [number, number];
-	const date = new Date(Date.UTC(year, monthNumber - 1 + count, 1));
-	return date.toISOString().slice(0, 7);
 }
 
 async function listBackfillTargets(db: Db, firstMonth: string, onlyKey: string | undefined): Promise<BackfillTarget[]> {
@@ -57,11 +53,10 @@ async function backfillMonth(db: Db, client: GithubSearch, config: Config, targe
 	const nextMonth = addMonths(month, 1);
 	const term = target.key.slice('github-repos:'.length);
 	const count = await client.countRepositories(`${term} ${config.ecosystem.githubQualifiers} created:<${nextMonth}-01`.trim());
-	const monthEnd = new Date(Date.parse(`${nextMonth}-01T00:00:00Z`) - 86_400_000);
 	const counts = await db.transaction(async (tx) => {
 		if ((await lockTargetForWrite(tx, { id: target.id })) === undefined) return undefined;
 		const seriesId = await upsertSeries(tx, target.id, { metric: 'repositories', unit: 'repositories', kind: 'counter', note: ecosystemHistoryNote });
-		const written = await upsertSamples(tx, seriesId, 'reconstructed', [{ ts: monthEnd, value: count }]);
+		const written = await upsertSamples(tx, seriesId, 'reconstructed', [{ ts: monthEndStamp(month), value: count }]);
 		await mergeTargetMetadata(tx, target.id, { backfill: { nextMonth } });
 		return written;
 	});

@@ -3,6 +3,7 @@ import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../../src/lib/server/db/queries/samples.js';
 import { upsertSeries } from '../../../src/lib/server/db/queries/targets.js';
+import { addMonths, monthEndStamp, monthEndStampNote } from '../../../src/lib/server/time.js';
 import { lockTargetForWrite, mergeTargetMetadata } from '../../../src/lib/server/db/queries/collection-targets.js';
 import type { BackfillParts } from '../../../src/lib/types/health.js';
 import { toCollectorError } from '../errors.js';
@@ -24,7 +25,8 @@ export const contributorHistoryNote =
 	'the month, from the commit list of the default branch. An identity is a GitHub account, or a ' +
 	'lower-cased e-mail for commits no account matches (one person with both counts twice); bots ' +
 	'(logins ending in [bot]) are left out; co-authors are not counted. Observed daily values count ' +
-	"GitHub's contributors list instead, anonymous contributors included.";
+	"GitHub's contributors list instead, anonymous contributors included. " +
+	monthEndStampNote;
 
 /** The progress kept in targets.metadata.contributorHistory. */
 export const historyStateSchema = z.object({
@@ -67,16 +69,11 @@ export function computeCumulativeContributors(firstMonths: Record<string, string
 	if (months.length === 0) return [];
 	const points: [string, number][] = [];
 	let total = 0;
-	for (let month = months[0]!; month <= lastMonth; month = nextMonthOf(month)) {
+	for (let month = months[0]!; month <= lastMonth; month = addMonths(month, 1)) {
 		total += newByMonth.get(month) ?? 0;
 		points.push([month, total]);
 	}
 	return points;
-}
-
-function nextMonthOf(month: string): string {
-	const [year, monthNumber] = month.split('-').map(Number) as [number, number];
-	return new Date(Date.UTC(year, monthNumber, 1)).toISOString().slice(0, 7);
 }
 
 // The same shape read leniently, field by field: what is missing or malformed starts over.
@@ -110,7 +107,7 @@ async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, l
 		if (state.isDone) {
 			const seriesId = await upsertSeries(tx, targetId, { metric: 'contributors', unit: 'contributors', kind: 'counter', note: contributorHistoryNote });
 			const samples = computeCumulativeContributors(state.firstMonths, lastMonth).map(([month, value]) => ({
-				ts: new Date(Date.parse(`${nextMonthOf(month)}-01T00:00:00Z`) - 86_400_000),
+				ts: monthEndStamp(month),
 				value
 			}));
 			const counts = await upsertSamples(tx, seriesId, 'reconstructed', samples);

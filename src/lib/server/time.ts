@@ -47,3 +47,26 @@ export function parseIsoInstant(text: string): Date | undefined {
 export function formatIsoDate(date: Date): string {
 	return date.toISOString().slice(0, 10);
 }
+
+/** `YYYY-MM` moved by `count` months (negative goes back). */
+export function addMonths(month: string, count: number): string {
+	const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+	return new Date(Date.UTC(year, monthNumber - 1 + count, 1)).toISOString().slice(0, 7);
+}
+
+/**
+ * Where a value that describes a whole month (a count at the month's end, rebuilt from a history or
+ * measured from a log) is stamped: the month's last day at 00:00 UTC. Not the month's first day, where
+ * "nearest on or before" any date in the month would read a count that includes the rest of the
+ * month, a month early; and inside the month, so that day, month and coarser buckets hold it in the
+ * period it describes.
+ */
+export function monthEndStamp(month: string): Date {
+	const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+	// Day 0 of the next month is the last day of this one.
+	return new Date(Date.UTC(year, monthNumber, 0));
+}
+
+/** Said in the note of every series of month-end values, so the chart's reader knows which end. */
+export const monthEndStampNote =
+	"Each monthly value is the count at the end of its month, stamped on the month's last day (00:00 UTC).";

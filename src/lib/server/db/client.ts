@@ -26,7 +26,11 @@ export interface Database {
 export type DatabaseTarget =
 	| { kind: 'postgres'; url: string; poolMax?: number; statementTimeoutMs?: number }
 	| { kind: 'pglite'; dataDir: string }
-	| { kind: 'pglite-memory' };
+	/**
+	 * An embedded store in memory, gone when closed; from a dump of another store's data folder when
+	 * given (PGlite's dumpDataDir), which skips initdb: tests start each file from a migrated template.
+	 */
+	| { kind: 'pglite-memory'; loadDataDir?: Blob };
 
 /**
  * Runs raw SQL and returns its rows. Both drivers answer { rows }, but they type scalars differently
@@ -78,7 +82,7 @@ async function openPostgres(url: string, poolMax: number, statementTimeoutMs: nu
 	};
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
 	let release = () => {};
 	let pgDataDir: string | undefined;
 	if (dataDir !== undefined) {
@@ -88,7 +92,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 		mkdirSync(dataDir, { recursive: true });
 	}
 	try {
-		const client = await PGlite.create(pgDataDir);
+		const client = await PGlite.create(pgDataDir, loadDataDir ? { loadDataDir } : {});
 		await client.exec(`set time zone 'UTC'`);
 		return {
 			db: drizzlePglite({ client, schema }) as unknown as Db,
@@ -107,5 +111,6 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 
 export function openDatabase(target: DatabaseTarget): Promise<Database> {
 	if (target.kind === 'postgres') return openPostgres(target.url, target.poolMax ?? 10, target.statementTimeoutMs ?? 0);
-	return openPglite(target.kind === 'pglite' ? target.dataDir : undefined);
+	if (target.kind === 'pglite') return openPglite(target.dataDir);
+	return openPglite(undefined, target.loadDataDir);
 }

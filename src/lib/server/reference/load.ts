@@ -1,15 +1,9 @@
 import type { Db } from '../db/client.js';
 import { upsertSamples, type WriteCounts } from '../db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../db/queries/targets.js';
-import { parseIsoInstant } from '../time.js';
+import { monthEndStamp, parseIsoInstant } from '../time.js';
 import { referenceSeries } from './figures.js';
 import { mobyCumulativeAuthors, mobyGitLogNote } from './moby-contributors.js';
-
-function lastDayOfMonth(month: string): Date {
-	const [year, monthNumber] = month.split('-').map(Number) as [number, number];
-	// Day 0 of the next month is the last day of this one.
-	return new Date(Date.UTC(year, monthNumber, 0));
-}
 
 function addCounts(total: WriteCounts, more: WriteCounts) {
 	total.inserted += more.inserted;
@@ -43,7 +37,7 @@ export async function loadReferenceDataset(db: Db): Promise<WriteCounts> {
 			kind: 'counter',
 			note: mobyGitLogNote
 		});
-		const mobySamples = mobyCumulativeAuthors.map(([month, value]) => ({ ts: lastDayOfMonth(month), value }));
+		const mobySamples = mobyCumulativeAuthors.map(([month, value]) => ({ ts: monthEndStamp(month), value }));
 		addCounts(total, await upsertSamples(tx, mobySeriesId, 'imported', mobySamples));
 		return total;
 	});

@@ -4,12 +4,14 @@
  * bundle and the scripts load it alike without reading files at run time.
  */
 
+import { monthEndStampNote } from '../time.js';
+
 export const mobyGitLogNote =
 	'Measured from moby/moby\'s git log at b985e2313a86 (git log --format=%H%x09%aI%x09%ae%x09%an%x09%P): ' +
 	'commits descending from Docker\'s root commit a27b4b8 (2013-01-18), merges included, histories merged in ' +
 	'later (libnetwork, libkv, packaging) excluded; authors deduplicated by lower-cased e-mail; each value ' +
-	'counts distinct authors whose first commit (author date) is in or before that month, and is stored on ' +
-	'the month\'s last day.';
+	'counts distinct authors whose first commit (author date) is in or before that month. ' +
+	monthEndStampNote;
 
 /** [month, cumulative authors] */
 export const mobyCumulativeAuthors: [string, number][] = [

@@ -1,8 +1,8 @@
 import { formatSeriesRef, formatTargetRef, type TargetRef } from '../../refs.js';
 import type { Db } from '../db/client.js';
-import { listSeriesWithTargets, listTargetSeries, type CatalogRow } from '../db/queries/series-catalog.js';
+import { listFirstSeries, listTargetSeries, searchSeriesWithTargets, type CatalogRow } from '../db/queries/series-catalog.js';
 
-/** Every series with its target, for the explorer's search list and the per-target page. */
+/** Series with their targets: the series search, the explorer's default and the per-target page. */
 
 export interface CatalogEntry {
 	series: string;
@@ -22,8 +22,29 @@ export interface TargetSummary {
 	series: CatalogEntry[];
 }
 
-export async function listSeriesCatalog(db: Db): Promise<CatalogEntry[]> {
-	return (await listSeriesWithTargets(db)).map(toEntry);
+export interface SeriesSearchResult {
+	series: CatalogEntry[];
+	/** True when more series match than were answered. */
+	truncated: boolean;
+}
+
+/**
+ * The search's words: letters and digits, lower-cased, anything else a separator (so a reference such
+ * as "github:moby/moby:st" searches as its parts). At most 8 count: more narrow nothing in practice.
+ */
+export function toSearchWords(q: string): string[] {
+	return q.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).slice(0, 8);
+}
+
+/** Series whose target, display name or metric have words starting with every word of `q`. */
+export async function searchSeries(db: Db, q: string, limit: number): Promise<SeriesSearchResult> {
+	const rows = await searchSeriesWithTargets(db, toSearchWords(q), limit + 1);
+	return { series: rows.slice(0, limit).map(toEntry), truncated: rows.length > limit };
+}
+
+/** The first `limit` series of a source, or of all when none is given. */
+export async function listFirstSeriesRefs(db: Db, limit: number, source?: string): Promise<string[]> {
+	return (await listFirstSeries(db, limit, source)).map((row) => formatSeriesRef(row));
 }
 
 function toEntry(row: CatalogRow): CatalogEntry {

@@ -5,13 +5,13 @@ import type { Db } from '../db/client.js';
 import { listSeriesByRefs } from '../db/queries/targets.js';
 import { listEventViews } from '../events/events.js';
 import { ParameterError } from '../http/parse.js';
-import { getTargetSummary, listSeriesCatalog, type TargetSummary } from './catalog.js';
+import { getTargetSummary, listFirstSeriesRefs, type TargetSummary } from './catalog.js';
 import { parseSeriesQuery, type SeriesQuery } from './params.js';
 import { readSeriesViews, type SeriesView } from './read.js';
 
 /**
- * What the explorer page needs for one URL: the drawn series and their events. The search list is
- * loaded apart (the route's layout), so that changing a control does not send it again.
+ * What the explorer page needs for one URL: the drawn series and their events. Series to add are
+ * found as the analyst types (GET /api/series/search), so no list of every series is sent.
  */
 export type ExploreView =
 	| {
@@ -39,9 +39,8 @@ export async function chooseDefaultSeries(db: Db, featured: readonly SeriesRef[]
 		const existing = records.flatMap((r) => (r ? [`${r.source}:${r.key}:${r.metric}`] : []));
 		if (existing.length > 0) return existing;
 	}
-	const catalog = await listSeriesCatalog(db);
-	const reference = catalog.filter((c) => c.target.startsWith('reference:'));
-	return (reference.length > 0 ? reference : catalog).slice(0, fallbackSeriesCount).map((c) => c.series);
+	const reference = await listFirstSeriesRefs(db, fallbackSeriesCount, 'reference');
+	return reference.length > 0 ? reference : listFirstSeriesRefs(db, fallbackSeriesCount);
 }
 
 /** The /api/series query for the drawn series, so the explorer shares its validation and messages. */

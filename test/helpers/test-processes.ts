@@ -4,14 +4,14 @@ import type { Database } from '../../src/lib/server/db/client.js';
 import { createStoreEnv, openStoreEnvDatabase } from './server.js';
 
 /**
- * What the crash tests share: stores and processes that are cleaned up after each test whatever
- * happened (a process still running is killed), the built server on a free port, and a look into a
- * store between two processes.
+ * What tests that start processes share: stores and processes that are cleaned up after each test
+ * whatever happened (a process still running is killed), the built server on a free port, and a look
+ * into a store between two processes.
  */
 
 export type StoreEnv = Awaited<ReturnType<typeof createStoreEnv>>;
 
-export function useCrashTestCleanup() {
+export function useTestProcesses() {
 	const cleanups: (() => Promise<unknown> | unknown)[] = [];
 	afterEach(async () => {
 		for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
