@@ -38,6 +38,7 @@ describe.each(testBackends.map((b) => b.name))('the alerts page on %s', (backend
 		const rule = page.getByRole('article', { name: 'Rule repo passes 1k' });
 		await rule.waitFor();
 		expect(await rule.textContent()).toContain('All its series are normal.');
+		expect(await rule.textContent()).toContain('The pattern matches 1 series.');
 
 		expect((await importCsv('ts,value\n2026-03-01,1200\n')).status).toBe(201);
 		const firing = rule.locator('li[data-state="firing"]');

@@ -26,7 +26,7 @@ describe.each(testBackends)('alert rules and history as readers see them on $nam
 	afterAll(() => database?.close());
 
 	it('masks e-mail addresses, in rules and in the delivery log, for readers without write rights', async () => {
-		const [rule] = await listRuleViews(database.db, { hasWriteRights: false });
+		const [rule] = await listRuleViews(database.db, { hasWriteRights: false }, 10_000);
 		expect(rule!.channels).toEqual({ emails: ['a***@example.com'], webhooks: [{ url: 'https://hooks.example.com/…', format: 'json' }] });
 		const history = await listAlertHistory(database.db, { limit: 10 }, { hasWriteRights: false });
 		const email = history[0]!.deliveries.find((d) => d.channel === 'email')!;
@@ -36,10 +36,22 @@ describe.each(testBackends)('alert rules and history as readers see them on $nam
 	});
 
 	it('shows them in full to readers who could change the rules; webhook paths to nobody', async () => {
-		const [rule] = await listRuleViews(database.db, { hasWriteRights: true });
+		const [rule] = await listRuleViews(database.db, { hasWriteRights: true }, 10_000);
 		expect(rule!.channels).toEqual({ emails: [address], webhooks: [{ url: 'https://hooks.example.com/…', format: 'json' }] });
 		const history = await listAlertHistory(database.db, { limit: 10 }, { hasWriteRights: true });
 		expect(history[0]!.deliveries.find((d) => d.channel === 'email')).toMatchObject({ destination: address, lastDetail: expect.stringContaining(address) });
 		expect(JSON.stringify(history)).not.toContain('secret-path');
+	});
+
+	it('says how many series a pattern rule matches and how many an evaluation judges past the cap', async () => {
+		await seedSeries(database.db, 'listing/two', 'stars', [['2026-05-31T00:00:00Z', 10]]);
+		await seedSeries(database.db, 'listing/three', 'stars', [['2026-05-31T00:00:00Z', 10]]);
+		const pattern = { name: 'listing stars', scope: 'github:listing/*:stars', condition: { kind: 'threshold', op: 'above', value: 1000 } };
+		const id = await insertAlertRule(database.db, alertRuleInput.parse({ ...pattern, channels: { emails: [], webhooks: [] } }));
+		const views = async (cap: number) => Object.fromEntries((await listRuleViews(database.db, { hasWriteRights: true }, cap)).map((r) => [r.id, r.patternSeries]));
+		expect((await views(10_000))[id]).toEqual({ matched: 3, evaluated: 3 });
+		expect((await views(2))[id]).toEqual({ matched: 3, evaluated: 2 });
+		// A rule on one series has no pattern to count.
+		expect(Object.values(await views(2)).filter((p) => p === null)).toHaveLength(1);
 	});
 });

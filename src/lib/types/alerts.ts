@@ -54,6 +54,12 @@ export interface RuleView {
 	createdAt: string;
 	/** Every alert of the rule that is not normal: pending, firing or resolved. */
 	alerts: AlertView[];
+	/**
+	 * For a pattern rule: the series it matches now, and how many of them an evaluation judges (the
+	 * oldest ALERT_PATTERN_MAX_SERIES, when the pattern grew past that after it was saved). Null for a
+	 * rule on one series.
+	 */
+	patternSeries: { matched: number; evaluated: number } | null;
 }
 
 /** One state change or notification, with what became of each of its deliveries. */

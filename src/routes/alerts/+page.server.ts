@@ -4,7 +4,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals }) => {
 	const reader = { hasWriteRights: locals.canWrite };
 	const [rules, history] = await Promise.all([
-		listRuleViews(locals.database.db, reader),
+		listRuleViews(locals.database.db, reader, locals.config.limits.alertPatternMaxSeries),
 		listAlertHistory(locals.database.db, { limit: 50 }, reader)
 	]);
 	return { rules, history };

@@ -31,7 +31,8 @@ export interface Reader {
 	hasWriteRights: boolean;
 }
 
-export async function listRuleViews(db: Db, reader: Reader): Promise<RuleView[]> {
+/** `maxSeriesPerRule` is ALERT_PATTERN_MAX_SERIES, the most series one evaluation judges for a pattern. */
+export async function listRuleViews(db: Db, reader: Reader, maxSeriesPerRule: number): Promise<RuleView[]> {
 	const rows = await listAlertRulesWithAlerts(db);
 	const showEmail = reader.hasWriteRights ? (e: string) => e : maskEmail;
 	return rows.map((r) => ({
@@ -49,7 +50,8 @@ export async function listRuleViews(db: Db, reader: Reader): Promise<RuleView[]>
 		snoozedUntil: iso(r.snoozed_ms),
 		isEnabled: r.is_enabled,
 		createdAt: iso(r.created_ms)!,
-		alerts: (r.alerts ?? []).map((a) => ({ series: a.series, state: a.state, since: iso(a.since_ms), value: a.value }))
+		alerts: (r.alerts ?? []).map((a) => ({ series: a.series, state: a.state, since: iso(a.since_ms), value: a.value })),
+		patternSeries: r.matched_series === null ? null : { matched: r.matched_series, evaluated: Math.min(r.matched_series, maxSeriesPerRule) }
 	}));
 }
 

@@ -10,7 +10,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ url, locals }) => {
 	const query = parseQuery(url, noQuery);
 	if (!query.ok) return query.response;
-	return json({ rules: await listRuleViews(locals.database.db, { hasWriteRights: locals.canWrite }) });
+	return json({ rules: await listRuleViews(locals.database.db, { hasWriteRights: locals.canWrite }, locals.config.limits.alertPatternMaxSeries) });
 };
 
 /**
@@ -27,6 +27,6 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 		if (refusal) return badParameter(`channels.webhooks.${i}.url`, refusal);
 	}
 	const id = await insertAlertRule(locals.database.db, body.data);
-	const rule = (await listRuleViews(locals.database.db, { hasWriteRights: true })).find((r) => r.id === id);
+	const rule = (await listRuleViews(locals.database.db, { hasWriteRights: true }, locals.config.limits.alertPatternMaxSeries)).find((r) => r.id === id);
 	return json({ rule }, { status: 201 });
 };

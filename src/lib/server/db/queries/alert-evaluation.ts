@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { AlertState, NoDataPolicy, NotificationKind, RuleCondition } from '../../../types/alerts.js';
 import { queryRows, type Db } from '../client.js';
+import { seriesMatchesScope, targetMatchesScope } from './alert-scope.js';
 
 /**
  * The statements of one alert evaluation, set-based: one reads every alert's samples and stored state,
@@ -35,8 +36,6 @@ export interface AlertProbeRow {
 
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
 
-// A scope key with '*' is a LIKE pattern once LIKE's own wildcards and escape are escaped.
-const scopeKeyLike = sql`replace(replace(replace(replace(r.scope_key, '\\', '\\\\'), '%', '\\%'), '_', '\\_'), '*', '%')`;
 
 /**
  * Every enabled rule (or the given ones) with each series it matches: the latest sample, and for
@@ -58,8 +57,8 @@ export function buildAlertProbesQuery(ruleIds: readonly number[] | undefined, ma
 				select r.id as rule_id, s.id as series_id,
 					row_number() over (partition by r.id order by s.id) as n, count(*) over (partition by r.id) as matched_series
 				from alert_rules r
-				join targets t on (r.scope_source = '*' or t.source = r.scope_source) and t.key like ${scopeKeyLike} escape '\\'
-				join series s on s.target_id = t.id and (r.scope_metric = '*' or s.metric = r.scope_metric)
+				join targets t on ${targetMatchesScope}
+				join series s on s.target_id = t.id and ${seriesMatchesScope}
 				where r.is_enabled and position('*' in r.scope) > 0 ${onlyRules}
 			) p where p.n <= ${Math.trunc(maxSeriesPerRule)}::int
 		)

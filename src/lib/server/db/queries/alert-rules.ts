@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { NotificationChannels, RuleCondition } from '../../../types/alerts.js';
 import { queryRows, type Db } from '../client.js';
+import { seriesMatchesScope, targetMatchesScope } from './alert-scope.js';
 import { alertRules } from '../schema/index.js';
 
 export type AlertRule = typeof alertRules.$inferSelect;
@@ -44,9 +45,14 @@ export interface RuleWithAlertsRow {
 	created_ms: number;
 	/** The rule's alerts that are not normal; null when it has none. */
 	alerts: { series: string; state: string; since_ms: number | null; value: number | null }[] | null;
+	/** How many series a pattern rule matches now; null for a rule on one series. */
+	matched_series: number | null;
 }
 
-/** Every rule, oldest first, with each of its alerts that is not normal. */
+/**
+ * Every rule, oldest first, with each of its alerts that is not normal and, for a pattern, how many
+ * series it matches now (a join of targets and series per pattern rule; no sample is read).
+ */
 export function listAlertRulesWithAlerts(db: Db): Promise<RuleWithAlertsRow[]> {
 	return queryRows<RuleWithAlertsRow>(
 		db,
@@ -58,7 +64,11 @@ export function listAlertRulesWithAlerts(db: Db): Promise<RuleWithAlertsRow[]> {
 						'since_ms', (extract(epoch from coalesce(i.firing_since, i.evaluated_at)) * 1000)::float8, 'value', i.last_value
 					) order by i.state, t.source, t.key, s.metric)
 					from alert_instances i join series s on s.id = i.series_id join targets t on t.id = s.target_id
-					where i.rule_id = r.id and i.state <> 'normal') as alerts
+					where i.rule_id = r.id and i.state <> 'normal') as alerts,
+				case when position('*' in r.scope) > 0 then (
+					select count(*)::int from targets t join series s on s.target_id = t.id
+					where ${targetMatchesScope} and ${seriesMatchesScope}
+				) end as matched_series
 			from alert_rules r order by r.id`
 	);
 }
