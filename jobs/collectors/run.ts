@@ -125,6 +125,17 @@ export async function recordFailure(
 	options.onProgress?.(key, failure);
 }
 
+/**
+ * Records one target's failure on the run only, for a backfill: the target's status says whether its
+ * current values can be collected, which is the hourly collector's to say (a refused history is not a
+ * missing repository).
+ */
+export function recordRunFailure(report: RunProgress, options: CollectOptions, key: string, failure: CollectorError): void {
+	if (options.signal?.aborted) return report.interrupted(key);
+	report.failed(key, failure);
+	options.onProgress?.(key, failure);
+}
+
 export function recordSuccess(report: RunProgress, options: CollectOptions, key: string, changedSamples = 0): void {
 	report.succeeded(key, changedSamples);
 	options.onProgress?.(key);
