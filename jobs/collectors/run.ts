@@ -20,6 +20,8 @@ export interface RunReport extends RunOutcome {
 	runId: number;
 	/** Samples inserted or changed by the run (not stored on the run row): what the after-write hook judges. */
 	changedSamples: number;
+	/** Targets left for the next run because the source's budget is spent: neither done nor failed. */
+	targetsWaiting?: string[];
 }
 
 /**

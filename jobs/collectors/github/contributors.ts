@@ -3,7 +3,8 @@ import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { writeObservation } from '../../observations.js';
 import { CollectorError, toCollectorError } from '../errors.js';
-import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
+import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunProgress, type RunReport } from '../run.js';
+import { clearWaiting, collectWithinAnonymousBudget, type AnonymousOutcome } from './anonymous-budget.js';
 import { GithubClient } from './client.js';
 import { parseContributorsCache } from './parse.js';
 import { listGithubTargets, parseRepositoryKey, type GithubTarget } from './targets.js';
@@ -34,17 +35,40 @@ async function collectContributors(client: GithubClient, db: Db, config: Config,
 	);
 }
 
+/** One target without a token: a rate limit leaves it waiting (the host's anonymous budget is spent), not failed. */
+async function collectWaitingAware(client: GithubClient, db: Db, config: Config, run: { report: RunProgress; options: CollectOptions; ts: Date }, target: GithubTarget): Promise<AnonymousOutcome> {
+	try {
+		const changedSamples = await collectContributors(client, db, config, target, run.ts);
+		await clearWaiting(db, target, 'github-contributors');
+		recordSuccess(run.report, run.options, target.key, changedSamples);
+	} catch (error) {
+		const failure = toCollectorError(error);
+		if (failure.kind === 'rateLimited' && !run.options.signal?.aborted) return 'waiting';
+		await recordFailure(db, 'github', run.report, run.options, target.key, failure);
+	}
+	return 'done';
+}
+
 /**
  * One run of the daily contributor counts: one REST request per active github target
- * (`GET /repos/{o}/{r}/contributors?per_page=1&anon=true`, the count read from the last page link),
- * several at once. A long rate limit stops asking GitHub for the rest of this run.
+ * (`GET /repos/{o}/{r}/contributors?per_page=1&anon=true`, the count read from the last page link).
+ * With a token, several at once, and a long rate limit stops asking GitHub for the rest of this run.
+ * Without one, one at a time with whatever is left of the anonymous budget (anonymous-budget.ts):
+ * the targets that do not fit wait for the next run, and go first then.
  */
 export async function collectGithubContributors(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
 	const client = new GithubClient(config.github, config.http, options);
 	const targets = await listGithubTargets(db, options.onlyKey);
-	return recordRun(db, 'github-contributors', options, client.stats, async (report) => {
+	let targetsWaiting: string[] = [];
+	const report = await recordRun(db, 'github-contributors', options, client.stats, async (report) => {
 		const ts = now();
+		if (!config.github.token) {
+			const run = { collector: 'github-contributors' as const, stats: client.stats, maxRequests: Number.POSITIVE_INFINITY, report, options, now: ts };
+			const waiting = await collectWithinAnonymousBudget(db, run, targets, (target) => collectWaitingAware(client, db, config, { report, options, ts }, target));
+			targetsWaiting = waiting.map((t) => t.key);
+			return;
+		}
 		let rateLimit: CollectorError | undefined;
 		const limit = pLimit(config.collectConcurrency);
 		const collectOne = async (target: GithubTarget) => {
@@ -59,4 +83,5 @@ export async function collectGithubContributors(db: Db, config: Config, options:
 		};
 		await Promise.all(targets.map((target) => limit(() => collectOne(target))));
 	});
+	return { ...report, targetsWaiting };
 }
