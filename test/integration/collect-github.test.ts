@@ -284,6 +284,17 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			expect(await listBudgetWaitNotes(h.db)).toEqual(['3 repositories wait for the next hour: anonymous GitHub budget']);
 		});
 
+		it('forgets the waits once a token is set and GraphQL collects the repositories', async () => {
+			await h.addTargets('docker/compose', 'kubernetes/kubernetes', 'moby/moby');
+			h.replay.route(repositoryPath('docker/compose'), restRepository('docker/compose', 7, 1, 1, 0));
+			expect(await collect()).toMatchObject({ targetsWaiting: ['kubernetes/kubernetes', 'moby/moby'] });
+			h.replay.route(graphqlPath, batchOf3);
+			h.clockMs += 3_600_000;
+			expect(await collectWithToken()).toMatchObject({ status: 'ok', targetsDone: 3, targetsWaiting: [] });
+			expect(await waitingOf('moby/moby')).toBeUndefined();
+			expect(await listBudgetWaitNotes(h.db)).toEqual([]);
+		});
+
 		it('marks a repository GitHub does not know as not found, and still collects the others', async () => {
 			await h.addTargets('acme/a', 'nobody/nothing');
 			h.replay.route(repositoryPath('acme/a'), restRepository('acme/a', 7, 1, 1));

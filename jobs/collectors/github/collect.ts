@@ -7,6 +7,7 @@ import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunP
 import { GithubClient } from './client.js';
 import type { RepositoryName } from './graphql.js';
 import { toRepositoryObservation, type RepositoryResult } from './parse.js';
+import { clearWaiting } from './anonymous-budget.js';
 import { collectRestCounters } from './rest-counters.js';
 import { listGithubTargets, parseRepositoryKey, type GithubTarget } from './targets.js';
 
@@ -40,6 +41,8 @@ async function storeResult(ctx: RunContext, target: GithubTarget, result: Reposi
 			{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts: ctx.ts, ...toRepositoryObservation(result.counts) },
 			ctx.config.counters
 		);
+		// A repository that waited for the anonymous budget before a token was set waits no more.
+		await clearWaiting(ctx.db, target, 'github');
 		recordSuccess(ctx.report, ctx.options, target.key, changedSamples);
 	} catch (error) {
 		await recordFailure(ctx.db, 'github', ctx.report, ctx.options, target.key, toCollectorError(error));

@@ -35,18 +35,43 @@ async function collectContributors(client: GithubClient, db: Db, config: Config,
 	);
 }
 
+interface ContributorsRun {
+	db: Db;
+	config: Config;
+	client: GithubClient;
+	report: RunProgress;
+	options: CollectOptions;
+	ts: Date;
+}
+
 /** One target without a token: a rate limit leaves it waiting (the host's anonymous budget is spent), not failed. */
-async function collectWaitingAware(client: GithubClient, db: Db, config: Config, run: { report: RunProgress; options: CollectOptions; ts: Date }, target: GithubTarget): Promise<AnonymousOutcome> {
+async function collectWaitingAware(run: ContributorsRun, target: GithubTarget): Promise<AnonymousOutcome> {
+	const { db, report, options } = run;
 	try {
-		const changedSamples = await collectContributors(client, db, config, target, run.ts);
+		const changedSamples = await collectContributors(run.client, db, run.config, target, run.ts);
 		await clearWaiting(db, target, 'github-contributors');
-		recordSuccess(run.report, run.options, target.key, changedSamples);
+		recordSuccess(report, options, target.key, changedSamples);
 	} catch (error) {
 		const failure = toCollectorError(error);
-		if (failure.kind === 'rateLimited' && !run.options.signal?.aborted) return 'waiting';
-		await recordFailure(db, 'github', run.report, run.options, target.key, failure);
+		if (failure.kind === 'rateLimited' && !options.signal?.aborted) return 'waiting';
+		await recordFailure(db, 'github', report, options, target.key, failure);
 	}
 	return 'done';
+}
+
+/** Without a token: one at a time, with whatever is left of the anonymous budget; returns the keys left waiting. */
+async function collectAnonymously(run: ContributorsRun, targets: readonly GithubTarget[]): Promise<string[]> {
+	// The daily count runs once: it may spend all that is left (the hourly run has its own share).
+	const budget = {
+		collector: 'github-contributors' as const,
+		stats: run.client.stats,
+		maxRequests: Number.POSITIVE_INFINITY,
+		report: run.report,
+		options: run.options,
+		now: run.ts
+	};
+	const waiting = await collectWithinAnonymousBudget(run.db, budget, targets, (target) => collectWaitingAware(run, target));
+	return waiting.map((t) => t.key);
 }
 
 /**
@@ -64,9 +89,7 @@ export async function collectGithubContributors(db: Db, config: Config, options:
 	const report = await recordRun(db, 'github-contributors', options, client.stats, async (report) => {
 		const ts = now();
 		if (!config.github.token) {
-			const run = { collector: 'github-contributors' as const, stats: client.stats, maxRequests: Number.POSITIVE_INFINITY, report, options, now: ts };
-			const waiting = await collectWithinAnonymousBudget(db, run, targets, (target) => collectWaitingAware(client, db, config, { report, options, ts }, target));
-			targetsWaiting = waiting.map((t) => t.key);
+			targetsWaiting = await collectAnonymously({ db, config, client, report, options, ts }, targets);
 			return;
 		}
 		let rateLimit: CollectorError | undefined;
@@ -74,7 +97,9 @@ export async function collectGithubContributors(db: Db, config: Config, options:
 		const collectOne = async (target: GithubTarget) => {
 			try {
 				if (rateLimit) throw rateLimit;
-				recordSuccess(report, options, target.key, await collectContributors(client, db, config, target, ts));
+				const changedSamples = await collectContributors(client, db, config, target, ts);
+				await clearWaiting(db, target, 'github-contributors');
+				recordSuccess(report, options, target.key, changedSamples);
 			} catch (error) {
 				const failure = toCollectorError(error);
 				if (failure.kind === 'rateLimited') rateLimit = failure;

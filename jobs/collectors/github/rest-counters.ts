@@ -28,7 +28,11 @@ async function collectRepository(run: RestRun, target: GithubTarget): Promise<An
 	const { db, config, report, options } = run;
 	try {
 		const values = await run.client.getRepository(parseRepositoryKey(target.key));
-		const changedSamples = await writeObservation(db, { target: { source: 'github', key: target.key, displayName: target.displayName }, ts: run.ts, values: { ...values } }, config.counters);
+		const changedSamples = await writeObservation(
+			db,
+			{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts: run.ts, values: { ...values } },
+			config.counters
+		);
 		await clearWaiting(db, target, 'github');
 		recordSuccess(report, options, target.key, changedSamples);
 	} catch (error) {
