@@ -14,8 +14,6 @@ import type { GithubTarget } from './targets.js';
  * that waited go first next time and no target waits for ever.
  */
 
-export const anonymousLimitPerHour = 60;
-
 /** The metadata key that says since when a target waits for the anonymous budget, per collector. */
 export const waitKeys = { github: 'countersWaitingSince', 'github-contributors': 'contributorsWaitingSince' } as const;
 export type WaitingCollector = keyof typeof waitKeys;
@@ -27,8 +25,15 @@ function readWaitingSince(target: GithubTarget, collector: WaitingCollector): st
 
 /** Targets that waited last time first (longest wait first), then the others in key order. */
 export function orderWaitingFirst(targets: readonly GithubTarget[], collector: WaitingCollector): GithubTarget[] {
-	const rank = (t: GithubTarget) => readWaitingSince(t, collector) ?? '\uffff';
-	return [...targets].sort((a, b) => rank(a).localeCompare(rank(b)) || a.key.localeCompare(b.key));
+	const waited = targets
+		.flatMap((target) => {
+			const since = readWaitingSince(target, collector);
+			return since === undefined ? [] : [{ target, since }];
+		})
+		.sort((a, b) => a.since.localeCompare(b.since) || a.target.key.localeCompare(b.target.key))
+		.map((w) => w.target);
+	const others = targets.filter((t) => !waited.includes(t)).sort((a, b) => a.key.localeCompare(b.key));
+	return [...waited, ...others];
 }
 
 /** Whether one more request fits: under this run's share, and budget left as GitHub last said. */
