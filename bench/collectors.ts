@@ -55,7 +55,8 @@ async function runGithubCycle(database: Awaited<ReturnType<typeof openDatabase>>
 		const key = `bench/r${String(i).padStart(4, '0')}`;
 		await upsertTarget(database.db, { source: 'github', key, displayName: key });
 	}
-	const config = loadConfig({ GITHUB_API_URL: replay.url });
+	// A token: the hourly cycle measured is the GraphQL one (without a token it is one REST request a repository).
+	const config = loadConfig({ GITHUB_API_URL: replay.url, GITHUB_TOKEN: 'ghp_bench' });
 	replay.route('/graphql', { body: githubBatchAnswer(config.github.batchSize) });
 	const report = await runCollector('github', database.db, config);
 	console.log(`  GitHub hourly cycle: ${repositories} repositories in ${report.requestsMade} requests (${report.status})`);

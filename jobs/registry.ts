@@ -52,9 +52,12 @@ export interface CollectorEntry {
 
 const githubToken: CredentialSpec = {
 	name: 'GITHUB_TOKEN',
-	purpose: 'GitHub at 5,000 requests an hour instead of 60',
+	purpose: 'GitHub at 5,000 requests an hour instead of 60, with open issues and releases (GraphQL needs a token)',
 	isSet: (config) => config.github.token !== undefined,
-	missingNote: 'GitHub: no GITHUB_TOKEN, so collection runs within the anonymous limit of 60 requests an hour'
+	missingNote:
+		'GitHub: no GITHUB_TOKEN, so GitHub is asked over REST within the anonymous limit of 60 requests an hour: ' +
+		'hourly stars, forks and watchers (no open issues or releases, which need a token), daily contributors, and history backfills ' +
+		'with what is left; repositories that do not fit wait for the next run'
 };
 
 const dockerhubToken: CredentialSpec = {

@@ -30,9 +30,11 @@ export async function addTarget(db: Db, config: Config, ref: TargetRef, signal?:
 	else await upsertTarget(db, { ...ref, displayName: ref.key });
 	const report = await checker.run(db, config, { onlyKey: ref.key, signal });
 	const failure = report.failures[0];
-	if (!failure && report.status !== 'interrupted') return { outcome: 'added', target };
+	const isWaiting = report.targetsWaiting?.includes(ref.key) ?? false;
+	if (!failure && !isWaiting && report.status !== 'interrupted') return { outcome: 'added', target };
 	if (!existing) await deleteTarget(db, ref);
 	else await setTargetActive(db, existing.id, false);
+	if (isWaiting) return { outcome: 'unavailable', target, message: `could not check ${target}: ${ref.source}'s request budget is spent (without a token, GitHub allows 60 requests an hour); try again later` };
 	if (!failure) return { outcome: 'unavailable', target, message: `could not check ${target}: Dockpulse is stopping; try again once it is back` };
 	return failure.kind === 'notFound'
 		? { outcome: 'notFound', target, message: `${ref.source} does not know ${ref.key}: ${failure.message}` }

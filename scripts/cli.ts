@@ -66,6 +66,8 @@ export function printRunSummary(name: string, source: string, report: RunReport,
 			`${report.requestsMade} request(s)${report.rateBudgetLeft === undefined ? '' : `, rate budget left ${report.rateBudgetLeft}`}`
 	);
 	for (const f of report.failures) console.log(`  failed ${source}:${f.target} (${f.kind}): ${f.message}`);
+	const waiting = report.targetsWaiting ?? [];
+	if (waiting.length > 0) console.log(`  ${waiting.length} target(s) wait for the next run (request budget spent): ${waiting.map((key) => `${source}:${key}`).join(', ')}`);
 }
 
 /**

@@ -20,6 +20,8 @@ export interface RunReport extends RunOutcome {
 	runId: number;
 	/** Samples inserted or changed by the run (not stored on the run row): what the after-write hook judges. */
 	changedSamples: number;
+	/** Targets left for the next run because the source's budget is spent: neither done nor failed. */
+	targetsWaiting?: string[];
 }
 
 /**
@@ -122,6 +124,17 @@ export async function recordFailure(
 	if (options.signal?.aborted) return report.interrupted(key);
 	report.failed(key, failure);
 	await setTargetStatus(db, { source, key }, failure.kind === 'notFound' ? 'not_found' : 'failing', failure.message);
+	options.onProgress?.(key, failure);
+}
+
+/**
+ * Records one target's failure on the run only, for a backfill: the target's status says whether its
+ * current values can be collected, which is the hourly collector's to say (a refused history is not a
+ * missing repository).
+ */
+export function recordRunFailure(report: RunProgress, options: CollectOptions, key: string, failure: CollectorError): void {
+	if (options.signal?.aborted) return report.interrupted(key);
+	report.failed(key, failure);
 	options.onProgress?.(key, failure);
 }
 

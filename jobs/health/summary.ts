@@ -4,6 +4,7 @@ import type { FailureCount, HealthView, RunFailureKind, RunView } from '../../sr
 import { describeCredentials, listCredentials } from '../credentials.js';
 import { listBackfillProgress } from './backfill.js';
 import { getCollectionHealth } from './runs.js';
+import { listBudgetWaitNotes } from './waiting.js';
 
 /** Everything the /health page shows: collectors, their failures, backfill progress, credentials. */
 
@@ -19,13 +20,13 @@ export function countFailuresByKind(runs: readonly RunView[]): FailureCount[] {
 }
 
 export async function getHealthView(db: Db, config: Config, now: Date): Promise<HealthView> {
-	const [health, backfill] = await Promise.all([getCollectionHealth(db, config, now), listBackfillProgress(db)]);
+	const [health, backfill, waits] = await Promise.all([getCollectionHealth(db, config, now), listBackfillProgress(db), listBudgetWaitNotes(db)]);
 	const collectors = health.map((c) => ({ ...c, failureCounts: countFailuresByKind(c.recentRuns) }));
 	return {
 		collectors,
 		overdue: collectors.filter((c) => c.isOverdue),
 		backfill,
 		credentials: listCredentials(config),
-		notes: describeCredentials(config)
+		notes: [...describeCredentials(config), ...waits]
 	};
 }

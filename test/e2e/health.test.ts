@@ -22,6 +22,7 @@ const githubToken = 'ghp_e2e_dummy_secret_42';
  */
 let githubLastSuccessMs = 0;
 let backfillSavedMs = 0;
+const refusedRetryAt = '2026-12-08T10:05:00.000Z';
 async function seedHealth(database: Database): Promise<void> {
 	await seedDashboard(database);
 	const db = database.db;
@@ -49,6 +50,9 @@ async function seedHealth(database: Database): Promise<void> {
 	const moby = await upsertTarget(db, { source: 'github', key: 'moby/moby', displayName: 'moby/moby' });
 	backfillSavedMs = nowMs - 2 * hourMs;
 	await saveBackfillState(db, moby, { starsNextPage: 41, releasesNextPage: 5, isStarsDone: false, isReleasesDone: true }, new Date(backfillSavedMs));
+	const refused = await upsertTarget(db, { source: 'github', key: 'e2e/refused', displayName: 'e2e/refused' });
+	const starsUnavailable = { reason: 'unavailable: stargazers listing needs collaborator access', since: new Date(backfillSavedMs).toISOString(), retryAt: refusedRetryAt };
+	await saveBackfillState(db, refused, { starsSource: 'stargazers', starsNextPage: 1, releasesNextPage: 2, isStarsDone: false, isReleasesDone: true, starsUnavailable }, new Date(backfillSavedMs));
 	const history: HistoryState = { nextPage: 12, isDone: false, firstMonths: { 'login:a': '2013-01', 'login:b': '2013-02', 'email:c@x.org': '2014-05' } };
 	await db.execute(sql`update targets set metadata = metadata || ${JSON.stringify({ contributorHistory: history })}::jsonb where id = ${moby}`);
 }
@@ -106,12 +110,18 @@ describe.each(e2eBackends)('the collection health page on %s', (backend) => {
 		const moby = page.locator('tr[data-target="github:moby/moby"]');
 		expect(await moby.locator('td').allInnerTexts()).toEqual([
 			'moby/moby\ngithub:moby/moby',
+			'running',
 			'40 pages so far',
 			'done (4 pages)',
 			'11 pages so far\n3 contributors found',
 			expect.stringContaining(formatDateTime(backfillSavedMs))
 		]);
 		expect(await page.locator('tr[data-target="github:e2e/growing"] td.stars').textContent()).toBe('not started');
+		const refused = page.locator('tr[data-target="github:e2e/refused"]');
+		expect(await refused.locator('td.status').textContent()).toBe('unavailable');
+		expect(await refused.locator('td.stars').innerText()).toBe(
+			`unavailable: stargazers listing needs collaborator access\nasked again after ${formatDateTime(refusedRetryAt)}`
+		);
 		expect(errors).toEqual([]);
 	});
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backfillGithub, type GithubBackfillOptions } from '../../jobs/collectors/github/backfill/backfill.js';
+import { backfillGithub, starsRetryAfterMs, type GithubBackfillOptions } from '../../jobs/collectors/github/backfill/backfill.js';
 import { starsHistoryNote } from '../../jobs/collectors/github/backfill/stars.js';
 import { listEvents } from '../../src/lib/server/db/queries/events.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
@@ -117,26 +117,58 @@ describe.each(testBackends)('GitHub history backfill on $name', (backend) => {
 		expect((await h.getTarget('acme/busy')).metadata.backfill).toMatchObject({ starsSource: 'stargazers', starsNextPage: 1, isStarsDone: false });
 	});
 
-	it('records a 403 on the stargazers as a failure the token explains, and still stores the releases', async () => {
+	it.each([
+		[404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/activity/starring#list-stargazers' }],
+		// Some tokens get 403; GitHub's wording for it is not documented: the status, with budget left, is what counts.
+		[403, { message: 'Forbidden', documentation_url: 'https://docs.github.com/rest/activity/starring#list-stargazers' }]
+	])('settles stars refused with %i as unavailable for a week, keeps the releases, and never touches the target status', async (status, body) => {
 		const targetId = await h.addTarget('octocat/Hello-World');
 		h.replay.route(releasesPath('octocat/Hello-World', 1), releasesPage);
-		// GitHub's wording for this refusal is not documented; the status, with budget left, is what counts.
-		h.replay.route(starsPath('octocat/Hello-World', 1), {
-			status: 403,
-			headers: { 'x-ratelimit-remaining': '4989' },
-			body: { message: 'Forbidden', documentation_url: 'https://docs.github.com/rest/activity/starring#list-stargazers' }
-		});
+		h.replay.route(starsPath('octocat/Hello-World', 1), { status, headers: { 'x-ratelimit-remaining': '4989' }, body });
 		const report = await run();
-		expect(report).toMatchObject({ status: 'failed', targetsDone: 0, targetsFailed: 1, requestsMade: 3 });
-		expect(report.failures).toHaveLength(1);
-		expect(report.failures[0]).toMatchObject({ target: 'octocat/Hello-World', kind: 'http' });
-		expect(report.failures[0]!.message).toContain('GitHub answered 403');
-		expect(report.failures[0]!.message).toContain('the token may not list stargazers with dates');
+		expect(report).toMatchObject({ status: 'ok', targetsDone: 1, targetsFailed: 0, failures: [], requestsMade: 3 });
+		expect(h.replay.requests.map((r) => r.path)).toEqual([releasesPath('octocat/Hello-World', 1), historyPath('octocat/Hello-World'), starsPath('octocat/Hello-World', 1)]);
 		expect(await listEvents(h.db, targetId)).toHaveLength(2);
 		expect(await starsOf('octocat/Hello-World')).toEqual([]);
 		const target = await h.getTarget('octocat/Hello-World');
-		expect(target).toMatchObject({ status: 'failing' });
-		expect(target.metadata.backfill).toMatchObject({ isReleasesDone: true, isStarsDone: false, starsNextPage: 1 });
+		expect(target).toMatchObject({ status: 'ok', status_message: null });
+		expect(target.metadata.backfill).toEqual({
+			starsSource: 'stargazers', starsNextPage: 1, releasesNextPage: 2, isStarsDone: false, isReleasesDone: true,
+			starsUnavailable: { reason: 'unavailable: stargazers listing needs collaborator access', since: '2026-11-28T10:05:00.000Z', retryAt: '2026-12-05T10:05:00.000Z' },
+			updatedAt: '2026-11-28T10:05:00.000Z'
+		});
+	});
+
+	it('asks a refused repository nothing until a week later by the clock, then the history and the stargazers once more', async () => {
+		await h.addTarget('acme/private');
+		h.replay.route(releasesPath('acme/private', 1), { body: [] });
+		h.replay.route(starsPath('acme/private', 1), { status: 404, body: { message: 'Not Found' } });
+		expect(await run()).toMatchObject({ status: 'ok', targetsDone: 1, requestsMade: 3 });
+		// Every 10 minutes for a week but one: no target to work on, no request.
+		for (const laterMs of [10 * 60_000, 86_400_000, starsRetryAfterMs - 60_000]) {
+			h.clockMs = Date.parse(githubBackfillSetup.startAt) + laterMs;
+			expect(await run()).toMatchObject({ status: 'ok', targetsDone: 0, targetsFailed: 0, requestsMade: 0 });
+		}
+		expect(h.replay.countRequests()).toBe(3);
+		// A week on, the history (still refused, 404) and stargazers page 1, which GitHub now serves.
+		h.clockMs = Date.parse(githubBackfillSetup.startAt) + starsRetryAfterMs;
+		h.replay.route(starsPath('acme/private', 1), realStarsPage);
+		expect(await run()).toMatchObject({ status: 'ok', targetsDone: 1, requestsMade: 2 });
+		expect(h.replay.requests.slice(3).map((r) => r.path)).toEqual([historyPath('acme/private'), starsPath('acme/private', 1)]);
+		expect(await dailyStars('acme/private')).toEqual([['2014-08-13', 1], ['2014-10-15', 2], ['2015-04-14', 3], ['2015-04-29', 5], ['2015-05-09', 6]]);
+		const { status, metadata } = await h.getTarget('acme/private');
+		expect(status).toBe('ok');
+		expect(metadata.backfill).toMatchObject({ isStarsDone: true, isReleasesDone: true });
+		expect(metadata.backfill).not.toHaveProperty('starsUnavailable');
+	});
+
+	it('records a failure of the backfill on its run only: the target status belongs to the hourly collector', async () => {
+		await h.addTarget('acme/broken');
+		h.replay.route(releasesPath('acme/broken', 1), { body: [{ tag_name: 'v1', published_at: 'yesterday' }] });
+		const report = await run();
+		expect(report).toMatchObject({ status: 'failed', targetsDone: 0, targetsFailed: 1 });
+		expect(report.failures[0]).toMatchObject({ target: 'acme/broken', kind: 'invalidResponse' });
+		expect(await h.getTarget('acme/broken')).toMatchObject({ status: 'ok', status_message: null });
 		expect((await h.listRuns()).map(({ collector, status }) => ({ collector, status }))).toEqual([{ collector: 'github-backfill', status: 'failed' }]);
 	});
 });
@@ -144,6 +176,7 @@ describe.each(testBackends)('GitHub history backfill on $name', (backend) => {
 const runBackfillCommand = (args: string[], env: Record<string, string>) => runScript('scripts/backfill.ts', args, env);
 
 describe.each(testBackends)('npm run backfill on $name', (backend) => {
+	const keys = ['danvk/comparea', 'octocat/Hello-World', 'acme/broken'];
 	let store: Awaited<ReturnType<typeof createStoreEnv>>;
 	let replay: ReplayServer;
 	let env: Record<string, string>;
@@ -153,12 +186,13 @@ describe.each(testBackends)('npm run backfill on $name', (backend) => {
 		replay = await ReplayServer.start();
 		replay.route(releasesPath('danvk/comparea', 1), releasesPage).route(starsPath('danvk/comparea', 1), realStarsPage);
 		replay.route(releasesPath('octocat/Hello-World', 1), releasesPage);
-		replay.route(starsPath('octocat/Hello-World', 1), { status: 403, headers: { 'x-ratelimit-remaining': '4989' }, body: { message: 'Forbidden' } });
+		replay.route(starsPath('octocat/Hello-World', 1), { status: 404, headers: { 'x-ratelimit-remaining': '4989' }, body: { message: 'Not Found' } });
+		replay.route(releasesPath('acme/broken', 1), { body: [{ tag_name: 'v1', published_at: 'yesterday' }] });
 		// The command runs the contributor history too: one empty page of commits each.
-		for (const key of ['danvk/comparea', 'octocat/Hello-World']) replay.route(`/repos/${key}/commits?per_page=100&page=1`, { body: [] });
+		for (const key of keys) replay.route(`/repos/${key}/commits?per_page=100&page=1`, { body: [] });
 		env = { ...store.env, GITHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1', HTTP_TIMEOUT_MS: '15000' };
 		const database = await openStoreEnvDatabase(store.env);
-		for (const key of ['danvk/comparea', 'octocat/Hello-World']) await upsertTarget(database.db, { source: 'github', key, displayName: key });
+		for (const key of keys) await upsertTarget(database.db, { source: 'github', key, displayName: key });
 		await database.close();
 	});
 	afterAll(async () => {
@@ -177,10 +211,10 @@ describe.each(testBackends)('npm run backfill on $name', (backend) => {
 		expect(code).toBe(0);
 	});
 
-	it('lists a failed target and exits 1', async () => {
+	it('lists a failed target and exits 1; a repository whose stars are refused is settled, not failed', async () => {
 		const { code, output } = await runBackfillCommand([], env);
-		expect(output).toContain('failed github:octocat/Hello-World (http)');
-		expect(output).toContain('the token may not list stargazers with dates');
+		expect(output).toContain('ok     github:octocat/Hello-World');
+		expect(output).toContain('failed github:acme/broken (invalidResponse)');
 		expect(code).toBe(1);
 	});
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectGithub, collectGithubContributors } from '../../jobs/collectors/github/collect.js';
+import { listBudgetWaitNotes } from '../../jobs/health/waiting.js';
+import { addTarget } from '../../jobs/targets.js';
 import { answerOf as recordedAnswer, readFixture, useCollectorHarness } from '../helpers/collector-harness.js';
 import { testBackends } from '../helpers/databases.js';
 import { ReplayServer, type ReplayAnswer } from '../helpers/replay-server.js';
@@ -25,7 +27,21 @@ const lastPageHeaders = headersOf(paginate[18]);
 const contributor = { login: 'octocat', id: 583231, type: 'User', contributions: 32 };
 
 const graphqlPath = '/graphql';
+const testToken = 'ghp_test_token_for_the_stand_in';
 const contributorsPath = (key: string) => `/repos/${key}/contributors?per_page=1&anon=true`;
+const repositoryPath = (key: string) => `/repos/${key}`;
+/** The anonymous budget's headers as GitHub sends them to a caller without a token. */
+const anonymousHeaders = (remaining: number) => ({ 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-resource': 'core' });
+/** GET /repos/{o}/{r}: the real kubernetes answer (2019), renamed and recounted for other repositories. */
+const restRepository = (key: string, stars: number, forks: number, watchers: number, remaining = 59): ReplayAnswer => ({
+	headers: anonymousHeaders(remaining),
+	body: { ...kubernetesRest, full_name: key, stargazers_count: stars, watchers_count: stars, forks_count: forks, subscribers_count: watchers }
+});
+// What GitHub answers a GraphQL call without a token.
+const graphqlUnauthenticated: ReplayAnswer = {
+	status: 401,
+	body: { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql' }
+};
 const farResetHeaders = () => ({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) });
 
 describe.each(testBackends)('GitHub collectors on $name', (backend) => {
@@ -38,12 +54,14 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 	});
 	const collect = (env?: Record<string, string>) => collectGithub(h.db, h.config(env), h.options());
 	const collectContributors = (env?: Record<string, string>) => collectGithubContributors(h.db, h.config(env), h.options());
+	// GraphQL needs a token: without one the collector asks REST instead (the tests without a token below).
+	const collectWithToken = (env?: Record<string, string>) => collect({ GITHUB_TOKEN: testToken, ...env });
 
 	describe('hourly counters (GraphQL)', () => {
 		it('stores exactly the counters of three repositories asked in one GraphQL request, and records the run', async () => {
 			await h.addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
 			h.replay.route(graphqlPath, batchOf3);
-			const report = await collect();
+			const report = await collectWithToken();
 			const kubernetes = await h.listSamples('kubernetes/kubernetes');
 			expect(kubernetes.map(({ metric, value, provenance }) => ({ metric, value, provenance }))).toEqual([
 				{ metric: 'forks', value: 16_687, provenance: 'observed' },
@@ -72,7 +90,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 				body: { data: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`r${i}`, { ...template.data.r1, stargazerCount: offset + i }])) }
 			});
 			h.replay.route(graphqlPath, batchAnswer(0), batchAnswer(50), batchAnswer(100));
-			const report = await collect({ GITHUB_BATCH_SIZE: '50', COLLECT_CONCURRENCY: '1' });
+			const report = await collectWithToken({ GITHUB_BATCH_SIZE: '50', COLLECT_CONCURRENCY: '1' });
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 120, requestsMade: 3 });
 			expect(h.replay.countRequests(graphqlPath)).toBe(3);
 			const stars = await Promise.all(keys.map(async (key) => (await h.listSamples(key, 'stars')).map((s) => s.value)));
@@ -84,7 +102,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			const r1 = (batchOf3.body as { data: { r1: unknown } }).data.r1;
 			h.replay.route(graphqlPath, { body: { data: { r0: r1 } } });
 			const started = performance.now();
-			const report = await collect({ GITHUB_BATCH_SIZE: '1', COLLECT_CONCURRENCY: '3' });
+			const report = await collectWithToken({ GITHUB_BATCH_SIZE: '1', COLLECT_CONCURRENCY: '3' });
 			// With the default 1 s spacing three requests take at least 2 s; the margin absorbs a loaded machine.
 			expect(performance.now() - started).toBeLessThan(1900);
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 3, requestsMade: 3 });
@@ -94,7 +112,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 		it('marks a missing repository as not found and stores the others', async () => {
 			await h.addTargets('docker/compose', 'moby/moby', 'nobody/nothing');
 			h.replay.route(graphqlPath, answerOf('doc-graphql-not-found.json'));
-			const report = await collect();
+			const report = await collectWithToken();
 			expect(report).toMatchObject({ status: 'partial', targetsDone: 2, targetsFailed: 1, requestsMade: 1 });
 			expect(report.failures).toEqual([
 				{ target: 'nobody/nothing', kind: 'notFound', message: "nobody/nothing: Could not resolve to a Repository with the name 'nobody/nothing'." }
@@ -107,7 +125,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 		it('retries a 502 and stores the batch once', async () => {
 			await h.addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
 			h.replay.route(graphqlPath, { status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' }, batchOf3);
-			const report = await collect();
+			const report = await collectWithToken();
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 3, requestsMade: 2 });
 			expect(h.replay.countRequests(graphqlPath)).toBe(2);
 			expect(await h.countSamples()).toBe(15);
@@ -117,7 +135,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 		it('gives up on a server that keeps failing after HTTP_MAX_RETRIES retries', async () => {
 			await h.addTargets('moby/moby', 'docker/compose');
 			h.replay.route(graphqlPath, { status: 500, body: { message: 'Server Error' } });
-			const report = await collect();
+			const report = await collectWithToken();
 			expect(report).toMatchObject({ status: 'failed', targetsDone: 0, targetsFailed: 2, requestsMade: 3 });
 			expect(report.failures.map((f) => f.kind)).toEqual(['http', 'http']);
 			expect(report.failures[0]!.message).toContain('GitHub answered 500');
@@ -128,7 +146,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			await h.addTargets('docker/compose', 'kubernetes/kubernetes', 'moby/moby');
 			const limited = answerOf('doc-graphql-rate-limited.json');
 			h.replay.route(graphqlPath, { ...limited, headers: { ...limited.headers, ...farResetHeaders() } });
-			const report = await collect({ GITHUB_BATCH_SIZE: '1' });
+			const report = await collectWithToken({ GITHUB_BATCH_SIZE: '1' });
 			expect(report).toMatchObject({ status: 'failed', targetsFailed: 3, requestsMade: 1, rateBudgetLeft: 0 });
 			expect(report.failures.map((f) => f.kind)).toEqual(['rateLimited', 'rateLimited', 'rateLimited']);
 			expect(h.replay.countRequests()).toBe(1);
@@ -140,7 +158,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			await h.addTargets('moby/moby', 'kubernetes/kubernetes', 'docker/compose');
 			const secondary = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' };
 			h.replay.route(graphqlPath, { status: 403, headers: { 'retry-after': '1' }, body: secondary }, batchOf3);
-			const report = await collect();
+			const report = await collectWithToken();
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 3, requestsMade: 2 });
 			expect(h.sleeps).toEqual([1000]);
 		});
@@ -150,7 +168,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			const body = structuredClone(batchOf3.body) as { data: Record<string, Record<string, unknown>> };
 			body.data.r1!.stargazerCount = '48188';
 			h.replay.route(graphqlPath, { body });
-			const report = await collect();
+			const report = await collectWithToken();
 			expect(report.failures).toEqual([
 				{ target: 'kubernetes/kubernetes', kind: 'invalidResponse', message: expect.stringContaining('stargazerCount') }
 			]);
@@ -162,10 +180,10 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 		it('writes nothing for an answer that is not GraphQL, and times out on a hanging server', async () => {
 			await h.addTargets('moby/moby', 'docker/compose');
 			h.replay.route(graphqlPath, { headers: { 'content-type': 'text/html' }, body: '<html>login</html>' });
-			const report = await collect();
+			const report = await collectWithToken();
 			expect(report.failures.map((f) => f.kind)).toEqual(['invalidResponse', 'invalidResponse']);
 			h.replay.route(graphqlPath, { fault: 'hang' });
-			const hung = await collect({ HTTP_TIMEOUT_MS: '150' });
+			const hung = await collectWithToken({ HTTP_TIMEOUT_MS: '150' });
 			expect(hung.failures.map((f) => f.kind)).toEqual(['timeout', 'timeout']);
 			expect(hung.failures[0]!.message).toContain('within 150 ms');
 			expect(hung.requestsMade).toBe(3);
@@ -177,7 +195,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			await h.addTargets('moby/moby', 'docker/compose');
 			// A proxy that echoes the credentials back in its error message.
 			h.replay.route(graphqlPath, { status: 401, body: { message: `Bad credentials: token ${token}` } });
-			const report = await collect({ GITHUB_TOKEN: token });
+			const report = await collectWithToken({ GITHUB_TOKEN: token });
 			expect(report.failures.map((f) => f.kind)).toEqual(['http', 'http']);
 			expect(JSON.stringify(report)).not.toContain(token);
 			expect((await h.getTarget('moby/moby')).status_message).not.toContain(token);
@@ -190,7 +208,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 				const token = `ghp_${'R3d1r3ct'.repeat(4)}`;
 				await h.addTargets('moby/moby');
 				h.replay.route(graphqlPath, { status: 307, headers: { location: `${elsewhere.url}/graphql` } });
-				const batch = await collect({ GITHUB_TOKEN: token });
+				const batch = await collectWithToken({ GITHUB_TOKEN: token });
 				expect(batch.failures).toEqual([{ target: 'moby/moby', kind: 'http', message: expect.stringContaining(`answered 307, a redirect to ${elsewhere.url}; not followed`) }]);
 				expect(batch.requestsMade).toBe(1);
 				h.replay.route(contributorsPath('moby/moby'), { status: 302, headers: { location: `${elsewhere.url}${contributorsPath('moby/moby')}` } });
@@ -206,9 +224,98 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 		it('collects only the target asked for', async () => {
 			await h.addTargets('moby/moby', 'docker/compose');
 			h.replay.route(graphqlPath, { body: { data: { r0: (batchOf3.body as { data: { r2: unknown } }).data.r2 } } });
-			const report = await collectGithub(h.db, h.config(), { ...h.options(), onlyKey: 'moby/moby' });
+			const report = await collectGithub(h.db, h.config({ GITHUB_TOKEN: testToken }), { ...h.options(), onlyKey: 'moby/moby' });
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 1 });
 			expect(await h.listSamples('docker/compose')).toEqual([]);
+		});
+	});
+
+	describe('hourly counters without a token (REST, anonymous budget)', () => {
+		const waitingOf = async (key: string) => (await h.getTarget(key)).metadata.countersWaitingSince;
+
+		it('stores stars, forks and watchers from GET /repos while GraphQL refuses a caller without a token, and no open issues', async () => {
+			await h.addTargets('kubernetes/kubernetes');
+			h.replay.route(graphqlPath, graphqlUnauthenticated);
+			h.replay.route(repositoryPath('kubernetes/kubernetes'), { headers: anonymousHeaders(59), body: kubernetesRest });
+			const report = await collect();
+			expect(report).toMatchObject({ status: 'ok', targetsDone: 1, targetsFailed: 0, requestsMade: 1, rateBudgetLeft: 59, targetsWaiting: [] });
+			expect(h.replay.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /repos/kubernetes/kubernetes']);
+			expect(h.replay.requests[0]!.headers.authorization).toBeUndefined();
+			// open_issues_count (3,119) counts pull requests too: never stored as open issues.
+			expect(await h.listValues('kubernetes/kubernetes')).toEqual([['forks', 16_687], ['stars', 48_188], ['watchers', 2_904]]);
+			expect((await h.listSamples('kubernetes/kubernetes')).map((s) => s.provenance)).toEqual(['observed', 'observed', 'observed']);
+		});
+
+		it('spends only the hourly share; the rest wait, not failed, and go first in the next hour', async () => {
+			const keys = ['acme/a', 'acme/b', 'acme/c', 'acme/d', 'acme/e'];
+			await h.addTargets(...keys);
+			keys.forEach((key, i) => h.replay.route(repositoryPath(key), restRepository(key, 100 + i, 10 + i, i, 50 - i)));
+			const first = await collect({ GITHUB_ANONYMOUS_HOURLY_REQUESTS: '3' });
+			expect(first).toMatchObject({ status: 'ok', targetsDone: 3, targetsFailed: 0, failures: [], requestsMade: 3, targetsWaiting: ['acme/d', 'acme/e'] });
+			expect(await h.listValues('acme/c')).toEqual([['forks', 12], ['stars', 102], ['watchers', 2]]);
+			expect(await h.listValues('acme/d')).toEqual([]);
+			expect(await h.getTarget('acme/d')).toMatchObject({ status: 'ok', status_message: null });
+			expect(await waitingOf('acme/d')).toBe('2026-11-28T10:05:00.000Z');
+			expect(await listBudgetWaitNotes(h.db)).toEqual(['2 repositories wait for the next hour: anonymous GitHub budget']);
+
+			h.clockMs += 3_600_000;
+			const second = await collect({ GITHUB_ANONYMOUS_HOURLY_REQUESTS: '3' });
+			expect(second).toMatchObject({ status: 'ok', targetsDone: 3, targetsWaiting: ['acme/b', 'acme/c'] });
+			expect(h.replay.requests.slice(3).map((r) => r.path)).toEqual(['/repos/acme/d', '/repos/acme/e', '/repos/acme/a']);
+			expect(await h.listValues('acme/e')).toEqual([['forks', 14], ['stars', 104], ['watchers', 4]]);
+			expect(await waitingOf('acme/d')).toBeUndefined();
+			expect(await waitingOf('acme/b')).toBe('2026-11-28T11:05:00.000Z');
+		});
+
+		it('stops when GitHub says the budget is spent, or answers rate limited, and leaves the rest waiting', async () => {
+			await h.addTargets('acme/a', 'acme/b', 'acme/c');
+			h.replay.route(repositoryPath('acme/a'), restRepository('acme/a', 7, 1, 1, 0));
+			const spent = await collect();
+			expect(spent).toMatchObject({ status: 'ok', targetsDone: 1, targetsFailed: 0, requestsMade: 1, rateBudgetLeft: 0, targetsWaiting: ['acme/b', 'acme/c'] });
+
+			// Something else on this host spent the budget: the first answer is the rate limit itself.
+			h.clockMs += 3_600_000;
+			await h.restartReplay();
+			h.replay.route(repositoryPath('acme/b'), { status: 403, headers: { ...anonymousHeaders(0), ...farResetHeaders() }, body: { message: 'API rate limit exceeded for 127.0.0.1.' } });
+			const limited = await collect();
+			expect(limited).toMatchObject({ status: 'ok', targetsDone: 0, targetsFailed: 0, failures: [], requestsMade: 1, targetsWaiting: ['acme/b', 'acme/c', 'acme/a'] });
+			expect(h.sleeps).toEqual([]);
+			for (const key of ['acme/a', 'acme/b', 'acme/c']) expect(await h.getTarget(key)).toMatchObject({ status: 'ok' });
+			expect(await listBudgetWaitNotes(h.db)).toEqual(['3 repositories wait for the next hour: anonymous GitHub budget']);
+		});
+
+		it('forgets the waits once a token is set and GraphQL collects the repositories', async () => {
+			await h.addTargets('docker/compose', 'kubernetes/kubernetes', 'moby/moby');
+			h.replay.route(repositoryPath('docker/compose'), restRepository('docker/compose', 7, 1, 1, 0));
+			expect(await collect()).toMatchObject({ targetsWaiting: ['kubernetes/kubernetes', 'moby/moby'] });
+			h.replay.route(graphqlPath, batchOf3);
+			h.clockMs += 3_600_000;
+			expect(await collectWithToken()).toMatchObject({ status: 'ok', targetsDone: 3, targetsWaiting: [] });
+			expect(await waitingOf('moby/moby')).toBeUndefined();
+			expect(await listBudgetWaitNotes(h.db)).toEqual([]);
+		});
+
+		it('marks a repository GitHub does not know as not found, and still collects the others', async () => {
+			await h.addTargets('acme/a', 'nobody/nothing');
+			h.replay.route(repositoryPath('acme/a'), restRepository('acme/a', 7, 1, 1));
+			const report = await collect();
+			expect(report).toMatchObject({ status: 'partial', targetsDone: 1, targetsFailed: 1, targetsWaiting: [] });
+			expect(report.failures).toEqual([{ target: 'nobody/nothing', kind: 'notFound', message: expect.stringContaining('GitHub answered 404') }]);
+			expect(await h.getTarget('nobody/nothing')).toMatchObject({ status: 'not_found' });
+		});
+
+		it('adds a repository by reference without a token, refuses one GitHub does not know, and keeps none while the budget is spent', async () => {
+			h.replay.route(graphqlPath, graphqlUnauthenticated);
+			h.replay.route(repositoryPath('kubernetes/kubernetes'), { headers: anonymousHeaders(0), body: kubernetesRest });
+			expect(await addTarget(h.db, h.config(), { source: 'github', key: 'kubernetes/kubernetes' })).toEqual({ outcome: 'added', target: 'github:kubernetes/kubernetes' });
+			expect(await h.listValues('kubernetes/kubernetes')).toEqual([['forks', 16_687], ['stars', 48_188], ['watchers', 2_904]]);
+			expect(await addTarget(h.db, h.config(), { source: 'github', key: 'nobody/nothing' })).toMatchObject({ outcome: 'notFound' });
+			// The budget is spent (the last answer said 0 left): nothing is asked, and nothing is kept.
+			h.replay.route(repositoryPath('moby/moby'), { status: 403, headers: { ...anonymousHeaders(0), ...farResetHeaders() }, body: { message: 'API rate limit exceeded for 127.0.0.1.' } });
+			const spent = await addTarget(h.db, h.config(), { source: 'github', key: 'moby/moby' });
+			expect(spent).toMatchObject({ outcome: 'unavailable', message: expect.stringContaining('without a token, GitHub allows 60 requests an hour') });
+			await expect(h.getTarget('moby/moby')).rejects.toThrow('no target github:moby/moby');
+			expect(h.replay.countRequests(graphqlPath)).toBe(0);
 		});
 	});
 
@@ -266,7 +373,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			await h.addTargets('docker/compose', 'kubernetes/kubernetes', 'moby/moby');
 			const limited = { status: 403, headers: farResetHeaders(), body: { message: 'API rate limit exceeded for 127.0.0.1.' } };
 			for (const key of ['docker/compose', 'kubernetes/kubernetes', 'moby/moby']) h.replay.route(contributorsPath(key), limited);
-			const report = await collectContributors();
+			const report = await collectContributors({ GITHUB_TOKEN: testToken });
 			expect(report).toMatchObject({ status: 'failed', targetsFailed: 3, requestsMade: 1, rateBudgetLeft: 0 });
 			expect(report.failures.map((f) => f.kind)).toEqual(['rateLimited', 'rateLimited', 'rateLimited']);
 			expect(report.failures[0]!.message).toMatch(/rate limit reached until \d{4}-/);
@@ -274,10 +381,22 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			expect(h.sleeps).toEqual([]);
 		});
 
+		it('without a token, uses what is left of the anonymous budget and leaves the rest waiting for the next day', async () => {
+			await h.addTargets('acme/a', 'acme/b', 'acme/c');
+			h.replay.route(contributorsPath('acme/a'), { headers: { ...firstPageHeaders, ...anonymousHeaders(1) }, body: [contributor] });
+			h.replay.route(contributorsPath('acme/b'), { headers: anonymousHeaders(0), body: [contributor] });
+			const report = await collectContributors();
+			expect(report).toMatchObject({ status: 'ok', targetsDone: 2, targetsFailed: 0, requestsMade: 2, targetsWaiting: ['acme/c'] });
+			expect(await h.listValues('acme/a')).toEqual([['contributors', 5]]);
+			expect(await h.listValues('acme/b')).toEqual([['contributors', 1]]);
+			expect(await h.getTarget('acme/c')).toMatchObject({ status: 'ok', metadata: { contributorsWaitingSince: '2026-11-28T10:05:00.000Z' } });
+			expect(await listBudgetWaitNotes(h.db)).toEqual(['1 repository waits for the next daily contributor count: anonymous GitHub budget']);
+		});
+
 		it('treats the older "abuse detection" 403 as a rate limit too', async () => {
 			await h.addTargets('docker/compose');
 			h.replay.route(contributorsPath('docker/compose'), { status: 403, headers: { 'retry-after': '3600' }, body: abuseBody });
-			const report = await collectContributors();
+			const report = await collectContributors({ GITHUB_TOKEN: testToken });
 			expect(report.failures).toEqual([{ target: 'docker/compose', kind: 'rateLimited', message: expect.stringContaining('for 3600 s') }]);
 			expect(h.replay.countRequests()).toBe(1);
 		});

@@ -75,16 +75,32 @@ describe.each(testBackends)('the health view on $name', (backend) => {
 	it('reads the backfill progress each GitHub repository saved in its metadata', async () => {
 		const view = await getHealthView(database.db, loadConfig({}), now);
 		expect(view.backfill).toEqual([
-			{ target: 'github:docker/compose', displayName: 'Compose', stars: null, releases: null, contributors: null, lastProgressAt: null },
+			{ target: 'github:docker/compose', displayName: 'Compose', stars: null, starsUnavailable: null, releases: null, contributors: null, lastProgressAt: null, status: 'not started' },
 			{
 				target: 'github:moby/moby',
 				displayName: 'Moby',
 				stars: { pagesDone: 40, isDone: false },
+				starsUnavailable: null,
 				releases: { pagesDone: 4, isDone: true },
 				contributors: { pagesDone: 11, isDone: false, identities: 3 },
-				lastProgressAt: '2026-11-28T09:00:00.000Z'
+				lastProgressAt: '2026-11-28T09:00:00.000Z',
+				status: 'running'
 			}
 		]);
+	});
+
+	it('notes the GitHub repositories that wait for the anonymous budget, not among the failures', async () => {
+		const waiting = { countersWaitingSince: '2026-11-28T11:05:00.000Z' };
+		await database.db.execute(sql`update targets set metadata = metadata || ${JSON.stringify(waiting)}::jsonb where source = 'github'`);
+		try {
+			const view = await getHealthView(database.db, loadConfig({ GITHUB_TOKEN: 'ghp_secretvalue123' }), now);
+			expect(view.notes).toEqual([
+				'Docker Hub: no credentials, public repositories only, at the anonymous rate limit',
+				'2 repositories wait for the next hour: anonymous GitHub budget'
+			]);
+		} finally {
+			await database.db.execute(sql`update targets set metadata = metadata - 'countersWaitingSince' where source = 'github'`);
+		}
 	});
 
 	it('says which credentials are set, never their values', async () => {

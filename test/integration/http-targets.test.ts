@@ -5,6 +5,7 @@ import { ReplayServer } from '../helpers/replay-server.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const nginx = JSON.parse(readFileSync('test/fixtures/dockerhub/doc-repository-library-nginx.json', 'utf8'));
+const kubernetes = JSON.parse(readFileSync('test/fixtures/github/perceval-github_repo.json', 'utf8'));
 
 describe.each(testBackends)('adding and removing targets on $name', (backend) => {
 	let server: TestServer;
@@ -18,7 +19,10 @@ describe.each(testBackends)('adding and removing targets on $name', (backend) =>
 		replay = await ReplayServer.start();
 		replay.route('/v2/namespaces/library/repositories/nginx', { body: nginx });
 		replay.route('/v2/namespaces/flaky/repositories/image', { status: 500, body: 'down' });
-		server = await startServer(backend.name, { DOCKERHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1', HTTP_MAX_RETRIES: '1' });
+		// No GITHUB_TOKEN: GraphQL refuses the caller, as GitHub does, and the check goes over REST.
+		replay.route('/graphql', { status: 401, body: { message: 'This endpoint requires you to be authenticated.' } });
+		replay.route('/repos/kubernetes/kubernetes', { headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '59' }, body: kubernetes });
+		server = await startServer(backend.name, { DOCKERHUB_API_URL: replay.url, GITHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1', HTTP_MAX_RETRIES: '1' });
 	});
 	afterAll(async () => {
 		await server?.stop();
@@ -38,6 +42,15 @@ describe.each(testBackends)('adding and removing targets on $name', (backend) =>
 		const again = await post({ ref: 'dockerhub:library/nginx' });
 		expect(again.status).toBe(200);
 		expect(await again.json()).toEqual({ outcome: 'exists', target: 'dockerhub:library/nginx' });
+	});
+
+	it('adds a GitHub repository from its URL without a token, with its first stars, forks and watchers', async () => {
+		const response = await post({ ref: 'https://github.com/kubernetes/kubernetes' });
+		expect(await response.json()).toEqual({ outcome: 'added', target: 'github:kubernetes/kubernetes' });
+		expect(response.status).toBe(201);
+		const added = (await listTargets()).find((t) => t.target === 'github:kubernetes/kubernetes');
+		expect(added?.series.map((s) => [s.metric, s.latest?.value])).toEqual([['forks', 16_687], ['stars', 48_188], ['watchers', 2_904]]);
+		expect(replay.countRequests('/graphql')).toBe(0);
 	});
 
 	it('refuses a target the source does not know, or cannot confirm, and keeps nothing of it', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePublishedReleases, parseStargazerDates } from '../../jobs/collectors/github/backfill/parse.js';
 import { computeDailyStars } from '../../jobs/collectors/github/backfill/stars.js';
 import { hasBudget } from '../../jobs/collectors/budget.js';
-import { isBackfillDone, readBackfillState } from '../../jobs/collectors/github/backfill/state.js';
+import { isBackfillDone, isBackfillSettled, readBackfillState, reopenStarsIfDue } from '../../jobs/collectors/github/backfill/state.js';
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
@@ -43,6 +43,23 @@ describe('backfill budget and progress', () => {
 			isReleasesDone: true
 		});
 		expect(isBackfillDone(readBackfillState({ backfill: { starsNextPage: 3, releasesNextPage: 2, isStarsDone: true, isReleasesDone: true } }))).toBe(true);
+		expect(readBackfillState({ backfill: { starsNextPage: 2, starsUnavailable: { reason: '' } } }).starsUnavailable).toBeUndefined();
+	});
+
+	const refused = readBackfillState({
+		backfill: {
+			starsSource: 'stargazers', starsNextPage: 1, releasesNextPage: 2, isStarsDone: false, isReleasesDone: true,
+			starsUnavailable: { reason: 'unavailable: stargazers listing needs collaborator access', since: '2026-11-28T10:05:00Z', retryAt: '2026-12-05T10:05:00Z' }
+		}
+	});
+
+	it('settles refused stars until their retry time, then starts them over from the star history', () => {
+		expect(isBackfillSettled(refused, new Date('2026-12-05T10:04:59Z'))).toBe(true);
+		expect(reopenStarsIfDue(refused, new Date('2026-12-05T10:04:59Z'))).toBe(refused);
+		expect(isBackfillSettled(refused, new Date('2026-12-05T10:05:00Z'))).toBe(false);
+		expect(reopenStarsIfDue(refused, new Date('2026-12-05T10:05:00Z'))).toEqual({ starsNextPage: 1, releasesNextPage: 2, isStarsDone: false, isReleasesDone: true });
+		// Releases still to read: not settled, whatever the stars.
+		expect(isBackfillSettled({ ...refused, isReleasesDone: false }, new Date('2026-11-29T00:00:00Z'))).toBe(false);
 	});
 });
 

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildRepositoriesQuery } from '../../jobs/collectors/github/graphql.js';
-import { parseBatchAnswer, parseContributorCount, parseContributorsCache, parseLastPage, toRepositoryObservation } from '../../jobs/collectors/github/parse.js';
+import {
+	parseBatchAnswer,
+	parseContributorCount,
+	parseContributorsCache,
+	parseLastPage,
+	parseRestRepository,
+	toRepositoryObservation
+} from '../../jobs/collectors/github/parse.js';
 import { parseRepositoryKey } from '../../jobs/collectors/github/targets.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/github/${name}`, 'utf8'));
@@ -66,6 +73,18 @@ describe('GitHub GraphQL batch answer', () => {
 		expect(wrongType).toEqual({ error: expect.objectContaining({ kind: 'invalidResponse', message: expect.stringContaining('forkCount') }) });
 		expect(negative).toEqual({ error: expect.objectContaining({ kind: 'invalidResponse' }) });
 		expect(missing).toEqual({ error: expect.objectContaining({ kind: 'invalidResponse', message: expect.stringContaining('no r2') }) });
+	});
+});
+
+describe('GitHub REST repository answer (no token)', () => {
+	it('reads stars, forks and watchers (subscribers_count), never watchers_count or open_issues_count', () => {
+		const kubernetes = fixture('perceval-github_repo.json');
+		expect(parseRestRepository(kubernetes, 'kubernetes/kubernetes')).toEqual({ stars: 48_188, forks: 16_687, watchers: 2_904 });
+	});
+
+	it('refuses an answer without the counts, naming the field', () => {
+		expect(() => parseRestRepository({ stargazers_count: 1, forks_count: 2 }, 'acme/a')).toThrow(/acme\/a: unexpected repository answer \(subscribers_count/);
+		expect(() => parseRestRepository({ stargazers_count: -1, forks_count: 2, subscribers_count: 3 }, 'acme/a')).toThrow(/stargazers_count/);
 	});
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBackfillProgress } from '../../jobs/health/backfill.js';
+import { decideBackfillStatus, parseBackfillProgress } from '../../jobs/health/backfill.js';
 import { countFailuresByKind } from '../../jobs/health/summary.js';
 import type { RunView } from '../../src/lib/types/health.js';
 import { formatDuration, formatInterval } from '../../src/routes/health/schedule-text.js';
@@ -24,6 +24,7 @@ describe('backfill progress read from a target\'s metadata', () => {
 		});
 		expect(progress).toEqual({
 			stars: { pagesDone: 12, isDone: false },
+			starsUnavailable: null,
 			releases: { pagesDone: 2, isDone: true },
 			contributors: { pagesDone: 7, isDone: true, identities: 2 },
 			lastProgressAt: '2026-11-28T09:30:00.000Z'
@@ -31,14 +32,41 @@ describe('backfill progress read from a target\'s metadata', () => {
 	});
 
 	it('shows a part that never started, or whose saved state is malformed, as not started', () => {
-		expect(parseBackfillProgress({ latestRelease: 'v1' })).toEqual({ stars: null, releases: null, contributors: null, lastProgressAt: null });
+		expect(parseBackfillProgress({ latestRelease: 'v1' })).toEqual({ stars: null, starsUnavailable: null, releases: null, contributors: null, lastProgressAt: null });
 		expect(parseBackfillProgress({ backfill: { starsNextPage: 'two' }, contributorHistory: { nextPage: 2, isDone: false } })).toEqual({
 			stars: null,
+			starsUnavailable: null,
 			releases: null,
 			contributors: { pagesDone: 1, isDone: false, identities: 0 },
 			lastProgressAt: null
 		});
 		expect(parseBackfillProgress(null).stars).toBeNull();
+	});
+
+	const refused = {
+		backfill: {
+			starsSource: 'stargazers', starsNextPage: 1, releasesNextPage: 2, isStarsDone: false, isReleasesDone: true,
+			starsUnavailable: { reason: 'unavailable: stargazers listing needs collaborator access', since: '2026-11-28T10:05:00Z', retryAt: '2026-12-05T10:05:00Z' }
+		},
+		contributorHistory: { nextPage: 3, isDone: true, firstMonths: {} }
+	};
+
+	it('gives the reason and the retry time of stars GitHub refuses', () => {
+		expect(parseBackfillProgress(refused).starsUnavailable).toEqual({
+			reason: 'unavailable: stargazers listing needs collaborator access',
+			retryAt: '2026-12-05T10:05:00.000Z'
+		});
+	});
+
+	it('says done, running or unavailable for the backfill as a whole', () => {
+		const done = { backfill: { starsNextPage: 3, releasesNextPage: 2, isStarsDone: true, isReleasesDone: true }, contributorHistory: { nextPage: 3, isDone: true } };
+		expect(decideBackfillStatus(parseBackfillProgress(done))).toBe('done');
+		expect(decideBackfillStatus(parseBackfillProgress(refused))).toBe('unavailable');
+		// Refused stars, but the contributor history still has pages to read: running.
+		const contributorsLeft = { ...refused, contributorHistory: { nextPage: 3, isDone: false } };
+		expect(decideBackfillStatus(parseBackfillProgress(contributorsLeft))).toBe('running');
+		expect(decideBackfillStatus(parseBackfillProgress({ backfill: { ...done.backfill, isStarsDone: false } }))).toBe('running');
+		expect(decideBackfillStatus(parseBackfillProgress({}))).toBe('not started');
 	});
 });
 

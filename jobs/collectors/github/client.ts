@@ -9,7 +9,16 @@ import type { HttpStats } from '../http.js';
 import { raceAbort, sleepUnlessAborted, withRunSignal, type RequestControls } from '../interruption.js';
 import { isNotModified, toGithubError } from './faults.js';
 import { buildRepositoriesQuery, type RepositoryName } from './graphql.js';
-import { parseBatchAnswer, parseCommitAuthors, parseContributorCount, parseSearchCount, type BatchAnswer, type CommitAuthorsPage } from './parse.js';
+import {
+	parseBatchAnswer,
+	parseCommitAuthors,
+	parseContributorCount,
+	parseRestRepository,
+	parseSearchCount,
+	type BatchAnswer,
+	type CommitAuthorsPage,
+	type RestRepositoryCounts
+} from './parse.js';
 import { log } from '../../../src/lib/server/telemetry/log.js';
 
 /**
@@ -172,6 +181,21 @@ export class GithubClient {
 		} catch (error) {
 			throw this.fail(error, what);
 		}
+	}
+
+	/**
+	 * A repository's counters over REST, for a run without a token (GraphQL answers 401 to anyone
+	 * without one): one request of the anonymous budget per repository.
+	 */
+	async getRepository(repository: RepositoryName): Promise<RestRepositoryCounts> {
+		const key = `${repository.owner}/${repository.name}`;
+		let response;
+		try {
+			response = await this.octokit.request('GET /repos/{owner}/{repo}', { owner: repository.owner, repo: repository.name });
+		} catch (error) {
+			throw this.fail(error, key);
+		}
+		return parseRestRepository(response.data, key);
 	}
 
 	/**

@@ -7,6 +7,8 @@ import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunP
 import { GithubClient } from './client.js';
 import type { RepositoryName } from './graphql.js';
 import { toRepositoryObservation, type RepositoryResult } from './parse.js';
+import { clearWaiting } from './anonymous-budget.js';
+import { collectRestCounters } from './rest-counters.js';
 import { listGithubTargets, parseRepositoryKey, type GithubTarget } from './targets.js';
 
 export { collectGithubContributors } from './contributors.js';
@@ -39,6 +41,8 @@ async function storeResult(ctx: RunContext, target: GithubTarget, result: Reposi
 			{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts: ctx.ts, ...toRepositoryObservation(result.counts) },
 			ctx.config.counters
 		);
+		// A repository that waited for the anonymous budget before a token was set waits no more.
+		await clearWaiting(ctx.db, target, 'github');
 		recordSuccess(ctx.report, ctx.options, target.key, changedSamples);
 	} catch (error) {
 		await recordFailure(ctx.db, 'github', ctx.report, ctx.options, target.key, toCollectorError(error));
@@ -72,18 +76,26 @@ async function collectBatch(ctx: RunContext, batch: GithubTarget[]): Promise<voi
 }
 
 /**
- * One run of the hourly GitHub counters (stars, forks, watchers, open issues, releases) for every
- * active github target: config.github.batchSize repositories per GraphQL request, several requests
- * at once (COLLECT_CONCURRENCY). One repository's failure never stops the others; a long rate limit
- * stops asking GitHub for the rest of this run, and those targets are recorded as rateLimited.
+ * One run of the hourly GitHub counters for every active github target. With a token: stars, forks,
+ * watchers, open issues and releases, config.github.batchSize repositories per GraphQL request, several
+ * requests at once (COLLECT_CONCURRENCY); a long rate limit stops asking GitHub for the rest of this
+ * run, and those targets are recorded as rateLimited. Without one (GraphQL needs a token): stars,
+ * forks and watchers over REST within the anonymous budget (rest-counters.ts); what does not fit
+ * waits for the next run, listed in targetsWaiting. One repository's failure never stops the others.
  */
 export async function collectGithub(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
 	const client = new GithubClient(config.github, config.http, options);
 	const targets = await listGithubTargets(db, options.onlyKey);
-	return recordRun(db, 'github', options, client.stats, async (report) => {
+	let targetsWaiting: string[] = [];
+	const report = await recordRun(db, 'github', options, client.stats, async (report) => {
+		if (!config.github.token) {
+			targetsWaiting = await collectRestCounters({ db, config, client, report, options, ts: now() }, targets);
+			return;
+		}
 		const ctx: RunContext = { db, config, client, report, options, ts: now(), rateLimit: undefined };
 		const limit = pLimit(config.collectConcurrency);
 		await Promise.all(toBatches(targets, config.github.batchSize).map((batch) => limit(() => collectBatch(ctx, batch))));
 	});
+	return { ...report, targetsWaiting };
 }

@@ -8,7 +8,7 @@ import { lockTargetForWrite, mergeTargetMetadata } from '../../../src/lib/server
 import type { BackfillParts } from '../../../src/lib/types/health.js';
 import { toCollectorError } from '../errors.js';
 import { hasBudget } from '../budget.js';
-import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
+import { recordRun, recordRunFailure, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
 import { GithubClient } from './client.js';
 import type { CommitAuthor } from './parse.js';
 import { listGithubTargets, parseRepositoryKey, type GithubTarget } from './targets.js';
@@ -140,7 +140,7 @@ export async function backfillContributorHistory(db: Db, config: Config, options
 				}
 				recordSuccess(report, options, target.key, changedSamples);
 			} catch (error) {
-				await recordFailure(db, 'github', report, options, target.key, toCollectorError(error));
+				recordRunFailure(report, options, target.key, toCollectorError(error));
 			}
 		}
 	});

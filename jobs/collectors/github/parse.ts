@@ -105,6 +105,24 @@ export function toRepositoryObservation(counts: RepositoryCounts) {
 	};
 }
 
+// GET /repos/{o}/{r}: watchers_count is stars again (a legacy name), watchers are subscribers_count;
+// open_issues_count counts open pull requests too, so it is not read at all.
+// https://docs.github.com/en/rest/repos/repos#get-a-repository
+const restRepositorySchema = z.object({ stargazers_count: count, forks_count: count, subscribers_count: count });
+
+/** What the REST repository answer gives without a token: stars, forks and watchers (subscribers). */
+export function parseRestRepository(data: unknown, key: string): RestRepositoryCounts {
+	const parsed = restRepositorySchema.safeParse(data);
+	if (!parsed.success) throw new CollectorError('invalidResponse', `${key}: unexpected repository answer (${describeIssue(parsed.error)})`);
+	return { stars: parsed.data.stargazers_count, forks: parsed.data.forks_count, watchers: parsed.data.subscribers_count };
+}
+
+export interface RestRepositoryCounts {
+	stars: number;
+	forks: number;
+	watchers: number;
+}
+
 /** The page number of the `rel="last"` link, if the answer has one. */
 export function parseLastPage(link: string | undefined): number | undefined {
 	for (const part of (link ?? '').split(',')) {

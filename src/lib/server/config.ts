@@ -116,6 +116,7 @@ const configSchema = z
 		BACKFILL_CRON: cronExpression.default('*/10 * * * *'),
 		ECOSYSTEM_GITHUB_QUALIFIERS: z.string().default('in:name,description,topics'),
 		GITHUB_BATCH_SIZE: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100, 'expected at most 100').default(50),
+		GITHUB_ANONYMOUS_HOURLY_REQUESTS: z.coerce.number({ error: 'expected a number' }).int().min(1).max(60, 'expected at most 60').default(40),
 		FEATURED_SERIES: featuredSeries.prefault(defaultFeaturedSeries.join(',')),
 		ALERTS_CRON: cronExpression.default('*/5 * * * *'),
 		ALLOW_PRIVATE_WEBHOOKS: booleanFlag.default(false),
@@ -220,6 +221,11 @@ export interface Config {
 		contributorsCron: string;
 		/** Repositories per GraphQL query. */
 		batchSize: number;
+		/**
+		 * Without a token: requests an hourly run may spend of the anonymous 60 an hour; the rest is
+		 * left for the daily contributor count and the backfills.
+		 */
+		anonymousHourlyRequests: number;
 	};
 	/** History backfills run this often, each run within its request budget. */
 	backfillCron: string;
@@ -300,7 +306,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			token: e.GITHUB_TOKEN,
 			cron: e.GITHUB_CRON,
 			contributorsCron: e.GITHUB_CONTRIBUTORS_CRON,
-			batchSize: e.GITHUB_BATCH_SIZE
+			batchSize: e.GITHUB_BATCH_SIZE,
+			anonymousHourlyRequests: e.GITHUB_ANONYMOUS_HOURLY_REQUESTS
 		},
 		backfillCron: e.BACKFILL_CRON,
 		ecosystem: { cron: e.ECOSYSTEM_CRON, githubQualifiers: e.ECOSYSTEM_GITHUB_QUALIFIERS },

@@ -59,18 +59,34 @@ export interface PagesProgress {
 	isDone: boolean;
 }
 
+/** Stars GitHub refuses to give the history of: why, and when the backfill asks again (ISO). */
+export interface BackfillUnavailable {
+	reason: string;
+	retryAt: string;
+}
+
 /** The parts of a target's history backfill; null: this part has not started (no saved state). */
 export interface BackfillParts {
 	stars: PagesProgress | null;
+	/** Set while the stars are settled as unavailable (until retryAt). */
+	starsUnavailable: BackfillUnavailable | null;
 	releases: PagesProgress | null;
 	contributors: (PagesProgress & { identities: number }) | null;
 	/** When the stars/releases backfill last saved a page; the contributor history keeps no time. */
 	lastProgressAt: string | null;
 }
 
+/**
+ * A target's backfill as a whole: done when every started part is; unavailable when what is left is
+ * only stars GitHub refuses (until their retry time); running while a part has pages to read.
+ */
+export const backfillStatuses = ['not started', 'running', 'done', 'unavailable'] as const;
+export type BackfillStatus = (typeof backfillStatuses)[number];
+
 export interface BackfillProgress extends BackfillParts {
 	target: string;
 	displayName: string;
+	status: BackfillStatus;
 }
 
 export interface Credential {

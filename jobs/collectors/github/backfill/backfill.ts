@@ -5,7 +5,7 @@ import { upsertSamples } from '../../../../src/lib/server/db/queries/samples.js'
 import { lockTargetForWrite } from '../../../../src/lib/server/db/queries/collection-targets.js';
 import { upsertSeries } from '../../../../src/lib/server/db/queries/targets.js';
 import { toCollectorError } from '../../errors.js';
-import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunProgress, type RunReport } from '../../run.js';
+import { recordRun, recordRunFailure, recordSuccess, type CollectOptions, type RunProgress, type RunReport } from '../../run.js';
 import type { RepositoryName } from '../graphql.js';
 import { listGithubTargets, parseRepositoryKey, type GithubTarget } from '../targets.js';
 import { BackfillClient } from './client.js';
@@ -13,7 +13,7 @@ import type { StarHistoryWeek } from './parse.js';
 import { computeHistoryDailyStars, maxStarHistoryPages, starHistoryNote } from './star-history.js';
 import { computeDailyStars, maxStarPages, starsHistoryNote } from './stars.js';
 import { hasBudget } from '../../budget.js';
-import { isBackfillDone, readBackfillState, saveBackfillState, type BackfillState } from './state.js';
+import { isBackfillSettled, readBackfillState, reopenStarsIfDue, saveBackfillState, type BackfillState } from './state.js';
 
 /**
  * History of a GitHub repository, rebuilt once: stars per day (provenance reconstructed) from GitHub's
@@ -22,7 +22,15 @@ import { isBackfillDone, readBackfillState, saveBackfillState, type BackfillStat
  * across as many runs as the rate budget allows; each stargazers or releases page is written with the
  * progress that follows it in one transaction, so a stopped run resumes at the next page and a page
  * read twice writes the same rows again, which changes nothing.
+ *
+ * Stars GitHub refuses (no star history, and a stargazers list only for collaborators) settle as
+ * unavailable, with the reason, for a week: asking every 10 minutes would get the same answer. A
+ * backfill's failures go on its run, never on the target's status (the hourly collector's).
  */
+
+/** How long refused stars stay settled before the backfill asks GitHub again. */
+export const starsRetryAfterMs = 7 * 86_400_000;
+export const stargazersRefusedReason = 'unavailable: stargazers listing needs collaborator access';
 
 export type BackfillStep = 'releases' | 'stars' | 'star history';
 
@@ -125,11 +133,23 @@ async function backfillStarHistory(ctx: TargetContext): Promise<void> {
 	ctx.options.onPage?.(ctx.target.key, 'star history', 1);
 }
 
+/** The stars are refused: recorded with the reason and the time to ask again; pages already stored stay. */
+async function settleStarsUnavailable(ctx: TargetContext): Promise<void> {
+	const now = ctx.now();
+	ctx.state.starsUnavailable = {
+		reason: stargazersRefusedReason,
+		since: now.toISOString(),
+		retryAt: new Date(now.getTime() + starsRetryAfterMs).toISOString()
+	};
+	await writeIfTracked(ctx, (tx) => saveBackfillState(tx, ctx.targetId, ctx.state, now));
+}
+
 async function backfillStars(ctx: TargetContext): Promise<void> {
 	const { state } = ctx;
-	while (!state.isStarsDone && !ctx.isRemoved && canRequest(ctx)) {
+	while (!state.isStarsDone && !state.starsUnavailable && !ctx.isRemoved && canRequest(ctx)) {
 		const page = state.starsNextPage;
 		const listing = await ctx.client.listStargazerDates(ctx.repository, page);
+		if (!listing) return settleStarsUnavailable(ctx);
 		// Past page 400 GitHub answers 422: the 40,000 stars with dates are all there is.
 		state.isStarsDone = listing.isLastPage || listing.items.length === 0 || page >= maxStarPages;
 		state.starsNextPage = page + 1;
@@ -147,26 +167,26 @@ async function backfillTarget(db: Db, client: BackfillClient, options: GithubBac
 	const now = options.now ?? (() => new Date());
 	try {
 		const repository = parseRepositoryKey(target.key);
-		const state = readBackfillState(target.metadata);
+		const state = reopenStarsIfDue(readBackfillState(target.metadata), now());
 		const ctx: TargetContext = { db, client, options, now, target, targetId: target.id, repository, state, changedSamples: 0, isRemoved: false };
 		await backfillReleases(ctx);
 		await backfillStarHistory(ctx);
 		await backfillStars(ctx);
 		recordSuccess(report, options, target.key, ctx.changedSamples);
 	} catch (error) {
-		await recordFailure(db, 'github', report, options, target.key, toCollectorError(error));
+		recordRunFailure(report, options, target.key, toCollectorError(error));
 	}
 }
 
 /**
- * One run of the GitHub history backfill over the active github targets whose backfill is not done
+ * One run of the GitHub history backfill over the active github targets whose backfill is not settled
  * (or only options.onlyKey), one target after another so that the budget is spent on finishing one
  * repository before starting the next. Targets reached after the budget is spent are left for the next run.
  */
 export async function backfillGithub(db: Db, config: Config, options: GithubBackfillOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
 	const client = new BackfillClient(config.github, config.http, options);
-	const targets = (await listGithubTargets(db, options.onlyKey)).filter((t) => !isBackfillDone(readBackfillState(t.metadata)));
+	const targets = (await listGithubTargets(db, options.onlyKey)).filter((t) => !isBackfillSettled(readBackfillState(t.metadata), now()));
 	return recordRun(db, 'github-backfill', options, client.stats, async (report) => {
 		for (const target of targets) {
 			if (!hasBudget(client.stats, options.maxRequests ?? 200, options.budgetShare ?? 0.2)) break;

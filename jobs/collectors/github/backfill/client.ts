@@ -10,6 +10,9 @@ import { hasNextPage, parsePublishedReleases, parseStarHistory, parseStargazerDa
 /** Statuses that say the star history is not served for this repository or token: fall back to the stargazers. */
 const historyUnavailableStatuses = new Set([403, 404, 410]);
 
+/** Statuses with which GitHub refuses the stargazers list to a caller who is not a collaborator. */
+const stargazersRefusedStatuses = new Set([403, 404]);
+
 /**
  * The REST listings of the history backfill, on the collectors' own Octokit (../client.ts: a
  * timeout on every request, retries, rate limits, every request counted), failures mapped by the
@@ -38,33 +41,31 @@ export class BackfillClient {
 	}
 
 	/**
-	 * One page (1-based, 100 a page) of a repository's stargazers as their starred_at, oldest first.
-	 * The star media type adds starred_at; since July 2026 GitHub lists stargazers only to a
-	 * repository's admins and collaborators, and other tokens get 403.
+	 * One page (1-based, 100 a page) of a repository's stargazers as their starred_at, oldest first, or
+	 * undefined when GitHub refuses the listing: since July 2026 it lists stargazers only to a
+	 * repository's admins and collaborators and answers others 404 (403 for some tokens; a rate limit
+	 * is told apart by toGithubError and thrown). The star media type adds starred_at.
 	 * https://docs.github.com/en/rest/activity/starring#list-stargazers
 	 */
-	async listStargazerDates(repository: RepositoryName, page: number): Promise<ListingPage<string>> {
+	async listStargazerDates(repository: RepositoryName, page: number): Promise<ListingPage<string> | undefined> {
 		const what = `${repository.owner}/${repository.name} stargazers page ${page}`;
+		let response;
 		try {
-			const response = await this.octokit.request('GET /repos/{owner}/{repo}/stargazers', {
+			response = await this.octokit.request('GET /repos/{owner}/{repo}/stargazers', {
 				owner: repository.owner,
 				repo: repository.name,
 				per_page: 100,
 				page,
 				headers: { accept: 'application/vnd.github.star+json' }
 			});
-			return { items: parseStargazerDates(response.data, what), isLastPage: !hasNextPage(response.headers.link) };
 		} catch (error) {
 			const failure = this.fail(error, what);
-			// Not a rate limit (toGithubError has told those apart): the token is refused this listing.
-			if (failure.kind === 'http' && (error as { status?: unknown }).status === 403) {
-				throw new CollectorError(
-					'http',
-					`${failure.message}; the token may not list stargazers with dates: since July 2026 GitHub lists them only to a repository's admins and collaborators`
-				);
-			}
+			const status = (error as { status?: unknown }).status;
+			if (failure.kind !== 'rateLimited' && typeof status === 'number' && stargazersRefusedStatuses.has(status)) return undefined;
 			throw failure;
 		}
+		// Parsed outside the catch: an invalid answer is an invalidResponse failure, never a refusal.
+		return { items: parseStargazerDates(response.data, what), isLastPage: !hasNextPage(response.headers.link) };
 	}
 
 	/**

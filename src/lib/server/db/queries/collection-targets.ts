@@ -38,6 +38,11 @@ export async function mergeTargetMetadata(db: Db, targetId: number, patch: Recor
 	await db.execute(sql`update targets set metadata = metadata || ${JSON.stringify(patch)}::jsonb where id = ${targetId}`);
 }
 
+/** Removes one top-level key from a target's metadata. */
+export async function removeTargetMetadataKey(db: Db, targetId: number, key: string): Promise<void> {
+	await db.execute(sql`update targets set metadata = metadata - ${key}::text where id = ${targetId}`);
+}
+
 /** Marks a target failing or not found, with the reason, without touching its samples. */
 export async function setTargetStatus(db: Db, ref: { source: string; key: string }, status: TargetStatus, message: string | null): Promise<void> {
 	await db.update(targets).set({ status, statusMessage: message }).where(byRef(ref));
