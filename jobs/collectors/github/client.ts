@@ -14,7 +14,6 @@ import {
 	parseCommitAuthors,
 	parseContributorCount,
 	parseRestRepository,
-	parseSearchCount,
 	type BatchAnswer,
 	type CommitAuthorsPage,
 	type RestRepositoryCounts
@@ -215,16 +214,6 @@ export class GithubClient {
 			// An empty repository answers 409 Conflict: it has no commits to list.
 			if ((error as { status?: unknown }).status === 409) return { authors: [], isLastPage: true };
 			throw this.fail(error, `${repository.owner}/${repository.name} commits page ${page}`);
-		}
-	}
-
-	/** How many repositories GitHub's search finds; total_count is exact even past the 1,000 it pages. */
-	async countSearchResults(query: string): Promise<number> {
-		try {
-			const response = await this.octokit.request('GET /search/repositories', { q: query, per_page: 1 });
-			return parseSearchCount(response.data);
-		} catch (error) {
-			throw this.fail(error, `search "${query}"`);
 		}
 	}
 

@@ -157,15 +157,6 @@ export function parseContributorsCache(metadata: unknown): { etag: string; count
 	return cache.success ? { etag: cache.data.contributorsEtag, count: cache.data.contributorsCount } : undefined;
 }
 
-const searchCountSchema = z.object({ total_count: z.number().int().nonnegative() });
-
-/** GET /search/repositories: only the total is kept. */
-export function parseSearchCount(data: unknown): number {
-	const parsed = searchCountSchema.safeParse(data);
-	if (!parsed.success) throw new CollectorError('invalidResponse', `search answer without a total_count`);
-	return parsed.data.total_count;
-}
-
 // Only who and when: `author` is the GitHub account (null when the e-mail matches none), and
 // commit.author is what git recorded. https://docs.github.com/en/rest/commits/commits#list-commits
 const commitSchema = z.object({
