@@ -12,7 +12,7 @@ export type RangePreset = (typeof rangePresets)[number];
 // The same lists as $lib/server/metrics/intervals (server-only, so not importable here).
 export const exploreIntervals = ['raw', 'day', 'week', 'month', 'quarter', 'year'] as const;
 export type ExploreInterval = (typeof exploreIntervals)[number];
-export const exploreTransforms = ['value', 'delta', 'growth', 'index'] as const;
+export const exploreTransforms = ['value', 'delta', 'growth', 'index', 'share', 'yoy'] as const;
 export type ExploreTransform = (typeof exploreTransforms)[number];
 export const viewModes = ['chart', 'table', 'both'] as const;
 export type ViewMode = (typeof viewModes)[number];
