@@ -56,7 +56,7 @@ describe('explorer URL state', () => {
 		['smooth=0', 'smooth', 'expected at least 1 (no smoothing)'],
 		['smooth=2.5', 'smooth', 'expected a whole number of periods'],
 		['view=grid', 'view', 'expected one of chart, table, both'],
-		['transform=double', 'transform', 'expected one of value, delta, growth, index'],
+		['transform=double', 'transform', 'expected one of value, delta, growth, index, share, yoy'],
 		['interval=day&interval=week', 'interval', 'given more than once']
 	])('names the bad parameter in %s', (query, parameter, reason) => {
 		expect(parse(query)).toEqual({ ok: false, parameter, reason });
