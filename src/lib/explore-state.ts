@@ -133,6 +133,15 @@ export function serializeExploreState(state: ExploreState): URLSearchParams {
 	return params;
 }
 
+/**
+ * The state after choosing a transform: share and yoy compare periods, which raw samples are not (the
+ * server refuses the pair with interval=raw), so choosing either at raw moves to days.
+ */
+export function withTransform(state: ExploreState, transform: ExploreTransform): ExploreState {
+	const needsBuckets = transform === 'share' || transform === 'yoy';
+	return { ...state, transform, interval: needsBuckets && state.interval === 'raw' ? 'day' : state.interval };
+}
+
 export function buildExploreHref(state: ExploreState, path = '/explore'): string {
 	const query = serializeExploreState(state).toString();
 	return query ? `${path}?${query}` : path;

@@ -113,6 +113,8 @@ describe.each(backends)('the explorer on %s', (backend) => {
 		const shared = [...byMonth.values()].filter((shares) => shares.length === 2);
 		expect(shared.length).toBeGreaterThan(0);
 		for (const shares of shared) expect(Math.abs(shares[0]! + shares[1]! - 100)).toBeLessThanOrEqual(1e-9);
+		// moby/moby's recorded history ends before the growing series does: the page says those months are shares of fewer series.
+		expect(await page.locator('[data-basket-partial]').getAttribute('data-basket-partial')).toBe('true');
 		expect(errors).toEqual([]);
 	});
 
