@@ -12,7 +12,7 @@ export type RangePreset = (typeof rangePresets)[number];
 // The same lists as $lib/server/metrics/intervals (server-only, so not importable here).
 export const exploreIntervals = ['raw', 'day', 'week', 'month', 'quarter', 'year'] as const;
 export type ExploreInterval = (typeof exploreIntervals)[number];
-export const exploreTransforms = ['value', 'delta', 'growth', 'index'] as const;
+export const exploreTransforms = ['value', 'delta', 'growth', 'index', 'share', 'yoy'] as const;
 export type ExploreTransform = (typeof exploreTransforms)[number];
 export const viewModes = ['chart', 'table', 'both'] as const;
 export type ViewMode = (typeof viewModes)[number];
@@ -131,6 +131,15 @@ export function serializeExploreState(state: ExploreState): URLSearchParams {
 	if (state.align) params.set('align', 'true');
 	if (state.view !== d.view) params.set('view', state.view);
 	return params;
+}
+
+/**
+ * The state after choosing a transform: share and yoy compare periods, which raw samples are not (the
+ * server refuses the pair with interval=raw), so choosing either at raw moves to days.
+ */
+export function withTransform(state: ExploreState, transform: ExploreTransform): ExploreState {
+	const needsBuckets = transform === 'share' || transform === 'yoy';
+	return { ...state, transform, interval: needsBuckets && state.interval === 'raw' ? 'day' : state.interval };
 }
 
 export function buildExploreHref(state: ExploreState, path = '/explore'): string {

@@ -103,6 +103,18 @@ describe.each(backends)('the explorer on %s', (backend) => {
 		// Imported history is drawn differently from observed points, and the legend says so.
 		expect(await page.locator('figcaption').textContent()).toContain('imported or reconstructed');
 		expect(new Set((await readTable(page)).map((r) => r.provenance))).toEqual(new Set(['observed', 'imported']));
+		// Choosing share draws each series as a percent of the drawn basket: the shares at a shared month sum to 100.
+		await gotoHydrated(page, `${server.url}/explore?series=${enc(growing.series)}&series=${enc('github:moby/moby:stars')}&view=both&interval=month`);
+		await page.locator('select[name="transform"]').selectOption('share');
+		await page.waitForURL(/transform=share/);
+		await page.locator('table tbody td[data-value]', { hasText: '%' }).first().waitFor();
+		const byMonth = new Map<string, number[]>();
+		for (const r of await readTable(page)) byMonth.set(r.date, [...(byMonth.get(r.date) ?? []), Number(r.value)]);
+		const shared = [...byMonth.values()].filter((shares) => shares.length === 2);
+		expect(shared.length).toBeGreaterThan(0);
+		for (const shares of shared) expect(Math.abs(shares[0]! + shares[1]! - 100)).toBeLessThanOrEqual(1e-9);
+		// moby/moby's recorded history ends before the growing series does: the page says those months are shares of fewer series.
+		expect(await page.locator('[data-basket-partial]').getAttribute('data-basket-partial')).toBe('true');
 		expect(errors).toEqual([]);
 	});
 

@@ -36,7 +36,7 @@ const seriesValues = {
 	from: dates,
 	to: dates,
 	interval: ['raw', 'day', 'week', 'month', 'quarter', 'year'],
-	transform: ['value', 'delta', 'growth', 'index'],
+	transform: ['value', 'delta', 'growth', 'index', 'share', 'yoy'],
 	points: ['10', '10000', '9', '10001'],
 	smooth: ['1', '366', '367']
 };

@@ -119,6 +119,11 @@ describe.each(testBackends)('the explorer view on $name', (backend) => {
 		});
 		expect(await explore('interval=fortnight')).toMatchObject({ ok: false, parameter: 'interval' });
 		expect(await explore('series=nonsense')).toMatchObject({ ok: false, parameter: 'series' });
+		expect(await explore(`series=${growing.series}&interval=raw&transform=share`)).toMatchObject({
+			ok: false,
+			parameter: 'transform',
+			reason: expect.stringContaining('needs interval=day')
+		});
 	});
 
 	it('shows a manual event about the whole ecosystem with every series', async () => {

@@ -49,7 +49,9 @@ describe.each(testBackends)('CSV export on $name', (backend) => {
 		'interval=day&transform=delta&from=2020-02-01&to=2020-12-31',
 		'interval=week&transform=growth',
 		'interval=month&transform=index&from=2020-03-01',
-		'interval=day&transform=delta&smooth=7'
+		'interval=day&transform=delta&smooth=7',
+		'interval=day&transform=yoy&from=2020-12-15',
+		'interval=week&transform=yoy&smooth=2'
 	])('writes the long layout with the numbers the series API gives (%s)', async (params) => {
 		// Raw values come from COPY TO on PostgreSQL and from pages elsewhere: both must read the same.
 		const text = await exportText(`series=github:export/daily:stars&${params}`);
@@ -134,5 +136,55 @@ describe.each(testBackends)('CSV export on $name', (backend) => {
 		} finally {
 			await database.db.execute(sql`delete from targets where key like 'wide/%'`);
 		}
+	});
+	describe('share of a basket and year over year', () => {
+		const basket = 'series=github:export/daily:stars&series=github:export/sparse:forks&interval=month&to=2020-04-30&transform=share';
+		const rowsOf = async (query: string) => parse(await exportText(query), { columns: true }) as Record<string, string>[];
+		const cell = (text: string | undefined) => (text === '' || text === undefined ? null : Number(text));
+
+		it('writes each series of the long layout as its share of the whole export basket, as the series API does', async () => {
+			const rows = await rowsOf(basket);
+			const views = await apiPoints(basket);
+			for (const view of views) {
+				expect(rows.filter((r) => r.series === view.series).map((r) => [r.ts, cell(r.value)])).toEqual(view.points);
+			}
+			// Thinned (points=), each series is still a share of the whole basket, not of itself.
+			const thinned = await rowsOf(`${basket}&points=10`);
+			expect(thinned.filter((r) => r.series === 'github:export/sparse:forks').map((r) => [r.ts, cell(r.value)])).toEqual(views[1]!.points);
+		});
+
+		it('writes wide rows that sum to 100 over the series a pattern selects, a series without a value left out', async () => {
+			const table = parse(await exportText('series=github:export/*:*&interval=month&to=2020-04-30&transform=share&format=wide')) as string[][];
+			expect(table[0]).toEqual(['ts', 'github:export/daily:stars', 'github:export/long:stars', 'github:export/sparse:forks']);
+			expect(table).toHaveLength(5);
+			for (const row of table.slice(1)) {
+				const shares = row.slice(1).filter((v) => v !== '').map(Number);
+				expect(Math.abs(shares.reduce((a, b) => a + b, 0) - 100)).toBeLessThanOrEqual(1e-9);
+			}
+			// March and April have only the daily series.
+			expect(table[3]).toEqual(['2020-03-01T00:00:00.000Z', '100', '', '']);
+		});
+
+		it('carries yoy across pages, reading each series a year behind', async () => {
+			// 11,000 days: longer than a page (10,000 rows); the value grows by 10% each calendar year.
+			const first = Date.UTC(1995, 0, 1);
+			await seedSeries(database.db, 'decades/daily', 'stars', Array.from({ length: 11_000 }, (_, i) => {
+				const t = first + i * dayMs;
+				return [new Date(t).toISOString(), 1_000 * 1.1 ** (new Date(t).getUTCFullYear() - 1995)];
+			}));
+			const rows = await rowsOf('series=github:decades/daily:stars&interval=day&transform=yoy');
+			expect(rows).toHaveLength(11_000);
+			expect(rows.slice(0, 365).every((r) => r.value === '')).toBe(true);
+			expect(rows.slice(365).every((r) => Math.abs(Number(r.value) - 10) < 1e-9)).toBe(true);
+			const window = await rowsOf('series=github:decades/daily:stars&interval=day&transform=yoy&from=2020-01-01&to=2020-01-03');
+			expect(window.map((r) => Number(r.value))).toEqual([expect.closeTo(10, 9), expect.closeTo(10, 9), expect.closeTo(10, 9)]);
+		});
+
+		it('refuses share and yoy at interval=raw, naming transform', () => {
+			expect(() => parseExportQuery(new URLSearchParams('series=github:export/*:*&transform=share'))).toThrow(expect.objectContaining({ parameter: 'transform' }));
+			expect(() => parseExportQuery(new URLSearchParams('series=github:export/daily:stars&transform=yoy&interval=raw'))).toThrow(
+				expect.objectContaining({ parameter: 'transform' })
+			);
+		});
 	});
 });

@@ -18,7 +18,12 @@ describe.each(testBackends)('GET /api/export.csv on $name', (backend) => {
 	let server: TestServer;
 
 	beforeAll(async () => {
-		server = await startServer(backend.name, {}, { seed: async (database) => void (await seedSeries(database.db, 'csv/one', 'stars', stars)) });
+		server = await startServer(backend.name, {}, {
+			seed: async (database) => {
+				await seedSeries(database.db, 'csv/one', 'stars', stars);
+				await seedSeries(database.db, 'csv/two', 'stars', [['2015-06-15T00:00:00Z', 70]]);
+			}
+		});
 	});
 	afterAll(() => server?.stop());
 
@@ -39,9 +44,27 @@ describe.each(testBackends)('GET /api/export.csv on $name', (backend) => {
 		const bad = await fetch(`${server.url}/api/export.csv?series=github:csv/one:stars&format=xlsx`);
 		expect(bad.status).toBe(400);
 		expect(await bad.json()).toMatchObject({ parameter: 'format' });
+		const raw = await fetch(`${server.url}/api/export.csv?series=github:csv/*:stars&transform=share`);
+		expect(raw.status).toBe(400);
+		expect(await raw.json()).toMatchObject({ parameter: 'transform', message: expect.stringContaining('needs interval=day') });
 		const unknown = await fetch(`${server.url}/api/export.csv?series=github:csv/none:stars`);
 		expect(unknown.status).toBe(404);
 		expect(await unknown.json()).toMatchObject({ missing: ['github:csv/none:stars'] });
+	});
+
+	it('answers shares with the basket size per point, and exports a pattern\'s shares named in the file name', async () => {
+		const api = await (await fetch(`${server.url}/api/series?series=github:csv/one:stars&series=github:csv/two:stars&interval=month&transform=share`)).json();
+		expect(api.transform).toBe('share');
+		expect(api.series[0]).toMatchObject({ points: [['2015-06-01T00:00:00.000Z', 65], ['2015-07-01T00:00:00.000Z', 100]], pointBasketSize: [2, 1] });
+		expect(api.series[1]).toMatchObject({ points: [['2015-06-01T00:00:00.000Z', 35]], pointBasketSize: [2] });
+		const response = await fetch(`${server.url}/api/export.csv?series=github:csv/*:stars&interval=month&transform=share`);
+		expect(response.headers.get('content-disposition')).toBe('attachment; filename="dockpulse_github_csv_all_stars_month_share_start_to_latest_long.csv"');
+		const rows = parse(await response.text(), { columns: true }) as Record<string, string>[];
+		expect(rows.map((r) => [r.series, r.ts, Number(r.value)])).toEqual([
+			['github:csv/one:stars', '2015-06-01T00:00:00.000Z', 65],
+			['github:csv/one:stars', '2015-07-01T00:00:00.000Z', 100],
+			['github:csv/two:stars', '2015-06-01T00:00:00.000Z', 35]
+		]);
 	});
 });
 

@@ -131,4 +131,97 @@ describe.each(testBackends)('reading series on $name', (backend) => {
 		// Monthly deltas are null (no baseline), 10, 3, 7, 10.
 		expect(view.points.map(([, v]) => v)).toEqual([null, null, 6.5, 5, 8.5]);
 	});
+	describe('share of a basket and year over year', () => {
+		const values = (view: SeriesView) => view.points.map(([, v]) => v);
+		async function readAll(query: string): Promise<SeriesView[]> {
+			const result = await readSeriesViews(database.db, parseSeriesQuery(new URLSearchParams(query)));
+			if (!('series' in result)) throw new Error(`missing ${result.missing.join(', ')}`);
+			return result.series;
+		}
+		const basket = 'series=github:basket/a:stars&series=github:basket/b:stars&series=github:basket/c:stars&interval=day&transform=share';
+
+		beforeAll(async () => {
+			// c has no sample on 2 January: that day's sum is a's and b's, and says so.
+			await seedSeries(database.db, 'basket/a', 'stars', [
+				['2022-01-01T06:00:00Z', 10],
+				['2022-01-01T18:00:00Z', 30],
+				['2022-01-02T12:00:00Z', 50],
+				['2022-01-03T12:00:00Z', 20]
+			]);
+			await seedSeries(database.db, 'basket/b', 'stars', [['2022-01-01T12:00:00Z', 10], ['2022-01-02T12:00:00Z', 50]]);
+			await seedSeries(database.db, 'basket/c', 'stars', [['2022-01-01T12:00:00Z', 60], ['2022-01-03T12:00:00Z', 0]]);
+			const monthly: [string, number][] = [];
+			for (const year of [2020, 2021, 2022]) {
+				for (let month = 1; month <= 12; month++) monthly.push([`${year}-${String(month).padStart(2, '0')}-15T00:00:00Z`, month * 10 * 2 ** (year - 2020)]);
+			}
+			await seedSeries(database.db, 'yoy/monthly', 'stars', monthly);
+			await seedSeries(database.db, 'yoy/daily', 'stars', [
+				['2023-02-28T12:00:00Z', 100],
+				['2023-03-01T12:00:00Z', 0],
+				['2024-02-28T12:00:00Z', 110],
+				['2024-02-29T12:00:00Z', 120],
+				['2024-03-01T12:00:00Z', 300],
+				['2024-03-02T12:00:00Z', 300],
+				['2025-02-28T12:00:00Z', 132]
+			]);
+		});
+
+		it('gives each series its percent of the sum of the series with a value in the bucket, saying how many', async () => {
+			const [a, b, c] = await readAll(basket);
+			expect(values(a!)).toEqual([30, 50, 100]);
+			expect(values(b!)).toEqual([10, 50]);
+			expect(values(c!)).toEqual([60, 0]);
+			expect(a!.pointBasketSize).toEqual([3, 2, 2]);
+			expect(c!.pointBasketSize).toEqual([3, 2]);
+			const [alone] = await readAll('series=github:basket/a:stars&interval=day&transform=share');
+			expect(values(alone!)).toEqual([100, 100, 100]);
+		});
+
+		it('smooths shares, and limits the basket to the range', async () => {
+			const [a] = await readAll(`${basket}&smooth=2`);
+			expect(values(a!)).toEqual([null, 40, 75]);
+			const [, b] = await readAll(`${basket}&from=2022-01-02`);
+			expect(values(b!)).toEqual([50]);
+		});
+
+		it('refuses share and yoy at interval=raw, naming transform, and lists them among the transforms', () => {
+			for (const transform of ['share', 'yoy']) {
+				expect(() => parseSeriesQuery(new URLSearchParams(`series=github:basket/a:stars&transform=${transform}`))).toThrow(
+					expect.objectContaining({ parameter: 'transform', reason: expect.stringContaining('interval=day') })
+				);
+			}
+			expect(() => parseSeriesQuery(new URLSearchParams('series=github:basket/a:stars&transform=ratio'))).toThrow(
+				expect.objectContaining({ parameter: 'transform', reason: 'expected one of value, delta, growth, index, share, yoy' })
+			);
+		});
+
+		it('compares each month with the same month a year before, reading the year before the range', async () => {
+			expect(values(await read('series=github:yoy/monthly:stars&interval=month&transform=yoy'))).toEqual([...Array(12).fill(null), ...Array(24).fill(100)]);
+			const window = await read('series=github:yoy/monthly:stars&interval=month&transform=yoy&from=2022-03-10&to=2022-05-31');
+			expect(window.points).toEqual([
+				['2022-03-01T00:00:00.000Z', 100],
+				['2022-04-01T00:00:00.000Z', 100],
+				['2022-05-01T00:00:00.000Z', 100]
+			]);
+			expect(values(await read('series=github:yoy/monthly:stars&interval=year&transform=yoy&from=2021-06-01'))).toEqual([100, 100]);
+			expect(values(await read('series=github:yoy/monthly:stars&interval=quarter&transform=yoy&from=2022-01-01'))).toEqual([100, 100, 100, 100]);
+		});
+
+		it('compares a day with the same calendar day a year before (29 February with 28 February), null on none or 0', async () => {
+			const view = await read('series=github:yoy/daily:stars&interval=day&transform=yoy&from=2024-02-28');
+			expect(view.points).toEqual([
+				['2024-02-28T00:00:00.000Z', 10],
+				['2024-02-29T00:00:00.000Z', 20],
+				['2024-03-01T00:00:00.000Z', null],
+				['2024-03-02T00:00:00.000Z', null],
+				['2025-02-28T00:00:00.000Z', 20]
+			]);
+		});
+
+		it('compares a week with the week 52 weeks before', async () => {
+			// The week of 2025-02-24 (a Monday) ends on 132; 52 weeks before is the week of 2024-02-26, which ends on 300.
+			const view = await read('series=github:yoy/daily:stars&interval=week&transform=yoy&from=2025-02-24');
+			expect(view.points).toEqual([['2025-02-24T00:00:00.000Z', -56]]);
+		});
+	});
 });

@@ -5,6 +5,7 @@ import {
 	parseExploreState,
 	resolveRange,
 	serializeExploreState,
+	withTransform,
 	type ExploreState
 } from '../../src/lib/explore-state.js';
 
@@ -56,7 +57,7 @@ describe('explorer URL state', () => {
 		['smooth=0', 'smooth', 'expected at least 1 (no smoothing)'],
 		['smooth=2.5', 'smooth', 'expected a whole number of periods'],
 		['view=grid', 'view', 'expected one of chart, table, both'],
-		['transform=double', 'transform', 'expected one of value, delta, growth, index'],
+		['transform=double', 'transform', 'expected one of value, delta, growth, index, share, yoy'],
 		['interval=day&interval=week', 'interval', 'given more than once']
 	])('names the bad parameter in %s', (query, parameter, reason) => {
 		expect(parse(query)).toEqual({ ok: false, parameter, reason });
@@ -69,6 +70,16 @@ describe('explorer URL state', () => {
 		expect(!bad.ok && bad.reason).toContain('"nonsense" is not a series reference');
 		const unknown = parse('colour=red');
 		expect(!unknown.ok && [unknown.parameter, unknown.reason.startsWith('unknown parameter')]).toEqual(['colour', true]);
+	});
+});
+
+describe('choosing a transform', () => {
+	it('moves share and yoy from raw samples to days, and leaves other intervals and transforms alone', () => {
+		const raw: ExploreState = { ...defaultExploreState, interval: 'raw' };
+		expect(withTransform(raw, 'share')).toMatchObject({ transform: 'share', interval: 'day' });
+		expect(withTransform(raw, 'yoy')).toMatchObject({ transform: 'yoy', interval: 'day' });
+		expect(withTransform(raw, 'delta')).toMatchObject({ transform: 'delta', interval: 'raw' });
+		expect(withTransform({ ...defaultExploreState, interval: 'quarter' }, 'yoy')).toMatchObject({ transform: 'yoy', interval: 'quarter' });
 	});
 });
 

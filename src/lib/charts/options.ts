@@ -28,18 +28,27 @@ export interface ChartEvent {
 export interface LineOptionsInput {
 	log: boolean;
 	align: boolean;
-	/** growth values are percentages; everything else is a count. */
-	transform: 'value' | 'delta' | 'growth' | 'index';
+	/** growth, yoy and share values are percentages; everything else is a count. */
+	transform: ChartTransform;
 	events: readonly ChartEvent[];
 	theme: ChartTheme;
 }
 
-export function formatValue(value: number, transform: LineOptionsInput['transform']): string {
-	return transform === 'growth' ? formatPercent(value) : formatExact(value);
+export type ChartTransform = 'value' | 'delta' | 'growth' | 'index' | 'share' | 'yoy';
+
+/** A share is a part of 100, not a change: no sign, and a decimal more, so that small shares still differ. */
+function formatShare(percent: number): string {
+	return `${new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(percent)}%`;
 }
 
-export function formatTick(value: number, transform: LineOptionsInput['transform']): string {
-	return transform === 'growth' ? formatPercent(value) : formatCount(value);
+export function formatValue(value: number, transform: ChartTransform): string {
+	if (transform === 'share') return formatShare(value);
+	return transform === 'growth' || transform === 'yoy' ? formatPercent(value) : formatExact(value);
+}
+
+export function formatTick(value: number, transform: ChartTransform): string {
+	if (transform === 'share') return formatShare(value);
+	return transform === 'growth' || transform === 'yoy' ? formatPercent(value) : formatCount(value);
 }
 
 /** The tooltip's lines for one point: value, then where it came from and any anomaly flags. */

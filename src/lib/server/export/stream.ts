@@ -4,17 +4,23 @@ import type { Database, Db } from '../db/client.js';
 import { canCopyExport, streamCopiedRows } from './copy.js';
 import { openCopyConnection, type CopyConnection } from '../db/queries/samples-copy.js';
 import type { Provenance } from '../db/schema/index.js';
-import { getValueBefore, listSeriesPage } from '../db/queries/series-pages.js';
-import { createMovingAverage, createTransformer } from '../metrics/transforms.js';
+import { listSeriesPage } from '../db/queries/series-pages.js';
+import type { BasketTotal } from '../metrics/share.js';
 import { readSeriesViews } from '../series/read.js';
+import { readBasketTotals } from '../series/transformed-points.js';
+import { createPageTransform } from './page-transform.js';
+import { PointCursor } from './point-cursor.js';
 import { formatCsvRows, type Cell } from './csv-cells.js';
 import type { ExportQuery } from './params.js';
 
 /**
  * CSV exports streamed from the database: each series is read in keyset pages and written as it is
  * read, so memory stays flat whatever the number of rows (one page per series in the wide layout,
- * which merges the series by time).
+ * which merges the series by time). transform=share adds the basket's totals, one per bucket of the
+ * range whatever the number of series; transform=yoy a second page per series, a year behind.
  */
+
+type BasketTotals = ReadonlyMap<number, BasketTotal> | undefined;
 
 const pageRows = 10_000;
 const wideRowsPerChunk = 2_000;
@@ -50,10 +56,10 @@ export async function resolveExport(db: Db, query: ExportQuery): Promise<Selecto
 }
 
 /** One series' points in pages, transformed and smoothed on the way. */
-async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: ExportQuery, limit = pageRows): AsyncGenerator<ExportPoint[]> {
+async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: ExportQuery, totals: BasketTotals, limit = pageRows): AsyncGenerator<ExportPoint[]> {
 	if (query.points !== undefined) {
-		// Thinned as the series API thins: the same statement and the same points.
-		const result = await readSeriesViews(db, { ...query, points: query.points, series: [ref] });
+		// Thinned as the series API thins: the same statement and the same points (and the whole export's basket).
+		const result = await readSeriesViews(db, { ...query, points: query.points, series: [ref] }, { basketTotals: totals });
 		if (!('series' in result)) return;
 		const view = result.series[0]!;
 		yield view.points.map(([iso, value], i) => ({
@@ -64,13 +70,13 @@ async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: Exp
 		}));
 		return;
 	}
-	const transform = createTransformer(query.transform, await getValueBefore(db, record.id, query));
-	const smooth = createMovingAverage(query.smooth);
+	const transform = await createPageTransform(db, record.id, query, totals, limit);
 	let afterMs: number | undefined;
 	for (;;) {
 		const page = await listSeriesPage(db, record.id, query, afterMs, limit);
 		if (page.length === 0) return;
-		yield page.map((p) => ({ ...p, value: smooth(transform(p.value)) }));
+		const values = await transform(page);
+		yield page.map((p, i) => ({ ...p, value: values[i]! }));
 		if (page.length < limit) return;
 		afterMs = page.at(-1)!.tMs;
 	}
@@ -80,6 +86,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 async function* streamLong(database: Database, list: ExportSeries[], query: ExportQuery, options: ExportOptions): AsyncGenerator<string> {
 	const db = database.db;
+	const totals = await readBasketTotals(db, list.map((item) => item.record.id), query);
 	yield formatCsvRows([['series', 'target', 'metric', 'ts', 'value', 'provenance', 'flags']]);
 	let copy: CopyConnection | undefined;
 	try {
@@ -91,7 +98,7 @@ async function* streamLong(database: Database, list: ExportSeries[], query: Expo
 			}
 			const series = formatSeriesRef(item.ref);
 			const target = formatTargetRef(item.ref);
-			for await (const page of readPointPages(db, item, query)) {
+			for await (const page of readPointPages(db, item, query, totals)) {
 				yield formatCsvRows(page.map((p) => [series, target, item.ref.metric, iso(p.tMs), p.value, p.provenance, p.flags.join(' ')]));
 			}
 		}
@@ -101,31 +108,11 @@ async function* streamLong(database: Database, list: ExportSeries[], query: Expo
 	}
 }
 
-/** Reads one series point by point, a page at a time, for the merge of the wide layout. */
-class PointCursor {
-	private page: ExportPoint[] = [];
-	private index = 0;
-	constructor(private readonly pages: AsyncGenerator<ExportPoint[]>) {}
-
-	async peek(): Promise<ExportPoint | undefined> {
-		while (this.index >= this.page.length) {
-			const next = await this.pages.next();
-			if (next.done) return undefined;
-			this.page = next.value;
-			this.index = 0;
-		}
-		return this.page[this.index];
-	}
-
-	advance(): void {
-		this.index++;
-	}
-}
-
 async function* streamWide(db: Db, list: ExportSeries[], query: ExportQuery): AsyncGenerator<string> {
+	const totals = await readBasketTotals(db, list.map((item) => item.record.id), query);
 	yield formatCsvRows([['ts', ...list.map((item) => formatSeriesRef(item.ref))]]);
 	const limit = widePageRows(list.length);
-	const cursors = list.map((item) => new PointCursor(readPointPages(db, item, query, limit)));
+	const cursors = list.map((item) => new PointCursor(readPointPages(db, item, query, totals, limit)));
 	let rows: Cell[][] = [];
 	for (;;) {
 		const heads = await Promise.all(cursors.map((c) => c.peek()));

@@ -1,4 +1,4 @@
-import type { Transform } from './intervals.js';
+import type { StreamTransform } from './intervals.js';
 
 /** A point as the API returns it: epoch milliseconds and a value, null where it is undefined. */
 export type Point = [tMs: number, value: number | null];
@@ -15,7 +15,7 @@ export type Point = [tMs: number, value: number | null];
  * 115, while 23 / 20 x 100 is 114.99999999999999). An undefined result is null, never dropped, so
  * that series stay aligned.
  */
-export function createTransformer(transform: Transform, baseline: number | undefined): (value: number) => number | null {
+export function createTransformer(transform: StreamTransform, baseline: number | undefined): (value: number) => number | null {
 	let previous = baseline;
 	let first: number | undefined;
 	return (value) => {
@@ -62,7 +62,7 @@ export function createMovingAverage(periods: number): (value: number | null) => 
 	};
 }
 
-export function applyTransform(points: readonly [number, number][], transform: Transform, baseline: number | undefined): Point[] {
+export function applyTransform(points: readonly [number, number][], transform: StreamTransform, baseline: number | undefined): Point[] {
 	const next = createTransformer(transform, baseline);
 	return points.map(([t, v]) => [t, next(v)]);
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SeriesRef } from '../../refs.js';
 import { readQuery } from '../http/parse.js';
 import { instantRange, isOrderedRange, orderedRange, seriesRef, wholeNumber } from '../http/schemas.js';
-import { intervals, transforms, type Interval, type Transform } from '../metrics/intervals.js';
+import { intervals, isBucketTransform, transforms, type Interval, type Transform } from '../metrics/intervals.js';
 
 /** The query string of /api/series (and of every view built on it), validated with zod. */
 
@@ -39,7 +39,22 @@ export const seriesQueryShape = {
 		.default(1)
 };
 
-export const seriesQuery = z.object(seriesQueryShape).refine(isOrderedRange, orderedRange);
+/**
+ * share and yoy compare buckets: at raw, series are sampled at different instants (no two share a
+ * time) and a sample has no "same period a year before". Refused rather than silently bucketed, so
+ * that the answer's interval is always the one asked for. A schema using it adds `.superRefine(...)`.
+ */
+export function refineBucketTransform(query: { interval: Interval; transform: Transform }, ctx: z.RefinementCtx): void {
+	if (!isBucketTransform(query.transform) || query.interval !== 'raw') return;
+	const what = query.transform === 'share' ? 'series at the same time' : 'each period with the same period a year before';
+	ctx.addIssue({
+		code: 'custom',
+		path: ['transform'],
+		message: `${query.transform} compares ${what}, so it needs interval=day, week, month, quarter or year (not raw)`
+	});
+}
+
+export const seriesQuery = z.object(seriesQueryShape).refine(isOrderedRange, orderedRange).superRefine(refineBucketTransform);
 
 /** Parses the query string of /api/series; throws ParameterError naming the first bad parameter. */
 export function parseSeriesQuery(params: URLSearchParams): SeriesQuery {

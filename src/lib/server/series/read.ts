@@ -4,8 +4,9 @@ import type { Provenance } from '../db/schema/index.js';
 import { listSeriesByRefs } from '../db/queries/targets.js';
 import { listSeriesWindow } from '../db/queries/series-points.js';
 import { selectMinMaxIndices } from '../metrics/downsample.js';
-import { applyMovingAverage, applyTransform } from '../metrics/transforms.js';
+import type { BasketTotal } from '../metrics/share.js';
 import type { SeriesQuery } from './params.js';
+import { readBasketTotals, transformWindow } from './transformed-points.js';
 
 /** One series as /api/series returns it. */
 export interface SeriesView {
@@ -26,6 +27,11 @@ export interface SeriesView {
 	pointProvenance: Provenance[];
 	/** Parallel to points: counter-hygiene flags (decrease, stall, jump) of the sample or its bucket. */
 	pointFlags: string[][];
+	/**
+	 * transform=share only, parallel to points: how many of the selected series had a value in the
+	 * point's bucket and so were in the sum it is a share of (a series without one is left out).
+	 */
+	pointBasketSize?: number[];
 }
 
 export type SeriesViewResult = { series: SeriesView[] } | { missing: string[] };
@@ -36,23 +42,25 @@ function countProvenance(points: readonly { provenance: Provenance }[]) {
 	return mix;
 }
 
+export interface ReadOptions {
+	/**
+	 * The denominators of transform=share when the basket is wider than this read's series (an export
+	 * reads its series one at a time); by default, the sum over this read's series.
+	 */
+	basketTotals?: ReadonlyMap<number, BasketTotal>;
+}
+
 /** Reads, buckets, transforms and thins each requested series; unknown ones are reported together. */
-export async function readSeriesViews(db: Db, query: SeriesQuery): Promise<SeriesViewResult> {
+export async function readSeriesViews(db: Db, query: SeriesQuery, options: ReadOptions = {}): Promise<SeriesViewResult> {
 	const records = await listSeriesByRefs(db, query.series);
 	const missing = query.series.filter((_, i) => !records[i]).map(formatSeriesRef);
 	if (missing.length > 0) return { missing };
+	const totals = options.basketTotals ?? (await readBasketTotals(db, records.map((r) => r!.id), query));
 	const views = await Promise.all(
 		records.map(async (record) => {
 			const r = record!;
 			const window = await listSeriesWindow(db, r.id, query);
-			const transformed = applyMovingAverage(
-				applyTransform(
-					window.points.map((p) => [p.tMs, p.value]),
-					query.transform,
-					window.baseline?.value
-				),
-				query.smooth
-			);
+			const transformed = await transformWindow(db, r.id, window, query, totals);
 			const kept = selectMinMaxIndices(transformed, query.points);
 			const view: SeriesView = {
 				series: formatSeriesRef(r),
@@ -72,6 +80,7 @@ export async function readSeriesViews(db: Db, query: SeriesQuery): Promise<Serie
 				pointProvenance: kept.map((i) => window.points[i]!.provenance),
 				pointFlags: kept.map((i) => window.points[i]!.flags)
 			};
+			if (totals) view.pointBasketSize = kept.map((i) => totals.get(window.points[i]!.tMs)?.seriesCount ?? 0);
 			return view;
 		})
 	);
