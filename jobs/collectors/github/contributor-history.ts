@@ -101,7 +101,7 @@ export function readContributorHistoryProgress(metadata: Record<string, unknown>
 }
 
 /** Saves a page's progress, and the series once the last page is in; returns the samples changed. */
-async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, lastMonth: string): Promise<number> {
+async function saveProgress(db: Db, config: Config, target: GithubTarget, state: HistoryState, lastMonth: string): Promise<number> {
 	return db.transaction(async (tx) => {
 		// A target removed since the run listed it gets nothing, and stays removed.
 		const targetId = await lockTargetForWrite(tx, { id: target.id });
@@ -113,7 +113,7 @@ async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, l
 				ts: new Date(Date.parse(`${nextMonthOf(month)}-01T00:00:00Z`) - 86_400_000),
 				value
 			}));
-			const counts = await upsertSamples(tx, seriesId, 'reconstructed', samples);
+			const counts = await upsertSamples(tx, seriesId, 'reconstructed', samples, undefined, config.counters);
 			changedSamples = counts.inserted + counts.updated;
 		}
 		await mergeTargetMetadata(tx, target.id, { contributorHistory: state });
@@ -139,7 +139,7 @@ export async function backfillContributorHistory(db: Db, config: Config, options
 					mergeFirstMonths(state.firstMonths, page.authors);
 					state.nextPage++;
 					state.isDone = page.isLastPage;
-					changedSamples += await saveProgress(db, target, state, lastMonth);
+					changedSamples += await saveProgress(db, config, target, state, lastMonth);
 				}
 				recordSuccess(report, options, target.key, changedSamples);
 			} catch (error) {
