@@ -1,23 +1,12 @@
 import { z } from 'zod';
+import { defaultCounterConfig, type CounterConfig } from './metrics/counters.js';
+
+export { defaultCounterConfig, type CounterConfig } from './metrics/counters.js';
 
 /**
  * Counter hygiene settings (README, "Flags"): when a sample is flagged as a jump or a stall. Kept apart
  * from config.ts, which merges them in.
  */
-
-export interface CounterConfig {
-	/** An increase to more than this many times the previous value is flagged as a jump. */
-	jumpFactor: number;
-	/** A counter unchanged for longer than this is flagged as stalled (only for stallMetrics). */
-	stallDays: number;
-	/**
-	 * Metrics whose stall means a fault. Pulls only by default: releases, contributors and a quiet
-	 * repository's stars stay flat for weeks as a matter of course, so a stall there says nothing.
-	 */
-	stallMetrics: string[];
-}
-
-export const defaultCounterConfig: CounterConfig = { jumpFactor: 2, stallDays: 3, stallMetrics: ['pulls'] };
 
 // `none` turns stall flags off; an empty variable means "not set" (the default), as everywhere.
 const metricList = z.string().transform((text, ctx) => {

@@ -1,4 +1,3 @@
-import type { CounterConfig } from '../config-counters.js';
 import type { SeriesKind } from './catalog.js';
 
 /**
@@ -12,6 +11,21 @@ import type { SeriesKind } from './catalog.js';
  * before it and the one stallDays before it, so they are recomputed whenever a neighbour changes.
  */
 export type CounterFlag = 'decrease' | 'stall' | 'jump' | 'frozen' | 'wrapped';
+
+/** The COUNTER_* settings (config-counters.ts reads them). */
+export interface CounterConfig {
+	/** An increase to more than this many times the previous value is flagged as a jump. */
+	jumpFactor: number;
+	/** A counter unchanged for longer than this is flagged as stalled (only for stallMetrics). */
+	stallDays: number;
+	/**
+	 * Metrics whose stall means a fault. Pulls only by default: releases, contributors and a quiet
+	 * repository's stars stay flat for weeks as a matter of course, so a stall there says nothing.
+	 */
+	stallMetrics: string[];
+}
+
+export const defaultCounterConfig: CounterConfig = { jumpFactor: 2, stallDays: 3, stallMetrics: ['pulls'] };
 
 /** The flags derived from neighbouring samples, in the order they are stored; other flags on a row are kept. */
 export const counterFlags: readonly CounterFlag[] = ['decrease', 'stall', 'jump', 'frozen', 'wrapped'];

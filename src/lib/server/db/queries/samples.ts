@@ -3,8 +3,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../client.js';
 import type { Provenance } from '../schema/index.js';
 import type { WriteTransaction } from '../transaction.js';
-import { defaultCounterConfig, type CounterConfig } from '../../config-counters.js';
-import { resolveFlagRules } from '../../metrics/counters.js';
+import { defaultCounterConfig, resolveFlagRules, type CounterConfig } from '../../metrics/counters.js';
 import { lockSeriesForWrite, recomputeSampleFlags } from './sample-flags.js';
 
 export interface SampleInput {
