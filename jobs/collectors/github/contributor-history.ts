@@ -24,7 +24,8 @@ export const contributorHistoryNote =
 	'the month, from the commit list of the default branch. An identity is a GitHub account, or a ' +
 	'lower-cased e-mail for commits no account matches (one person with both counts twice); bots ' +
 	'(logins ending in [bot]) are left out; co-authors are not counted. Observed daily values count ' +
-	"GitHub's contributors list instead, anonymous contributors included.";
+	"GitHub's contributors list instead, anonymous contributors included. Rebuilt values are kept only " +
+	'before the first observed one, so the series switches definition once, there.';
 
 /** The progress kept in targets.metadata.contributorHistory. */
 export const historyStateSchema = z.object({
