@@ -6,6 +6,7 @@ import { writeObservation } from '../../jobs/observations.js';
 import { defaultCounterConfig, type CounterConfig } from '../../src/lib/server/config-counters.js';
 import { queryRows, type Db } from '../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
+import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
 import { upsertSeries } from '../../src/lib/server/db/queries/targets.js';
 import { withTransaction } from '../../src/lib/server/db/transaction.js';
 import { computeSeriesFlags, resolveFlagRules } from '../../src/lib/server/metrics/counters.js';
@@ -36,7 +37,7 @@ async function listStored(db: Db, seriesId: number): Promise<StoredFlags[]> {
 /** The flags each stored sample must have: computeSeriesFlags over the series as it stands. */
 async function listExpectedFlags(db: Db, seriesId: number, metric: string, counters: CounterConfig = defaultCounterConfig) {
 	const stored = await listStored(db, seriesId);
-	const rules = resolveFlagRules(counters, { metric, kind: 'counter' });
+	const rules = resolveFlagRules(counters, { metric, kind: 'counter', source: 'dockerhub' });
 	return computeSeriesFlags(stored.map((s) => ({ tMs: t0 + s.days * day, value: s.value })), rules);
 }
 
@@ -119,6 +120,17 @@ describe.each(testBackends)('sample flags on $name', (backend) => {
 			[-2_147_483_000, ['decrease', 'wrapped']]
 		]);
 		expect((await h.getTarget('library/nginx')).status).toBe('ok');
+	});
+
+	it('flags no published reference figure, though they jump from one to the next', async () => {
+		await loadReferenceDataset(h.db);
+		const [row] = await queryRows<{ samples: number; flagged: number }>(
+			h.db,
+			sql`select count(*)::int as samples, (count(*) filter (where cardinality(s.flags) > 0))::int as flagged
+				from samples s join series se on se.id = s.series_id join targets t on t.id = se.target_id where t.source = 'reference'`
+		);
+		expect(row!.samples).toBeGreaterThan(5);
+		expect(row!.flagged).toBe(0);
 	});
 
 	it('leaves no stale flag when two writers insert around each other at once', async () => {

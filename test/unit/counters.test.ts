@@ -3,8 +3,8 @@ import { getRateLimitWaitMs } from '../../jobs/collectors/http.js';
 import { defaultCounterConfig } from '../../src/lib/server/config-counters.js';
 import { computeCounterFlags, computeSeriesFlags, resolveFlagRules } from '../../src/lib/server/metrics/counters.js';
 
-const pulls = resolveFlagRules(defaultCounterConfig, { metric: 'pulls', kind: 'counter' });
-const stars = resolveFlagRules(defaultCounterConfig, { metric: 'stars', kind: 'counter' });
+const pulls = resolveFlagRules(defaultCounterConfig, { metric: 'pulls', kind: 'counter', source: 'dockerhub' });
+const stars = resolveFlagRules(defaultCounterConfig, { metric: 'stars', kind: 'counter', source: 'github' });
 const at = (value: number, valueStallDaysAgo?: number) => ({ tMs: 0, value, valueStallDaysAgo });
 
 describe('counter hygiene', () => {
@@ -32,12 +32,18 @@ describe('counter hygiene', () => {
 
 	it('flags a stall only on the metrics configured for it (pulls by default)', () => {
 		expect(computeCounterFlags(at(100, 100), 100, stars)).toEqual([]);
-		const releases = resolveFlagRules({ ...defaultCounterConfig, stallMetrics: ['pulls', 'releases'] }, { metric: 'releases', kind: 'counter' });
+		const releases = resolveFlagRules({ ...defaultCounterConfig, stallMetrics: ['pulls', 'releases'] }, { metric: 'releases', kind: 'counter', source: 'github' });
 		expect(computeCounterFlags(at(7, 7), 7, releases)).toEqual(['stall']);
 	});
 
+	it('flags nothing on a published reference figure: citations years apart, not counter readings', () => {
+		const published = resolveFlagRules(defaultCounterConfig, { metric: 'pulls', kind: 'counter', source: 'reference' });
+		expect(computeCounterFlags(at(2_750_000, 1_000_000), 500_000_000, published)).toEqual([]);
+		expect(computeCounterFlags(at(2_750_000, 1_000_000), 500_000_000, pulls)).toEqual(['jump']);
+	});
+
 	it('flags nothing on a gauge', () => {
-		const watchers = resolveFlagRules(defaultCounterConfig, { metric: 'watchers', kind: 'gauge' });
+		const watchers = resolveFlagRules(defaultCounterConfig, { metric: 'watchers', kind: 'gauge', source: 'github' });
 		expect(computeCounterFlags(at(100, 90), 10, watchers)).toEqual([]);
 		expect(computeCounterFlags(undefined, -1, watchers)).toEqual([]);
 	});

@@ -49,9 +49,18 @@ export interface FlagRules {
 	stallDays: number;
 }
 
-export function resolveFlagRules(config: CounterConfig, series: { metric: string; kind: SeriesKind }): FlagRules {
+/** What a series' flags depend on besides its values; `source` is its target's. */
+export interface FlaggedSeries {
+	metric: string;
+	kind: SeriesKind;
+	source: string;
+}
+
+export function resolveFlagRules(config: CounterConfig, series: FlaggedSeries): FlagRules {
 	return {
-		isCounter: series.kind === 'counter',
+		// Published figures (source `reference`) are citations years apart, not readings of a counter:
+		// 2.75M then 500M pulls is the story they tell, not a jump to flag.
+		isCounter: series.kind === 'counter' && series.source !== 'reference',
 		isStallChecked: config.stallMetrics.includes(series.metric),
 		jumpFactor: config.jumpFactor,
 		stallDays: config.stallDays

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../client.js';
-import { counterFlags, frozenValue, wrapSpan, wrapTolerance, type FlagRules } from '../../metrics/counters.js';
-import type { SeriesKind } from '../../metrics/catalog.js';
+import { counterFlags, frozenValue, wrapSpan, wrapTolerance, type FlaggedSeries, type FlagRules } from '../../metrics/counters.js';
 
 /**
  * Counter flags kept true to the neighbours of each sample, whoever writes (a poll, an import, a
@@ -15,10 +14,10 @@ import type { SeriesKind } from '../../metrics/catalog.js';
  * after the other and the second one's recomputation sees the first one's rows: no flag is left
  * computed against a neighbour that changed meanwhile. Undefined when the series does not exist.
  */
-export async function lockSeriesForWrite(db: Db, seriesId: number): Promise<{ metric: string; kind: SeriesKind } | undefined> {
-	const [row] = await queryRows<{ metric: string; kind: SeriesKind }>(
+export async function lockSeriesForWrite(db: Db, seriesId: number): Promise<FlaggedSeries | undefined> {
+	const [row] = await queryRows<FlaggedSeries>(
 		db,
-		sql`select metric, kind from series where id = ${seriesId} for update`
+		sql`select s.metric, s.kind, t.source from series s join targets t on t.id = s.target_id where s.id = ${seriesId} for update of s`
 	);
 	return row;
 }
