@@ -33,9 +33,9 @@ export interface FlagRecount {
  * Recomputes the flags of every sample a write in [from, to] can have affected: those in the range,
  * the first one after it (its previous sample may have changed) and those up to stallDays after that
  * one (the sample stallDays before them may have changed). The window reads back to the stall
- * reference of the first row, which is at or before every other row's previous sample and reference. Flags that are not counter flags (a
- * collector's `capped`) are kept, after the counter flags. Call it inside the transaction that wrote,
- * after lockSeriesForWrite.
+ * reference of the first row, which is at or before every other row's previous sample and reference.
+ * Flags that are not counter flags (a collector's `capped`) are kept, after the counter flags. Call it
+ * inside the transaction that wrote, after lockSeriesForWrite.
  */
 export async function recomputeSampleFlags(db: Db, seriesId: number, range: { from: Date; to: Date }, rules: FlagRules): Promise<FlagRecount> {
 	const stall = sql`make_interval(secs => ${rules.stallDays * 86_400}::float8)`;
