@@ -5,7 +5,7 @@ import { collectDockerHub } from '../../jobs/collectors/dockerhub/collect.js';
 import { writeObservation } from '../../jobs/observations.js';
 import { defaultCounterConfig, type CounterConfig } from '../../src/lib/server/config-counters.js';
 import { queryRows, type Db } from '../../src/lib/server/db/client.js';
-import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
+import { upsertSamples, writeSamples } from '../../src/lib/server/db/queries/samples.js';
 import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
 import { upsertSeries } from '../../src/lib/server/db/queries/targets.js';
 import { withTransaction } from '../../src/lib/server/db/transaction.js';
@@ -76,6 +76,22 @@ describe.each(testBackends)('sample flags on $name', (backend) => {
 		// back at it (the latest sample at or before day 2) instead of at day 1's 50.
 		await upsertSamples(h.db, seriesId, 'imported', [{ ts: at(1.5), value: 40 }]);
 		expect(await flagsOf(seriesId)).toEqual([[0, 50, []], [1, 50, []], [1.5, 40, ['decrease']], [3, 50, []], [4, 50, ['stall']], [5, 50, []]]);
+	});
+
+	it('gives a bulk import (COPY on PostgreSQL) the flags of the whole series, at its edges too', async () => {
+		const { key, seriesId } = await addSeries();
+		await observe(key, -0.5, { pulls: 900 });
+		await observe(key, 100, { pulls: 10 });
+		// Hourly for 50 days: a plateau of 80 hours every 100 (stalls after 72), a drop every 997 rows;
+		// the first row drops from the observed 900 and the first days' stalls look back past it.
+		const rows = Array.from({ length: 1200 }, (_, i) => ({ ts: at(i / 24), value: 500 + Math.floor(i / 100) * 7 - (i % 997 === 0 ? 50 : 0) }));
+		rows.reverse();
+		const counts = await withTransaction(h.database, (tx) => writeSamples(tx, seriesId, 'imported', rows));
+		expect(counts).toEqual({ inserted: 1200, updated: 0, unchanged: 0, keptObserved: 0 });
+		const stored = await listStored(h.db, seriesId);
+		expect(stored.map((s) => s.flags)).toEqual(await listExpectedFlags(h.db, seriesId, 'pulls'));
+		expect(stored.filter((s) => s.flags.includes('stall')).length).toBeGreaterThan(100);
+		expect([stored[1]!.flags, stored.at(-1)!.flags]).toEqual([['decrease'], ['decrease']]);
 	});
 
 	it('flags a stall on pulls only by default, and on the metrics COUNTER_STALL_METRICS names', async () => {

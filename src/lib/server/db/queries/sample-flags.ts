@@ -65,7 +65,9 @@ export async function recomputeSampleFlags(db: Db, seriesId: number, range: { fr
 					case when ${isCounter} and value = ${frozenValue}::float8 then 'frozen' end,
 					case when ${isCounter} and (value < 0 or abs(prev - value - ${wrapSpan}::float8) <= ${wrapTolerance}::float8) then 'wrapped' end
 				]::text[], null)
-				|| array(select f from unnest(flags) with ordinality as u(f, i) where f <> all(${sql.param(counterFlags)}::text[]) order by i) as flags
+				-- Most rows carry no other flag: the common case skips the per-row subquery.
+				|| case when flags <@ ${sql.param(counterFlags)}::text[] then '{}'::text[]
+					else array(select f from unnest(flags) with ordinality as u(f, i) where f <> all(${sql.param(counterFlags)}::text[]) order by i) end as flags
 			from neighbours where ts >= ${from}
 		), updated as (
 			update samples s set flags = c.flags from computed c

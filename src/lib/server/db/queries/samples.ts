@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../client.js';
 import type { Provenance } from '../schema/index.js';
 import type { WriteTransaction } from '../transaction.js';
-import { defaultCounterConfig, resolveFlagRules, type CounterConfig } from '../../metrics/counters.js';
+import { computeSeriesFlags, defaultCounterConfig, resolveFlagRules, type CounterConfig, type CounterFlag, type FlagRules } from '../../metrics/counters.js';
 import { lockSeriesForWrite, recomputeSampleFlags } from './sample-flags.js';
 
 export interface SampleInput {
@@ -129,13 +129,22 @@ function copyField(text: string | null | undefined): string {
 	return `"${text.replaceAll('"', '""')}"`;
 }
 
-function* copyLines(seriesId: number, provenance: Provenance, rows: readonly SampleInput[], onProgress?: WriteProgress): Generator<string> {
+interface CopyInput {
+	seriesId: number;
+	provenance: Provenance;
+	rows: readonly SampleInput[];
+	/** Parallel to rows: their counter flags (constant words, safe in an array literal). */
+	flags: readonly (readonly string[])[];
+}
+
+function* copyLines({ seriesId, provenance, rows, flags }: CopyInput, onProgress?: WriteProgress): Generator<string> {
 	for (let start = 0; start < rows.length; start += copyChunkRows) {
 		const end = Math.min(start + copyChunkRows, rows.length);
 		let chunk = '';
-		for (const row of rows.slice(start, end)) {
+		for (let i = start; i < end; i++) {
+			const row = rows[i]!;
 			// String(number) is the shortest text that reads back as the same double.
-			chunk += `${seriesId},${row.ts.toISOString()},${String(row.value)},${provenance},${copyField(row.note)}\n`;
+			chunk += `${seriesId},${row.ts.toISOString()},${String(row.value)},${provenance},${copyField(row.note)},{${flags[i]!.join(',')}}\n`;
 		}
 		yield chunk;
 		// Resumed when the stream asks for the next chunk: this one has been handed to the connection.
@@ -155,8 +164,8 @@ async function hasSamplesBetween(db: Db, seriesId: number, range: { from: Date; 
 /**
  * upsertSamples, with a fast path for bulk history: when the series holds nothing in the rows' time
  * range, the rows go in by COPY, which PostgreSQL writes in batches (2 to 3 times faster than the
- * upsert), and their flags are then computed in one statement. Should another writer fill that range in
- * between, COPY hits the primary key; the savepoint takes it back and the upsert writes the rows
+ * upsert), with their flags computed here. Should a writer that skips the series lock fill that range
+ * in between, COPY hits the primary key; the savepoint takes it back and the upsert writes the rows
  * instead, so the outcome is the same either way. Timestamps must be unique within `rows`.
  */
 export async function writeSamples(
@@ -174,18 +183,34 @@ export async function writeSamples(
 	}
 	const series = await lockSeriesForWrite(tx.db, seriesId);
 	if (!series) throw new Error(`series ${seriesId} does not exist`);
-	if ((await hasSamplesBetween(tx.db, seriesId, range)) || !(await copySamples(tx, seriesId, provenance, rows, onProgress))) {
+	if (await hasSamplesBetween(tx.db, seriesId, range)) return upsertSamples(tx.db, seriesId, provenance, rows, onProgress, counters);
+	// Nothing else lies in the range, so each row's flags follow from the rows alone, except where a
+	// neighbour lies outside: the first row's previous sample and, for the rows of the first stallDays,
+	// the stall reference. Those and the samples after the range are recomputed in SQL once written.
+	const rules = resolveFlagRules(counters, series);
+	if (!(await copySamples(tx, { seriesId, provenance, rows, flags: computeFlagsInRowOrder(rows, rules) }, onProgress))) {
 		return upsertSamples(tx.db, seriesId, provenance, rows, onProgress, counters);
 	}
-	await recomputeSampleFlags(tx.db, seriesId, range, resolveFlagRules(counters, series));
+	const stallEnd = new Date(Math.min(range.to.getTime(), range.from.getTime() + rules.stallDays * 86_400_000));
+	await recomputeSampleFlags(tx.db, seriesId, { from: range.from, to: stallEnd }, rules);
+	await recomputeSampleFlags(tx.db, seriesId, { from: range.to, to: range.to }, rules);
 	return { inserted: rows.length, updated: 0, unchanged: 0, keptObserved: 0 };
 }
 
+/** computeSeriesFlags over the rows taken as a whole series, each row's flags at its own index. */
+function computeFlagsInRowOrder(rows: readonly SampleInput[], rules: FlagRules): CounterFlag[][] {
+	const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.ts.getTime() - rows[b]!.ts.getTime());
+	const sortedFlags = computeSeriesFlags(order.map((i) => ({ tMs: rows[i]!.ts.getTime(), value: rows[i]!.value })), rules);
+	const flags: CounterFlag[][] = new Array(rows.length);
+	order.forEach((rowIndex, k) => (flags[rowIndex] = sortedFlags[k]!));
+	return flags;
+}
+
 /** COPY in a savepoint; false (and nothing written) when a row's (series, ts) is taken already. */
-async function copySamples(tx: WriteTransaction, seriesId: number, provenance: Provenance, rows: readonly SampleInput[], onProgress?: WriteProgress): Promise<boolean> {
+async function copySamples(tx: WriteTransaction, input: CopyInput, onProgress?: WriteProgress): Promise<boolean> {
 	await tx.db.execute(sql`savepoint bulk_copy`);
 	try {
-		await tx.copy!('samples', ['series_id', 'ts', 'value', 'provenance', 'note'], copyLines(seriesId, provenance, rows, onProgress));
+		await tx.copy!('samples', ['series_id', 'ts', 'value', 'provenance', 'note', 'flags'], copyLines(input, onProgress));
 	} catch (error) {
 		if ((error as { code?: string }).code !== '23505') throw error;
 		await tx.db.execute(sql`rollback to savepoint bulk_copy`);
