@@ -3,8 +3,9 @@ import type { CounterConfig } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
 import { lockListedTargetForWrite, lockTargetForWrite } from '../src/lib/server/db/queries/collection-targets.js';
 import { upsertSeries } from '../src/lib/server/db/queries/targets.js';
-import { getPreviousSample, markTargetObserved, upsertObservedSample } from '../src/lib/server/db/queries/observations.js';
-import { computeCounterFlags } from '../src/lib/server/metrics/counters.js';
+import { deleteReconstructedFrom, markTargetObserved, upsertObservedSample } from '../src/lib/server/db/queries/observations.js';
+import { lockSeriesForWrite, recomputeSampleFlags } from '../src/lib/server/db/queries/sample-flags.js';
+import { resolveFlagRules } from '../src/lib/server/metrics/counters.js';
 import { getMetricInfo } from '../src/lib/server/metrics/catalog.js';
 
 /** What a collector observed of one target at one time. */
@@ -19,16 +20,20 @@ export interface Observation {
 	 * target. Without it the target must be tracked already.
 	 */
 	listedBy?: string;
-	/** Flags the collector knows per metric (`capped`: a search count at a known cap), added to the computed ones. */
+	/**
+	 * Flags the answer itself carries, per metric (a count at a known cap: `capped`). Stored with the
+	 * sample beside the counter flags, which are computed here from the neighbouring samples.
+	 */
 	flags?: Record<string, string[]>;
 }
 
 /**
- * Writes one target's observation in one transaction: every metric's sample (observed, flagged by
- * counter hygiene), the target's metadata and its status back to ok. A crash leaves all or nothing.
+ * Writes one target's observation in one transaction: every metric's sample (observed, with the
+ * answer's flags and counter flags recomputed for it and the samples after it), the target's metadata
+ * and its status back to ok. A crash leaves all or nothing.
  * A target removed while its collection was in flight gets nothing and stays removed: the write
  * locks the target's row first and writes only if it is still there. Returns how many samples were
- * inserted or changed, for the after-write hook.
+ * inserted or changed (later samples whose flags changed included), for the after-write hook.
  */
 export async function writeObservation(db: Db, observation: Observation, counters: CounterConfig): Promise<number> {
 	return db.transaction(async (tx) => {
@@ -39,13 +44,22 @@ export async function writeObservation(db: Db, observation: Observation, counter
 		if (targetId === undefined) return 0;
 		let changedSamples = 0;
 		for (const [metric, value] of Object.entries(observation.values)) {
-			const info = getMetricInfo(metric);
-			const seriesId = await upsertSeries(tx, targetId, { metric, ...info });
-			const previous = info.kind === 'counter' ? await getPreviousSample(tx, seriesId, observation.ts, counters.stallDays) : undefined;
-			const flags = [...computeCounterFlags(previous, value, counters), ...(observation.flags?.[metric] ?? [])];
-			if (await upsertObservedSample(tx, seriesId, observation.ts, value, flags)) changedSamples++;
+			const seriesId = await upsertSeries(tx, targetId, { metric, ...getMetricInfo(metric) });
+			changedSamples += await writeObservedValue(tx, seriesId, observation.ts, value, observation.flags?.[metric] ?? [], counters);
 		}
 		await markTargetObserved(tx, targetId, observation.ts, observation.metadata ?? {});
 		return changedSamples;
 	});
+}
+
+/** One metric's sample, in the observation's transaction; returns the samples changed. */
+async function writeObservedValue(tx: Db, seriesId: number, ts: Date, value: number, answerFlags: string[], counters: CounterConfig): Promise<number> {
+	// Kind as stored: an existing series keeps the kind it was created with.
+	const series = await lockSeriesForWrite(tx, seriesId);
+	if (!series) throw new Error(`series ${seriesId} vanished while its target was locked`);
+	const lastRemoved = await deleteReconstructedFrom(tx, seriesId, ts);
+	const isWritten = await upsertObservedSample(tx, seriesId, ts, value, answerFlags);
+	const to = lastRemoved && lastRemoved > ts ? lastRemoved : ts;
+	const recount = await recomputeSampleFlags(tx, seriesId, { from: ts, to }, resolveFlagRules(counters, series));
+	return Number(isWritten) + recount.followersChanged;
 }

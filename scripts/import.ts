@@ -32,7 +32,7 @@ async function main(): Promise<number> {
 		const onProgress = logImportProgress(`  ${values.series}`, console.log);
 		// No delivery loop in a command: what the evaluation queues is sent below, before it exits.
 		const after = { kickDeliveries: () => {}, maxSeriesPerRule: config.limits.alertPatternMaxSeries };
-		const { result, alerts } = await importSeries(database, ref.value, input, after, { onProgress, maxRows: config.limits.importMaxRows });
+		const { result, alerts } = await importSeries(database, ref.value, input, after, { onProgress, maxRows: config.limits.importMaxRows, counters: config.counters });
 		if (!result.ok) {
 			console.error(`${file === '-' ? 'stdin' : file}: nothing imported into ${result.series}`);
 			for (const p of result.problems) console.error(`  line ${p.line}: ${p.message}`);

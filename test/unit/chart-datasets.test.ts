@@ -35,6 +35,25 @@ describe('chart datasets', () => {
 		expect(flaggedCount).toBe(1);
 	});
 
+	it('names a series rebuilt before a date and observed from it, and what each part counts', () => {
+		const contributors = makeSeries({
+			series: 'github:moby/moby:contributors',
+			metric: 'contributors',
+			points: [['2026-09-30T00:00:00Z', 2400], ['2026-10-31T00:00:00Z', 2410], ['2026-11-02T03:15:00Z', 2491], ['2026-11-03T03:15:00Z', 2492]],
+			pointProvenance: ['reconstructed', 'reconstructed', 'observed', 'observed'],
+			pointFlags: [[], [], [], []]
+		});
+		const observedOnly = makeSeries({ series: 'a:b:stars', pointProvenance: ['observed', 'observed', 'observed', 'observed'] });
+		const { methodSwitches } = buildChartDatasets([contributors, observedOnly, makeSeries()], options);
+		expect(methodSwitches).toEqual([
+			{
+				label: 'moby/moby · contributors',
+				observedFrom: '2026-11-02',
+				definition: { reconstructed: 'accounts and e-mails from the commits, bots left out', observed: "GitHub's contributors list, anonymous authors included" }
+			}
+		]);
+	});
+
 	it('dashes the segments that lead to an imported or reconstructed point', () => {
 		const d = buildChartDatasets([makeSeries()], options).datasets[0]!;
 		expect([1, 2, 3].map((i) => d.segment.borderDash({ p1DataIndex: i }))).toEqual([[6, 4], undefined, undefined]);

@@ -102,4 +102,13 @@ describe('configuration', () => {
 		]);
 		expect(loadConfig({}).featuredSeries.length).toBeGreaterThan(3);
 	});
+
+	it('flags a stall on pulls only unless COUNTER_STALL_METRICS names others, or none', () => {
+		expect(loadConfig({}).counters).toEqual({ jumpFactor: 2, stallDays: 3, stallMetrics: ['pulls'] });
+		expect(loadConfig({ COUNTER_STALL_METRICS: ' pulls, releases ' }).counters.stallMetrics).toEqual(['pulls', 'releases']);
+		expect(loadConfig({ COUNTER_STALL_METRICS: 'none' }).counters.stallMetrics).toEqual([]);
+		expect(problemsOf({ COUNTER_STALL_METRICS: 'pulls;stars' })).toEqual([
+			'COUNTER_STALL_METRICS: "pulls;stars" is not a metric name (expected comma-separated metrics such as pulls,stars, or none)'
+		]);
+	});
 });

@@ -8,12 +8,15 @@ import { z } from 'zod';
 
 // pull_count passes 2^31 (nginx: 12,981,954,060): a JS number holds it exactly up to 2^53.
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+// A counter Docker Hub kept in 32 bits somewhere has come back negative (wrapped): stored with the
+// `wrapped` flag (metrics/counters.ts) rather than failing the target and losing the poll.
+const counter = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 
 export const repositorySchema = z.object({
 	name: z.string().min(1),
 	namespace: z.string().min(1),
-	pull_count: count,
-	star_count: count,
+	pull_count: counter,
+	star_count: counter,
 	last_updated: z.string().nullish(),
 	date_registered: z.string().nullish()
 });

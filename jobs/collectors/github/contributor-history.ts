@@ -25,7 +25,8 @@ export const contributorHistoryNote =
 	'the month, from the commit list of the default branch. An identity is a GitHub account, or a ' +
 	'lower-cased e-mail for commits no account matches (one person with both counts twice); bots ' +
 	'(logins ending in [bot]) are left out; co-authors are not counted. Observed daily values count ' +
-	"GitHub's contributors list instead, anonymous contributors included. " +
+	"GitHub's contributors list instead, anonymous contributors included. Rebuilt values are kept only " +
+	'before the first observed one, so the series switches definition once, there. ' +
 	monthEndStampNote;
 
 /** The progress kept in targets.metadata.contributorHistory. */
@@ -98,7 +99,7 @@ export function readContributorHistoryProgress(metadata: Record<string, unknown>
 }
 
 /** Saves a page's progress, and the series once the last page is in; returns the samples changed. */
-async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, lastMonth: string): Promise<number> {
+async function saveProgress(db: Db, config: Config, target: GithubTarget, state: HistoryState, lastMonth: string): Promise<number> {
 	return db.transaction(async (tx) => {
 		// A target removed since the run listed it gets nothing, and stays removed.
 		const targetId = await lockTargetForWrite(tx, { id: target.id });
@@ -110,7 +111,7 @@ async function saveProgress(db: Db, target: GithubTarget, state: HistoryState, l
 				ts: monthEndStamp(month),
 				value
 			}));
-			const counts = await upsertSamples(tx, seriesId, 'reconstructed', samples);
+			const counts = await upsertSamples(tx, seriesId, 'reconstructed', samples, undefined, config.counters);
 			changedSamples = counts.inserted + counts.updated;
 		}
 		await mergeTargetMetadata(tx, target.id, { contributorHistory: state });
@@ -136,7 +137,7 @@ export async function backfillContributorHistory(db: Db, config: Config, options
 					mergeFirstMonths(state.firstMonths, page.authors);
 					state.nextPage++;
 					state.isDone = page.isLastPage;
-					changedSamples += await saveProgress(db, target, state, lastMonth);
+					changedSamples += await saveProgress(db, config, target, state, lastMonth);
 				}
 				recordSuccess(report, options, target.key, changedSamples);
 			} catch (error) {

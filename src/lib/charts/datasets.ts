@@ -1,4 +1,5 @@
 import type { Provenance } from '../types/samples.js';
+import { findMethodSwitch, type MethodSwitch } from './method-switch.js';
 
 /**
  * Series views -> chart.js datasets, pure (no chart.js runtime here, so tests and the table share it).
@@ -58,6 +59,8 @@ export interface BuiltDatasets {
 	hiddenForLog: number;
 	provenanceSeen: PointProvenance[];
 	flaggedCount: number;
+	/** Series that are rebuilt before a date and observed from it, which the legend explains. */
+	methodSwitches: MethodSwitch[];
 }
 
 const dayMs = 86_400_000;
@@ -130,6 +133,7 @@ export function buildChartDatasets(inputs: readonly ChartSeriesInput[], options:
 	const seen = new Set<PointProvenance>();
 	let hiddenForLog = 0;
 	let flaggedCount = 0;
+	const methodSwitches: MethodSwitch[] = [];
 	inputs.forEach((input, i) => {
 		const color = options.palette[i % options.palette.length]!;
 		const built = buildDataset(input, color, options);
@@ -139,8 +143,10 @@ export function buildChartDatasets(inputs: readonly ChartSeriesInput[], options:
 			seen.add(p.provenance);
 			if (p.flags.length > 0) flaggedCount++;
 		}
+		const methodSwitch = findMethodSwitch(input, built.dataset.label);
+		if (methodSwitch) methodSwitches.push(methodSwitch);
 	});
-	return { datasets, hiddenForLog, provenanceSeen: [...seen], flaggedCount };
+	return { datasets, hiddenForLog, provenanceSeen: [...seen], flaggedCount, methodSwitches };
 }
 
 /** How many points each dataset draws (non-null), for the page's data attribute and tests. */

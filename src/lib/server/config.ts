@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { parseSeriesRef, type SeriesRef } from '../refs.js';
 import { isLoopbackAddress, isLoopbackName } from './auth/addresses.js';
 import { limitsShape, readLimits, type Limits } from './config-limits.js';
+import { counterShape, readCounterConfig, type CounterConfig } from './config-counters.js';
+
+export type { CounterConfig } from './config-counters.js';
 
 /**
  * The environment, validated once. Only the entry points (the server's init hook, jobs/worker.ts and the
@@ -105,8 +108,6 @@ const configSchema = z
 		HTTP_RETRY_BASE_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1).default(1_000),
 		RATE_LIMIT_MAX_WAIT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(0).default(60_000),
 		COLLECT_CONCURRENCY: z.coerce.number({ error: 'expected a number' }).int().min(1).max(64, 'expected at most 64').default(8),
-		COUNTER_JUMP_FACTOR: z.coerce.number({ error: 'expected a number' }).min(1.01, 'expected more than 1').default(2),
-		COUNTER_STALL_DAYS: z.coerce.number({ error: 'expected a number of days' }).min(1).default(3),
 		DOCKERHUB_CRON: cronExpression.default('0 * * * *'),
 		GITHUB_API_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://api.github.com'),
 		GITHUB_TOKEN: z.string().min(1).optional(),
@@ -132,6 +133,7 @@ const configSchema = z
 			.min(1, 'expected a port between 1 and 65535')
 			.max(65535, 'expected a port between 1 and 65535')
 			.default(9464),
+		...counterShape,
 		...limitsShape
 	})
 	.superRefine((env, ctx) => {
@@ -247,13 +249,6 @@ export interface HttpConfig {
 	rateLimitMaxWaitMs: number;
 }
 
-export interface CounterConfig {
-	/** An increase to more than this many times the previous value is flagged as a jump. */
-	jumpFactor: number;
-	/** A counter unchanged for longer than this is flagged as stalled. */
-	stallDays: number;
-}
-
 export class ConfigError extends Error {
 	constructor(readonly problems: string[]) {
 		super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
@@ -319,7 +314,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			emailFrom: e.ALERT_EMAIL_FROM
 		},
 		collectConcurrency: e.COLLECT_CONCURRENCY,
-		counters: { jumpFactor: e.COUNTER_JUMP_FACTOR, stallDays: e.COUNTER_STALL_DAYS },
+		counters: readCounterConfig(e),
 		limits: readLimits(e)
 	};
 }

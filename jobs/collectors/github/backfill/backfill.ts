@@ -1,4 +1,5 @@
 import type { Config } from '../../../../src/lib/server/config.js';
+import type { CounterConfig } from '../../../../src/lib/server/metrics/counters.js';
 import type { Db } from '../../../../src/lib/server/db/client.js';
 import { upsertEvents } from '../../../../src/lib/server/db/queries/events.js';
 import { upsertSamples } from '../../../../src/lib/server/db/queries/samples.js';
@@ -46,6 +47,8 @@ export interface GithubBackfillOptions extends CollectOptions {
 interface TargetContext {
 	db: Db;
 	client: BackfillClient;
+	/** COUNTER_* settings, for the flags of the rebuilt stars. */
+	counters: CounterConfig;
 	options: GithubBackfillOptions;
 	now: () => Date;
 	target: GithubTarget;
@@ -126,7 +129,7 @@ async function backfillStarHistory(ctx: TargetContext): Promise<void> {
 	state.isStarsDone = true;
 	await writeIfTracked(ctx, async (tx) => {
 		const seriesId = await upsertSeries(tx, ctx.targetId, { metric: 'stars', unit: 'stars', kind: 'counter', note: starHistoryNote });
-		const counts = await upsertSamples(tx, seriesId, 'reconstructed', computeHistoryDailyStars(weeks));
+		const counts = await upsertSamples(tx, seriesId, 'reconstructed', computeHistoryDailyStars(weeks), undefined, ctx.counters);
 		ctx.changedSamples += counts.inserted + counts.updated;
 		await saveBackfillState(tx, ctx.targetId, state, ctx.now());
 	});
@@ -155,7 +158,7 @@ async function backfillStars(ctx: TargetContext): Promise<void> {
 		state.starsNextPage = page + 1;
 		await writeIfTracked(ctx, async (tx) => {
 			const seriesId = await upsertSeries(tx, ctx.targetId, { metric: 'stars', unit: 'stars', kind: 'counter', note: starsHistoryNote });
-			const counts = await upsertSamples(tx, seriesId, 'reconstructed', computeDailyStars(page, listing.items));
+			const counts = await upsertSamples(tx, seriesId, 'reconstructed', computeDailyStars(page, listing.items), undefined, ctx.counters);
 			ctx.changedSamples += counts.inserted + counts.updated;
 			await saveBackfillState(tx, ctx.targetId, state, ctx.now());
 		});
@@ -163,12 +166,12 @@ async function backfillStars(ctx: TargetContext): Promise<void> {
 	}
 }
 
-async function backfillTarget(db: Db, client: BackfillClient, options: GithubBackfillOptions, target: GithubTarget, report: RunProgress) {
+async function backfillTarget(db: Db, client: BackfillClient, counters: CounterConfig, options: GithubBackfillOptions, target: GithubTarget, report: RunProgress) {
 	const now = options.now ?? (() => new Date());
 	try {
 		const repository = parseRepositoryKey(target.key);
 		const state = reopenStarsIfDue(readBackfillState(target.metadata), now());
-		const ctx: TargetContext = { db, client, options, now, target, targetId: target.id, repository, state, changedSamples: 0, isRemoved: false };
+		const ctx: TargetContext = { db, client, counters, options, now, target, targetId: target.id, repository, state, changedSamples: 0, isRemoved: false };
 		await backfillReleases(ctx);
 		await backfillStarHistory(ctx);
 		await backfillStars(ctx);
@@ -192,7 +195,7 @@ export async function backfillGithub(db: Db, config: Config, options: GithubBack
 			if (!hasBudget(client.stats, options.maxRequests ?? 200, options.budgetShare ?? 0.2)) break;
 			// Checked here too because a target's first step is a write, before any request.
 			if (options.signal?.aborted) return report.interrupted(target.key);
-			await backfillTarget(db, client, options, target, report);
+			await backfillTarget(db, client, config.counters, options, target, report);
 		}
 	});
 }

@@ -10,7 +10,8 @@ export const starHistoryNote =
 	'still held today, summed from the first week to the end of each day (sample at 00:00 UTC of that ' +
 	'day) and written only for days with a new star; unstarred stars are not in the history, so earlier ' +
 	"values can be lower than were shown at the time. GitHub's week and day boundaries are not promised " +
-	'to be UTC. Observed values count all stars at the time of each poll.';
+	'to be UTC. Observed values count all stars at the time of each poll. Rebuilt values are kept only ' +
+	'before the first observed one, so the series switches definition once, there.';
 
 const daySeconds = 86_400;
 const halfDaySeconds = 43_200;

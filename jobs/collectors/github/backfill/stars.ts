@@ -11,7 +11,8 @@ export const starsHistoryNote =
 	'end of each UTC day (sample at 00:00 UTC of that day) and written only for days with a new star; ' +
 	'unstarred stars are not in the history, so earlier values can be lower than were shown at the time. ' +
 	'GitHub lists at most 40,000 stargazers with dates, and only to a repository\'s admins and ' +
-	'collaborators since July 2026. Observed values count all stars at the time of each poll.';
+	'collaborators since July 2026. Observed values count all stars at the time of each poll. Rebuilt ' +
+	'values are kept only before the first observed one, so the series switches definition once, there.';
 
 /**
  * The cumulative star count at the end of each UTC day that has a star on this page. GitHub lists

@@ -5,6 +5,7 @@ import { writeSamples, type WriteCounts, type WriteProgress } from '../db/querie
 import { withTransaction } from '../db/transaction.js';
 import { listSeriesByRefs, upsertSeries, upsertTarget } from '../db/queries/targets.js';
 import { getMetricInfo } from '../metrics/catalog.js';
+import type { CounterConfig } from '../config-counters.js';
 
 export type ImportResult =
 	| ({ ok: true; series: string; rows: number } & WriteCounts)
@@ -18,6 +19,8 @@ export interface ImportOptions {
 	onProgress?: WriteProgress;
 	/** IMPORT_MAX_ROWS: a file with more data lines is refused. */
 	maxRows?: number;
+	/** How the samples' counter flags are judged (COUNTER_* settings); the defaults without it. */
+	counters?: CounterConfig;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function importSeriesCsv(database: Database, ref: SeriesRef, csv: C
 	const counts = await withTransaction(database, async (tx) => {
 		const targetId = await upsertTarget(tx.db, { source: ref.source, key: ref.key, displayName: ref.key });
 		const seriesId = await upsertSeries(tx.db, targetId, { metric: ref.metric, ...getMetricInfo(ref.metric) });
-		return writeSamples(tx, seriesId, 'imported', parsed.samples, options.onProgress);
+		return writeSamples(tx, seriesId, 'imported', parsed.samples, options.onProgress, options.counters);
 	});
 	return { ok: true, series, rows: parsed.samples.length, ...counts };
 }

@@ -23,7 +23,7 @@ export async function importSeries(
 	ref: SeriesRef,
 	csv: CsvSource,
 	after: AfterWrite,
-	options: Pick<ImportOptions, 'onProgress' | 'maxRows'> = {}
+	options: Pick<ImportOptions, 'onProgress' | 'maxRows' | 'counters'> = {}
 ): Promise<ImportOutcome> {
 	const result = await importSeriesCsv(database, ref, csv, options);
 	const changedSamples = result.ok ? result.inserted + result.updated : 0;

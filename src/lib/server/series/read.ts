@@ -25,7 +25,7 @@ export interface SeriesView {
 	points: [string, number | null][];
 	/** Parallel to points: the provenance of the sample behind each point (the bucket's last sample). */
 	pointProvenance: Provenance[];
-	/** Parallel to points: counter-hygiene flags (decrease, stall, jump) of the sample or its bucket. */
+	/** Parallel to points: counter flags (decrease, stall, jump, frozen, wrapped, ...) of the sample or its bucket. */
 	pointFlags: string[][];
 	/**
 	 * transform=share only, parallel to points: how many of the selected series had a value in the

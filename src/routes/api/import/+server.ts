@@ -20,7 +20,7 @@ export const POST: RequestHandler = async ({ url, request, locals }) => {
 	// Only long imports are worth a line in the server's log.
 	const onProgress = logImportProgress(`import ${requestId}`, (line) => log.info({ requestId }, line), 100_000);
 	const after = { kickDeliveries: collection.kickDeliveries, maxSeriesPerRule: config.limits.alertPatternMaxSeries };
-	const options = { onProgress, maxRows: config.limits.importMaxRows };
+	const options = { onProgress, maxRows: config.limits.importMaxRows, counters: config.counters };
 	const { result, alerts } = await importSeries(locals.database, query.data.series, request.body ?? '', after, options);
 	// The answer says what was written; the new samples are judged in the background, and what that
 	// queues goes out through the delivery loop.

@@ -1,46 +1,46 @@
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../client.js';
 import { targets } from '../schema/index.js';
-import type { PreviousSample } from '../../metrics/counters.js';
+import { counterFlags } from '../../metrics/counters.js';
 
-/** What a collector's poll writes: observed samples with their counter flags, and the target's state. */
-
-/**
- * The latest sample before `before` and the value the counter had stallDays earlier: two backward
- * probes of the primary key, however long the history.
- */
-export async function getPreviousSample(db: Db, seriesId: number, before: Date, stallDays: number): Promise<PreviousSample | undefined> {
-	const stallStart = new Date(before.getTime() - stallDays * 86_400_000).toISOString();
-	const [row] = await queryRows<{ t_ms: number; value: number; stall_value: number | null }>(
-		db,
-		sql`select (extract(epoch from ts) * 1000)::float8 as t_ms, value,
-				(select value from samples where series_id = ${seriesId} and ts <= ${stallStart}::timestamptz
-					order by ts desc limit 1) as stall_value
-			from samples where series_id = ${seriesId} and ts < ${before.toISOString()}::timestamptz
-			order by ts desc limit 1`
-	);
-	if (!row) return undefined;
-	return {
-		tMs: Number(row.t_ms),
-		value: Number(row.value),
-		valueStallDaysAgo: row.stall_value === null ? undefined : Number(row.stall_value)
-	};
-}
+/** What a collector's poll writes: observed samples and the target's state. */
 
 /**
- * Writes one observed sample; polling the same instant again rewrites it only when the value or flags
- * differ. True when a row was inserted or changed.
+ * Writes one observed sample with the flags the answer itself gave (a collector's `capped`); counter
+ * flags are recomputeSampleFlags' job, so they are kept here and not compared: polling the same instant
+ * again rewrites the row only when the value or the answer's flags differ. True when a row was inserted
+ * or changed.
  */
-export async function upsertObservedSample(db: Db, seriesId: number, ts: Date, value: number, flags: readonly string[]): Promise<boolean> {
+export async function upsertObservedSample(db: Db, seriesId: number, ts: Date, value: number, answerFlags: readonly string[]): Promise<boolean> {
+	const counterFlagList = sql`${sql.param(counterFlags)}::text[]`;
 	const rows = await queryRows<{ series_id: number }>(
 		db,
 		sql`insert into samples (series_id, ts, value, provenance, flags)
-			values (${seriesId}, ${ts.toISOString()}::timestamptz, ${value}, 'observed', ${sql.param(flags)}::text[])
-			on conflict (series_id, ts) do update set value = excluded.value, flags = excluded.flags
-			where (samples.value, samples.flags) is distinct from (excluded.value, excluded.flags)
+			values (${seriesId}, ${ts.toISOString()}::timestamptz, ${value}, 'observed', ${sql.param(answerFlags)}::text[])
+			on conflict (series_id, ts) do update
+				set value = excluded.value,
+					flags = array(select f from unnest(samples.flags) f where f = any(${counterFlagList})) || excluded.flags
+			where (samples.value, array(select f from unnest(samples.flags) with ordinality as u(f, i) where f <> all(${counterFlagList}) order by i))
+				is distinct from (excluded.value, excluded.flags)
 			returning series_id`
 	);
 	return rows.length > 0;
+}
+
+/**
+ * An observation supersedes any reconstruction from its instant on, so that a series reads as rebuilt
+ * history and then observed values, never the two interleaved (their definitions differ). Returns the
+ * latest instant removed, for the flag recomputation's range.
+ */
+export async function deleteReconstructedFrom(db: Db, seriesId: number, from: Date): Promise<Date | undefined> {
+	const [row] = await queryRows<{ last: string | Date | null }>(
+		db,
+		sql`with gone as (
+			delete from samples where series_id = ${seriesId} and ts >= ${from.toISOString()}::timestamptz and provenance = 'reconstructed'
+			returning ts
+		) select max(ts) as last from gone`
+	);
+	return row?.last ? new Date(row.last) : undefined;
 }
 
 /** A target answered: its status back to ok, when it was collected, and its metadata merged in. */

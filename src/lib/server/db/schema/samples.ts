@@ -33,7 +33,8 @@ export const samples = pgTable(
 		provenance: text('provenance', { enum: provenances }).notNull(),
 		// A citation for reference figures, or a remark on this one sample.
 		note: text('note'),
-		// Counter-hygiene flags (decrease, stall, jump) set by the collectors; never used to drop data.
+		// Counter flags (decrease, stall, jump, frozen, wrapped) kept true to the neighbouring samples by
+		// every writer (db/queries/sample-flags.ts), and flags a collector sets from its answer; never used to drop data.
 		flags: text('flags').array().notNull().default(sql`'{}'::text[]`)
 	},
 	(t) => [
