@@ -78,3 +78,25 @@ export async function recomputeSampleFlags(db: Db, seriesId: number, range: { fr
 	);
 	return { changed: row?.changed ?? 0, followersChanged: row?.followers ?? 0 };
 }
+
+export interface SeriesSpan {
+	id: number;
+	first: Date;
+	last: Date;
+}
+
+/** Every series that holds samples, with its first and last sample's time (two key probes per series). */
+export async function listSeriesSpans(db: Db): Promise<SeriesSpan[]> {
+	const rows = await queryRows<{ id: number; first_ms: number; last_ms: number }>(
+		db,
+		sql`select id, first_ms, last_ms from (
+				select s.id,
+					(select (extract(epoch from ts) * 1000)::float8 from samples where series_id = s.id order by ts limit 1) as first_ms,
+					(select (extract(epoch from ts) * 1000)::float8 from samples where series_id = s.id order by ts desc limit 1) as last_ms
+				from series s
+			) spans
+			where first_ms is not null
+			order by id`
+	);
+	return rows.map((r) => ({ id: r.id, first: new Date(Number(r.first_ms)), last: new Date(Number(r.last_ms)) }));
+}
