@@ -8,6 +8,8 @@ export type SeriesKind = 'counter' | 'gauge';
 export interface MetricInfo {
 	unit: string;
 	kind: SeriesKind;
+	/** What the series stands for when that is less than its name says; stored as the series' note. */
+	note?: string;
 }
 
 const catalog: Record<string, MetricInfo> = {
@@ -20,7 +22,12 @@ const catalog: Record<string, MetricInfo> = {
 	contributors: { unit: 'contributors', kind: 'counter' },
 	repositories: { unit: 'repositories', kind: 'counter' },
 	users: { unit: 'users', kind: 'counter' },
-	projects: { unit: 'projects', kind: 'counter' }
+	projects: { unit: 'projects', kind: 'counter' },
+	downloads: {
+		unit: 'downloads',
+		kind: 'counter',
+		note: 'A proxy: files downloaded from GitHub releases only (sum of every release asset download_count), not installs made any other way'
+	}
 };
 
 export function getMetricInfo(metric: string): MetricInfo {
