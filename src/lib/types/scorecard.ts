@@ -40,6 +40,8 @@ export interface ScorecardRow {
 	label: string;
 	published: ScorecardPublished;
 	status: ScorecardStatus;
+	/** growth: compared on growth %; level: on the value at the period's end (Docker Hub's 150,000 repositories). */
+	reading: 'growth' | 'level';
 	measured: ScorecardMeasured | null;
 	method: string;
 	/** From when the measure exists, and how many series it covers. */
@@ -53,10 +55,19 @@ export interface ScorecardRow {
 	sparkline: [number, number][];
 }
 
+/** A period the page offers. */
+export interface ScorecardPreset {
+	label: string;
+	from: string;
+	to: string;
+}
+
 export interface Scorecard {
 	period: { start: string; end: string; previousStart: string; label: string };
 	/** The period is the published one (2014-06-09 -> 2015-06-22): the verification view applies. */
 	isPublishedPeriod: boolean;
 	title: string;
 	rows: ScorecardRow[];
+	/** The published period, the last 12 months and each calendar year since the first sample. */
+	presets: ScorecardPreset[];
 }

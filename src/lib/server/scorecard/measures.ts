@@ -160,9 +160,9 @@ export const measures: readonly Measure[] = [
 		id: 'hub-pulls-total',
 		label: 'Docker Hub pulls, total',
 		published: levelFigure('dockerhub', 'pulls', 'more than 500 million'),
-		source: { kind: 'sum', selectors: ['dockerhub:*:pulls'] },
+		source: { kind: 'sum', selectors: ['dockerhub:*/*:pulls'] },
 		reading: 'level',
-		method: 'Sum of the lifetime pull counters of every watched Docker Hub image',
+		method: 'Sum of the lifetime pull counters of every watched Docker Hub image (image targets only: a namespace total would count its images twice)',
 		caveats: ['The watched images only: a floor for all of Docker Hub', 'Observed only: measured from the day Dockpulse started watching each image'],
 		explanation: 'Coverage: the watched images today, against every image in 2015'
 	}

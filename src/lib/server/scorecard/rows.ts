@@ -60,17 +60,32 @@ function buildSentence(measure: Measure, status: ScorecardRow['status'], measure
 	return `${measure.label}: ${describeMeasured(measured, measure.reading)}; ${published}`;
 }
 
+const dayMs = 86_400_000;
+
+/** A value far from the date asked for (as a growth report warns, report/rows.ts): the figure spans a longer time than the period. */
+function listStaleEnds(measured: ScorecardMeasured, period: MeasureReading['period']): string[] {
+	const toleranceMs = Math.max(7 * dayMs, 0.1 * (period.end.getTime() - period.start.getTime()));
+	const ends = [['start', measured.start], ['end', measured.end]] as const;
+	return ends.flatMap(([name, end]) => {
+		const offMs = Date.parse(end.requested) - Date.parse(end.oldestTs);
+		if (offMs <= toleranceMs) return [];
+		return [`The ${name} value is from ${formatDate(end.oldestTs)}, ${Math.round(offMs / dayMs)} days before the requested ${formatDate(end.requested)}`];
+	});
+}
+
 export function buildScorecardRow(measure: Measure, reading: MeasureReading): ScorecardRow {
 	const status = measure.source.kind === 'published' ? 'noSource' : reading.sum ? 'measured' : 'noData';
 	const measured = status === 'measured' ? toMeasured(reading.sum!, reading.period) : null;
 	const caveats = [...measure.caveats];
 	if (reading.sum && reading.sum.left.length > 0) caveats.push(`Left out, no value in this period: ${reading.sum.left.join(', ')}`);
+	if (measured) caveats.push(...listStaleEnds(measured, reading.period));
 	if (measured?.isBaseFirstInPeriod) caveats.push(`Nothing on or before ${formatDate(reading.period.start)} for some series: measured from their first value inside the period`);
 	return {
 		id: measure.id,
 		label: measure.label,
 		published: measure.published,
 		status,
+		reading: measure.reading,
 		measured,
 		method: measure.method,
 		coverage: describeCoverage(measure, reading),

@@ -1,0 +1,96 @@
+import type { Scorecard } from '../../types/scorecard.js';
+import type { Db } from '../db/client.js';
+import type { SeriesRecord } from '../db/queries/targets.js';
+import { listFirstValuesFrom, listValuesAt, type SampleAt } from '../db/queries/values-at.js';
+import { listSeriesWindow } from '../db/queries/series-points.js';
+import { downsampleMinMax } from '../metrics/downsample.js';
+import { resolveWindow } from '../metrics/growth.js';
+import { minInstantMs } from '../time.js';
+import { measures, publishedPeriod, type Measure } from './measures.js';
+import { listScorecardPresets } from './presets.js';
+import { buildScorecardRow } from './rows.js';
+import { formatRecordRef, listMeasureSeries } from './sources.js';
+import { computeSumGrowth, type MemberSamples } from './sum.js';
+
+/**
+ * The scorecard over a period of whole UTC days: every measure's series read at both ends, at the
+ * start of the period before of equal length, and at their first samples, in five set-based reads
+ * whatever the number of series; then one small read per single-series measure for its sparkline.
+ */
+
+export interface ScorecardQuery {
+	from: string;
+	/** Inclusive; today when missing. */
+	to: string | undefined;
+}
+
+const sparklinePoints = 60;
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** "2025" for a calendar year, else "2024-12-01 to 2025-12-01". */
+function describePeriod(from: string, to: string): string {
+	const year = from.slice(0, 4);
+	return from === `${year}-01-01` && to === `${year}-12-31` ? year : `${from} to ${to}`;
+}
+
+async function readSparkline(db: Db, record: SeriesRecord, period: { start: Date; end: Date }): Promise<[number, number][]> {
+	const window = await listSeriesWindow(db, record.id, { from: period.start, to: new Date(period.end.getTime() + 1), interval: 'raw' });
+	const points = window.points.map((p): [number, number] => [p.tMs, p.value]);
+	return downsampleMinMax(points, sparklinePoints) as [number, number][];
+}
+
+type ReadBySeries = Map<number, SampleAt>;
+const bySeries = (samples: SampleAt[]): ReadBySeries => new Map(samples.map((s) => [s.seriesId, s]));
+
+function toMembers(records: readonly SeriesRecord[], reads: Record<'atStart' | 'atEnd' | 'firstFromStart' | 'atPreviousStart', ReadBySeries>): MemberSamples[] {
+	return records.map((r) => ({
+		series: formatRecordRef(r),
+		atStart: reads.atStart.get(r.id),
+		atEnd: reads.atEnd.get(r.id),
+		firstFromStart: reads.firstFromStart.get(r.id),
+		atPreviousStart: reads.atPreviousStart.get(r.id)
+	}));
+}
+
+export async function buildScorecard(db: Db, query: ScorecardQuery, now: Date): Promise<Scorecard> {
+	const window = resolveWindow({ kind: 'custom', from: query.from, to: query.to }, now);
+	const period = { start: window.start, end: window.end };
+	const previousStart = new Date(Math.max(minInstantMs, period.start.getTime() - (period.end.getTime() - period.start.getTime())));
+	const recordsByMeasure = await Promise.all(measures.map((m) => listMeasureSeries(db, m)));
+	const ids = [...new Set(recordsByMeasure.flat().map((r) => r.id))];
+	const [atStart, atEnd, firstFromStart, atPreviousStart, firstEver] = (
+		await Promise.all([
+			listValuesAt(db, ids, period.start),
+			listValuesAt(db, ids, period.end),
+			listFirstValuesFrom(db, ids, period.start),
+			listValuesAt(db, ids, previousStart),
+			listFirstValuesFrom(db, ids, new Date(minInstantMs))
+		])
+	).map(bySeries) as ReadBySeries[];
+	const reads = { atStart: atStart!, atEnd: atEnd!, firstFromStart: firstFromStart!, atPreviousStart: atPreviousStart! };
+	const rows = await Promise.all(
+		measures.map(async (measure: Measure, i) => {
+			const records = recordsByMeasure[i]!;
+			const sum = computeSumGrowth(toMembers(records, reads), period.start);
+			const firsts = records.flatMap((r) => firstEver!.get(r.id)?.ts ?? []).map((ts) => ts.getTime());
+			const sparkline = records.length === 1 && sum ? await readSparkline(db, records[0]!, period) : [];
+			return buildScorecardRow(measure, {
+				matched: records.map(formatRecordRef),
+				sum,
+				firstSampleTs: firsts.length > 0 ? new Date(Math.min(...firsts)) : undefined,
+				period,
+				sparkline
+			});
+		})
+	);
+	const firstSamples = [...firstEver!.values()].map((s) => s.ts.getTime());
+	const to = query.to ?? day(now);
+	const label = describePeriod(query.from, to);
+	return {
+		period: { start: period.start.toISOString(), end: period.end.toISOString(), previousStart: previousStart.toISOString(), label },
+		isPublishedPeriod: query.from === publishedPeriod.from && to === publishedPeriod.to,
+		title: `Docker ecosystem, ${label}`,
+		rows,
+		presets: listScorecardPresets(firstSamples.length > 0 ? new Date(Math.min(...firstSamples)) : undefined, now)
+	};
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { isoDate } from '../http/schemas.js';
+import type { ScorecardQuery } from './build.js';
+import { publishedPeriod } from './measures.js';
+
+/**
+ * The query of GET /api/scorecard (and scorecard.csv and the /scorecard page): `from` and, optionally,
+ * `to` (inclusive, today when missing), whole UTC days. Without either, the published period: the
+ * table as Docker showed it, checked against what can be measured.
+ */
+export const scorecardQuery = z
+	.object({ from: isoDate.optional(), to: isoDate.optional() })
+	.superRefine((q, ctx) => {
+		if (q.to !== undefined && q.from === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'give from with to' });
+		if (q.from && q.to && q.from >= q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+	})
+	.transform((q): ScorecardQuery => (q.from === undefined ? { ...publishedPeriod } : { from: q.from, to: q.to }));
