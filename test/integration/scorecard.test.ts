@@ -62,7 +62,10 @@ describe.each(testBackends)('the ecosystem scorecard on $name', (backend) => {
 		expect(Math.round(contributors.measured!.growthPercent!)).toBe(115);
 		expect(contributors.published).toMatchObject({ text: '+183%' });
 		expect(contributors.coverage).toBe('from 2013-01-31; import:moby-git-log:contributors');
-		expect(contributors.sparkline.length).toBeGreaterThan(10);
+		expect(contributors.sparkline.points.length).toBe(contributors.sparkline.provenance.length);
+		// 2014-06 to 2015-05: twelve month ends inside the period, drawn as imported history.
+		expect(contributors.sparkline.points.length).toBe(12);
+		expect(new Set(contributors.sparkline.provenance)).toEqual(new Set(['imported']));
 		expect(rowOf(card, 'github-projects').measured).toMatchObject({ start: { value: 4_000 }, end: { value: 20_000 }, growthPercent: 400 });
 		const jobs = rowOf(card, 'job-offers');
 		expect(jobs).toMatchObject({ measured: null, published: { percent: 1_720 }, sentence: 'Job offers involving Docker: no public source; published figure only (+1,720%)' });
@@ -80,7 +83,7 @@ describe.each(testBackends)('the ecosystem scorecard on $name', (backend) => {
 		expect(downloads.measured!.growthPercent).toBeCloseTo(33.333, 3);
 		expect(downloads.caveats).toContain('Nothing on or before 2025-01-01 for some series: measured from their first value inside the period');
 		expect(downloads.coverage).toBe('from 2025-01-01; 2 of 2 series counted in this period');
-		expect(downloads.sparkline).toEqual([]);
+		expect(downloads.sparkline).toEqual({ points: [], provenance: [] });
 		const pulls = rowOf(card, 'container-downloads');
 		// nginx 200 -> 200 (its next value is 2026), redis 100 -> 300; the namespace total is not an image.
 		expect(pulls.measured).toMatchObject({ series: ['dockerhub:library/nginx:pulls', 'dockerhub:library/redis:pulls'], start: { value: 300 }, end: { value: 500 } });

@@ -83,20 +83,20 @@ describe('scorecard measures', () => {
 	});
 
 	it('says a row without a source plainly and keeps its published figure', () => {
-		const row = buildScorecardRow(measure('job-offers'), { matched: [], sum: undefined, firstSampleTs: undefined, period: published, sparkline: [] });
+		const row = buildScorecardRow(measure('job-offers'), { matched: [], sum: undefined, firstSampleTs: undefined, period: published, sparkline: { points: [], provenance: [] } });
 		expect(row).toMatchObject({ status: 'noSource', measured: null, coverage: 'none: published figure only' });
 		expect(row.sentence).toBe('Job offers involving Docker: no public source; published figure only (+1,720%)');
 		expect(row.published.percent).toBe(1_720);
 	});
 
 	it('says which series to track when none is, and what a measured row came to', () => {
-		const untracked = buildScorecardRow(measure('dockerized-applications'), { matched: [], sum: undefined, firstSampleTs: undefined, period: published, sparkline: [] });
+		const untracked = buildScorecardRow(measure('dockerized-applications'), { matched: [], sum: undefined, firstSampleTs: undefined, period: published, sparkline: { points: [], provenance: [] } });
 		expect(untracked.status).toBe('noData');
 		expect(untracked.coverage).toBe('no series tracked: the sum of github:boot2docker/boot2docker:downloads, github:docker/toolbox:downloads');
 		expect(untracked.caveats[0]).toContain('A proxy: files downloaded from GitHub releases only');
 		const series = 'import:moby-git-log:contributors';
 		const sum = computeSumGrowth([member(series, { atStart: at('2014-05-31', 525), atEnd: at('2015-05-31', 1_130) })], published.start);
-		const row = buildScorecardRow(measure('contributors'), { matched: [series], sum, firstSampleTs: new Date('2013-01-31T00:00:00Z'), period: published, sparkline: [] });
+		const row = buildScorecardRow(measure('contributors'), { matched: [series], sum, firstSampleTs: new Date('2013-01-31T00:00:00Z'), period: published, sparkline: { points: [], provenance: [] } });
 		expect(row.status).toBe('measured');
 		expect(row.measured).toMatchObject({ series: [series], change: 605, previousGrowthPercent: null, start: { value: 525, ts: '2014-05-31T00:00:00.000Z', requested: '2014-06-09T00:00:00.000Z' } });
 		expect(row.coverage).toBe(`from 2013-01-31; ${series}`);

@@ -33,6 +33,11 @@ export interface ScorecardPublished {
 	citations: string[];
 }
 
+export interface ScorecardSparkline {
+	points: [number, number][];
+	provenance: string[];
+}
+
 export type ScorecardStatus = 'measured' | 'noData' | 'noSource';
 
 export interface ScorecardRow {
@@ -51,8 +56,8 @@ export interface ScorecardRow {
 	explanation: string;
 	/** The row as the slide would say it, with the measured figure. */
 	sentence: string;
-	/** [epoch ms, value] of a single-series measure over the period, thinned; empty otherwise. */
-	sparkline: [number, number][];
+	/** A single-series measure over the period, thinned: [epoch ms, value] and each point's provenance; empty otherwise. */
+	sparkline: ScorecardSparkline;
 }
 
 /** A period the page offers. */

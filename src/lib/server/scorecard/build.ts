@@ -1,9 +1,9 @@
-import type { Scorecard } from '../../types/scorecard.js';
+import type { Scorecard, ScorecardSparkline } from '../../types/scorecard.js';
 import type { Db } from '../db/client.js';
 import type { SeriesRecord } from '../db/queries/targets.js';
 import { listFirstValuesFrom, listValuesAt, type SampleAt } from '../db/queries/values-at.js';
 import { listSeriesWindow } from '../db/queries/series-points.js';
-import { downsampleMinMax } from '../metrics/downsample.js';
+import { selectMinMaxIndices } from '../metrics/downsample.js';
 import { resolveWindow } from '../metrics/growth.js';
 import { minInstantMs } from '../time.js';
 import { measures, publishedPeriod, type Measure } from './measures.js';
@@ -33,10 +33,13 @@ function describePeriod(from: string, to: string): string {
 	return from === `${year}-01-01` && to === `${year}-12-31` ? year : `${from} to ${to}`;
 }
 
-async function readSparkline(db: Db, record: SeriesRecord, period: { start: Date; end: Date }): Promise<[number, number][]> {
+const noSparkline: ScorecardSparkline = { points: [], provenance: [] };
+
+async function readSparkline(db: Db, record: SeriesRecord, period: { start: Date; end: Date }): Promise<ScorecardSparkline> {
 	const window = await listSeriesWindow(db, record.id, { from: period.start, to: new Date(period.end.getTime() + 1), interval: 'raw' });
 	const points = window.points.map((p): [number, number] => [p.tMs, p.value]);
-	return downsampleMinMax(points, sparklinePoints) as [number, number][];
+	const kept = selectMinMaxIndices(points, sparklinePoints);
+	return { points: kept.map((i) => points[i]!), provenance: kept.map((i) => window.points[i]!.provenance) };
 }
 
 type ReadBySeries = Map<number, SampleAt>;
@@ -73,7 +76,7 @@ export async function buildScorecard(db: Db, query: ScorecardQuery, now: Date): 
 			const records = recordsByMeasure[i]!;
 			const sum = computeSumGrowth(toMembers(records, reads), period.start);
 			const firsts = records.flatMap((r) => firstEver!.get(r.id)?.ts ?? []).map((ts) => ts.getTime());
-			const sparkline = records.length === 1 && sum ? await readSparkline(db, records[0]!, period) : [];
+			const sparkline = records.length === 1 && sum ? await readSparkline(db, records[0]!, period) : noSparkline;
 			return buildScorecardRow(measure, {
 				matched: records.map(formatRecordRef),
 				sum,

@@ -1,5 +1,5 @@
 import { formatCount, formatDate, formatPercent } from '../../format.js';
-import type { ScorecardEndpoint, ScorecardMeasured, ScorecardRow } from '../../types/scorecard.js';
+import type { ScorecardEndpoint, ScorecardMeasured, ScorecardRow, ScorecardSparkline } from '../../types/scorecard.js';
 import type { Measure } from './measures.js';
 import type { SumGrowth } from './sum.js';
 
@@ -12,7 +12,7 @@ export interface MeasureReading {
 	/** The first sample of any matched series: from when the measure exists. */
 	firstSampleTs: Date | undefined;
 	period: { start: Date; end: Date };
-	sparkline: [number, number][];
+	sparkline: ScorecardSparkline;
 }
 
 function endpoint(requested: Date, summed: { value: number; ts: Date; oldestTs: Date }): ScorecardEndpoint {
