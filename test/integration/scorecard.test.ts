@@ -117,8 +117,14 @@ describe.each(testBackends)('the ecosystem scorecard on $name', (backend) => {
 		expect(Number(downloads[15])).toBeCloseTo(66.667, 3);
 	});
 
+	it('reads a period that ends in the year 9999 without failing', async () => {
+		const card = await scorecard('from=2014-06-09&to=9999-12-31');
+		expect(rowOf(card, 'contributors').measured).toMatchObject({ end: { value: 1_902, ts: '2016-12-31T00:00:00.000Z' } });
+		expect(rowOf(card, 'contributors').sparkline.points.length).toBeGreaterThan(0);
+	});
+
 	it('refuses a period it cannot read, naming the parameter', async () => {
-		for (const [query, parameter] of [['to=2015-06-22', 'from'], ['from=2015-06-22&to=2014-06-09', 'to'], ['from=2015-13-01', 'from']]) {
+		for (const [query, parameter] of [['to=2015-06-22', 'from'], ['from=2015-06-22&to=2014-06-09', 'to'], ['from=2015-13-01', 'from'], ['from=2027-01-01', 'from']]) {
 			const answer = await answerScorecard(database.db, new URLSearchParams(query), now);
 			expect('error' in answer && answer.error.status).toBe(400);
 			if ('error' in answer) expect(await answer.error.json()).toMatchObject({ parameter });

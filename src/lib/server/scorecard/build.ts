@@ -5,7 +5,7 @@ import { listFirstValuesFrom, listValuesAt, type SampleAt } from '../db/queries/
 import { listSeriesWindow } from '../db/queries/series-points.js';
 import { selectMinMaxIndices } from '../metrics/downsample.js';
 import { resolveWindow } from '../metrics/growth.js';
-import { minInstantMs } from '../time.js';
+import { maxInstantMs, minInstantMs } from '../time.js';
 import { measures, publishedPeriod, type Measure } from './measures.js';
 import { listScorecardPresets } from './presets.js';
 import { buildScorecardRow } from './rows.js';
@@ -36,7 +36,9 @@ function describePeriod(from: string, to: string): string {
 const noSparkline: ScorecardSparkline = { points: [], provenance: [] };
 
 async function readSparkline(db: Db, record: SeriesRecord, period: { start: Date; end: Date }): Promise<ScorecardSparkline> {
-	const window = await listSeriesWindow(db, record.id, { from: period.start, to: new Date(period.end.getTime() + 1), interval: 'raw' });
+	// The window's end is exclusive; kept within the years PostgreSQL reads (a period may end on 9999-12-31).
+	const to = new Date(Math.min(period.end.getTime() + 1, maxInstantMs));
+	const window = await listSeriesWindow(db, record.id, { from: period.start, to, interval: 'raw' });
 	const points = window.points.map((p): [number, number] => [p.tMs, p.value]);
 	const kept = selectMinMaxIndices(points, sparklinePoints);
 	return { points: kept.map((i) => points[i]!), provenance: kept.map((i) => window.points[i]!.provenance) };

@@ -2,7 +2,7 @@ import type { Scorecard } from '../../types/scorecard.js';
 import type { Db } from '../db/client.js';
 import { ParameterError, readQuery } from '../http/parse.js';
 import { buildScorecard } from './build.js';
-import { scorecardQuery } from './params.js';
+import { checkScorecardPeriod, scorecardQuery } from './params.js';
 import { formatScorecardText } from './text.js';
 
 export interface ScorecardPage {
@@ -19,7 +19,10 @@ export async function buildScorecardPage(db: Db, params: URLSearchParams, now: D
 	const given = new URLSearchParams([...params].filter(([key, value]) => (key === 'from' || key === 'to') && value.trim() !== '').map(([k, v]) => [k, v.trim()]));
 	const query = given.toString();
 	try {
-		const scorecard = await buildScorecard(db, readQuery(given, scorecardQuery), now);
+		const parsed = readQuery(given, scorecardQuery);
+		const problem = checkScorecardPeriod(parsed, now);
+		if (problem) return { query, scorecard: null, text: '', problem: { parameter: 'from', message: problem } };
+		const scorecard = await buildScorecard(db, parsed, now);
 		return { query, scorecard, text: formatScorecardText(scorecard), problem: null };
 	} catch (error) {
 		if (!(error instanceof ParameterError)) throw error;

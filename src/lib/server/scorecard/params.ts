@@ -15,3 +15,9 @@ export const scorecardQuery = z
 		if (q.from && q.to && q.from >= q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
 	})
 	.transform((q): ScorecardQuery => (q.from === undefined ? { ...publishedPeriod } : { from: q.from, to: q.to }));
+
+/** A `from` after today without a `to` would end before it starts: said as a bad `from`, not read. */
+export function checkScorecardPeriod(query: ScorecardQuery, now: Date): string | undefined {
+	const today = now.toISOString().slice(0, 10);
+	return query.to === undefined && query.from > today ? `${query.from} is after today (${today}): give to as well` : undefined;
+}
