@@ -35,6 +35,8 @@ describe.each(testBackends)('the ecosystem scorecard on $name', (backend) => {
 		const db = database.db;
 		// The reference dataset brings import:moby-git-log:contributors, moby's measured history.
 		await loadReferenceDataset(db);
+		// Collected daily since 2026 only: it does not hide moby's git history for 2014-2015.
+		await seed(db, 'github:moby/moby:contributors', [['2026-01-01', 2_500], ['2026-11-01', 2_600]]);
 		await seed(db, 'ecosystem:github-repos:docker:repositories', [['2014-05-31', 4_000], ['2015-05-31', 20_000], ['2025-12-31', 900_000]], 'reconstructed');
 		await seed(db, 'github:boot2docker/boot2docker:downloads', [['2025-01-01', 1_000], ['2025-06-01', 1_500], ['2026-01-01', 2_000]]);
 		await seed(db, 'github:docker/toolbox:downloads', [['2025-03-01', 500], ['2026-01-01', 700]]);
@@ -96,6 +98,14 @@ describe.each(testBackends)('the ecosystem scorecard on $name', (backend) => {
 			'Published: DockerCon 2014 to 2015', 'Last 12 months', ...Array.from({ length: 14 }, (_, i) => String(2013 + i))
 		]);
 		expect(card.presets.at(-1)).toEqual({ label: '2026', from: '2026-01-01', to: '2026-11-28' });
+	});
+
+	it("takes a series measure's first candidate that covers the period: the collected series for 2026, moby's git history for 2014 on", async () => {
+		const contributors = rowOf(await scorecard('from=2026-01-01&to=2026-11-28'), 'contributors');
+		expect(contributors.measured).toMatchObject({ series: ['github:moby/moby:contributors'], start: { value: 2_500 }, end: { value: 2_600 }, growthPercent: 4 });
+		expect(contributors.coverage).toBe('from 2026-01-01; github:moby/moby:contributors');
+		// From 2025-12-01 neither has a value on or before the start: the first with values in the period.
+		expect(rowOf(await scorecard('from=2025-12-01&to=2026-11-28'), 'contributors').measured).toMatchObject({ series: ['github:moby/moby:contributors'], isBaseFirstInPeriod: true });
 	});
 
 	it('copies as text that reads like the slide, and as formula-safe CSV', async () => {

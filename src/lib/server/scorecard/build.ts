@@ -35,7 +35,7 @@ function describePeriod(from: string, to: string): string {
 
 const noSparkline: ScorecardSparkline = { points: [], provenance: [] };
 
-async function readSparkline(db: Db, record: SeriesRecord, period: { start: Date; end: Date }): Promise<ScorecardSparkline> {
+async function readSparkline(db: Db, record: SeriesRecord, period: Period): Promise<ScorecardSparkline> {
 	// The window's end is exclusive; kept within the years PostgreSQL reads (a period may end on 9999-12-31).
 	const to = new Date(Math.min(period.end.getTime() + 1, maxInstantMs));
 	const window = await listSeriesWindow(db, record.id, { from: period.start, to, interval: 'raw' });
@@ -44,10 +44,11 @@ async function readSparkline(db: Db, record: SeriesRecord, period: { start: Date
 	return { points: kept.map((i) => points[i]!), provenance: kept.map((i) => window.points[i]!.provenance) };
 }
 
+type Period = { start: Date; end: Date };
 type ReadBySeries = Map<number, SampleAt>;
 const bySeries = (samples: SampleAt[]): ReadBySeries => new Map(samples.map((s) => [s.seriesId, s]));
 
-function toMembers(records: readonly SeriesRecord[], reads: Record<'atStart' | 'atEnd' | 'firstFromStart' | 'atPreviousStart', ReadBySeries>): MemberSamples[] {
+function toMembers(records: readonly SeriesRecord[], reads: Reads): MemberSamples[] {
 	return records.map((r) => ({
 		series: formatRecordRef(r),
 		atStart: reads.atStart.get(r.id),
@@ -57,38 +58,53 @@ function toMembers(records: readonly SeriesRecord[], reads: Record<'atStart' | '
 	}));
 }
 
+interface Reads {
+	atStart: ReadBySeries;
+	atEnd: ReadBySeries;
+	firstFromStart: ReadBySeries;
+	atPreviousStart: ReadBySeries;
+	firstEver: ReadBySeries;
+}
+
+/** The five set-based reads of every series of every measure. */
+async function readAll(db: Db, ids: readonly number[], period: Period, previousStart: Date): Promise<Reads> {
+	const [atStart, atEnd, firstFromStart, atPreviousStart, firstEver] = await Promise.all([
+		listValuesAt(db, ids, period.start),
+		listValuesAt(db, ids, period.end),
+		listFirstValuesFrom(db, ids, period.start),
+		listValuesAt(db, ids, previousStart),
+		listFirstValuesFrom(db, ids, new Date(minInstantMs))
+	]);
+	return { atStart: bySeries(atStart), atEnd: bySeries(atEnd), firstFromStart: bySeries(firstFromStart), atPreviousStart: bySeries(atPreviousStart), firstEver: bySeries(firstEver) };
+}
+
+const earliest = (times: readonly number[]) => (times.length > 0 ? new Date(Math.min(...times)) : undefined);
+
+/**
+ * A measure's row from the first alternative that covers the whole period (a value on or before its
+ * start), else the first with any value in it, else the first (for its coverage).
+ */
+async function readMeasureRow(db: Db, measure: Measure, alternatives: readonly SeriesRecord[][], reads: Reads, period: Period) {
+	const summed = alternatives.map((records) => ({ records, sum: computeSumGrowth(toMembers(records, reads), period.start) }));
+	const chosen = summed.find((a) => a.sum && !a.sum.isBaseFirstInPeriod) ?? summed.find((a) => a.sum) ?? summed[0];
+	const { records, sum } = chosen ?? { records: [], sum: undefined };
+	const sparkline = records.length === 1 && sum ? await readSparkline(db, records[0]!, period) : noSparkline;
+	return buildScorecardRow(measure, {
+		matched: records.map(formatRecordRef),
+		sum,
+		firstSampleTs: earliest(records.flatMap((r) => reads.firstEver.get(r.id)?.ts.getTime() ?? [])),
+		period,
+		sparkline
+	});
+}
+
 export async function buildScorecard(db: Db, query: ScorecardQuery, now: Date): Promise<Scorecard> {
 	const window = resolveWindow({ kind: 'custom', from: query.from, to: query.to }, now);
 	const period = { start: window.start, end: window.end };
 	const previousStart = new Date(Math.max(minInstantMs, period.start.getTime() - (period.end.getTime() - period.start.getTime())));
-	const recordsByMeasure = await Promise.all(measures.map((m) => listMeasureSeries(db, m)));
-	const ids = [...new Set(recordsByMeasure.flat().map((r) => r.id))];
-	const [atStart, atEnd, firstFromStart, atPreviousStart, firstEver] = (
-		await Promise.all([
-			listValuesAt(db, ids, period.start),
-			listValuesAt(db, ids, period.end),
-			listFirstValuesFrom(db, ids, period.start),
-			listValuesAt(db, ids, previousStart),
-			listFirstValuesFrom(db, ids, new Date(minInstantMs))
-		])
-	).map(bySeries) as ReadBySeries[];
-	const reads = { atStart: atStart!, atEnd: atEnd!, firstFromStart: firstFromStart!, atPreviousStart: atPreviousStart! };
-	const rows = await Promise.all(
-		measures.map(async (measure: Measure, i) => {
-			const records = recordsByMeasure[i]!;
-			const sum = computeSumGrowth(toMembers(records, reads), period.start);
-			const firsts = records.flatMap((r) => firstEver!.get(r.id)?.ts ?? []).map((ts) => ts.getTime());
-			const sparkline = records.length === 1 && sum ? await readSparkline(db, records[0]!, period) : noSparkline;
-			return buildScorecardRow(measure, {
-				matched: records.map(formatRecordRef),
-				sum,
-				firstSampleTs: firsts.length > 0 ? new Date(Math.min(...firsts)) : undefined,
-				period,
-				sparkline
-			});
-		})
-	);
-	const firstSamples = [...firstEver!.values()].map((s) => s.ts.getTime());
+	const alternatives = await Promise.all(measures.map((m) => listMeasureSeries(db, m)));
+	const reads = await readAll(db, [...new Set(alternatives.flat(2).map((r) => r.id))], period, previousStart);
+	const rows = await Promise.all(measures.map((measure, i) => readMeasureRow(db, measure, alternatives[i]!, reads, period)));
 	const to = query.to ?? day(now);
 	const label = describePeriod(query.from, to);
 	return {
@@ -96,6 +112,6 @@ export async function buildScorecard(db: Db, query: ScorecardQuery, now: Date): 
 		isPublishedPeriod: query.from === publishedPeriod.from && to === publishedPeriod.to,
 		title: `Docker ecosystem, ${label}`,
 		rows,
-		presets: listScorecardPresets(firstSamples.length > 0 ? new Date(Math.min(...firstSamples)) : undefined, now)
+		presets: listScorecardPresets(earliest([...reads.firstEver.values()].map((s) => s.ts.getTime())), now)
 	};
 }

@@ -5,8 +5,11 @@ import { seriesSelector } from '../series/selector.js';
 import type { Measure } from './measures.js';
 
 /**
- * The series behind each measure as the store holds them now: a series measure's first candidate that
- * exists, a sum's every match. A measure with nothing tracked gets none (its row says what to track).
+ * The series behind each measure as the store holds them now, as alternatives to sum, in order of
+ * preference: each existing candidate of a series measure on its own (the scorecard takes the first
+ * that covers the period: a collected series that started last month does not hide a rebuilt history
+ * of 2014), or every match of a sum as one. A measure with nothing tracked gets none (its row
+ * says what to track).
  */
 
 /** Far above any watchlist; a pattern matching more is cut here, and the row's coverage says how many were counted. */
@@ -18,9 +21,9 @@ const refOf = (text: string) => {
 	return parsed.value;
 };
 
-async function listCandidate(db: Db, candidates: readonly string[]): Promise<SeriesRecord[]> {
-	const found = (await listSeriesByRefs(db, candidates.map(refOf))).find((record) => record !== undefined);
-	return found ? [found] : [];
+async function listCandidates(db: Db, candidates: readonly string[]): Promise<SeriesRecord[][]> {
+	const found = await listSeriesByRefs(db, candidates.map(refOf));
+	return found.filter((record) => record !== undefined).map((record) => [record]);
 }
 
 async function listMatches(db: Db, selectors: readonly string[]): Promise<SeriesRecord[]> {
@@ -33,14 +36,16 @@ async function listMatches(db: Db, selectors: readonly string[]): Promise<Series
 	return [...new Map(found.map((r) => [r.id, r])).values()];
 }
 
-export function listMeasureSeries(db: Db, measure: Measure): Promise<SeriesRecord[]> {
+export async function listMeasureSeries(db: Db, measure: Measure): Promise<SeriesRecord[][]> {
 	switch (measure.source.kind) {
 		case 'series':
-			return listCandidate(db, measure.source.candidates);
-		case 'sum':
-			return listMatches(db, measure.source.selectors);
+			return listCandidates(db, measure.source.candidates);
+		case 'sum': {
+			const matches = await listMatches(db, measure.source.selectors);
+			return matches.length > 0 ? [matches] : [];
+		}
 		case 'published':
-			return Promise.resolve([]);
+			return [];
 	}
 }
 
