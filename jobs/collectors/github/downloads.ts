@@ -2,6 +2,7 @@ import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { writeObservation } from '../../observations.js';
 import type { CollectOptions, RunReport } from '../run.js';
+import { noteSeries } from '../series-note.js';
 import type { GithubClient } from './client.js';
 import { runDailyGithubCollector } from './daily-run.js';
 import { parseRepositoryKey, type GithubTarget } from './targets.js';
@@ -9,9 +10,13 @@ import { parseRepositoryKey, type GithubTarget } from './targets.js';
 /**
  * Release downloads: the sum of `download_count` over every asset of every release of a repository,
  * the only public download figure GitHub keeps (boot2docker's ISO, docker/toolbox's installers). A
- * proxy: files downloaded from GitHub releases only (metrics/catalog.ts gives the series that note).
- * A repository without releases counts 0.
+ * proxy: files downloaded from GitHub releases only, and the series' note says so. A repository
+ * without releases counts 0.
  */
+
+export const releaseDownloadsNote =
+	'A proxy: files downloaded from GitHub releases only (the sum of every release asset download_count, ' +
+	'cumulative), not installs made any other way';
 
 // No repository has anywhere near 100 pages of 100 releases; the bound keeps a misbehaving link
 // header from looping a run for ever.
@@ -26,11 +31,9 @@ async function collectDownloads(client: GithubClient, db: Db, config: Config, ta
 		downloads += answer.downloads;
 		if (answer.isLastPage) break;
 	}
-	return writeObservation(
-		db,
-		{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts, values: { downloads } },
-		config.counters
-	);
+	const observed = { source: 'github', key: target.key, displayName: target.displayName } as const;
+	await noteSeries(db, observed, 'downloads', releaseDownloadsNote);
+	return writeObservation(db, { target: observed, ts, values: { downloads } }, config.counters);
 }
 
 /**

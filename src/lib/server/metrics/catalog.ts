@@ -8,8 +8,6 @@ export type SeriesKind = 'counter' | 'gauge';
 export interface MetricInfo {
 	unit: string;
 	kind: SeriesKind;
-	/** What the series stands for when that is less than its name says; stored as the series' note. */
-	note?: string;
 }
 
 const catalog: Record<string, MetricInfo> = {
@@ -23,11 +21,7 @@ const catalog: Record<string, MetricInfo> = {
 	repositories: { unit: 'repositories', kind: 'counter' },
 	users: { unit: 'users', kind: 'counter' },
 	projects: { unit: 'projects', kind: 'counter' },
-	downloads: {
-		unit: 'downloads',
-		kind: 'counter',
-		note: 'A proxy: files downloaded from GitHub releases only (sum of every release asset download_count), not installs made any other way'
-	}
+	downloads: { unit: 'downloads', kind: 'counter' }
 };
 
 export function getMetricInfo(metric: string): MetricInfo {
