@@ -133,6 +133,13 @@ describe.each(testBackends)('the ecosystem scorecard on $name', (backend) => {
 		expect(rowOf(card, 'contributors').sparkline.points.length).toBeGreaterThan(0);
 	});
 
+	it('reads one day as a period: the current year on 1 January', async () => {
+		const card = await scorecard('from=2026-01-01&to=2026-01-01');
+		expect(card.period).toMatchObject({ start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T23:59:59.999Z' });
+		// One value in the period is a level, not 0% growth.
+		expect(rowOf(card, 'container-downloads').measured).toMatchObject({ start: { value: 600 }, end: { value: 600 }, growthPercent: null });
+	});
+
 	it('refuses a period it cannot read, naming the parameter', async () => {
 		for (const [query, parameter] of [['to=2015-06-22', 'from'], ['from=2015-06-22&to=2014-06-09', 'to'], ['from=2015-13-01', 'from'], ['from=2027-01-01', 'from']]) {
 			const answer = await answerScorecard(database.db, new URLSearchParams(query), now);

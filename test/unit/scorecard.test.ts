@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { measures } from '../../src/lib/server/scorecard/measures.js';
+import { listScorecardPresets } from '../../src/lib/server/scorecard/presets.js';
 import { buildScorecardRow } from '../../src/lib/server/scorecard/rows.js';
 import { computeSumGrowth, type MemberSamples } from '../../src/lib/server/scorecard/sum.js';
 
@@ -101,5 +102,22 @@ describe('scorecard measures', () => {
 		expect(row.measured).toMatchObject({ series: [series], change: 605, previousGrowthPercent: null, start: { value: 525, ts: '2014-05-31T00:00:00.000Z', requested: '2014-06-09T00:00:00.000Z' } });
 		expect(row.coverage).toBe(`from 2013-01-31; ${series}`);
 		expect(row.sentence).toBe('Contributors: +115% (525 on 2014-05-31 to 1,130 on 2015-05-31); published +183%');
+	});
+});
+
+describe('scorecard presets', () => {
+	it('offers the published period, the last 12 months and each calendar year from the first sample to today', () => {
+		const presets = listScorecardPresets(new Date('2024-03-05T00:00:00Z'), new Date('2026-11-28T12:00:00Z'));
+		expect(presets).toEqual([
+			{ label: 'Published: DockerCon 2014 to 2015', from: '2014-06-09', to: '2015-06-22' },
+			{ label: 'Last 12 months', from: '2025-11-28', to: '2026-11-28' },
+			{ label: '2024', from: '2024-01-01', to: '2024-12-31' },
+			{ label: '2025', from: '2025-01-01', to: '2025-12-31' },
+			{ label: '2026', from: '2026-01-01', to: '2026-11-28' }
+		]);
+	});
+
+	it('offers only this year without any sample', () => {
+		expect(listScorecardPresets(undefined, new Date('2026-01-01T00:00:00Z')).map((p) => p.label)).toEqual(['Published: DockerCon 2014 to 2015', 'Last 12 months', '2026']);
 	});
 });
