@@ -6,7 +6,7 @@ import { backfillEcosystem, type EcosystemBackfillOptions } from './collectors/e
 import { collectEcosystem } from './collectors/ecosystem/collect.js';
 import { backfillGithub, type GithubBackfillOptions } from './collectors/github/backfill/backfill.js';
 import { readBackfillProgress } from './collectors/github/backfill/state.js';
-import { collectGithub, collectGithubContributors } from './collectors/github/collect.js';
+import { collectGithub, collectGithubContributors, collectGithubDownloads } from './collectors/github/collect.js';
 import { backfillContributorHistory, readContributorHistoryProgress, type ContributorHistoryOptions } from './collectors/github/contributor-history.js';
 import type { RunReport } from './collectors/run.js';
 import { withRunTelemetry } from './run-telemetry.js';
@@ -56,7 +56,7 @@ const githubToken: CredentialSpec = {
 	isSet: (config) => config.github.token !== undefined,
 	missingNote:
 		'GitHub: no GITHUB_TOKEN, so GitHub is asked over REST within the anonymous limit of 60 requests an hour: ' +
-		'hourly stars, forks and watchers (no open issues or releases, which need a token), daily contributors, and history backfills ' +
+		'hourly stars, forks and watchers (no open issues or releases, which need a token), daily contributors and release downloads, and history backfills ' +
 		'with what is left; repositories that do not fit wait for the next run'
 };
 
@@ -81,6 +81,9 @@ export const collectors: readonly CollectorEntry[] = (<CollectorEntry[]>[
 		cron: (c) => c.github.cron, run: collectGithub, credentials: [githubToken] },
 	{ name: 'github-contributors', source: 'github', command: 'collect', checksNewTargets: false,
 		cron: (c) => c.github.contributorsCron, run: collectGithubContributors, credentials: [githubToken] },
+	// Release asset downloads (a proxy for installs): daily, on the contributor count's schedule.
+	{ name: 'github-downloads', source: 'github', command: 'collect', checksNewTargets: false,
+		cron: (c) => c.github.contributorsCron, run: collectGithubDownloads, credentials: [githubToken] },
 	{ name: 'ecosystem', source: 'ecosystem', command: 'collect', checksNewTargets: true,
 		cron: (c) => c.ecosystem.cron, run: collectEcosystem, credentials: [dockerhubToken, githubToken] },
 	{ name: 'github-backfill', source: 'github', command: 'backfill', checksNewTargets: false,

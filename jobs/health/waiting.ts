@@ -16,6 +16,8 @@ export function describeBudgetWaits(targets: readonly { metadata: Record<string,
 	if (counters > 0) notes.push(`${repositories(counters)} for the next hour: anonymous GitHub budget`);
 	const contributors = countWaiting(targets, 'github-contributors');
 	if (contributors > 0) notes.push(`${repositories(contributors)} for the next daily contributor count: anonymous GitHub budget`);
+	const downloads = countWaiting(targets, 'github-downloads');
+	if (downloads > 0) notes.push(`${repositories(downloads)} for the next daily release downloads count: anonymous GitHub budget`);
 	return notes;
 }
 

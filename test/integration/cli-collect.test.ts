@@ -10,6 +10,8 @@ import { createStoreEnv, openStoreEnvDatabase, runScript } from '../helpers/serv
 const nginx = JSON.parse(readFileSync('test/fixtures/dockerhub/doc-repository-library-nginx.json', 'utf8'));
 const githubBatch = JSON.parse(readFileSync('test/fixtures/github/doc-graphql-repositories.json', 'utf8'));
 const ecosystemSearch = JSON.parse(readFileSync('test/fixtures/github/doc-search-repositories-docker.json', 'utf8'));
+// The last page of a releases listing (no next link): one release, one asset of 6,600 downloads.
+const releasesPage = JSON.parse(readFileSync('test/fixtures/github/doc-rest-releases-page-2.json', 'utf8'));
 const githubKeys = ['docker/compose', 'kubernetes/kubernetes', 'moby/moby'];
 // The real GET /repos/kubernetes/kubernetes answer, whose open_issues_count (3,119) mixes in pull requests.
 const kubernetesRest = JSON.parse(readFileSync('test/fixtures/github/perceval-github_repo.json', 'utf8'));
@@ -39,6 +41,7 @@ describe.each(testBackends)('npm run collect on $name', (backend) => {
 				headers: { link: `<${replay.url}/repositories/1/contributors?per_page=1&anon=true&page=2>; rel="next", <${replay.url}/repositories/1/contributors?per_page=1&anon=true&page=${key.length}>; rel="last"` },
 				body: [{ login: 'octocat', contributions: 1 }]
 			});
+			replay.route(`/repos/${key}/releases?per_page=100&page=1`, { body: releasesPage.body });
 		}
 		replay.route('/search/repositories?q=docker%20in%3Aname%2Cdescription%2Ctopics&per_page=1', { body: ecosystemSearch });
 		env = { ...store.env, DOCKERHUB_API_URL: replay.url, GITHUB_API_URL: replay.url, HTTP_RETRY_BASE_MS: '1', HTTP_TIMEOUT_MS: '15000' };
@@ -89,6 +92,7 @@ describe.each(testBackends)('npm run collect on $name', (backend) => {
 				expect(stored[`github:${key}:open_issues`]).toBeUndefined();
 				expect(stored[`github:${key}:releases`]).toBeUndefined();
 				expect(stored[`github:${key}:contributors`]).toBe(key.length);
+				expect(stored[`github:${key}:downloads`]).toBe(6_600);
 			}
 			expect(stored['dockerhub:library/nginx:pulls']).toBe(nginx.pull_count);
 			expect(stored['dockerhub:library/nginx:stars']).toBe(nginx.star_count);

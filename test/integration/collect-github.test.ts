@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectGithub, collectGithubContributors } from '../../jobs/collectors/github/collect.js';
+import { collectGithub, collectGithubContributors, collectGithubDownloads } from '../../jobs/collectors/github/collect.js';
 import { listBudgetWaitNotes } from '../../jobs/health/waiting.js';
 import { addTarget } from '../../jobs/targets.js';
 import { answerOf as recordedAnswer, readFixture, useCollectorHarness } from '../helpers/collector-harness.js';
@@ -28,6 +28,9 @@ const contributor = { login: 'octocat', id: 583231, type: 'User', contributions:
 
 const graphqlPath = '/graphql';
 const testToken = 'ghp_test_token_for_the_stand_in';
+const releasesPath = (key: string, page: number) => `/repos/${key}/releases?per_page=100&page=${page}`;
+const releasesPage1 = answerOf('doc-rest-releases-page-1.json');
+const releasesPage2 = answerOf('doc-rest-releases-page-2.json');
 const contributorsPath = (key: string) => `/repos/${key}/contributors?per_page=1&anon=true`;
 const repositoryPath = (key: string) => `/repos/${key}`;
 /** The anonymous budget's headers as GitHub sends them to a caller without a token. */
@@ -53,6 +56,7 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 		env: { HTTP_TIMEOUT_MS: '5000', HTTP_MAX_RETRIES: '2', RATE_LIMIT_MAX_WAIT_MS: '2000', COLLECT_CONCURRENCY: '1' }
 	});
 	const collect = (env?: Record<string, string>) => collectGithub(h.db, h.config(env), h.options());
+	const collectDownloads = (env?: Record<string, string>) => collectGithubDownloads(h.db, h.config(env), h.options());
 	const collectContributors = (env?: Record<string, string>) => collectGithubContributors(h.db, h.config(env), h.options());
 	// GraphQL needs a token: without one the collector asks REST instead (the tests without a token below).
 	const collectWithToken = (env?: Record<string, string>) => collect({ GITHUB_TOKEN: testToken, ...env });
@@ -399,6 +403,49 @@ describe.each(testBackends)('GitHub collectors on $name', (backend) => {
 			const report = await collectContributors({ GITHUB_TOKEN: testToken });
 			expect(report.failures).toEqual([{ target: 'docker/compose', kind: 'rateLimited', message: expect.stringContaining('for 3600 s') }]);
 			expect(h.replay.countRequests()).toBe(1);
+		});
+	});
+
+	describe('daily release downloads (REST)', () => {
+		it('sums every asset of every release over all pages, counts 0 without releases, and notes the proxy', async () => {
+			await h.addTargets('boot2docker/boot2docker', 'acme/no-releases');
+			h.replay.route(releasesPath('boot2docker/boot2docker', 1), releasesPage1).route(releasesPath('boot2docker/boot2docker', 2), releasesPage2);
+			h.replay.route(releasesPath('acme/no-releases', 1), { body: [] });
+			const report = await collectDownloads({ GITHUB_TOKEN: testToken });
+			expect(report).toMatchObject({ status: 'ok', targetsDone: 2, targetsFailed: 0, requestsMade: 3 });
+			// 1,200,000 + 3,400 + 250,000 on page 1, 6,600 on page 2.
+			expect(await h.listValues('boot2docker/boot2docker')).toEqual([['downloads', 1_460_000]]);
+			expect(await h.listValues('acme/no-releases')).toEqual([['downloads', 0]]);
+			const [sample] = await h.listSamples('boot2docker/boot2docker', 'downloads');
+			expect(sample).toMatchObject({ provenance: 'observed', note: expect.stringContaining('files downloaded from GitHub releases only') });
+			expect(await h.getRun(report.runId)).toMatchObject({ collector: 'github-downloads' });
+		});
+
+		it('writes nothing for a repository whose later page fails, and refuses an answer without download counts', async () => {
+			await h.addTargets('boot2docker/boot2docker', 'acme/odd');
+			h.replay.route(releasesPath('boot2docker/boot2docker', 1), releasesPage1).route(releasesPath('boot2docker/boot2docker', 2), { status: 404, body: { message: 'Not Found' } });
+			h.replay.route(releasesPath('acme/odd', 1), { body: [{ tag_name: 'v1', assets: [{ name: 'x.iso' }] }] });
+			const report = await collectDownloads({ GITHUB_TOKEN: testToken });
+			expect(report).toMatchObject({ status: 'failed', targetsDone: 0, targetsFailed: 2 });
+			expect(report.failures).toEqual([
+				{ target: 'acme/odd', kind: 'invalidResponse', message: expect.stringContaining('unexpected releases answer') },
+				{ target: 'boot2docker/boot2docker', kind: 'notFound', message: expect.stringContaining('releases page 2') }
+			]);
+			expect(await h.countSamples()).toBe(0);
+		});
+
+		it('without a token, stops when the anonymous budget is spent and leaves the rest waiting for the next day', async () => {
+			await h.addTargets('acme/a', 'boot2docker/boot2docker', 'docker/toolbox');
+			h.replay.route(releasesPath('acme/a', 1), { headers: anonymousHeaders(2), body: [] });
+			// The budget ends between the two pages of boot2docker: nothing of it is kept, and it waits.
+			h.replay.route(releasesPath('boot2docker/boot2docker', 1), releasesPage1);
+			h.replay.route(releasesPath('boot2docker/boot2docker', 2), { status: 403, headers: { ...anonymousHeaders(0), ...farResetHeaders() }, body: { message: 'API rate limit exceeded for 127.0.0.1.' } });
+			const report = await collectDownloads();
+			expect(report).toMatchObject({ status: 'ok', targetsDone: 1, targetsFailed: 0, requestsMade: 3, targetsWaiting: ['boot2docker/boot2docker', 'docker/toolbox'] });
+			expect(await h.listValues('acme/a')).toEqual([['downloads', 0]]);
+			expect(await h.listValues('boot2docker/boot2docker')).toEqual([]);
+			expect(await h.getTarget('docker/toolbox')).toMatchObject({ status: 'ok', metadata: { downloadsWaitingSince: '2026-11-28T10:05:00.000Z' } });
+			expect(await listBudgetWaitNotes(h.db)).toEqual(['2 repositories wait for the next daily release downloads count: anonymous GitHub budget']);
 		});
 	});
 });

@@ -6,6 +6,7 @@ import {
 	parseContributorCount,
 	parseContributorsCache,
 	parseLastPage,
+	parseReleaseDownloads,
 	parseRestRepository,
 	toRepositoryObservation
 } from '../../jobs/collectors/github/parse.js';
@@ -110,5 +111,19 @@ describe('GitHub contributor count', () => {
 		expect(parseContributorsCache({ contributorsEtag: '"abc"' })).toBeUndefined();
 		expect(parseContributorsCache({ contributorsEtag: null, contributorsCount: 5 })).toBeUndefined();
 		expect(parseContributorsCache({})).toBeUndefined();
+	});
+});
+
+describe('GitHub release downloads', () => {
+	it('sums every asset of every release on a page, a release without assets adding nothing', () => {
+		// 1,200,000 + 3,400 + 250,000, and a release candidate without files.
+		expect(parseReleaseDownloads(fixture('doc-rest-releases-page-1.json').body, 'boot2docker/boot2docker releases page 1')).toBe(1_453_400);
+		expect(parseReleaseDownloads([], 'acme/none releases page 1')).toBe(0);
+	});
+
+	it('refuses a page whose assets have no whole, non-negative download count', () => {
+		for (const body of [[{ assets: [{ download_count: -1 }] }], [{ assets: [{ download_count: 1.5 }] }], [{ assets: [{}] }], { message: 'Not Found' }]) {
+			expect(() => parseReleaseDownloads(body, 'acme/odd releases page 1')).toThrow(/^acme\/odd releases page 1: unexpected releases answer/);
+		}
 	});
 });

@@ -157,6 +157,12 @@ describe('reading a query string', () => {
 		await expectBadParameter(await refusalOf(parseQuery(query('size=7'), shaped)), 'size', 'unknown parameter (expected limit)');
 	});
 
+	it("refuses a parameter named after an Object.prototype member as unknown (the fuzzer's valueOf=0000-00-00)", async () => {
+		for (const name of ['valueOf', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+			await expectBadParameter(await refusalOf(parseQuery(query(`${name}=0000-00-00&series=github:a/b:stars`), schema)), name, 'unknown parameter (expected series, limit, at)');
+		}
+	});
+
 	it('names the query itself for a problem with no parameter', async () => {
 		const whole = z.object({ a: z.string().optional(), b: z.string().optional() }).refine((q) => q.a || q.b, 'give a or b');
 		await expectBadParameter(await refusalOf(parseQuery(query(''), whole)), 'query', 'give a or b');

@@ -1,13 +1,12 @@
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { listActiveTargets, lockTargetForWrite } from '../../../src/lib/server/db/queries/collection-targets.js';
-import { upsertSeries } from '../../../src/lib/server/db/queries/targets.js';
-import { getMetricInfo } from '../../../src/lib/server/metrics/catalog.js';
+import { listActiveTargets } from '../../../src/lib/server/db/queries/collection-targets.js';
 import { writeObservation, type Observation } from '../../observations.js';
 import { DockerHubClient } from '../dockerhub/client.js';
 import { CollectorError, toCollectorError } from '../errors.js';
 import type { HttpStats } from '../http.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
+import { noteSeries } from '../series-note.js';
 import { GithubSearch } from './github-search.js';
 
 /**
@@ -37,14 +36,6 @@ export const dockerHubSearchNote =
 function splitKey(key: string): { kind: string; query: string } {
 	const colon = key.indexOf(':');
 	return { kind: key.slice(0, colon), query: key.slice(colon + 1) };
-}
-
-/** Sets a series' note before its samples are written, in the target's lock (a removed target gets nothing). */
-async function noteSeries(db: Db, target: Observation['target'], metric: string, note: string): Promise<void> {
-	await db.transaction(async (tx) => {
-		const targetId = await lockTargetForWrite(tx, target);
-		if (targetId !== undefined) await upsertSeries(tx, targetId, { metric, ...getMetricInfo(metric), note });
-	});
 }
 
 export async function collectEcosystem(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {

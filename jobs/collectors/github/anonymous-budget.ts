@@ -15,7 +15,11 @@ import type { GithubTarget } from './targets.js';
  */
 
 /** The metadata key that says since when a target waits for the anonymous budget, per collector. */
-export const waitKeys = { github: 'countersWaitingSince', 'github-contributors': 'contributorsWaitingSince' } as const;
+export const waitKeys = {
+	github: 'countersWaitingSince',
+	'github-contributors': 'contributorsWaitingSince',
+	'github-downloads': 'downloadsWaitingSince'
+} as const;
 export type WaitingCollector = keyof typeof waitKeys;
 
 function readWaitingSince(target: GithubTarget, collector: WaitingCollector): string | undefined {

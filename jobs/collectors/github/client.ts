@@ -13,6 +13,7 @@ import {
 	parseBatchAnswer,
 	parseCommitAuthors,
 	parseContributorCount,
+	parseReleaseDownloads,
 	parseRestRepository,
 	type BatchAnswer,
 	type CommitAuthorsPage,
@@ -38,6 +39,11 @@ import { log } from '../../../src/lib/server/telemetry/log.js';
 
 const GithubOctokit = Octokit.plugin(throttling, retry);
 export type GithubOctokit = InstanceType<typeof GithubOctokit>;
+
+export interface ReleaseDownloadsPage {
+	downloads: number;
+	isLastPage: boolean;
+}
 
 export type ContributorsAnswer = { isModified: true; count: number; etag: string | undefined } | { isModified: false };
 
@@ -242,5 +248,17 @@ export class GithubClient {
 			}
 			throw failure;
 		}
+	}
+
+	/** The asset downloads of one page (1-based) of a repository's releases; isLastPage when the link names no next page. */
+	async getReleaseDownloads(repository: RepositoryName, page: number): Promise<ReleaseDownloadsPage> {
+		const what = `${repository.owner}/${repository.name} releases page ${page}`;
+		let response;
+		try {
+			response = await this.octokit.request('GET /repos/{owner}/{repo}/releases', { owner: repository.owner, repo: repository.name, per_page: 100, page });
+		} catch (error) {
+			throw this.fail(error, what);
+		}
+		return { downloads: parseReleaseDownloads(response.data, what), isLastPage: !/rel="next"/.test(response.headers.link ?? '') };
 	}
 }

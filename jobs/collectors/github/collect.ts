@@ -12,6 +12,7 @@ import { collectRestCounters } from './rest-counters.js';
 import { listGithubTargets, parseRepositoryKey, type GithubTarget } from './targets.js';
 
 export { collectGithubContributors } from './contributors.js';
+export { collectGithubDownloads } from './downloads.js';
 
 /** What every batch of one run shares. */
 interface RunContext {

@@ -184,3 +184,14 @@ export function parseCommitAuthors(data: unknown): CommitAuthor[] {
 		.filter((c) => c.commit.author?.date)
 		.map((c) => ({ login: c.author?.login, email: c.commit.author?.email ?? undefined, date: c.commit.author!.date }));
 }
+
+// Only the per-file counters: download_count is cumulative per asset and never reset; a release
+// without files has `assets: []`. https://docs.github.com/en/rest/releases/releases#list-releases
+const releasesPageSchema = z.array(z.object({ assets: z.array(z.object({ download_count: count })) }));
+
+/** The downloads of every asset of every release on one page of the releases listing. */
+export function parseReleaseDownloads(data: unknown, what: string): number {
+	const parsed = releasesPageSchema.safeParse(data);
+	if (!parsed.success) throw new CollectorError('invalidResponse', `${what}: unexpected releases answer (${describeIssue(parsed.error)})`);
+	return parsed.data.reduce((sum, release) => sum + release.assets.reduce((s, asset) => s + asset.download_count, 0), 0);
+}

@@ -78,14 +78,16 @@ function isList(schema: z.core.$ZodType | undefined): boolean {
 export function readQuery<S extends QuerySchema>(params: URLSearchParams, schema: S): z.output<S> {
 	const { shape } = objectOf(schema);
 	const expected = Object.keys(shape);
+	// Own fields only: a parameter named after an Object.prototype member (valueOf, constructor) is unknown, not a field.
+	const fieldOf = (name: string) => (Object.hasOwn(shape, name) ? shape[name] : undefined);
 	const input: Record<string, string | string[]> = {};
-	for (const name of expected) if (isList(shape[name])) input[name] = params.getAll(name);
+	for (const name of expected) if (isList(fieldOf(name))) input[name] = params.getAll(name);
 	for (const name of new Set(params.keys())) {
 		const values = params.getAll(name);
 		if (name.includes('\0') || values.some((v) => v.includes('\0'))) throw new ParameterError(name, nulReason);
-		if (isList(shape[name])) continue;
+		if (isList(fieldOf(name))) continue;
 		if (values.length > 1) throw new ParameterError(name, 'given more than once');
-		if (!(name in shape)) throw refuseUnknown(name, 'query', expected);
+		if (fieldOf(name) === undefined) throw refuseUnknown(name, 'query', expected);
 		input[name] = values[0]!;
 	}
 	const parsed = schema.safeParse(input);

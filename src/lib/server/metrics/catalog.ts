@@ -20,7 +20,8 @@ const catalog: Record<string, MetricInfo> = {
 	contributors: { unit: 'contributors', kind: 'counter' },
 	repositories: { unit: 'repositories', kind: 'counter' },
 	users: { unit: 'users', kind: 'counter' },
-	projects: { unit: 'projects', kind: 'counter' }
+	projects: { unit: 'projects', kind: 'counter' },
+	downloads: { unit: 'downloads', kind: 'counter' }
 };
 
 export function getMetricInfo(metric: string): MetricInfo {

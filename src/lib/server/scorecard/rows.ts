@@ -1,0 +1,97 @@
+import { formatCount, formatDate, formatPercent } from '../../format.js';
+import type { ScorecardEndpoint, ScorecardMeasured, ScorecardRow, ScorecardSparkline } from '../../types/scorecard.js';
+import type { Measure } from './measures.js';
+import type { SumGrowth } from './sum.js';
+
+/** One scorecard row from a measure and what its series say over the period. Pure. */
+
+export interface MeasureReading {
+	/** The series the measure's source names or matches now (none: nothing is tracked for it). */
+	matched: string[];
+	sum: SumGrowth | undefined;
+	/** The first sample of any matched series: from when the measure exists. */
+	firstSampleTs: Date | undefined;
+	period: { start: Date; end: Date };
+	sparkline: ScorecardSparkline;
+}
+
+function endpoint(requested: Date, summed: { value: number; ts: Date; oldestTs: Date }): ScorecardEndpoint {
+	return { requested: requested.toISOString(), ts: summed.ts.toISOString(), oldestTs: summed.oldestTs.toISOString(), value: summed.value };
+}
+
+function toMeasured(sum: SumGrowth, period: MeasureReading['period']): ScorecardMeasured {
+	return {
+		series: sum.counted,
+		start: endpoint(period.start, sum.start),
+		end: endpoint(period.end, sum.end),
+		change: sum.growth?.change ?? null,
+		growthPercent: sum.growth?.percent ?? null,
+		previousGrowthPercent: sum.previousPercent,
+		isBaseFirstInPeriod: sum.isBaseFirstInPeriod
+	};
+}
+
+function describeSource(measure: Measure): string {
+	if (measure.source.kind === 'series') return measure.source.candidates.join(' or ');
+	if (measure.source.kind === 'sum') return `the sum of ${measure.source.selectors.join(', ')}`;
+	return 'no public source';
+}
+
+function describeCoverage(measure: Measure, reading: MeasureReading): string {
+	if (measure.source.kind === 'published') return 'none: published figure only';
+	if (reading.matched.length === 0) return `no series tracked: ${describeSource(measure)}`;
+	const from = reading.firstSampleTs ? `from ${formatDate(reading.firstSampleTs)}` : 'no samples yet';
+	const counted = reading.sum?.counted.length ?? 0;
+	const of = reading.matched.length === 1 ? reading.matched[0] : `${counted} of ${reading.matched.length} series counted in this period`;
+	return `${from}; ${of}`;
+}
+
+function describeMeasured(measured: ScorecardMeasured, reading: Measure['reading']): string {
+	const span = `${formatCount(measured.start.value)} on ${formatDate(measured.start.ts)} to ${formatCount(measured.end.value)} on ${formatDate(measured.end.ts)}`;
+	if (measured.growthPercent === null) return reading === 'level' ? `${formatCount(measured.end.value)} on ${formatDate(measured.end.ts)}` : `no growth to compute (${span})`;
+	const growth = `${formatPercent(measured.growthPercent)} (${span})`;
+	return reading === 'level' ? `${formatCount(measured.end.value)} on ${formatDate(measured.end.ts)}, ${growth}` : growth;
+}
+
+function buildSentence(measure: Measure, status: ScorecardRow['status'], measured: ScorecardMeasured | null): string {
+	const published = `published ${measure.published.text}`;
+	if (status === 'noSource') return `${measure.label}: no public source; published figure only (${measure.published.text})`;
+	if (!measured) return `${measure.label}: not measured in this period (${published})`;
+	return `${measure.label}: ${describeMeasured(measured, measure.reading)}; ${published}`;
+}
+
+const dayMs = 86_400_000;
+
+/** A value far from the date asked for (as a growth report warns, report/rows.ts): the figure spans a longer time than the period. */
+function listStaleEnds(measured: ScorecardMeasured, period: MeasureReading['period']): string[] {
+	const toleranceMs = Math.max(7 * dayMs, 0.1 * (period.end.getTime() - period.start.getTime()));
+	const ends = [['start', measured.start], ['end', measured.end]] as const;
+	return ends.flatMap(([name, end]) => {
+		const offMs = Date.parse(end.requested) - Date.parse(end.oldestTs);
+		if (offMs <= toleranceMs) return [];
+		return [`The ${name} value is from ${formatDate(end.oldestTs)}, ${Math.round(offMs / dayMs)} days before the requested ${formatDate(end.requested)}`];
+	});
+}
+
+export function buildScorecardRow(measure: Measure, reading: MeasureReading): ScorecardRow {
+	const status = measure.source.kind === 'published' ? 'noSource' : reading.sum ? 'measured' : 'noData';
+	const measured = status === 'measured' ? toMeasured(reading.sum!, reading.period) : null;
+	const caveats = [...measure.caveats];
+	if (reading.sum && reading.sum.left.length > 0) caveats.push(`Left out, no value in this period: ${reading.sum.left.join(', ')}`);
+	if (measured) caveats.push(...listStaleEnds(measured, reading.period));
+	if (measured?.isBaseFirstInPeriod) caveats.push(`Nothing on or before ${formatDate(reading.period.start)} for some series: measured from their first value inside the period`);
+	return {
+		id: measure.id,
+		label: measure.label,
+		published: measure.published,
+		status,
+		reading: measure.reading,
+		measured,
+		method: measure.method,
+		coverage: describeCoverage(measure, reading),
+		caveats,
+		explanation: measure.explanation,
+		sentence: buildSentence(measure, status, measured),
+		sparkline: reading.sparkline
+	};
+}
