@@ -20,14 +20,19 @@ export const seededImports = {
 	'dockerhub:falcosecurity/falco:pulls': 'test/fixtures/realworld/dockerhub-falcosecurity-falco-pulls.csv'
 } as const;
 
-/** github:e2e/growing: `stars` = 1,000 + 10 x day over the last 400 days (today's UTC midnight last). */
+/**
+ * github:e2e/growing: `stars` = 1,000 + 10 x day over the last 400 days (today's UTC midnight last),
+ * but for one day 100 days before the last, 15 lower: a real decrease, which the writes flag as such
+ * (a flag set by hand would not survive a recomputation).
+ */
+const flaggedDayIndex = 299;
 export const growing = {
 	target: 'github:e2e/growing',
 	series: 'github:e2e/growing:stars',
 	days: 400,
-	valueOn: (dayIndex: number) => 1_000 + 10 * dayIndex,
-	/** The sample 100 days before the last is flagged as a counter decrease (a real one would be lower). */
-	flaggedDayIndex: 299,
+	valueOn: (dayIndex: number) => 1_000 + 10 * dayIndex - (dayIndex === flaggedDayIndex ? 15 : 0),
+	/** The day whose sample is flagged as a counter decrease. */
+	flaggedDayIndex,
 	releaseDayIndex: 200,
 	releaseLabel: 'v2.0.0'
 };
@@ -53,9 +58,6 @@ export async function seedDashboard(database: Database, nowMs = Date.now()): Pro
 	const seriesId = await upsertSeries(db, targetId, { metric: 'stars', unit: 'stars', kind: 'counter' });
 	const samples = Array.from({ length: growing.days }, (_, i) => ({ ts: new Date(growingDayMs(i, nowMs)), value: growing.valueOn(i) }));
 	await upsertSamples(db, seriesId, 'observed', samples);
-	await db.execute(
-		sql`update samples set flags = '{decrease}' where series_id = ${seriesId} and ts = ${new Date(growingDayMs(growing.flaggedDayIndex, nowMs)).toISOString()}::timestamptz`
-	);
 	await db.execute(sql`update targets set last_collected_at = now(), status = 'ok' where id = ${targetId}`);
 	await upsertEvents(db, targetId, [
 		{ ts: new Date(growingDayMs(growing.releaseDayIndex, nowMs)), kind: 'release', label: growing.releaseLabel, url: 'https://github.com/e2e/growing/releases/tag/v2.0.0' }
