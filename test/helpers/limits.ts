@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db/client.js';
 import { seedSeries } from './samples.js';
 
-/** Helpers for the resource-limit tests: large series, stalled downloads, chunked bodies, waiting. */
+/** Helpers for the resource-limit tests: large series, stalled downloads, bodies past a limit, waiting. */
 
 /** github:<key>:stars with `rows` daily samples from 1990 on, written by one statement. */
 export async function seedLargeSeries(db: Db, key: string, rows: number): Promise<number> {
@@ -68,20 +68,6 @@ export function startAbortedDownload(url: string, bytes: number): Promise<boolea
 	});
 }
 
-/** A body fetch sends chunked (a stream has no content-length): `size` bytes of `fill` in pieces of 16 KB. */
-export function chunkedBody(size: number, fill = 'a'): ReadableStream<Uint8Array> {
-	const piece = new TextEncoder().encode(fill.repeat(16_384));
-	let sent = 0;
-	return new ReadableStream({
-		pull(controller) {
-			if (sent >= size) return controller.close();
-			const chunk = piece.subarray(0, Math.min(piece.length, size - sent));
-			sent += chunk.length;
-			controller.enqueue(chunk);
-		}
-	});
-}
-
 /** Polls `check` until it answers true; throws with `what` after `timeoutMs` (generous: the machine is shared). */
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -89,4 +75,32 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 100));
 	}
+}
+
+/**
+ * POSTs a chunked body (no content-length) whose first chunk passes the limit, then keeps the request
+ * open as a client still sending would, and resolves with the answer as soon as it comes. Sending more
+ * after the server's refusal would race its close: a write after it fails with EPIPE, and data the
+ * server left unread makes its kernel answer with a reset that can drop the 413 before it is read.
+ */
+export function postPastLimit(url: string, bytes: number, headers: Record<string, string>): Promise<Response> {
+	return new Promise((resolve, reject) => {
+		let isAnswered = false;
+		const posted = request(url, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } });
+		posted.on('response', (answer: IncomingMessage) => {
+			isAnswered = true;
+			const chunks: Buffer[] = [];
+			answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+			answer.on('end', () => {
+				posted.destroy();
+				const answerHeaders = new Headers();
+				for (const [name, value] of Object.entries(answer.headers)) if (typeof value === 'string') answerHeaders.set(name, value);
+				resolve(new Response(Buffer.concat(chunks), { status: answer.statusCode, headers: answerHeaders }));
+			});
+		});
+		posted.on('error', (error) => {
+			if (!isAnswered) reject(error);
+		});
+		posted.write('a'.repeat(bytes));
+	});
 }
