@@ -93,7 +93,18 @@ describe('scorecard measures', () => {
 	it('says which series to track when none is, and what a measured row came to', () => {
 		const untracked = buildScorecardRow(measure('dockerized-applications'), { matched: [], sum: undefined, firstSampleTs: undefined, period: published, sparkline: { points: [], provenance: [] } });
 		expect(untracked.status).toBe('noData');
-		expect(untracked.coverage).toBe('no series tracked: the sum of github:boot2docker/boot2docker:downloads, github:docker/toolbox:downloads');
+		expect(untracked.coverage).toBe('no series tracked: track github:boot2docker/boot2docker and github:docker/toolbox to measure this');
+		expect(untracked.sentence).toBe(
+			'Dockerized applications (Boot2Docker downloads): not measured: track github:boot2docker/boot2docker and github:docker/toolbox to measure this (published +934% (Boot2Docker downloads +1,456%))'
+		);
+		// A series measure needs one of its candidates, and only a tracked source's: an import is loaded from a file.
+		expect(buildScorecardRow(measure('contributors'), { matched: [], sum: undefined, firstSampleTs: undefined, period: published, sparkline: { points: [], provenance: [] } }).coverage).toBe(
+			'no series tracked: track github:moby/moby to measure this'
+		);
+		// A pattern names no one target: the row says what it matches.
+		expect(buildScorecardRow(measure('hub-repositories'), { matched: [], sum: undefined, firstSampleTs: undefined, period: published, sparkline: { points: [], provenance: [] } }).coverage).toBe(
+			'no series tracked: the sum of ecosystem:dockerhub-repos:*:repositories'
+		);
 		expect(untracked.caveats[0]).toContain('A proxy: files downloaded from GitHub releases only');
 		const series = 'import:moby-git-log:contributors';
 		const sum = computeSumGrowth([member(series, { atStart: at('2014-05-31', 525), atEnd: at('2015-05-31', 1_130) })], published.start);

@@ -37,9 +37,30 @@ function describeSource(measure: Measure): string {
 	return 'no public source';
 }
 
+// Sources a target can be added from; import and reference series come from files, not from tracking.
+const trackableSources = new Set(['github', 'dockerhub', 'ecosystem']);
+
+/**
+ * What to track for a measure that has nothing tracked, when its source names exact series: any one
+ * candidate of a series measure, every series of a sum. Empty for patterns (no one target to name).
+ */
+export function listTargetsToTrack(source: Measure['source']): string[] {
+	const refs = source.kind === 'series' ? source.candidates : source.kind === 'sum' ? source.selectors.filter((s) => !s.includes('*')) : [];
+	const targets = refs.map((ref) => ref.slice(0, ref.lastIndexOf(':'))).filter((t) => trackableSources.has(t.slice(0, t.indexOf(':'))));
+	return source.kind === 'series' ? targets.slice(0, 1) : [...new Set(targets)];
+}
+
+/** "track github:boot2docker/boot2docker and github:docker/toolbox to measure this", or undefined. */
+function describeTracking(measure: Measure): string | undefined {
+	const targets = listTargetsToTrack(measure.source);
+	if (targets.length === 0) return undefined;
+	const list = targets.length === 1 ? targets[0] : `${targets.slice(0, -1).join(', ')} and ${targets.at(-1)}`;
+	return `track ${list} to measure this`;
+}
+
 function describeCoverage(measure: Measure, reading: MeasureReading): string {
 	if (measure.source.kind === 'published') return 'none: published figure only';
-	if (reading.matched.length === 0) return `no series tracked: ${describeSource(measure)}`;
+	if (reading.matched.length === 0) return `no series tracked: ${describeTracking(measure) ?? describeSource(measure)}`;
 	const from = reading.firstSampleTs ? `from ${formatDate(reading.firstSampleTs)}` : 'no samples yet';
 	const counted = reading.sum?.counted.length ?? 0;
 	const of = reading.matched.length === 1 ? reading.matched[0] : `${counted} of ${reading.matched.length} series counted in this period`;
@@ -53,9 +74,10 @@ function describeMeasured(measured: ScorecardMeasured, reading: Measure['reading
 	return reading === 'level' ? `${formatCount(measured.end.value)} on ${formatDate(measured.end.ts)}, ${growth}` : growth;
 }
 
-function buildSentence(measure: Measure, status: ScorecardRow['status'], measured: ScorecardMeasured | null): string {
+function buildSentence(measure: Measure, status: ScorecardRow['status'], measured: ScorecardMeasured | null, tracking: string | undefined): string {
 	const published = `published ${measure.published.text}`;
 	if (status === 'noSource') return `${measure.label}: no public source; published figure only (${measure.published.text})`;
+	if (!measured && tracking) return `${measure.label}: not measured: ${tracking} (${published})`;
 	if (!measured) return `${measure.label}: not measured in this period (${published})`;
 	return `${measure.label}: ${describeMeasured(measured, measure.reading)}; ${published}`;
 }
@@ -91,7 +113,7 @@ export function buildScorecardRow(measure: Measure, reading: MeasureReading): Sc
 		coverage: describeCoverage(measure, reading),
 		caveats,
 		explanation: measure.explanation,
-		sentence: buildSentence(measure, status, measured),
+		sentence: buildSentence(measure, status, measured, reading.matched.length === 0 ? describeTracking(measure) : undefined),
 		sparkline: reading.sparkline
 	};
 }
