@@ -1,6 +1,6 @@
 import { formatCount, formatDate, formatPercent } from '../../format.js';
 import type { ScorecardEndpoint, ScorecardMeasured, ScorecardRow, ScorecardSparkline } from '../../types/scorecard.js';
-import type { Measure } from './measures.js';
+import { describeMeasureSource, distinctContributorsCaveats, type Measure } from './measures.js';
 import type { SumGrowth } from './sum.js';
 
 /** One scorecard row from a measure and what its series say over the period. Pure. */
@@ -13,6 +13,8 @@ export interface MeasureReading {
 	firstSampleTs: Date | undefined;
 	period: { start: Date; end: Date };
 	sparkline: ScorecardSparkline;
+	/** Caveats of this reading (a derived measure's left-out inputs). */
+	notes?: string[];
 }
 
 function endpoint(requested: Date, summed: { value: number; ts: Date; oldestTs: Date }): ScorecardEndpoint {
@@ -31,11 +33,6 @@ function toMeasured(sum: SumGrowth, period: MeasureReading['period']): Scorecard
 	};
 }
 
-function describeSource(measure: Measure): string {
-	if (measure.source.kind === 'series') return measure.source.candidates.join(' or ');
-	if (measure.source.kind === 'sum') return `the sum of ${measure.source.selectors.join(', ')}`;
-	return 'no public source';
-}
 
 // Sources a target can be added from; import and reference series come from files, not from tracking.
 const trackableSources = new Set(['github', 'dockerhub', 'ecosystem']);
@@ -45,6 +42,7 @@ const trackableSources = new Set(['github', 'dockerhub', 'ecosystem']);
  * candidate of a series measure, every series of a sum. Empty for patterns (no one target to name).
  */
 export function listTargetsToTrack(source: Measure['source']): string[] {
+	if (source.kind === 'distinctContributors') return source.repositories;
 	const refs = source.kind === 'series' ? source.candidates : source.kind === 'sum' ? source.selectors.filter((s) => !s.includes('*')) : [];
 	const targets = refs.map((ref) => ref.slice(0, ref.lastIndexOf(':'))).filter((t) => trackableSources.has(t.slice(0, t.indexOf(':'))));
 	return source.kind === 'series' ? targets.slice(0, 1) : [...new Set(targets)];
@@ -60,8 +58,13 @@ function describeTracking(measure: Measure): string | undefined {
 
 function describeCoverage(measure: Measure, reading: MeasureReading): string {
 	if (measure.source.kind === 'published') return 'none: published figure only';
-	if (reading.matched.length === 0) return `no series tracked: ${describeTracking(measure) ?? describeSource(measure)}`;
+	const isUnion = measure.source.kind === 'distinctContributors';
+	if (reading.matched.length === 0 && isUnion) return `no complete contributor history: ${describeTracking(measure)} and let its contributor-history backfill finish`;
+	if (reading.matched.length === 0) return `no series tracked: ${describeTracking(measure) ?? describeMeasureSource(measure.source)}`;
 	const from = reading.firstSampleTs ? `from ${formatDate(reading.firstSampleTs)}` : 'no samples yet';
+	if (measure.source.kind === 'distinctContributors') {
+		return `${from}; distinct contributors across ${reading.matched.length} of ${measure.source.repositories.length} repositories (${reading.matched.join(', ')})`;
+	}
 	const counted = reading.sum?.counted.length ?? 0;
 	const of = reading.matched.length === 1 ? reading.matched[0] : `${counted} of ${reading.matched.length} series counted in this period`;
 	return `${from}; ${of}`;
@@ -95,10 +98,17 @@ function listStaleEnds(measured: ScorecardMeasured, period: MeasureReading['peri
 	});
 }
 
+/** A configured source is not the one the declared caveats describe: they are replaced by what is known of it. */
+function describeCaveats(measure: Measure): string[] {
+	if (!measure.defaultSource) return measure.caveats;
+	const own = measure.source.kind === 'distinctContributors' ? distinctContributorsCaveats : [];
+	return [`Measured as configured in the configuration file's scorecard section, not by the declared measure (${describeMeasureSource(measure.defaultSource)})`, ...own];
+}
+
 export function buildScorecardRow(measure: Measure, reading: MeasureReading): ScorecardRow {
 	const status = measure.source.kind === 'published' ? 'noSource' : reading.sum ? 'measured' : 'noData';
 	const measured = status === 'measured' ? toMeasured(reading.sum!, reading.period) : null;
-	const caveats = [...measure.caveats];
+	const caveats = [...describeCaveats(measure), ...(reading.notes ?? [])];
 	if (reading.sum && reading.sum.left.length > 0) caveats.push(`Left out, no value in this period: ${reading.sum.left.join(', ')}`);
 	if (measured) caveats.push(...listStaleEnds(measured, reading.period));
 	if (measured?.isBaseFirstInPeriod) caveats.push(`Nothing on or before ${formatDate(reading.period.start)} for some series: measured from their first value inside the period`);
@@ -109,7 +119,8 @@ export function buildScorecardRow(measure: Measure, reading: MeasureReading): Sc
 		status,
 		reading: measure.reading,
 		measured,
-		method: measure.method,
+		method: measure.defaultSource ? `Measured as configured: ${describeMeasureSource(measure.source)}` : measure.method,
+		isConfigured: measure.defaultSource !== undefined,
 		coverage: describeCoverage(measure, reading),
 		caveats,
 		explanation: measure.explanation,
