@@ -131,6 +131,9 @@ alerts:
 			'line 10: scorecard.job-offers: Unrecognized key: "count"',
 			'line 10: scorecard.job-offers: give exactly one of series, sum or distinctContributors'
 		]);
+		expect(problemsOf('scorecard:\n  contributors: {series: [github:moby/moby:contributors]}\n  contributors: {series: [github:moby/moby:stars]}\n')).toEqual([
+			'line 3: Map keys must be unique'
+		]);
 	});
 
 	it('the example file declares exactly the default watchlist and featured series', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeIdentityMonths } from '../../src/lib/server/metrics/contributors.js';
 import { computeContributorUnion, toUnionMember } from '../../src/lib/server/scorecard/distinct-contributors.js';
-import { measures } from '../../src/lib/server/scorecard/measures.js';
+import { distinctContributorsCaveats, measures } from '../../src/lib/server/scorecard/measures.js';
 import { applyScorecardOverrides } from '../../src/lib/server/scorecard/overrides.js';
 import { listScorecardPresets } from '../../src/lib/server/scorecard/presets.js';
 import { buildScorecardRow } from '../../src/lib/server/scorecard/rows.js';
@@ -215,6 +215,12 @@ describe('scorecard overrides', () => {
 		// A published-only row given a source is measured like any other: here nothing is tracked yet, and an import is not tracked.
 		expect(row).toMatchObject({ status: 'noData', isConfigured: true, method: 'Measured as configured: import:hub/users:users', coverage: 'no series tracked: import:hub/users:users' });
 		expect(row.caveats).toEqual(["Measured as configured in the configuration file's scorecard section, not by the declared measure (no public source)"]);
+		expect(row.explanation).toBe('Measured as configured (import:hub/users:users), not by the declared measure: its explanation does not apply');
+		const union = applyScorecardOverrides(measures, { contributors: { kind: 'distinctContributors', repositories: ['github:moby/moby', 'github:docker/cli'] } });
+		const untracked = buildScorecardRow(union[0]!, { matched: [], sum: undefined, firstSampleTs: undefined, period: published, sparkline: { points: [], provenance: [] } });
+		expect(untracked.coverage).toBe('no complete contributor history: track github:moby/moby and github:docker/cli and let the contributor-history backfill finish to measure this');
+		expect(untracked.explanation).toBe('Definition: Docker counted contributors across its projects; this counts the distinct commit authors of 2 declared repositories');
+		expect(untracked.caveats.slice(1)).toEqual(distinctContributorsCaveats);
 		expect(applyScorecardOverrides(measures, undefined)).toEqual(measures);
 	});
 });

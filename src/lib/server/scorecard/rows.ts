@@ -33,7 +33,6 @@ function toMeasured(sum: SumGrowth, period: MeasureReading['period']): Scorecard
 	};
 }
 
-
 // Sources a target can be added from; import and reference series come from files, not from tracking.
 const trackableSources = new Set(['github', 'dockerhub', 'ecosystem']);
 
@@ -53,13 +52,14 @@ function describeTracking(measure: Measure): string | undefined {
 	const targets = listTargetsToTrack(measure.source);
 	if (targets.length === 0) return undefined;
 	const list = targets.length === 1 ? targets[0] : `${targets.slice(0, -1).join(', ')} and ${targets.at(-1)}`;
+	// A union is rebuilt from commit histories: tracking a repository is not enough until its backfill has read them.
+	if (measure.source.kind === 'distinctContributors') return `track ${list} and let the contributor-history backfill finish to measure this`;
 	return `track ${list} to measure this`;
 }
 
 function describeCoverage(measure: Measure, reading: MeasureReading): string {
 	if (measure.source.kind === 'published') return 'none: published figure only';
-	const isUnion = measure.source.kind === 'distinctContributors';
-	if (reading.matched.length === 0 && isUnion) return `no complete contributor history: ${describeTracking(measure)} and let its contributor-history backfill finish`;
+	if (reading.matched.length === 0 && measure.source.kind === 'distinctContributors') return `no complete contributor history: ${describeTracking(measure)}`;
 	if (reading.matched.length === 0) return `no series tracked: ${describeTracking(measure) ?? describeMeasureSource(measure.source)}`;
 	const from = reading.firstSampleTs ? `from ${formatDate(reading.firstSampleTs)}` : 'no samples yet';
 	if (measure.source.kind === 'distinctContributors') {
@@ -98,6 +98,15 @@ function listStaleEnds(measured: ScorecardMeasured, period: MeasureReading['peri
 	});
 }
 
+/** The verification view's line: a configured source is not the one the declared line explains. */
+function describeExplanation(measure: Measure): string {
+	if (!measure.defaultSource) return measure.explanation;
+	if (measure.source.kind === 'distinctContributors') {
+		return `Definition: Docker counted contributors across its projects; this counts the distinct commit authors of ${measure.source.repositories.length} declared repositories`;
+	}
+	return `Measured as configured (${describeMeasureSource(measure.source)}), not by the declared measure: its explanation does not apply`;
+}
+
 /** A configured source is not the one the declared caveats describe: they are replaced by what is known of it. */
 function describeCaveats(measure: Measure): string[] {
 	if (!measure.defaultSource) return measure.caveats;
@@ -123,7 +132,7 @@ export function buildScorecardRow(measure: Measure, reading: MeasureReading): Sc
 		isConfigured: measure.defaultSource !== undefined,
 		coverage: describeCoverage(measure, reading),
 		caveats,
-		explanation: measure.explanation,
+		explanation: describeExplanation(measure),
 		sentence: buildSentence(measure, status, measured, reading.matched.length === 0 ? describeTracking(measure) : undefined),
 		sparkline: reading.sparkline
 	};
