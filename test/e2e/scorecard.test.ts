@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyDeclaration } from '../../src/lib/server/config-file/apply.js';
+import { parseConfigFile } from '../../src/lib/server/config-file/parse.js';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
@@ -21,6 +23,9 @@ describe.each(testBackends.map((b) => b.name))('the scorecard page on %s', (back
 				{ ts: new Date('2025-01-01T00:00:00Z'), value: 1_000_000 },
 				{ ts: new Date('2025-12-31T00:00:00Z'), value: 1_500_000 }
 			]);
+			// A configuration file measures the total pulls by nginx alone.
+			const file = 'scorecard:\n  hub-pulls-total: {series: [dockerhub:library/nginx:pulls]}\n';
+			await applyDeclaration(database.db, parseConfigFile('scorecard.yaml', file, {}), { prune: false, dryRun: false, alertPatternMaxSeries: 1_000 });
 		};
 		[server, browser] = await Promise.all([startServer(backendName, {}, { seed }), launchBrowser()]);
 	});
@@ -43,6 +48,9 @@ describe.each(testBackends.map((b) => b.name))('the scorecard page on %s', (back
 		const jobs = page.locator('table').first().locator('tr[data-measure="job-offers"]');
 		expect(await jobs.locator('td.published').textContent()).toBe('+1,720%');
 		expect(await jobs.textContent()).toContain('No public source: published figure only');
+		const configured = page.locator('table').first().locator('tr[data-measure="hub-pulls-total"]');
+		expect(await configured.locator('.configured').textContent()).toBe('measured as configured');
+		expect(await jobs.locator('.configured').count()).toBe(0);
 		const verification = page.getByRole('region', { name: 'Verification' });
 		expect(await verification.locator('tr[data-measure="contributors"]').textContent()).toContain("moby/moby's own commit authors only");
 		expect(await page.getByRole('list', { name: 'In words' }).textContent()).toContain('Contributors: +115% (525 on 2014-05-31 to 1,130 on 2015-05-31); published +183%');

@@ -11,6 +11,7 @@ import { addManualEvent, manualEventInput } from '../../src/lib/server/events/ev
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { readFeaturedSeries } from '../../src/lib/server/overview/featured.js';
+import { readScorecardOverrides } from '../../src/lib/server/scorecard/overrides.js';
 import { openStore } from '../../src/lib/server/store.js';
 import { formatSeriesRef } from '../../src/lib/refs.js';
 import { exampleConfigFile } from '../helpers/config-example.js';
@@ -149,6 +150,33 @@ describe.each(testBackends)('configuration as code on $name', (backend) => {
 		expect(plans.map((p) => p.length).sort()).toEqual([0, 3]);
 		expect(await queryRows(database.db, sql`select count(*)::int as n from alert_rules where name = 'race rule'`)).toEqual([{ n: 1 }]);
 		expect(await queryRows(database.db, sql`select count(*)::int as n from events where label = 'race'`)).toEqual([{ n: 1 }]);
+	});
+
+	it("plans the scorecard section a line per row, stores it where the scorecard reads it, and takes a row back to its declared measure", async () => {
+		const section = (rows: string) => `scorecard:\n${rows}`;
+		const union = '  contributors: {distinctContributors: [github:moby/moby, github:docker/cli]}\n';
+		const pulls = '  container-downloads: {sum: ["dockerhub:library/*:pulls"]}\n';
+		const before = await snapshot(database);
+		const added = ['+ scorecard contributors: distinct contributors across github:moby/moby, github:docker/cli', '+ scorecard container-downloads: the sum of dockerhub:library/*:pulls'];
+		expect(await plan(section(union + pulls), { dryRun: true })).toEqual(added);
+		expect(await snapshot(database)).toEqual(before);
+		expect(await plan(section(union + pulls))).toEqual(added);
+		expect(await readScorecardOverrides(database.db)).toEqual({
+			contributors: { kind: 'distinctContributors', repositories: ['github:moby/moby', 'github:docker/cli'] },
+			'container-downloads': { kind: 'sum', selectors: ['dockerhub:library/*:pulls'] }
+		});
+		expect(await plan(section(union + pulls))).toEqual([]);
+
+		expect(await plan(section('  contributors: {series: [github:moby/moby:contributors]}\n'))).toEqual([
+			'~ scorecard contributors: github:moby/moby:contributors',
+			'- scorecard container-downloads (back to its declared measure)'
+		]);
+		expect(await readScorecardOverrides(database.db)).toEqual({ contributors: { kind: 'series', candidates: ['github:moby/moby:contributors'] } });
+		// A file without the section leaves it as stored, unless it prunes.
+		expect(await plan('targets: []\n')).toEqual([]);
+		expect(await plan('targets: []\n', { prune: true })).toContain('- scorecard (every row back to its declared measure)');
+		expect(await readScorecardOverrides(database.db)).toBeUndefined();
+		expect(await plan('targets: []\n', { prune: true })).toEqual([]);
 	});
 
 	it('refuses an event about a target that is neither stored nor declared, and writes nothing', async () => {

@@ -1,6 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Db } from '../../src/lib/server/db/client.js';
+import { applyDeclaration } from '../../src/lib/server/config-file/apply.js';
+import { parseConfigFile } from '../../src/lib/server/config-file/parse.js';
+import { mergeTargetMetadata } from '../../src/lib/server/db/queries/collection-targets.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import type { Provenance } from '../../src/lib/server/db/schema/index.js';
@@ -138,6 +141,47 @@ describe.each(testBackends)('the ecosystem scorecard on $name', (backend) => {
 		expect(card.period).toMatchObject({ start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T23:59:59.999Z' });
 		// One value in the period is a level, not 0% growth.
 		expect(rowOf(card, 'container-downloads').measured).toMatchObject({ start: { value: 600 }, end: { value: 600 }, growthPercent: null });
+	});
+
+	it('answers with the sources a configuration file set: distinct contributors across repositories, a row measured by another series', async () => {
+		const db = database.db;
+		const history = (isDone: boolean, firstMonths: Record<string, string>) => ({ contributorHistory: { nextPage: 9, isDone, firstMonths } });
+		const repository = (key: string) => upsertTarget(db, { source: 'github', key, displayName: key });
+		await mergeTargetMetadata(db, await repository('moby/moby'), history(true, { 'login:a': '2014-01', 'login:b': '2014-03', 'email:c@example.com': '2014-07' }));
+		// login:a committed to docker/cli first: the union counts it once, from 2013-12.
+		await mergeTargetMetadata(db, await repository('docker/cli'), history(true, { 'login:a': '2013-12', 'login:d': '2015-02' }));
+		// Half read: its authors would look newer than they are, so it is left out.
+		await mergeTargetMetadata(db, await repository('docker/compose'), history(false, { 'login:e': '2014-01' }));
+		const file = `scorecard:
+  contributors: {distinctContributors: [github:moby/moby, github:docker/cli, github:docker/compose]}
+  hub-pulls-total: {series: [dockerhub:library/redis:pulls]}
+`;
+		await applyDeclaration(db, parseConfigFile('scorecard.yaml', file, {}), { prune: false, dryRun: false, alertPatternMaxSeries: 1_000 });
+
+		const published = await scorecard('');
+		const contributors = rowOf(published, 'contributors');
+		const union = 'distinct contributors across github:moby/moby, github:docker/cli, github:docker/compose';
+		// 2014-05-31: a and b; 2015-05-31 (the count ends at 2015-02, d's month): a, b, c and d.
+		expect(contributors).toMatchObject({
+			status: 'measured',
+			isConfigured: true,
+			method: `Measured as configured: ${union}`,
+			coverage: 'from 2013-12-31; distinct contributors across 2 of 3 repositories (github:moby/moby, github:docker/cli)',
+			measured: { series: [union], start: { value: 2, ts: '2014-05-31T00:00:00.000Z' }, end: { value: 4, ts: '2015-02-28T00:00:00.000Z' }, growthPercent: 100, previousGrowthPercent: null }
+		});
+		expect(contributors.caveats).toContain('Left out, no complete contributor history (the github-contributor-history backfill rebuilds it): github:docker/compose');
+		expect(contributors.caveats[0]).toBe("Measured as configured in the configuration file's scorecard section, not by the declared measure (github:moby/moby:contributors or import:moby-git-log:contributors)");
+		expect(contributors.caveats).toContain('The end value is from 2015-02-28, 115 days before the requested 2015-06-22');
+		// Month ends 2014-06 to 2015-02 inside the period, drawn as rebuilt history.
+		expect(contributors.sparkline.points.map(([, v]) => v)).toEqual([2, 3, 3, 3, 3, 3, 3, 3, 4]);
+		expect(new Set(contributors.sparkline.provenance)).toEqual(new Set(['reconstructed']));
+		expect(contributors.sentence).toBe('Contributors: +100% (2 on 2014-05-31 to 4 on 2015-02-28); published +183%');
+		// The rows the file does not name keep their declared measure.
+		expect(rowOf(published, 'github-projects')).toMatchObject({ isConfigured: false, measured: { growthPercent: 400 } });
+
+		const pulls = rowOf(await scorecard('from=2025-01-01&to=2025-12-31'), 'hub-pulls-total');
+		expect(pulls).toMatchObject({ isConfigured: true, method: 'Measured as configured: dockerhub:library/redis:pulls', measured: { series: ['dockerhub:library/redis:pulls'], start: { value: 100 }, end: { value: 300 } } });
+		expect(formatScorecardCsv(await scorecard('from=2025-01-01&to=2025-12-31'))).toContain('Measured as configured: dockerhub:library/redis:pulls');
 	});
 
 	it('refuses a period it cannot read, naming the parameter', async () => {

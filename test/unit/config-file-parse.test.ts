@@ -90,6 +90,52 @@ alerts:
 		);
 	});
 
+	it('reads a scorecard section: a row measured by other series, a sum, or distinct contributors across repositories', () => {
+		const d = parseConfigFile(
+			'x.yaml',
+			`scorecard:
+  contributors: {distinctContributors: [github:moby/moby, "github:docker/cli"]}
+  container-downloads: {sum: ["dockerhub:library/*:pulls", dockerhub:bitnami/redis:pulls]}
+  github-projects: {series: [ecosystem:github-repos:docker:repositories]}
+`,
+			{}
+		);
+		expect(d.scorecard).toEqual({
+			contributors: { kind: 'distinctContributors', repositories: ['github:moby/moby', 'github:docker/cli'] },
+			'container-downloads': { kind: 'sum', selectors: ['dockerhub:library/*:pulls', 'dockerhub:bitnami/redis:pulls'] },
+			'github-projects': { kind: 'series', candidates: ['ecosystem:github-repos:docker:repositories'] }
+		});
+		expect(parseConfigFile('x.yaml', 'targets: []\n', {}).scorecard).toBeUndefined();
+	});
+
+	it('refuses unknown scorecard rows and bad references at their lines', () => {
+		const problems = problemsOf(`scorecard:
+  contributors: {series: [github:moby/moby:contributors]}
+  contributor: {series: [github:moby/moby:contributors]}
+  github-projects: {series: ["ecosystem:github-repos:*:repositories"]}
+  container-downloads: {sum: [nowhere:x:pulls]}
+  hub-repositories: {sum: [], series: [github:a/b:stars]}
+  hub-pulls-total:
+    distinctContributors: [dockerhub:library/nginx]
+  hub-users: {series: [github:moby/moby:stars], sum: [github:moby/moby:stars]}
+  job-offers: {count: [github:moby/moby:stars]}
+`);
+		expect(problems).toEqual([
+			expect.stringMatching(/^line 3: scorecard\.contributor: no scorecard row "contributor" \(rows: contributors, github-projects, /),
+			// A pattern is a sum's, not a series'.
+			expect.stringMatching(/^line 4: scorecard\.github-projects\.series\.0: "github-repos:\*" is not a valid key/),
+			expect.stringMatching(/^line 5: scorecard\.container-downloads\.sum\.0: unknown source "nowhere"/),
+			'line 6: scorecard.hub-repositories.sum: list at least one',
+			'line 8: scorecard.hub-pulls-total.distinctContributors.0: expected a GitHub repository github:<owner>/<name>',
+			'line 9: scorecard.hub-users: give exactly one of series, sum or distinctContributors',
+			'line 10: scorecard.job-offers: Unrecognized key: "count"',
+			'line 10: scorecard.job-offers: give exactly one of series, sum or distinctContributors'
+		]);
+		expect(problemsOf('scorecard:\n  contributors: {series: [github:moby/moby:contributors]}\n  contributors: {series: [github:moby/moby:stars]}\n')).toEqual([
+			'line 3: Map keys must be unique'
+		]);
+	});
+
 	it('the example file declares exactly the default watchlist and featured series', () => {
 		const text = readFileSync(new URL('../../config/dockpulse.example.yaml', import.meta.url), 'utf8');
 		const d = parseConfigFile('example', text, {});

@@ -3,7 +3,8 @@ import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../../src/lib/server/db/queries/samples.js';
 import { upsertSeries } from '../../../src/lib/server/db/queries/targets.js';
-import { addMonths, monthEndStamp, monthEndStampNote } from '../../../src/lib/server/time.js';
+import { computeCumulativeContributors } from '../../../src/lib/server/metrics/contributors.js';
+import { monthEndStamp, monthEndStampNote } from '../../../src/lib/server/time.js';
 import { lockTargetForWrite, mergeTargetMetadata } from '../../../src/lib/server/db/queries/collection-targets.js';
 import type { BackfillParts } from '../../../src/lib/types/health.js';
 import { toCollectorError } from '../errors.js';
@@ -62,20 +63,8 @@ export function mergeFirstMonths(firstMonths: Record<string, string>, authors: r
 	}
 }
 
-/** Cumulative identities per month, from the first month through `lastMonth`. */
-export function computeCumulativeContributors(firstMonths: Record<string, string>, lastMonth: string): [string, number][] {
-	const newByMonth = new Map<string, number>();
-	for (const month of Object.values(firstMonths)) newByMonth.set(month, (newByMonth.get(month) ?? 0) + 1);
-	const months = [...newByMonth.keys()].sort();
-	if (months.length === 0) return [];
-	const points: [string, number][] = [];
-	let total = 0;
-	for (let month = months[0]!; month <= lastMonth; month = addMonths(month, 1)) {
-		total += newByMonth.get(month) ?? 0;
-		points.push([month, total]);
-	}
-	return points;
-}
+// One definition, shared with the scorecard's distinct contributors across repositories.
+export { computeCumulativeContributors };
 
 // The same shape read leniently, field by field: what is missing or malformed starts over.
 const lenientStateSchema = z

@@ -49,6 +49,8 @@ export interface ScorecardRow {
 	reading: 'growth' | 'level';
 	measured: ScorecardMeasured | null;
 	method: string;
+	/** Measured by a source from the configuration file's scorecard section, not the declared one. */
+	isConfigured: boolean;
 	/** From when the measure exists, and how many series it covers. */
 	coverage: string;
 	caveats: string[];

@@ -4,6 +4,7 @@ import { formatSeriesRef, formatTargetRef } from '../../refs.js';
 import { alertRuleInput } from '../alerts/rule-input.js';
 import { manualEventInput } from '../events/events.js';
 import { seriesRef, targetRef } from '../http/schemas.js';
+import { scorecardOverridesInput } from '../scorecard/overrides.js';
 
 /**
  * A configuration file (YAML; JSON is YAML too) read into a declaration of what Dockpulse tracks: its
@@ -43,7 +44,9 @@ export const declarationSchema = z
 		targets: z.array(declaredTarget).default([]),
 		featured: z.array(seriesRef).optional(),
 		events: z.array(manualEventInput).default([]),
-		alerts: z.array(alertRuleInput).default([])
+		alerts: z.array(alertRuleInput).default([]),
+		// Scorecard rows measured otherwise than declared (replaces the stored section while declared).
+		scorecard: scorecardOverridesInput.optional()
 	})
 	.strict()
 	.superRefine((d, ctx) => {
@@ -131,7 +134,7 @@ export function parseConfigFile(file: string, text: string, env: Record<string, 
 	if (doc.errors.length > 0) {
 		throw new ConfigFileError(file, doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`));
 	}
-	if (doc.contents !== null && !isMap(doc.contents)) throw new ConfigFileError(file, ['line 1: expected keys targets, featured, events and alerts']);
+	if (doc.contents !== null && !isMap(doc.contents)) throw new ConfigFileError(file, ['line 1: expected keys targets, featured, events, alerts and scorecard']);
 	const problems = [...findInlineWebhooks(doc, lines), ...substituteEnv(doc, lines, env)];
 	if (problems.length > 0) throw new ConfigFileError(file, problems);
 	const parsed = declarationSchema.safeParse(doc.toJS() ?? {});

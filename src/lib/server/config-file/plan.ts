@@ -6,6 +6,7 @@ import { deleteAppState, getAppState, upsertAppState } from '../db/queries/app-s
 import { excludeFromListing, includeInListing, listTargetStates, setTargetActive } from '../db/queries/collection-targets.js';
 import { deleteManualEvent, insertManualEvent, listManualEvents, updateManualEventUrl } from '../db/queries/events.js';
 import { getTargetId, upsertTarget } from '../db/queries/targets.js';
+import { describeOverride, readScorecardOverrides, scorecardStateKey } from '../scorecard/overrides.js';
 import { defaultWatchlist } from '../targets/watchlist.js';
 import { eventIdentity, type Declaration } from './parse.js';
 
@@ -118,6 +119,28 @@ async function planFeatured(db: Db, featured: Declaration['featured'], prune: bo
 	return [{ op: stored === undefined ? '+' : '~', text: `featured: ${wanted.join(', ')}`, write: (tx) => upsertAppState(tx, 'featured', wanted) }];
 }
 
+/** The scorecard section, a line per row it changes; the section is written whole, so any line's write makes it so. */
+async function planScorecard(db: Db, scorecard: Declaration['scorecard'], prune: boolean): Promise<PlanItem[]> {
+	const stored = await readScorecardOverrides(db);
+	if (scorecard === undefined) {
+		if (!prune || stored === undefined) return [];
+		return [{ op: '-', text: 'scorecard (every row back to its declared measure)', write: (tx) => deleteAppState(tx, scorecardStateKey) }];
+	}
+	const before = stored ?? {};
+	const write = (tx: Db) => upsertAppState(tx, scorecardStateKey, scorecard);
+	const items: PlanItem[] = [];
+	for (const [id, source] of Object.entries(scorecard)) {
+		const was = before[id];
+		const text = describeOverride(id, source);
+		if (!was) items.push({ op: '+', text, write });
+		else if (describeOverride(id, was) !== text) items.push({ op: '~', text, write });
+	}
+	for (const id of Object.keys(before).filter((id) => !(id in scorecard))) {
+		items.push({ op: '-', text: `scorecard ${id} (back to its declared measure)`, write });
+	}
+	return items;
+}
+
 async function planEvents(db: Db, declaration: Declaration, prune: boolean): Promise<PlanItem[]> {
 	const stored = new Map(
 		(await listManualEvents(db)).map((e) => {
@@ -210,6 +233,7 @@ export async function planChanges(db: Db, declaration: Declaration, options: Pla
 	return [
 		...(await planTargets(db, declaration.targets, options.prune)),
 		...(await planFeatured(db, declaration.featured, options.prune)),
+		...(await planScorecard(db, declaration.scorecard, options.prune)),
 		...(await planEvents(db, declaration, options.prune)),
 		...(await planAlerts(db, declaration.alerts, options))
 	];

@@ -7,6 +7,8 @@ import { selectMinMaxIndices } from '../metrics/downsample.js';
 import { resolveWindow } from '../metrics/growth.js';
 import { maxInstantMs, minInstantMs } from '../time.js';
 import { measures, publishedPeriod, type Measure } from './measures.js';
+import { readDistinctContributorsRow } from './distinct-contributors.js';
+import { applyScorecardOverrides, readScorecardOverrides } from './overrides.js';
 import { listScorecardPresets } from './presets.js';
 import { buildScorecardRow } from './rows.js';
 import { formatRecordRef, listMeasureSeries } from './sources.js';
@@ -78,6 +80,8 @@ async function readAll(db: Db, ids: readonly number[], period: Period, previousS
 	return { atStart: bySeries(atStart), atEnd: bySeries(atEnd), firstFromStart: bySeries(firstFromStart), atPreviousStart: bySeries(atPreviousStart), firstEver: bySeries(firstEver) };
 }
 
+const isDistinctContributors = (m: Measure): m is Measure & { source: { kind: 'distinctContributors' } } => m.source.kind === 'distinctContributors';
+
 const earliest = (times: readonly number[]) => (times.length > 0 ? new Date(Math.min(...times)) : undefined);
 
 /**
@@ -102,9 +106,17 @@ export async function buildScorecard(db: Db, query: ScorecardQuery, now: Date): 
 	const window = resolveWindow({ kind: 'custom', from: query.from, to: query.to }, now);
 	const period = { start: window.start, end: window.end };
 	const previousStart = new Date(Math.max(minInstantMs, period.start.getTime() - (period.end.getTime() - period.start.getTime())));
-	const alternatives = await Promise.all(measures.map((m) => listMeasureSeries(db, m)));
+	// The measures as declared, with the sources the configuration file set in their place.
+	const measured = applyScorecardOverrides(measures, await readScorecardOverrides(db));
+	const alternatives = await Promise.all(measured.map((m) => listMeasureSeries(db, m)));
 	const reads = await readAll(db, [...new Set(alternatives.flat(2).map((r) => r.id))], period, previousStart);
-	const rows = await Promise.all(measures.map((measure, i) => readMeasureRow(db, measure, alternatives[i]!, reads, period)));
+	const rows = await Promise.all(
+		measured.map((measure, i) =>
+			isDistinctContributors(measure)
+				? readDistinctContributorsRow(db, measure, period, previousStart, sparklinePoints)
+				: readMeasureRow(db, measure, alternatives[i]!, reads, period)
+		)
+	);
 	const to = query.to ?? day(now);
 	const label = describePeriod(query.from, to);
 	return {

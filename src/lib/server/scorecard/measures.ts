@@ -19,8 +19,34 @@ export type MeasureSource =
 	| { kind: 'series'; candidates: string[] }
 	/** The sum over every series these selectors (series or patterns with *) match. */
 	| { kind: 'sum'; selectors: string[] }
+	/**
+	 * Distinct contributors across these GitHub repositories (github:<owner>/<name>): the union of the
+	 * identities their contributor-history backfills kept (distinct-contributors.ts). A configured option.
+	 */
+	| { kind: 'distinctContributors'; repositories: string[] }
 	/** Nothing public counts it: the published figure only. */
 	| { kind: 'published' };
+
+/** What the distinct-contributors option does not say (distinct-contributors.ts). */
+export const distinctContributorsCaveats = [
+	'An identity is a GitHub account, or a lower-cased e-mail for commits no account matches: one person with both, or with several e-mails, counts more than once',
+	"Default branches' commit authors only; co-authors and bots are not counted",
+	'Rebuilt from each repository\'s commit history when its backfill completed: the count ends at the last month anyone new appeared then'
+];
+
+/** A source in words, for a row's coverage and a configuration plan's line. */
+export function describeMeasureSource(source: MeasureSource): string {
+	switch (source.kind) {
+		case 'series':
+			return source.candidates.join(' or ');
+		case 'sum':
+			return `the sum of ${source.selectors.join(', ')}`;
+		case 'distinctContributors':
+			return `distinct contributors across ${source.repositories.join(', ')}`;
+		case 'published':
+			return 'no public source';
+	}
+}
 
 export interface Measure {
 	id: string;
@@ -33,6 +59,8 @@ export interface Measure {
 	caveats: string[];
 	/** Why the published figure and the measured one differ, for the verification view. */
 	explanation: string;
+	/** The source came from the configuration file's scorecard section (overrides.ts): this was the default. */
+	defaultSource?: MeasureSource;
 }
 
 function findReference(key: string, metric: string) {

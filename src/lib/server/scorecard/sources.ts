@@ -44,6 +44,8 @@ export async function listMeasureSeries(db: Db, measure: Measure): Promise<Serie
 			const matches = await listMatches(db, measure.source.selectors);
 			return matches.length > 0 ? [matches] : [];
 		}
+		// A derived measure reads no series (distinct-contributors.ts), and a published one has none.
+		case 'distinctContributors':
 		case 'published':
 			return [];
 	}

@@ -12,6 +12,9 @@ export const defaultWatchlist: (TargetRef & { displayName: string })[] = [
 	{ source: 'github', key: 'docker/docs', displayName: 'Docker documentation' },
 	{ source: 'github', key: 'moby/buildkit', displayName: 'BuildKit' },
 	{ source: 'github', key: 'docker/docker-py', displayName: 'Docker SDK for Python' },
+	// Release downloads of these two are the scorecard's Boot2Docker row (scorecard/measures.ts).
+	{ source: 'github', key: 'boot2docker/boot2docker', displayName: 'Boot2Docker' },
+	{ source: 'github', key: 'docker/toolbox', displayName: 'Docker Toolbox' },
 	{ source: 'dockerhub', key: 'library/nginx', displayName: 'nginx (official image)' },
 	{ source: 'dockerhub', key: 'library/redis', displayName: 'redis (official image)' },
 	{ source: 'dockerhub', key: 'library/postgres', displayName: 'postgres (official image)' },
