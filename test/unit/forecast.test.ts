@@ -1,0 +1,170 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+	computeDailyDeltas,
+	computeForecast,
+	computeSpread,
+	dayMs,
+	fitLinearTrend,
+	projectRate,
+	type Forecast
+} from '../../src/lib/server/metrics/forecast.js';
+import { computeMilestone } from '../../src/lib/server/metrics/milestone.js';
+
+const startMs = Date.UTC(2026, 0, 1);
+/** Daily points from 2026-01-01: value(i) as given. */
+const daily = (days: number, value: (i: number) => number): [number, number][] =>
+	Array.from({ length: days }, (_, i) => [startMs + i * dayMs, value(i)]);
+
+function forecastOf(points: [number, number][], horizonDays: number): Forecast {
+	const result = computeForecast(points, horizonDays);
+	if (!result.ok) throw new Error(result.reason);
+	return result.forecast;
+}
+
+describe('forecast of a counter from its daily deltas', () => {
+	it('projects a counter growing 1,000 a day exactly, with bands of zero width', () => {
+		const forecast = forecastOf(daily(120, (i) => 50_000 + 1_000 * i), 30);
+		expect(forecast.originValue).toBe(169_000);
+		expect(forecast.level).toBeCloseTo(1_000, 9);
+		expect(forecast.slope).toBeCloseTo(0, 9);
+		expect(forecast.points).toHaveLength(30);
+		forecast.points.forEach((p, k) => {
+			expect(p.tMs).toBe(startMs + (119 + k + 1) * dayMs);
+			expect(p.value).toBeCloseTo(169_000 + 1_000 * (k + 1), 6);
+			expect(p.upper95 - p.lower95).toBeCloseTo(0, 6);
+		});
+	});
+
+	it('spreads the change of a gap of several days evenly over them', () => {
+		const points: [number, number][] = [
+			[startMs, 0],
+			[startMs + dayMs, 10],
+			[startMs + 4 * dayMs, 40]
+		];
+		expect(computeDailyDeltas(points, 90)).toEqual([10, 10, 10, 10]);
+		expect(computeDailyDeltas(points, 2)).toEqual([10, 10]);
+	});
+
+	it('projects a rate rising 10 a day with a fading slope (damped trend)', () => {
+		// Deltas 100, 110, 120, ...: the fitted rate on the last day is 100 + 10 * 89 = 990.
+		const forecast = forecastOf(daily(91, (i) => 100 * i + 5 * i * (i - 1)), 2);
+		expect(forecast.level).toBeCloseTo(990, 6);
+		expect(forecast.slope).toBeCloseTo(10, 6);
+		expect(forecast.points[0]!.value - forecast.originValue).toBeCloseTo(990 + 10 * 0.98, 6);
+		expect(forecast.points[1]!.value - forecast.points[0]!.value).toBeCloseTo(990 + 10 * (0.98 + 0.98 ** 2), 6);
+	});
+
+	it('never projects a falling rate below zero: the counter levels off', () => {
+		expect(projectRate(100, -10, 0.98, 200)).toBe(0);
+		const forecast = forecastOf(daily(60, (i) => 10_000 + 100 * i - i * i), 365);
+		const last = forecast.points[forecast.points.length - 1]!;
+		expect(last.value).toBe(forecast.points[forecast.points.length - 2]!.value);
+	});
+
+	it('explains that a series with under two weeks of history cannot be forecast', () => {
+		expect(computeForecast(daily(10, (i) => i), 30)).toEqual({ ok: false, reason: 'a forecast needs at least 14 days of history; the series has 9' });
+		expect(computeForecast([], 30)).toMatchObject({ ok: false });
+	});
+
+	it('fits a least-squares line and reads its level at the last day', () => {
+		const fit = fitLinearTrend([1, 3, 2, 4]);
+		expect(fit.slope).toBeCloseTo(0.8, 9);
+		expect(fit.level).toBeCloseTo(3.7, 9);
+		expect(fit.residuals.reduce((s, r) => s + r, 0)).toBeCloseTo(0, 9);
+	});
+
+	it('measures daily noise and the weekly drift of the residuals', () => {
+		// Two weeks: the first 7 days each +2 off the trend, the next 7 each -2.
+		const spread = computeSpread([...Array(7).fill(2), ...Array(7).fill(-2)], 7);
+		expect(spread).toEqual({ daily: 2, drift: 2 });
+		// Noise that alternates cancels within a week: no drift.
+		expect(computeSpread([1, -1, 1, -1, 1, -1, 0], 7).drift).toBeCloseTo(0, 9);
+	});
+});
+
+describe('milestone dates', () => {
+	const linear = forecastOf(daily(100, (i) => 1_000 * i), 60);
+
+	it('gives the day a linear counter passes the value, with earliest and latest equal', () => {
+		// 99,000 on 2026-04-10 (day 99); 120,000 is 21 days later.
+		expect(computeMilestone(linear, 120_000)).toEqual({ value: 120_000, date: '2026-05-01', earliest: '2026-05-01', latest: '2026-05-01' });
+	});
+
+	it('gives null with the reason when the value is not reached within the horizon', () => {
+		expect(computeMilestone(linear, 1_000_000)).toEqual({
+			value: 1_000_000,
+			date: null,
+			reason: 'not expected within the horizon: the projection reaches 159000 on 2026-06-09'
+		});
+	});
+
+	it('gives null with the reason when the counter has stopped and cannot reach the value', () => {
+		const stopped = forecastOf(daily(100, (i) => Math.min(i, 50) * 10), 365);
+		expect(computeMilestone(stopped, 1_000)).toMatchObject({ date: null, reason: expect.stringContaining('not expected within the horizon') });
+	});
+
+	it('gives null with the reason when the value was already passed', () => {
+		expect(computeMilestone(linear, 50_000)).toEqual({ value: 50_000, date: null, reason: 'already reached: the series was at 99000 on 2026-04-10' });
+	});
+
+	it('puts the expected date inside its 80% interval on a noisy counter', () => {
+		const noisy = forecastOf(daily(120, (i) => 1_000 * i + (i % 7) * 300), 365);
+		const milestone = computeMilestone(noisy, 200_000);
+		if (milestone.date === null) throw new Error(milestone.reason);
+		expect(milestone.earliest <= milestone.date).toBe(true);
+		expect(milestone.latest === null || milestone.date <= milestone.latest).toBe(true);
+		expect(milestone.earliest < milestone.latest!).toBe(true);
+	});
+});
+
+/** A counter: a start value and non-negative daily increments, with a few days missing. */
+const counterArbitrary = fc
+	.record({
+		start: fc.integer({ min: 0, max: 1e9 }),
+		increments: fc.array(fc.integer({ min: 0, max: 1e6 }), { minLength: 15, maxLength: 200 }),
+		gaps: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 15, maxLength: 200 })
+	})
+	.map(({ start, increments, gaps }) => {
+		const points: [number, number][] = [];
+		let t = startMs;
+		let value = start;
+		increments.forEach((increment, i) => {
+			points.push([t, value]);
+			t += (gaps[i] ?? 1) * dayMs;
+			value += increment;
+		});
+		return points;
+	});
+
+describe('forecast properties', () => {
+	it('keeps the 80% band inside the 95% band, both around the projection, and never projects a counter down', () => {
+		fc.assert(
+			fc.property(counterArbitrary, fc.integer({ min: 1, max: 400 }), (points, horizon) => {
+				const forecast = forecastOf(points, horizon);
+				let previous = { value: forecast.originValue, lower80: forecast.originValue, upper80: forecast.originValue, lower95: forecast.originValue, upper95: forecast.originValue };
+				for (const p of forecast.points) {
+					expect(p.lower95).toBeLessThanOrEqual(p.lower80);
+					expect(p.lower80).toBeLessThanOrEqual(p.value);
+					expect(p.value).toBeLessThanOrEqual(p.upper80);
+					expect(p.upper80).toBeLessThanOrEqual(p.upper95);
+					for (const key of ['value', 'lower80', 'upper80', 'lower95', 'upper95'] as const) expect(p[key]).toBeGreaterThanOrEqual(previous[key]);
+					previous = p;
+				}
+			})
+		);
+	});
+
+	it('widens both bands with the horizon', () => {
+		fc.assert(
+			fc.property(counterArbitrary, (points) => {
+				const forecast = forecastOf(points, 120);
+				forecast.points.slice(1).forEach((p, k) => {
+					const before = forecast.points[k]!;
+					expect(p.upper80 - p.lower80).toBeGreaterThanOrEqual(before.upper80 - before.lower80 - 1e-6);
+					expect(p.upper95 - p.lower95).toBeGreaterThanOrEqual(before.upper95 - before.lower95 - 1e-6);
+				});
+			})
+		);
+	});
+});
