@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	computeDailyDeltas,
 	computeForecast,
+	computeRateWander,
 	computeSpread,
 	dayMs,
 	fitLinearTrend,
@@ -80,6 +81,26 @@ describe('forecast of a counter from its daily deltas', () => {
 		expect(spread).toEqual({ daily: 2, drift: 2 });
 		// Noise that alternates cancels within a week: no drift.
 		expect(computeSpread([1, -1, 1, -1, 1, -1, 0], 7).drift).toBeCloseTo(0, 9);
+	});
+});
+
+describe('how much the rate wanders month to month', () => {
+	it('reads a step of 60 a day between two months as a random-walk variance of 180 per day', () => {
+		// Means 100 then 160: a change of 60; 60^2 x 3 / (2 x 30) = 180.
+		expect(computeRateWander([...Array(30).fill(100), ...Array(30).fill(160)], 0)).toBeCloseTo(180, 9);
+	});
+
+	it('takes out what daily noise alone explains, and needs two whole months', () => {
+		expect(computeRateWander([...Array(30).fill(100), ...Array(30).fill(160)], 1_000)).toBe(0);
+		expect(computeRateWander(Array(59).fill(100), 0)).toBe(0);
+	});
+
+	it('widens the bands of a counter whose rate moved in the past year, though its last 90 days were steady', () => {
+		const steady = forecastOf(daily(400, (i) => 1_000 * i), 30);
+		const moved = forecastOf(daily(400, (i) => (i < 200 ? 500 * i : 100_000 + 1_000 * (i - 200))), 30);
+		expect(steady.points[29]!.upper80 - steady.points[29]!.lower80).toBeCloseTo(0, 6);
+		expect(moved.points[29]!.value).toBeCloseTo(steady.points[29]!.value - 100_000, 6);
+		expect(moved.points[29]!.upper80 - moved.points[29]!.lower80).toBeGreaterThan(1_000);
 	});
 });
 

@@ -19,9 +19,11 @@ export interface ForecastSettings {
 	damping: number;
 	/** Days per block when measuring how far the rate drifts from its trend (see computeSpread). */
 	blockDays: number;
+	/** How many trailing days show how much the rate wanders month to month (see computeRateWander). */
+	wanderDays: number;
 }
 
-export const defaultSettings: ForecastSettings = { fitDays: 90, damping: 0.98, blockDays: 7 };
+export const defaultSettings: ForecastSettings = { fitDays: 90, damping: 0.98, blockDays: 7, wanderDays: 365 };
 
 /** Fewer daily deltas than this and a trend means nothing: the answer says so instead. */
 export const minFitDays = 14;
@@ -114,6 +116,27 @@ export function computeSpread(residuals: readonly number[], blockDays: number): 
 	return { daily: rootMeanSquare(residuals), drift: rootMeanSquare(blocks) };
 }
 
+/** Days per block when comparing the mean rate of consecutive months. */
+const monthDays = 30;
+
+/**
+ * How much the rate itself wanders: the variance per day of a random walk of the rate, read from the
+ * changes between the mean daily deltas of consecutive 30-day blocks. The fit's residuals cannot show
+ * it (the fit follows the last 90 days), yet it is what makes long projections miss: a project's pull
+ * rate halves or doubles over a year. A random walk's mean over L days differs from the next block's
+ * by a variance of about 2qL/3, plus 2 sigma^2 / L of daily noise, which is taken out.
+ */
+export function computeRateWander(deltas: readonly number[], dailyNoise: number): number {
+	const means: number[] = [];
+	for (let end = deltas.length; end - monthDays >= 0; end -= monthDays) {
+		means.push(deltas.slice(end - monthDays, end).reduce((s, d) => s + d, 0) / monthDays);
+	}
+	if (means.length < 2) return 0;
+	const changes = means.slice(1).map((m, i) => m - means[i]!);
+	const meanSquare = changes.reduce((s, c) => s + c * c, 0) / changes.length;
+	return (Math.max(0, meanSquare - (2 * dailyNoise ** 2) / monthDays) * 3) / (2 * monthDays);
+}
+
 /** The projected rate h days ahead: the slope's contribution fades by `damping` each day; never below zero. */
 export function projectRate(level: number, slope: number, damping: number, h: number): number {
 	const fade = damping === 1 ? h : (damping * (1 - damping ** h)) / (1 - damping);
@@ -129,12 +152,14 @@ export function computeForecast(points: readonly [number, number][], horizonDays
 	const [originMs, originValue] = points[points.length - 1]!;
 	const fit = fitLinearTrend(deltas);
 	const spread = computeSpread(fit.residuals, settings.blockDays);
+	const wander = computeRateWander(computeDailyDeltas(points, settings.wanderDays), spread.daily);
 	const projected: ForecastPoint[] = [];
 	let value = originValue;
 	for (let h = 1; h <= horizonDays; h++) {
 		value += projectRate(fit.level, fit.slope, settings.damping, h);
-		// Independent daily noise adds up as sqrt(h); a persistent drift of the rate as h.
-		const sd = Math.sqrt(h * spread.daily ** 2 + (h * spread.drift) ** 2);
+		// Independent daily noise adds up as sqrt(h), a persistent drift of the rate as h, and a
+		// wandering rate (a random walk summed over h days) as h^1.5.
+		const sd = Math.sqrt(h * spread.daily ** 2 + (h * spread.drift) ** 2 + (wander * h ** 3) / 3);
 		projected.push(boundPoint(originMs + h * dayMs, value, sd, projected[h - 2], originValue));
 	}
 	return { ok: true, forecast: { originMs, originValue, level: fit.level, slope: fit.slope, points: projected } };
