@@ -32,6 +32,8 @@ export interface ExploreState {
 	log: boolean;
 	align: boolean;
 	view: ViewMode;
+	/** Days to project each drawn counter forward (GET /api/forecast), or undefined for none. */
+	forecast: number | undefined;
 }
 
 export const defaultExploreState: ExploreState = {
@@ -44,8 +46,12 @@ export const defaultExploreState: ExploreState = {
 	smooth: 1,
 	log: false,
 	align: false,
-	view: 'chart'
+	view: 'chart',
+	forecast: undefined
 };
+
+/** The longest projection drawn; the same limit as /api/forecast's horizon. */
+export const maxForecastDays = 1095;
 
 export type ExploreParseResult = { ok: true; state: ExploreState } | { ok: false; parameter: string; reason: string };
 
@@ -83,7 +89,13 @@ function buildSchema() {
 				.default(1),
 			log: flag.default(false),
 			align: flag.default(false),
-			view: z.enum(viewModes, { error: `expected one of ${viewModes.join(', ')}` }).default(defaultExploreState.view)
+			view: z.enum(viewModes, { error: `expected one of ${viewModes.join(', ')}` }).default(defaultExploreState.view),
+			forecast: z.coerce
+				.number({ error: 'expected a whole number of days' })
+				.int('expected a whole number of days')
+				.min(1, 'expected at least 1 day')
+				.max(maxForecastDays, `expected at most ${maxForecastDays} days`)
+				.optional()
 		})
 		.strict()
 		.refine((s) => !s.from || !s.to || s.from <= s.to, { path: ['to'], message: 'must not be before from' });
@@ -108,7 +120,7 @@ export function parseExploreState(params: URLSearchParams): ExploreParseResult {
 	}
 	schema ??= buildSchema();
 	const parsed = schema.safeParse(input);
-	if (parsed.success) return { ok: true, state: { ...parsed.data, series: [...new Set(parsed.data.series)] } };
+	if (parsed.success) return { ok: true, state: { ...parsed.data, forecast: parsed.data.forecast, series: [...new Set(parsed.data.series)] } };
 	const issue = parsed.error.issues[0]!;
 	if (issue.code === 'unrecognized_keys') {
 		return { ok: false, parameter: issue.keys[0]!, reason: `unknown parameter (expected ${Object.keys(schema.shape).join(', ')})` };
@@ -130,6 +142,7 @@ export function serializeExploreState(state: ExploreState): URLSearchParams {
 	if (state.log) params.set('log', 'true');
 	if (state.align) params.set('align', 'true');
 	if (state.view !== d.view) params.set('view', state.view);
+	if (state.forecast !== undefined) params.set('forecast', String(state.forecast));
 	return params;
 }
 

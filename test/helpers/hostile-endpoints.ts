@@ -101,6 +101,7 @@ export function listHostileEndpoints(webhookUrl: string): HostileEndpoint[] {
 			requests: get('/api/report', hostileQuery([['series', 'github:*:stars'], ['preset', '1y'], ['minBase', '100']], { series: seededSeries, preset: ['30d', '90d', '1y', 'ytd'], from: dates, to: dates, fromEvent: ids, toEvent: ids, minBase: ['0', '-1', '1e308'] }))
 		},
 		{ name: 'GET /api/scorecard', numRuns: 30, requests: get('/api/scorecard', hostileQuery([['from', '2025-01-01'], ['to', '2025-12-31']], { from: dates, to: dates })) },
+		{ name: 'GET /api/forecast', numRuns: 40, requests: get('/api/forecast', hostileQuery([['series', 'github:fuzz/seeded:stars'], ['horizon', '30'], ['milestone', '500']], { series: seededSeries, horizon: ['0', '1', '1095', '1096', '1e3'], milestone: ['0', '-1', '1e308', 'NaN'] })) },
 		{ name: 'GET /api/scorecard.csv', numRuns: 20, requests: get('/api/scorecard.csv', hostileQuery([['from', '2014-06-09']], { from: dates, to: dates })) },
 		{ name: 'GET /api/report.csv', numRuns: 30, requests: get('/api/report.csv', hostileQuery([['series', 'github:fuzz/seeded:stars'], ['from', '2026-01-01'], ['to', '2026-06-01']], { fromEvent: ids, toEvent: ids })) },
 		{ name: 'GET /api/events', numRuns: 60, requests: get('/api/events', hostileQuery([['target', 'github:fuzz/seeded'], ['from', '2015-01-01'], ['to', '2027-01-01']], { target: ['github:fuzz/seeded', 'dockerhub:library/nginx'], from: dates, to: dates })) },

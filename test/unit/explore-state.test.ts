@@ -28,7 +28,8 @@ describe('explorer URL state', () => {
 			smooth: 4,
 			log: true,
 			align: true,
-			view: 'both'
+			view: 'both',
+			forecast: 180
 		};
 		const query = serializeExploreState(state).toString();
 		expect(parse(query)).toEqual({ ok: true, state });
@@ -58,7 +59,10 @@ describe('explorer URL state', () => {
 		['smooth=2.5', 'smooth', 'expected a whole number of periods'],
 		['view=grid', 'view', 'expected one of chart, table, both'],
 		['transform=double', 'transform', 'expected one of value, delta, growth, index, share, yoy'],
-		['interval=day&interval=week', 'interval', 'given more than once']
+		['interval=day&interval=week', 'interval', 'given more than once'],
+		['forecast=0', 'forecast', 'expected at least 1 day'],
+		['forecast=1096', 'forecast', 'expected at most 1095 days'],
+		['forecast=soon', 'forecast', 'expected a whole number of days']
 	])('names the bad parameter in %s', (query, parameter, reason) => {
 		expect(parse(query)).toEqual({ ok: false, parameter, reason });
 	});

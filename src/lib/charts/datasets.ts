@@ -27,6 +27,8 @@ export interface ChartPoint {
 	date: string;
 	provenance: PointProvenance;
 	flags: string[];
+	/** A day of a forecast's projection, not a sample. */
+	isProjected?: boolean;
 }
 
 export interface ChartDataset {

@@ -54,7 +54,7 @@ export function formatTick(value: number, transform: ChartTransform): string {
 /** The tooltip's lines for one point: value, then where it came from and any anomaly flags. */
 export function describePoint(point: ChartPoint, transform: LineOptionsInput['transform']): { value: string; details: string[] } {
 	// The date is the tooltip's title; the lines under the value say where the number came from.
-	const details = [`provenance: ${point.provenance}`];
+	const details = point.isProjected ? ['projected (forecast)'] : [`provenance: ${point.provenance}`];
 	if (point.flags.length > 0) details.push(`flagged: ${point.flags.join(', ')}`);
 	return { value: point.y === null ? 'no value' : formatValue(point.y, transform), details };
 }

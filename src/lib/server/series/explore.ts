@@ -4,6 +4,7 @@ import type { EventView } from '../../types/events.js';
 import type { Db } from '../db/client.js';
 import { listSeriesByRefs } from '../db/queries/targets.js';
 import { listEventViews } from '../events/events.js';
+import { listForecastBands, type ExploreForecasts } from '../forecast/bands.js';
 import { ParameterError } from '../http/parse.js';
 import { getTargetSummary, listFirstSeriesRefs, type TargetSummary } from './catalog.js';
 import { parseSeriesQuery, type SeriesQuery } from './params.js';
@@ -25,6 +26,8 @@ export type ExploreView =
 			events: EventView[];
 			/** The drawn view's series parameters, for its CSV download. */
 			exportParams: string;
+			/** Projections of the drawn counters when the URL has `forecast=<days>`. */
+			forecasts: ExploreForecasts;
 	  }
 	| { ok: false; parameter: string; reason: string };
 
@@ -69,7 +72,8 @@ export async function buildExploreView(db: Db, featured: readonly SeriesRef[], p
 	const state = isDefault ? { ...parsed.state, series: await chooseDefaultSeries(db, featured) } : parsed.state;
 	const drawn = state.series.slice(0, maxDrawnSeries);
 	const hiddenSeries = state.series.slice(maxDrawnSeries);
-	if (drawn.length === 0) return { ok: true, state, isDefault, series: [], hiddenSeries, events: [], exportParams: '' };
+	const noForecasts: ExploreForecasts = { bands: [], notes: [] };
+	if (drawn.length === 0) return { ok: true, state, isDefault, series: [], hiddenSeries, events: [], exportParams: '', forecasts: noForecasts };
 	let query: SeriesQuery;
 	try {
 		query = buildSeriesQuery(state, drawn, nowMs);
@@ -78,15 +82,16 @@ export async function buildExploreView(db: Db, featured: readonly SeriesRef[], p
 		throw error;
 	}
 	const targets = [...new Set(query.series.map((s) => `${s.source}:${s.key}`))];
-	const [result, events] = await Promise.all([
+	const [result, events, forecasts] = await Promise.all([
 		readSeriesViews(db, query),
-		listEventViews(db, { targets, from: query.from, to: query.to })
+		listEventViews(db, { targets, from: query.from, to: query.to }),
+		listForecastBands(db, state, drawn)
 	]);
 	if ('missing' in result) {
 		return { ok: false, parameter: 'series', reason: `no such series: ${result.missing.join(', ')} (search the list for one that exists)` };
 	}
 	const exportParams = buildSeriesParams(state, drawn, nowMs).toString();
-	return { ok: true, state, isDefault, series: result.series, hiddenSeries, events, exportParams };
+	return { ok: true, state, isDefault, series: result.series, hiddenSeries, events, exportParams, forecasts };
 }
 
 
