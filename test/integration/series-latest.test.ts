@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +150,24 @@ describe.each(testBackends)('series_latest on $name', (backend) => {
 		expect(await getLatest(s.db(), a.seriesId)).toBeUndefined();
 		expect(await deleteTarget(s.db(), { source: 'dockerhub', key: b.key })).toBe(true);
 		expect(await getLatest(s.db(), b.seriesId)).toBeUndefined();
+		await expectExact(s.db());
+	});
+
+	it('is filled by migration 0010 for a store written before it', async () => {
+		const { seriesId } = await s.addSeries();
+		const migration = readFileSync(new URL('../../migrations/0010_series_latest.sql', import.meta.url), 'utf8');
+		const backfill = migration.split('--> statement-breakpoint').find((part) => part.includes('-- Existing stores'));
+		// Samples written with no trigger, as by a version before 0010; the trigger's row taken away.
+		await s.db().execute(sql`alter table samples disable trigger user`);
+		try {
+			await s.write(seriesId, 'imported', [[0, 1], [3, 30], [2, 20]]);
+		} finally {
+			await s.db().execute(sql`alter table samples enable trigger user`);
+		}
+		await s.db().execute(sql`delete from series_latest`);
+		expect(await getLatest(s.db(), seriesId)).toBeUndefined();
+		await s.db().execute(sql.raw(backfill!));
+		expect(await getLatest(s.db(), seriesId)).toMatchObject({ days: 3, value: 30, provenance: 'imported' });
 		await expectExact(s.db());
 	});
 
