@@ -6,7 +6,8 @@
  * trigger (what maintaining it row by row, in a trigger or in our writers, would cost).
  *
  * Environment: BENCH_DATABASE_URL (else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres);
- * LATEST_SERIES (default 2740,27400); LATEST_SAMPLES samples per series (default 30, daily).
+ * LATEST_SERIES (default 2740,27400); LATEST_SAMPLES samples per series (default 30, daily); LATEST_ENGINES
+ * (default postgres,pglite).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { openDatabase, queryRows, type Database, type Db } from '../src/lib/server/db/client.js';
@@ -18,6 +19,7 @@ import { latencyStats, timeOnce, type LatencyStats } from './measure.js';
 
 const seriesSteps = (process.env.LATEST_SERIES ?? '2740,27400').split(',').map(Number);
 const samplesPerSeries = Number(process.env.LATEST_SAMPLES ?? 30);
+const engines = (process.env.LATEST_ENGINES ?? 'postgres,pglite').split(',');
 const iterations = 20;
 const databaseName = 'dockpulse_bench_latest';
 
@@ -148,6 +150,11 @@ async function openPostgres(admin: string): Promise<Database & { drop(): Promise
 }
 
 async function main(): Promise<void> {
+	if (engines.includes('postgres')) await benchPostgres();
+	if (engines.includes('pglite')) await benchPglite();
+}
+
+async function benchPostgres(): Promise<void> {
 	const postgres = await openPostgres(adminUrl(process.env));
 	try {
 		await benchReads('PostgreSQL', postgres.db);
@@ -156,6 +163,9 @@ async function main(): Promise<void> {
 		await postgres.close();
 		await postgres.drop();
 	}
+}
+
+async function benchPglite(): Promise<void> {
 	const pglite = await openPgliteEngine();
 	try {
 		await benchReads('PGlite', pglite.database.db);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeObservation } from '../../jobs/observations.js';
 import { queryRows, type Database, type Db } from '../../src/lib/server/db/client.js';
 import { deleteTarget } from '../../src/lib/server/db/queries/collection-targets.js';
+import { listMovers } from '../../src/lib/server/db/queries/movers.js';
 import { deleteReconstructedFrom } from '../../src/lib/server/db/queries/observations.js';
 import { upsertSamples, writeSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
@@ -153,6 +154,17 @@ describe.each(testBackends)('series_latest on $name', (backend) => {
 		await expectExact(s.db());
 	});
 
+	it('gives movers the latest sample when the window ends now, and the last one before an earlier end', async () => {
+		const { seriesId } = await s.addSeries();
+		await s.write(seriesId, 'imported', Array.from({ length: 11 }, (_, d): [number, number] => [d, 1_000 + 100 * d]));
+		const moverOf = async (endDays: number) => {
+			const rows = await listMovers(s.db(), { start: at(1), end: at(endDays), minBase: 0, limit: 1_000 });
+			return rows.find((r) => r.ranking === 'change' && r.seriesId === seriesId)?.latest;
+		};
+		expect(await moverOf(30)).toEqual({ ts: at(10), value: 2_000, provenance: 'imported' });
+		expect(await moverOf(5.5)).toEqual({ ts: at(5), value: 1_500, provenance: 'imported' });
+	});
+
 	it('is filled by migration 0010 for a store written before it', async () => {
 		const { seriesId } = await s.addSeries();
 		const migration = readFileSync(new URL('../../migrations/0010_series_latest.sql', import.meta.url), 'utf8');
@@ -172,7 +184,7 @@ describe.each(testBackends)('series_latest on $name', (backend) => {
 	});
 
 	it('equals the last sample of every series after any sequence of writes', async () => {
-		const series = await Promise.all([s.addSeries(), s.addSeries(), s.addSeries()]);
+		const series = [await s.addSeries(), await s.addSeries(), await s.addSeries()];
 		const point = fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 1_000 }));
 		const write = fc.oneof(
 			fc.record({ kind: fc.constant('observe' as const), at: point }),
