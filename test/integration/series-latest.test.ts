@@ -209,6 +209,16 @@ describe.each(testBackends)('series_latest on $name', (backend) => {
 			{ numRuns: 25 }
 		);
 	});
+
+	it('is emptied with samples by a truncate', async () => {
+		const { seriesId } = await s.addSeries();
+		await s.write(seriesId, 'imported', [[0, 1]]);
+		expect(await getLatest(s.db(), seriesId)).toBeDefined();
+		await s.db().execute(sql`truncate samples`);
+		expect(await listMaintained(s.db())).toEqual([]);
+		await s.write(seriesId, 'imported', [[1, 2]]);
+		expect(await getLatest(s.db(), seriesId)).toMatchObject({ days: 1, value: 2 });
+	});
 });
 
 // Two writers on one store need two connections: PGlite has one.
