@@ -16,8 +16,8 @@ export { provenances, type Provenance } from '../../../types/samples.js';
 
 /**
  * One value of a series at one time. The primary key (series_id, ts) makes writes idempotent and is
- * the only index the two hot reads need: "one series over a range" is a range scan on it and "latest
- * value of every series" is one backward probe per series.
+ * the only index the hot reads need: "one series over a range" is a range scan on it and "the latest
+ * value before a time" one backward probe; the latest value of every series is kept in series_latest.
  *
  * value is double precision: counters pass 2^31 (nginx pulls: 12,981,954,060) and every integer up to
  * 2^53 is exact in it; both drivers return it as a JS number, unlike bigint or numeric.
