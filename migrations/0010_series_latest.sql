@@ -14,7 +14,7 @@ ALTER TABLE "series_latest" ADD CONSTRAINT "series_latest_series_id_series_id_fk
 -- from series and targets, data migrations like 0009), and a writer added later cannot forget it.
 -- Statement-level with transition tables, not per row: one set-based upsert per statement costs the
 -- same for one row or a 5,000-row COPY chunk (measured by npm run bench:latest, see the README; a row-level trigger made a 20,000-row
--- insert into one series 11 to 24 times slower, the statement-level one 1.2 to 1.4 times).
+-- insert into one series about 20 times slower, the statement-level one 1.1 to 1.3 times).
 -- Rows are taken in series_id order so that two writers touching the same series lock them in the
 -- same order. The upsert's WHERE keeps the newest ts when writers land out of order or concurrently.
 CREATE FUNCTION "series_latest_refresh"("ids" integer[]) RETURNS void LANGUAGE plpgsql AS $$
