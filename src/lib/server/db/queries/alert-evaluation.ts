@@ -38,8 +38,9 @@ const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 10
 
 
 /**
- * Every enabled rule (or the given ones) with each series it matches: the latest sample, and for
- * growth rules the samples one and two windows before it, each one backward probe of the samples key.
+ * Every enabled rule (or the given ones) with each series it matches: the latest sample (series_latest,
+ * one row per series), and for growth rules the samples one and two windows before it, each one backward
+ * probe of the samples key.
  * A pattern rule takes at most `maxSeriesPerRule` series, the first by series id (the oldest), so that a
  * pattern that grew after it was saved cannot make one evaluation unbounded; `matched_series` says how
  * many it matches in all.
@@ -70,9 +71,7 @@ export function buildAlertProbesQuery(ruleIds: readonly number[] | undefined, ma
 			i.state, i.pending_count, ${epochMs('i.notified_at')} as notified_ms, ${epochMs('i.firing_since')} as firing_since_ms
 		from matched m
 		join alert_rules r on r.id = m.rule_id
-		left join lateral (
-			select ts, value from samples where series_id = m.series_id order by ts desc limit 1
-		) l on true
+		left join series_latest l on l.series_id = m.series_id
 		left join lateral (
 			select ts, value from samples
 			where r.condition->>'kind' = 'growth' and series_id = m.series_id

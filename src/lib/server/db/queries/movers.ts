@@ -4,8 +4,9 @@ import type { Provenance } from '../schema/index.js';
 
 /**
  * The series that grew most over a window, by percent and by absolute change, in one statement over
- * every series: two backward probes of the samples primary key per series (the latest sample on or
- * before the end, the base on or before the start), then two top-N picks from the same rows. The CTE
+ * every series: the latest sample on or before the end (series_latest when the window ends now, which
+ * is the usual case; else one backward probe of the samples primary key: the union stops at its first
+ * row), the base on or before the start (one probe), then two top-N picks from the same rows. The CTE
  * is referenced twice, so PostgreSQL computes it once.
  */
 
@@ -58,8 +59,11 @@ export function buildMoversQuery(spec: MoversSpec): SQL {
 			from series s
 			join targets t on t.id = s.target_id
 			cross join lateral (
-				select ts, value, provenance from samples
-				where series_id = s.id and ts <= ${end}::timestamptz order by ts desc limit 1
+				(select ts, value, provenance from series_latest where series_id = s.id and ts <= ${end}::timestamptz)
+				union all
+				(select ts, value, provenance from samples
+					where series_id = s.id and ts <= ${end}::timestamptz order by ts desc limit 1)
+				limit 1
 			) l
 			cross join lateral (
 				select ts, value, provenance from samples
