@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import type { Config, HttpConfig } from '../../../src/lib/server/config.js';
 import { CollectorError } from '../errors.js';
-import { createGithubOctokit, type GithubOctokit } from '../github/client.js';
-import { toGithubError } from '../github/faults.js';
-import type { HttpStats } from '../http.js';
-import type { RequestControls } from '../interruption.js';
+import { GithubApi } from '../github/client.js';
 
 /**
  * GitHub search's total for an ecosystem query, taken only when GitHub says it is complete. A search
@@ -19,25 +15,14 @@ const searchAnswerSchema = z.object({
 	incomplete_results: z.boolean().optional()
 });
 
-export class GithubSearch {
-	readonly stats: HttpStats = { requests: 0, rateBudgetLeft: undefined };
-	private readonly octokit: GithubOctokit;
-
-	constructor(
-		private readonly github: Config['github'],
-		private readonly http: HttpConfig,
-		controls: RequestControls = {}
-	) {
-		this.octokit = createGithubOctokit(github, http, this.stats, controls);
-	}
-
+export class GithubSearch extends GithubApi {
 	/** How many repositories match `query`; throws a timeout failure when GitHub's answer is incomplete. */
 	async countRepositories(query: string): Promise<number> {
 		let data: unknown;
 		try {
 			data = (await this.octokit.request('GET /search/repositories', { q: query, per_page: 1 })).data;
 		} catch (error) {
-			throw toGithubError(error, `search "${query}"`, { timeoutMs: this.http.timeoutMs, token: this.github.token });
+			throw this.fail(error, `search "${query}"`);
 		}
 		const parsed = searchAnswerSchema.safeParse(data);
 		if (!parsed.success) throw new CollectorError('invalidResponse', `search "${query}": answer without a total_count`);

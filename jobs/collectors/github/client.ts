@@ -156,22 +156,28 @@ export function createGithubOctokit(
 	return octokit;
 }
 
-export class GithubClient {
+/**
+ * What every GitHub client shares (the hourly counters, the backfill listings, the ecosystem search):
+ * one Octokit with the collectors' HTTP rules, the requests it made, and failures mapped alike.
+ */
+export abstract class GithubApi {
 	readonly stats: HttpStats = { requests: 0, rateBudgetLeft: undefined };
-	private readonly octokit: GithubOctokit;
+	protected readonly octokit: GithubOctokit;
 
 	constructor(
-		private readonly github: Config['github'],
-		private readonly http: HttpConfig,
+		protected readonly github: Config['github'],
+		protected readonly http: HttpConfig,
 		controls: RequestControls = {}
 	) {
 		this.octokit = createGithubOctokit(github, http, this.stats, controls);
 	}
 
-	private fail(error: unknown, what: string) {
+	protected fail(error: unknown, what: string): CollectorError {
 		return toGithubError(error, what, { timeoutMs: this.http.timeoutMs, token: this.github.token });
 	}
+}
 
+export class GithubClient extends GithubApi {
 	/** The counters of several repositories in one GraphQL request; one result per repository, in order. */
 	async queryRepositories(repositories: readonly RepositoryName[]): Promise<BatchAnswer> {
 		const keys = repositories.map((r) => `${r.owner}/${r.name}`);

@@ -1,10 +1,5 @@
-import type { Config, HttpConfig } from '../../../../src/lib/server/config.js';
-import { CollectorError } from '../../errors.js';
-import type { HttpStats } from '../../http.js';
-import type { RequestControls } from '../../interruption.js';
-import { createGithubOctokit, type GithubOctokit } from '../client.js';
+import { GithubApi } from '../client.js';
 import type { RepositoryName } from '../graphql.js';
-import { toGithubError } from '../faults.js';
 import { hasNextPage, parsePublishedReleases, parseStarHistory, parseStargazerDates, type PublishedRelease, type StarHistoryWeek } from './parse.js';
 
 /** Statuses that say the star history is not served for this repository or token: fall back to the stargazers. */
@@ -24,22 +19,7 @@ export interface ListingPage<T> {
 	isLastPage: boolean;
 }
 
-export class BackfillClient {
-	readonly stats: HttpStats = { requests: 0, rateBudgetLeft: undefined };
-	private readonly octokit: GithubOctokit;
-
-	constructor(
-		private readonly github: Config['github'],
-		private readonly http: HttpConfig,
-		controls: RequestControls = {}
-	) {
-		this.octokit = createGithubOctokit(github, http, this.stats, controls);
-	}
-
-	private fail(error: unknown, what: string): CollectorError {
-		return toGithubError(error, what, { timeoutMs: this.http.timeoutMs, token: this.github.token });
-	}
-
+export class BackfillClient extends GithubApi {
 	/**
 	 * One page (1-based, 100 a page) of a repository's stargazers as their starred_at, oldest first, or
 	 * undefined when GitHub refuses the listing: since July 2026 it lists stargazers only to a
