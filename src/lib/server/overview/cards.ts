@@ -1,6 +1,6 @@
 import { formatSeriesRef, formatTargetRef, type SeriesRef } from '../../refs.js';
 import type { Db } from '../db/client.js';
-import { listSeriesWindow, type SamplePoint } from '../db/queries/series-points.js';
+import { listSeriesWindow, type SeriesWindow } from '../db/queries/series-points.js';
 import { listSeriesByRefs, type SeriesRecord } from '../db/queries/targets.js';
 import { listFirstValuesFrom, listValuesAt, type SampleAt } from '../db/queries/values-at.js';
 import type { Provenance } from '../db/schema/index.js';
@@ -63,7 +63,7 @@ function chooseSparklineInterval(window: Pick<ResolvedWindow, 'start' | 'end'>):
 }
 
 /** The sparkline, and the daily points it was drawn from (when daily), which the milestone ETA reuses. */
-async function readSparkline(db: Db, seriesId: number, window: ResolvedWindow, base: SampleAt): Promise<{ sparkline: SparklineData; daily?: SamplePoint[] }> {
+async function readSparkline(db: Db, seriesId: number, window: ResolvedWindow, base: SampleAt): Promise<{ sparkline: SparklineData; daily?: SeriesWindow }> {
 	const interval = chooseSparklineInterval(window);
 	const read = await listSeriesWindow(db, seriesId, { from: window.start, to: new Date(window.end.getTime() + 1), interval });
 	// The line starts at the base, so that it shows the same change as the figure beside it.
@@ -71,11 +71,11 @@ async function readSparkline(db: Db, seriesId: number, window: ResolvedWindow, b
 	const all = [{ tMs: base.ts.getTime(), value: base.value, provenance: base.provenance }, ...samples];
 	const kept = selectMinMaxIndices(all.map((p) => [p.tMs, p.value]), sparklinePoints);
 	const sparkline: SparklineData = { points: kept.map((i) => [all[i]!.tMs, all[i]!.value]), provenance: kept.map((i) => all[i]!.provenance) };
-	return { sparkline, daily: interval === 'day' ? read.points : undefined };
+	return { sparkline, daily: interval === 'day' ? read : undefined };
 }
 
 /** Only counters are forecast (a gauge's next round value says nothing about adoption). */
-async function readEta(db: Db, record: SeriesRecord, window: ResolvedWindow, daily: SamplePoint[] | undefined): Promise<MilestoneEta | null> {
+async function readEta(db: Db, record: SeriesRecord, window: ResolvedWindow, daily: SeriesWindow | undefined): Promise<MilestoneEta | null> {
 	if (record.kind !== 'counter') return null;
 	return computeMilestoneEta(await readEtaPoints(db, record.id, window.end, daily));
 }
