@@ -63,6 +63,11 @@ describe.each(backends)('the overview page on %s', (backend) => {
 		await gotoHydrated(page, `${server.url}/`);
 		expect(await readCard(page, growingCard)).toEqual(expectedGrowingText(oneYearBefore(Date.now())));
 		expect(await page.locator(`${growingCard} svg[role="img"] path`).count()).toBeGreaterThan(0);
+		// The seed grows 10 stars a day from 1,000, so its latest 4,990 passes 5,000 the next day.
+		const etaMonth = formatDate(growingDayMs(growing.days - 1) + dayMs).slice(0, 7);
+		const eta = page.locator(`${growingCard} .eta`);
+		expect((await eta.textContent())?.replace(/\s+/g, ' ').trim()).toBe(`${formatCount(5_000)} stars expected ${etaMonth} (${etaMonth}..${etaMonth})`);
+		expect(await eta.getAttribute('title')).toContain('damped linear trend on daily deltas');
 		expect(await page.locator(`${mobyCard} .figure`).textContent()).toMatch(/^[+−]?[\d,.]+% \(x[\d.]+\)$/);
 		expect(await page.locator(`${growingCard} a`).first().getAttribute('href')).toMatch(/^\/explore\?series=github%3Ae2e%2Fgrowing%3Astars&from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
 		expect(errors).toEqual([]);

@@ -79,6 +79,28 @@ describe.each(testBackends)('overview data on $name', (backend) => {
 		expect(growingCard).toMatchObject({ state: 'growth', isBaseFirstInWindow: true, base: { ts: new Date(growingDayMs(0, nowMs)).toISOString(), value: 1_000 } });
 	});
 
+	it('dates the next round milestone of a growing counter from its linear growth, also for a window ending in the past', async () => {
+		const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+		// Each case: the window, the growing series' last day in it, and the next round value. The seed
+		// grows 10 stars a day, so the value is reached ceil((value - latest) / 10) days after that day.
+		// The 1-year window's ETA reuses the sparkline's daily read; the 60-day one reads a year itself.
+		const cases = [
+			{ window: { kind: '1y' as const }, lastIndex: growing.days - 1, value: 5_000 },
+			{ window: { kind: 'custom' as const, from: isoDay(growingDayMs(190, nowMs)), to: isoDay(growingDayMs(250, nowMs)) }, lastIndex: 250, value: 5_000 }
+		];
+		for (const { window, lastIndex, value } of cases) {
+			const overview = await buildOverview(database.db, config, { window, now, collection });
+			const card = overview.cards.find((c) => c.series === growing.series);
+			if (card?.state !== 'growth') throw new Error('expected growth');
+			const daysToGo = Math.ceil((value - growing.valueOn(lastIndex)) / 10);
+			const expectedMs = growingDayMs(lastIndex, nowMs) + daysToGo * dayMs;
+			expect(card.eta).toMatchObject({ value, method: expect.stringContaining('damped linear trend'), horizonYears: 3 });
+			expect(Math.abs(Date.parse(card.eta!.date!) - expectedMs)).toBeLessThanOrEqual(30 * dayMs);
+			expect(card.eta!.earliest! <= card.eta!.date!).toBe(true);
+			expect(card.eta!.latest === null || card.eta!.date! <= card.eta!.latest).toBe(true);
+		}
+	});
+
 	it('ranks top movers by growth % and by absolute change, leaving out series that did not move', async () => {
 		const overview = await buildOverview(database.db, config, { window: { kind: '1y' }, now, collection });
 		const start = Date.parse('2025-11-28T12:00:00Z');

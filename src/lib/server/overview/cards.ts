@@ -1,12 +1,13 @@
 import { formatSeriesRef, formatTargetRef, type SeriesRef } from '../../refs.js';
 import type { Db } from '../db/client.js';
-import { listSeriesWindow } from '../db/queries/series-points.js';
+import { listSeriesWindow, type SeriesWindow } from '../db/queries/series-points.js';
 import { listSeriesByRefs, type SeriesRecord } from '../db/queries/targets.js';
 import { listFirstValuesFrom, listValuesAt, type SampleAt } from '../db/queries/values-at.js';
 import type { Provenance } from '../db/schema/index.js';
 import { selectMinMaxIndices } from '../metrics/downsample.js';
 import { computeWindowGrowth, type Growth, type ResolvedWindow } from '../metrics/growth.js';
 import type { Interval } from '../metrics/intervals.js';
+import { computeMilestoneEta, readEtaPoints, type MilestoneEta } from './eta.js';
 
 /** The overview's headline cards: one per featured series that has data, in the configured order. */
 
@@ -34,7 +35,7 @@ interface CardBase {
 
 export type HeadlineCard = CardBase &
 	(
-		| { state: 'growth'; base: SampleView; latest: SampleView; isBaseFirstInWindow: boolean; growth: Growth; sparkline: SparklineData }
+		| { state: 'growth'; base: SampleView; latest: SampleView; isBaseFirstInWindow: boolean; growth: Growth; sparkline: SparklineData; eta: MilestoneEta | null }
 		| { state: 'noData'; lastBefore: SampleView | null; firstAfter: SampleView | null }
 	);
 
@@ -61,17 +62,22 @@ function chooseSparklineInterval(window: Pick<ResolvedWindow, 'start' | 'end'>):
 	return days <= 14 ? 'raw' : days <= 3 * 366 ? 'day' : 'week';
 }
 
-async function readSparkline(db: Db, seriesId: number, window: ResolvedWindow, base: SampleAt): Promise<SparklineData> {
-	const read = await listSeriesWindow(db, seriesId, {
-		from: window.start,
-		to: new Date(window.end.getTime() + 1),
-		interval: chooseSparklineInterval(window)
-	});
+/** The sparkline, and the daily points it was drawn from (when daily), which the milestone ETA reuses. */
+async function readSparkline(db: Db, seriesId: number, window: ResolvedWindow, base: SampleAt): Promise<{ sparkline: SparklineData; daily?: SeriesWindow }> {
+	const interval = chooseSparklineInterval(window);
+	const read = await listSeriesWindow(db, seriesId, { from: window.start, to: new Date(window.end.getTime() + 1), interval });
 	// The line starts at the base, so that it shows the same change as the figure beside it.
 	const samples = read.points.filter((p) => p.tMs > base.ts.getTime());
 	const all = [{ tMs: base.ts.getTime(), value: base.value, provenance: base.provenance }, ...samples];
 	const kept = selectMinMaxIndices(all.map((p) => [p.tMs, p.value]), sparklinePoints);
-	return { points: kept.map((i) => [all[i]!.tMs, all[i]!.value]), provenance: kept.map((i) => all[i]!.provenance) };
+	const sparkline: SparklineData = { points: kept.map((i) => [all[i]!.tMs, all[i]!.value]), provenance: kept.map((i) => all[i]!.provenance) };
+	return { sparkline, daily: interval === 'day' ? read : undefined };
+}
+
+/** Only counters are forecast (a gauge's next round value says nothing about adoption). */
+async function readEta(db: Db, record: SeriesRecord, window: ResolvedWindow, daily: SeriesWindow | undefined): Promise<MilestoneEta | null> {
+	if (record.kind !== 'counter') return null;
+	return computeMilestoneEta(await readEtaPoints(db, record.id, window.end, daily));
 }
 
 async function buildCard(db: Db, record: SeriesRecord, window: ResolvedWindow, around: Around): Promise<HeadlineCard | undefined> {
@@ -93,6 +99,7 @@ async function buildCard(db: Db, record: SeriesRecord, window: ResolvedWindow, a
 	if (result.state === 'noData') {
 		return { ...card, state: 'noData', lastBefore: toView(result.lastBefore), firstAfter: toView(result.firstAfter) };
 	}
+	const { sparkline, daily } = await readSparkline(db, record.id, window, result.base);
 	return {
 		...card,
 		state: 'growth',
@@ -100,7 +107,8 @@ async function buildCard(db: Db, record: SeriesRecord, window: ResolvedWindow, a
 		latest: toView(result.latest)!,
 		isBaseFirstInWindow: result.isBaseFirstInWindow,
 		growth: result.growth,
-		sparkline: await readSparkline(db, record.id, window, result.base)
+		sparkline,
+		eta: await readEta(db, record, window, daily)
 	};
 }
 
