@@ -1,7 +1,8 @@
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { mergeTargetMetadata, removeTargetMetadataKey } from '../../../src/lib/server/db/queries/collection-targets.js';
 import type { HttpStats } from '../http.js';
-import type { CollectOptions, RunProgress } from '../run.js';
+import { toCollectorError } from '../errors.js';
+import { recordFailure, recordSuccess, type CollectOptions, type RunProgress } from '../run.js';
 import type { GithubTarget } from './targets.js';
 
 /**
@@ -64,26 +65,52 @@ export function countWaiting(targets: readonly { metadata: Record<string, unknow
 }
 
 /** What collecting one target came to: done (stored or failed) or waiting (GitHub says the budget is spent). */
-export type AnonymousOutcome = 'done' | 'waiting';
+type AnonymousOutcome = 'done' | 'waiting';
+
+interface AnonymousRun {
+	collector: WaitingCollector;
+	stats: HttpStats;
+	maxRequests: number;
+	report: RunProgress;
+	options: CollectOptions;
+	now: Date;
+}
+
+/**
+ * One target: stored and recorded, or failed and recorded; but a rate limit leaves it waiting, not
+ * failed (someone else spent the host's anonymous budget, and nothing is wrong with the target).
+ */
+async function collectOrWait(db: Db, run: AnonymousRun, target: GithubTarget, collect: (target: GithubTarget) => Promise<number>): Promise<AnonymousOutcome> {
+	try {
+		const changedSamples = await collect(target);
+		await clearWaiting(db, target, run.collector);
+		recordSuccess(run.report, run.options, target.key, changedSamples);
+	} catch (error) {
+		const failure = toCollectorError(error);
+		if (failure.kind === 'rateLimited' && !run.options.signal?.aborted) return 'waiting';
+		await recordFailure(db, 'github', run.report, run.options, target.key, failure);
+	}
+	return 'done';
+}
 
 /**
  * Collects targets one at a time (the budget is read from each answer before the next request),
  * waiting targets first, while the budget lasts; the rest, and all after a rate-limited answer, are
  * marked waiting and returned. Targets not reached because the process is stopping are left as
- * interrupted.
+ * interrupted. `collect` stores one target and returns the samples it changed.
  */
 export async function collectWithinAnonymousBudget(
 	db: Db,
-	run: { collector: WaitingCollector; stats: HttpStats; maxRequests: number; report: RunProgress; options: CollectOptions; now: Date },
+	run: AnonymousRun,
 	targets: readonly GithubTarget[],
-	collectOne: (target: GithubTarget) => Promise<AnonymousOutcome>
+	collect: (target: GithubTarget) => Promise<number>
 ): Promise<GithubTarget[]> {
 	const requestsAtStart = run.stats.requests;
 	const waiting: GithubTarget[] = [];
 	for (const target of orderWaitingFirst(targets, run.collector)) {
 		if (run.options.signal?.aborted) run.report.interrupted(target.key);
 		else if (waiting.length > 0 || !hasAnonymousBudget(run.stats, requestsAtStart, run.maxRequests)) waiting.push(target);
-		else if ((await collectOne(target)) === 'waiting') waiting.push(target);
+		else if ((await collectOrWait(db, run, target, collect)) === 'waiting') waiting.push(target);
 	}
 	await markWaiting(db, waiting, run.collector, run.now);
 	return waiting;

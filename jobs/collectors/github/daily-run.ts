@@ -3,7 +3,7 @@ import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { CollectorError, toCollectorError } from '../errors.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunProgress, type RunReport } from '../run.js';
-import { clearWaiting, collectWithinAnonymousBudget, type AnonymousOutcome, type WaitingCollector } from './anonymous-budget.js';
+import { clearWaiting, collectWithinAnonymousBudget, type WaitingCollector } from './anonymous-budget.js';
 import { GithubClient } from './client.js';
 import { listGithubTargets, type GithubTarget } from './targets.js';
 
@@ -28,26 +28,11 @@ interface DailyRun {
 	ts: Date;
 }
 
-/** One target without a token: a rate limit leaves it waiting (the host's anonymous budget is spent), not failed. */
-async function collectWaitingAware(run: DailyRun, target: GithubTarget): Promise<AnonymousOutcome> {
-	const { db, report, options } = run;
-	try {
-		const changedSamples = await run.collectOne(run.client, target, run.ts);
-		await clearWaiting(db, target, run.collector);
-		recordSuccess(report, options, target.key, changedSamples);
-	} catch (error) {
-		const failure = toCollectorError(error);
-		if (failure.kind === 'rateLimited' && !options.signal?.aborted) return 'waiting';
-		await recordFailure(db, 'github', report, options, target.key, failure);
-	}
-	return 'done';
-}
-
 /** Without a token: one at a time, with whatever is left of the anonymous budget; returns the keys left waiting. */
 async function collectAnonymously(run: DailyRun, targets: readonly GithubTarget[]): Promise<string[]> {
 	// A daily run happens once: it may spend all that is left (the hourly run has its own share).
 	const budget = { collector: run.collector, stats: run.client.stats, maxRequests: Number.POSITIVE_INFINITY, report: run.report, options: run.options, now: run.ts };
-	const waiting = await collectWithinAnonymousBudget(run.db, budget, targets, (target) => collectWaitingAware(run, target));
+	const waiting = await collectWithinAnonymousBudget(run.db, budget, targets, (target) => run.collectOne(run.client, target, run.ts));
 	return waiting.map((t) => t.key);
 }
 

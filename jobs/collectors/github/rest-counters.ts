@@ -1,9 +1,8 @@
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { writeObservation } from '../../observations.js';
-import { toCollectorError } from '../errors.js';
-import { recordFailure, recordSuccess, type CollectOptions, type RunProgress } from '../run.js';
-import { clearWaiting, collectWithinAnonymousBudget, type AnonymousOutcome } from './anonymous-budget.js';
+import type { CollectOptions, RunProgress } from '../run.js';
+import { collectWithinAnonymousBudget } from './anonymous-budget.js';
 import type { GithubClient } from './client.js';
 import { parseRepositoryKey, type GithubTarget } from './targets.js';
 
@@ -24,24 +23,13 @@ export interface RestRun {
 	ts: Date;
 }
 
-async function collectRepository(run: RestRun, target: GithubTarget): Promise<AnonymousOutcome> {
-	const { db, config, report, options } = run;
-	try {
-		const values = await run.client.getRepository(parseRepositoryKey(target.key));
-		const changedSamples = await writeObservation(
-			db,
-			{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts: run.ts, values: { ...values } },
-			config.counters
-		);
-		await clearWaiting(db, target, 'github');
-		recordSuccess(report, options, target.key, changedSamples);
-	} catch (error) {
-		const failure = toCollectorError(error);
-		// Someone else spent the host's anonymous budget: this target waits, like the ones after it.
-		if (failure.kind === 'rateLimited' && !options.signal?.aborted) return 'waiting';
-		await recordFailure(db, 'github', report, options, target.key, failure);
-	}
-	return 'done';
+async function collectRepository(run: RestRun, target: GithubTarget): Promise<number> {
+	const values = await run.client.getRepository(parseRepositoryKey(target.key));
+	return writeObservation(
+		run.db,
+		{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts: run.ts, values: { ...values } },
+		run.config.counters
+	);
 }
 
 /**
