@@ -1,8 +1,10 @@
-import cron from 'node-cron';
 import { z } from 'zod';
 import { parseSeriesRef, type SeriesRef } from '../refs.js';
 import { isLoopbackAddress, isLoopbackName } from './auth/addresses.js';
+import { alertsShape, readAlertsConfig, type AlertsConfig } from './config-alerts.js';
 import { limitsShape, readLimits, type Limits } from './config-limits.js';
+import { metricsShape, readMetricsConfig, type MetricsConfig } from './config-metrics.js';
+import { booleanFlag, cronExpression } from './config-values.js';
 import { counterShape, readCounterConfig, type CounterConfig } from './config-counters.js';
 
 export type { CounterConfig } from './config-counters.js';
@@ -11,15 +13,6 @@ export type { CounterConfig } from './config-counters.js';
  * The environment, validated once. Only the entry points (the server's init hook, jobs/worker.ts and the
  * scripts) call loadConfig; everything below them receives the typed Config.
  */
-
-const booleanFlag = z
-	.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
-	.transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-// Checked by node-cron itself, so that a bad schedule stops start-up rather than the scheduler.
-const cronExpression = z
-	.string()
-	.refine((expression) => cron.validate(expression), 'expected a cron expression of 5 or 6 fields, e.g. "0 * * * *"');
 
 /** The overview's headline series unless FEATURED_SERIES says otherwise: Docker's flagship numbers. */
 export const defaultFeaturedSeries = [
@@ -119,20 +112,9 @@ const configSchema = z
 		GITHUB_BATCH_SIZE: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100, 'expected at most 100').default(50),
 		GITHUB_ANONYMOUS_HOURLY_REQUESTS: z.coerce.number({ error: 'expected a number' }).int().min(1).max(60, 'expected at most 60').default(40),
 		FEATURED_SERIES: featuredSeries.prefault(defaultFeaturedSeries.join(',')),
-		ALERTS_CRON: cronExpression.default('*/5 * * * *'),
-		ALLOW_PRIVATE_WEBHOOKS: booleanFlag.default(false),
-		WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).max(120_000).default(10_000),
-		SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected smtp://user:pass@host:587 or smtps://...' }).optional(),
-		ALERT_EMAIL_FROM: z.string().min(3).default('Dockpulse <dockpulse@localhost>'),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-		METRICS: booleanFlag.default(false),
-		METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (a random secret)').optional(),
-		METRICS_PORT: z.coerce
-			.number({ error: 'expected a port number' })
-			.int('expected a whole number')
-			.min(1, 'expected a port between 1 and 65535')
-			.max(65535, 'expected a port between 1 and 65535')
-			.default(9464),
+		...alertsShape,
+		...metricsShape,
 		...counterShape,
 		...limitsShape
 	})
@@ -193,18 +175,10 @@ export interface Config {
 	configFile: string | undefined;
 	/** Series shown as headline cards on the overview, in this order; those without data are left out. */
 	featuredSeries: SeriesRef[];
-	alerts: {
-		cron: string;
-		/** Webhooks to loopback, private and link-local addresses are refused unless this is set (SSRF). */
-		allowPrivateWebhooks: boolean;
-		webhookTimeoutMs: number;
-		/** E-mail notifications only when set; it holds the SMTP password, so it is never shown. */
-		smtpUrl: string | undefined;
-		emailFrom: string;
-	};
+	alerts: AlertsConfig;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
 	/** Prometheus metrics: GET /metrics on the server, and the worker's own port (`npm run worker`). */
-	metrics: { isEnabled: boolean; token: string | undefined; workerPort: number };
+	metrics: MetricsConfig;
 	http: HttpConfig;
 	dockerhub: {
 		apiUrl: string;
@@ -283,7 +257,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		configFile: e.CONFIG_FILE,
 		featuredSeries: e.FEATURED_SERIES,
 		logLevel: e.LOG_LEVEL,
-		metrics: { isEnabled: e.METRICS, token: e.METRICS_TOKEN, workerPort: e.METRICS_PORT },
+		metrics: readMetricsConfig(e),
 		http: {
 			timeoutMs: e.HTTP_TIMEOUT_MS,
 			maxRetries: e.HTTP_MAX_RETRIES,
@@ -306,13 +280,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		},
 		backfillCron: e.BACKFILL_CRON,
 		ecosystem: { cron: e.ECOSYSTEM_CRON, githubQualifiers: e.ECOSYSTEM_GITHUB_QUALIFIERS },
-		alerts: {
-			cron: e.ALERTS_CRON,
-			allowPrivateWebhooks: e.ALLOW_PRIVATE_WEBHOOKS,
-			webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
-			smtpUrl: e.SMTP_URL,
-			emailFrom: e.ALERT_EMAIL_FROM
-		},
+		alerts: readAlertsConfig(e),
 		collectConcurrency: e.COLLECT_CONCURRENCY,
 		counters: readCounterConfig(e),
 		limits: readLimits(e)
