@@ -3,26 +3,19 @@ import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { writeObservation } from '../../observations.js';
 import { toCollectorError, type CollectorError } from '../errors.js';
-import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunProgress, type RunReport } from '../run.js';
+import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
 import { GithubClient } from './client.js';
 import type { RepositoryName } from './graphql.js';
 import { toRepositoryObservation, type RepositoryResult } from './parse.js';
 import { clearWaiting } from './anonymous-budget.js';
-import { collectRestCounters } from './rest-counters.js';
+import { collectRestCounters, type RestRun } from './rest-counters.js';
 import { listGithubTargets, parseRepositoryKey, type GithubTarget } from './targets.js';
 
 export { collectGithubContributors } from './contributors.js';
 export { collectGithubDownloads } from './downloads.js';
 
-/** What every batch of one run shares. */
-interface RunContext {
-	db: Db;
-	config: Config;
-	client: GithubClient;
-	report: RunProgress;
-	options: CollectOptions;
-	/** One timestamp for the whole run: samples of one poll line up across targets. */
-	ts: Date;
+/** What every batch of one GraphQL run shares: what a REST run has, and the run's rate limit. */
+interface RunContext extends RestRun {
 	/** Set by the first long rate limit: later batches fail with it instead of asking GitHub. */
 	rateLimit: CollectorError | undefined;
 }

@@ -20,6 +20,7 @@ export interface RestRun {
 	client: GithubClient;
 	report: RunProgress;
 	options: CollectOptions;
+	/** One timestamp for the whole run: samples of one poll line up across targets. */
 	ts: Date;
 }
 
