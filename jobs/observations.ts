@@ -25,6 +25,11 @@ export interface Observation {
 	 * sample beside the counter flags, which are computed here from the neighbouring samples.
 	 */
 	flags?: Record<string, string[]>;
+	/**
+	 * Series notes per metric, set with the samples: what a collected count stands for when that is less
+	 * than its name says (a search count capped at 10,000, release downloads as a proxy for installs).
+	 */
+	notes?: Record<string, string>;
 }
 
 /**
@@ -44,7 +49,7 @@ export async function writeObservation(db: Db, observation: Observation, counter
 		if (targetId === undefined) return 0;
 		let changedSamples = 0;
 		for (const [metric, value] of Object.entries(observation.values)) {
-			const seriesId = await upsertSeries(tx, targetId, { metric, ...getMetricInfo(metric) });
+			const seriesId = await upsertSeries(tx, targetId, { metric, ...getMetricInfo(metric), note: observation.notes?.[metric] });
 			changedSamples += await writeObservedValue(tx, seriesId, observation.ts, value, observation.flags?.[metric] ?? [], counters);
 		}
 		await markTargetObserved(tx, targetId, observation.ts, observation.metadata ?? {});

@@ -6,7 +6,6 @@ import { DockerHubClient } from '../dockerhub/client.js';
 import { CollectorError, toCollectorError } from '../errors.js';
 import type { HttpStats } from '../http.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
-import { noteSeries } from '../series-note.js';
 import { GithubSearch } from './github-search.js';
 
 /**
@@ -70,9 +69,9 @@ export async function collectEcosystem(db: Db, config: Config, options: CollectO
 					target: { source: 'ecosystem', key: target.key, displayName: target.displayName },
 					ts,
 					values: { repositories: count.total },
-					flags: { repositories: count.flags }
+					flags: { repositories: count.flags },
+					...(kind === 'dockerhub-repos' ? { notes: { repositories: dockerHubSearchNote } } : {})
 				};
-				if (kind === 'dockerhub-repos') await noteSeries(db, observation.target, 'repositories', dockerHubSearchNote);
 				recordSuccess(report, options, target.key, await writeObservation(db, observation, config.counters));
 			} catch (error) {
 				await recordFailure(db, 'ecosystem', report, options, target.key, toCollectorError(error));

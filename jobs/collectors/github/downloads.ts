@@ -2,7 +2,6 @@ import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
 import { writeObservation } from '../../observations.js';
 import type { CollectOptions, RunReport } from '../run.js';
-import { noteSeries } from '../series-note.js';
 import type { GithubClient } from './client.js';
 import { runDailyGithubCollector } from './daily-run.js';
 import { parseRepositoryKey, type GithubTarget } from './targets.js';
@@ -32,8 +31,7 @@ async function collectDownloads(client: GithubClient, db: Db, config: Config, ta
 		if (answer.isLastPage) break;
 	}
 	const observed = { source: 'github', key: target.key, displayName: target.displayName } as const;
-	await noteSeries(db, observed, 'downloads', releaseDownloadsNote);
-	return writeObservation(db, { target: observed, ts, values: { downloads } }, config.counters);
+	return writeObservation(db, { target: observed, ts, values: { downloads }, notes: { downloads: releaseDownloadsNote } }, config.counters);
 }
 
 /**
