@@ -37,7 +37,8 @@ export interface Growth {
 	cagrPercent: number | null;
 }
 
-function addUtcYears(ms: number, years: number): number {
+/** The same instant `years` calendar years later (or earlier, when negative). */
+export function addUtcYears(ms: number, years: number): number {
 	const date = new Date(ms);
 	const year = date.getUTCFullYear() + years;
 	const month = date.getUTCMonth();

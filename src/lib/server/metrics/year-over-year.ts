@@ -1,3 +1,4 @@
+import { addUtcYears } from './growth.js';
 import type { BucketInterval } from './intervals.js';
 
 /**
@@ -16,11 +17,7 @@ const weeksPerYear = 52;
  */
 export function computeYearBeforeMs(tMs: number, interval: BucketInterval): number {
 	if (interval === 'week') return tMs - weeksPerYear * 7 * dayMs;
-	const date = new Date(tMs);
-	const year = date.getUTCFullYear() - 1;
-	const month = date.getUTCMonth();
-	const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-	return Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds());
+	return addUtcYears(tMs, -1);
 }
 
 /** (value - before) x 100 / before; null without a value a year before, or when it was 0. */
