@@ -55,6 +55,36 @@ describe.each(testBackends.map((b) => b.name))('the alerts page on %s', (backend
 		expect(errors).toEqual([]);
 	});
 
+	it('creates a "milestone ahead" rule that fires when the forecast expects the value within its window', async () => {
+		// The last 30 days, 10 stars a day, relative to today: the forecast expects last + 20 two days after the last sample.
+		const dayMs = 86_400_000;
+		const today = Math.floor(Date.now() / dayMs) * dayMs;
+		const rows = Array.from({ length: 30 }, (_, i) => `${new Date(today - (30 - i) * dayMs).toISOString().slice(0, 10)},${1_000 + 10 * i}`);
+		const importEta = (csv: string) => fetch(`${server.url}/api/import?series=github:alert-eta/repo:stars`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+		expect((await importEta(`ts,value\n${rows.join('\n')}\n`)).status).toBe(201);
+		const { page, errors } = await openWatchedPage(browser);
+		await gotoHydrated(page, `${server.url}/alerts`);
+		const form = page.getByRole('form', { name: 'New alert rule' });
+		await form.getByLabel('Name', { exact: true }).fill('1,310 ahead');
+		await form.getByLabel('Series or pattern').fill('github:alert-eta/repo:stars');
+		await form.getByLabel('Kind').selectOption('eta');
+		await form.getByLabel('Value', { exact: true }).fill('1310');
+		await form.getByLabel('Expected within (days)').fill('30');
+		await form.getByRole('button', { name: 'Backtest on the last year' }).click();
+		expect(await page.getByRole('region', { name: 'Backtest' }).textContent()).toContain('github:alert-eta/repo:stars: fired on');
+		await form.getByRole('button', { name: 'Save rule' }).click();
+		const rule = page.getByRole('article', { name: 'Rule 1,310 ahead' });
+		await rule.waitFor();
+		expect(await rule.textContent()).toContain('expected to reach 1,310 within 30 d (forecast)');
+		// An import evaluates the rules.
+		expect((await importEta(`ts,value\n${new Date(today).toISOString().slice(0, 10)},1300\n`)).status).toBe(201);
+		const firing = rule.locator('li[data-state="firing"]');
+		for (let i = 0; i < 100 && (await firing.count()) === 0; i++) await reloadHydrated(page);
+		// 1,300 today, 10 a day: 1,310 is expected tomorrow (or is due, when the test runs across midnight UTC).
+		expect(await firing.textContent()).toMatch(/github:alert-eta\/repo:stars(, expected in 1 day|, at or past the value),/);
+		expect(errors).toEqual([]);
+	});
+
 	it('says what is wrong with a rule the server refuses', async () => {
 		const { page, errors } = await openWatchedPage(browser);
 		await gotoHydrated(page, `${server.url}/alerts`);

@@ -1,8 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { backtestRule } from '../../src/lib/server/alerts/backtest.js';
 import { evaluateAlerts } from '../../src/lib/server/alerts/evaluate.js';
 import { alertRuleInput, insertAlertRule } from '../../src/lib/server/alerts/rule-input.js';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
+import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
+import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { testBackends } from '../helpers/databases.js';
 import { seedSeries } from '../helpers/samples.js';
 
@@ -96,6 +99,35 @@ describe.each(testBackends)('evaluating alert rules on $name', (backend) => {
 		]);
 		const states = await queryRows<{ name: string; state: string }>(database.db, sql`select r.name, i.state from alert_instances i join alert_rules r on r.id = i.rule_id order by r.name`);
 		expect(states).toEqual([{ name: '1k stars', state: 'firing' }, { name: 'stale', state: 'firing' }]);
+	});
+
+	it('fires an eta rule once when the forecast expects its value within the window, judges counters only, and backtests it the same way', async () => {
+		// 7,420 + 10 stars a day from 2026-01-01 to 2026-04-10: the forecast expects 10,000 on 2026-09-16.
+		const linear = Array.from({ length: 100 }, (_, i): [string, number] => [iso(t0 + i * day), 7_420 + 10 * i]);
+		await seedSeries(database.db, 'alert/eta', 'stars', linear);
+		const gaugeTarget = await upsertTarget(database.db, { source: 'github', key: 'alert/gauge', displayName: 'gauge' });
+		const gauge = await upsertSeries(database.db, gaugeTarget, { metric: 'stars', unit: 'stars', kind: 'gauge' });
+		await upsertSamples(database.db, gauge, 'observed', linear.map(([ts, value]) => ({ ts: new Date(ts), value })));
+		const soon = { name: 'soon', scope: 'github:alert/*:stars', condition: { kind: 'eta', value: 10_000, withinDays: 160 } };
+		await addRule(soon);
+		await addRule({ name: 'later', scope: 'github:alert/eta:stars', condition: { kind: 'eta', value: 10_000, withinDays: 100 } });
+		const lastDay = t0 + 99 * day;
+		expect((await evaluateAlerts(database.db, lastDay + day / 2)).changes).toEqual([expect.objectContaining({ from: 'normal', to: 'firing', notify: 'firing', value: 159 })]);
+		// Sixty days without a sample: the expected day stays 2026-09-16, now 99 days ahead.
+		expect((await evaluateAlerts(database.db, lastDay + 60 * day)).changes).toEqual([expect.objectContaining({ from: 'normal', to: 'firing', value: 99 })]);
+		expect((await evaluateAlerts(database.db, lastDay + 61 * day)).changes).toEqual([]);
+		const states = await queryRows<{ name: string; key: string; state: string }>(
+			database.db,
+			sql`select r.name, t.key, i.state from alert_instances i join alert_rules r on r.id = i.rule_id join series s on s.id = i.series_id join targets t on t.id = s.target_id order by r.name, t.key`
+		);
+		expect(states).toEqual([
+			{ name: 'later', key: 'alert/eta', state: 'firing' },
+			{ name: 'soon', key: 'alert/eta', state: 'firing' },
+			{ name: 'soon', key: 'alert/gauge', state: 'normal' }
+		]);
+		const backtest = await backtestRule(database.db, alertRuleInput.parse(soon), lastDay + day / 2);
+		// Each day ends with an evaluation; on 2026-04-09 the expected day first comes within 160 days.
+		expect(backtest).toMatchObject({ ok: true, alerts: [{ series: 'github:alert/eta:stars', fired: ['2026-04-09'], resolved: [] }, { series: 'github:alert/gauge:stars', fired: [], resolved: [] }] });
 	});
 
 	it('evaluates no disabled rule, and leaves everything as it was when the evaluation fails', async () => {

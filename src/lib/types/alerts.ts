@@ -14,6 +14,7 @@ export type RuleCondition =
 	| { kind: 'threshold'; op: Comparison; value: number }
 	| { kind: 'growth'; windowDays: number; compare: 'ago' | 'previous'; op: Comparison; percent: number; minBase: number }
 	| { kind: 'milestone'; value: number }
+	| { kind: 'eta'; value: number; withinDays: number }
 	| { kind: 'stale'; maxAgeHours: number };
 
 /** Where a rule's notifications go. */

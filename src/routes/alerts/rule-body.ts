@@ -5,7 +5,7 @@
 export interface RuleFormFields {
 	name: string;
 	scope: string;
-	kind: 'threshold' | 'growth' | 'milestone' | 'stale';
+	kind: 'threshold' | 'growth' | 'milestone' | 'eta' | 'stale';
 	op: 'above' | 'below';
 	value: string;
 	windowDays: string;
@@ -13,6 +13,7 @@ export interface RuleFormFields {
 	percent: string;
 	minBase: string;
 	maxAgeHours: string;
+	withinDays: string;
 	pendingEvaluations: string;
 	repeatIntervalMinutes: string;
 	noData: 'keep' | 'unmet' | 'met';
@@ -32,6 +33,7 @@ export const emptyRuleForm: RuleFormFields = {
 	percent: '20',
 	minBase: '100',
 	maxAgeHours: '48',
+	withinDays: '30',
 	pendingEvaluations: '0',
 	repeatIntervalMinutes: '',
 	noData: 'keep',
@@ -48,6 +50,8 @@ function buildCondition(f: RuleFormFields): Record<string, unknown> {
 			return { kind: 'threshold', op: f.op, value: number(f.value) };
 		case 'milestone':
 			return { kind: 'milestone', value: number(f.value) };
+		case 'eta':
+			return { kind: 'eta', value: number(f.value), withinDays: number(f.withinDays) };
 		case 'stale':
 			return { kind: 'stale', maxAgeHours: number(f.maxAgeHours) };
 		case 'growth':

@@ -2,7 +2,8 @@ import type { Db } from '../db/client.js';
 import { listSeriesWindow } from '../db/queries/series-points.js';
 import { resolveSelectors } from '../series/selector.js';
 import type { AlertRuleInput } from './rule-input.js';
-import { judgeCondition, type Probe, type RuleCondition } from './rules.js';
+import { computeExpectedInDays, etaLookBackDays } from './eta.js';
+import { isOneShotCondition, judgeCondition, type Probe, type RuleCondition } from './rules.js';
 import { initialMemory, stepAlert, type AlertPolicy } from './state.js';
 
 /**
@@ -41,7 +42,16 @@ function findAtOrBefore(points: readonly BacktestPoint[], tMs: number): Backtest
 	return found;
 }
 
+/** An eta rule's probe at nowMs: the forecast over the daily values known then, as live evaluations read them. */
+function probeEtaAt(condition: Extract<RuleCondition, { kind: 'eta' }>, points: readonly BacktestPoint[], nowMs: number): Probe {
+	const latest = findAtOrBefore(points, nowMs);
+	if (!latest) return { latest, windowStart: undefined, previousStart: undefined };
+	const known = points.filter((p) => p.tMs <= latest.tMs && p.tMs >= latest.tMs - etaLookBackDays * dayMs).map((p): [number, number] => [p.tMs, p.value]);
+	return { latest, windowStart: undefined, previousStart: undefined, expectedInDays: computeExpectedInDays(known, condition, nowMs) };
+}
+
 function probeAt(condition: RuleCondition, points: readonly BacktestPoint[], nowMs: number): Probe {
+	if (condition.kind === 'eta') return probeEtaAt(condition, points, nowMs);
 	const latest = findAtOrBefore(points, nowMs);
 	if (!latest || condition.kind !== 'growth') return { latest, windowStart: undefined, previousStart: undefined };
 	const windowMs = condition.windowDays * dayMs;
@@ -67,6 +77,16 @@ export function backtestSeries(condition: RuleCondition, policy: AlertPolicy, po
 	return { fired, resolved };
 }
 
+/**
+ * What a backtest reads before its first evaluation: growth looks back up to two windows; an eta
+ * rule's forecast runs on daily values, a year of them (and only on counters, as live evaluations).
+ */
+function planRead(condition: RuleCondition): { lookBackMs: number; interval: 'raw' | 'day' } {
+	if (condition.kind === 'growth') return { lookBackMs: 2 * condition.windowDays * dayMs + dayMs, interval: 'raw' };
+	if (condition.kind === 'eta') return { lookBackMs: etaLookBackDays * dayMs, interval: 'day' };
+	return { lookBackMs: 0, interval: 'raw' };
+}
+
 export type BacktestResult = { ok: true; fromDay: string; toDay: string; alerts: BacktestAlert[]; isTruncated: boolean } | { ok: false; message: string };
 
 /** Backtests a rule (not saved) over the last `days` days up to nowMs, on at most 20 of its series. */
@@ -80,15 +100,16 @@ export async function backtestRule(db: Db, input: AlertRuleInput, nowMs: number,
 		repeatIntervalMs: null,
 		noData: input.noData,
 		snoozedUntilMs: null,
-		isOneShot: input.condition.kind === 'milestone'
+		isOneShot: isOneShotCondition(input.condition)
 	};
 	const series = resolved.series.slice(0, maxBacktestSeries);
-	// Growth looks back up to two windows before the first evaluation.
-	const lookBackMs = input.condition.kind === 'growth' ? 2 * input.condition.windowDays * dayMs + dayMs : 0;
+	const { lookBackMs, interval } = planRead(input.condition);
 	const alerts = await Promise.all(
 		series.map(async ({ ref, record }) => {
-			const window = await listSeriesWindow(db, record.id, { from: new Date(fromMs - lookBackMs), to: new Date(nowMs + 1), interval: 'raw' });
-			const points = [...(window.baseline ? [window.baseline] : []), ...window.points].map((p) => ({ tMs: p.tMs, value: p.value }));
+			const window = await listSeriesWindow(db, record.id, { from: new Date(fromMs - lookBackMs), to: new Date(nowMs + 1), interval });
+			const isJudged = input.condition.kind !== 'eta' || record.kind === 'counter';
+			const read = isJudged ? [...(window.baseline ? [window.baseline] : []), ...window.points] : [];
+			const points = read.map((p) => ({ tMs: p.tMs, value: p.value }));
 			return { series: `${ref.source}:${ref.key}:${ref.metric}`, ...backtestSeries(input.condition, policy, points, fromMs, nowMs) };
 		})
 	);

@@ -9,7 +9,8 @@ import {
 } from '../db/queries/alert-evaluation.js';
 import { insertAlertDeliveries } from '../db/queries/alert-deliveries.js';
 import { upsertAppState } from '../db/queries/app-state.js';
-import { judgeCondition } from './rules.js';
+import { probeEtas } from './eta.js';
+import { isOneShotCondition, judgeCondition } from './rules.js';
 import { stepAlert, type AlertMemory } from './state.js';
 import { log } from '../telemetry/log.js';
 import { alertEvaluations, alertTransitions } from '../telemetry/metrics.js';
@@ -17,7 +18,7 @@ import { alertEvaluations, alertTransitions } from '../telemetry/metrics.js';
 /**
  * Evaluates every enabled rule on every series it matches, set-based: one statement reads each
  * alert's samples (the latest, and for growth rules the samples one and two windows before it) with
- * its stored state; the state machine steps each alert in memory; one transaction writes the new
+ * its stored state (eta rules add one read of a year of daily values per series they watch); the state machine steps each alert in memory; one transaction writes the new
  * states and the history. Thousands of rules cost a few index probes each, not a query each.
  */
 
@@ -60,13 +61,14 @@ interface Stepped {
 const point = (tMs: number | null, value: number | null) => (tMs === null || value === null ? undefined : { tMs: Number(tMs), value: Number(value) });
 const msOrNull = (ms: number | null) => (ms === null ? null : Number(ms));
 
-function stepRow(row: AlertProbeRow, nowMs: number): Stepped {
+function stepRow(row: AlertProbeRow, nowMs: number, expectedInDays: number | null | undefined): Stepped {
 	const judged = judgeCondition(
 		row.condition,
 		{
 			latest: point(row.latest_ms, row.latest_value),
 			windowStart: point(row.window_ms, row.window_value),
-			previousStart: point(row.previous_ms, row.previous_value)
+			previousStart: point(row.previous_ms, row.previous_value),
+			expectedInDays
 		},
 		nowMs
 	);
@@ -81,7 +83,7 @@ function stepRow(row: AlertProbeRow, nowMs: number): Stepped {
 		repeatIntervalMs: row.repeat_interval_minutes === null ? null : row.repeat_interval_minutes * 60_000,
 		noData: row.no_data,
 		snoozedUntilMs: msOrNull(row.snoozed_until_ms),
-		isOneShot: row.condition.kind === 'milestone'
+		isOneShot: isOneShotCondition(row.condition)
 	}, nowMs);
 	const isChange = step.changedFrom !== null || step.notify !== null;
 	const after = step.memory;
@@ -132,7 +134,8 @@ export async function evaluateAlerts(
 		report = await db.transaction(async (tx): Promise<EvaluationReport> => {
 			await lockAlertEvaluation(tx);
 			const rows = await listAlertProbes(tx, ruleIds, maxSeriesPerRule);
-			const stepped = rows.map((row) => stepRow(row, nowMs));
+			const etas = await probeEtas(tx, rows, nowMs);
+			const stepped = rows.map((row, i) => stepRow(row, nowMs, etas[i]));
 			await writeEvaluation(tx, stepped, nowMs);
 			const changes = stepped.flatMap((s) => (s.change ? [s.change] : []));
 			return { alerts: stepped.length, changes, cappedRules: findCappedRules(rows, maxSeriesPerRule) };

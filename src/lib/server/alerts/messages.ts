@@ -22,6 +22,8 @@ function describeCondition(condition: RuleCondition): string {
 			return `${condition.op} ${formatExact(condition.value)}`;
 		case 'milestone':
 			return `reached ${formatExact(condition.value)}`;
+		case 'eta':
+			return `expected to reach ${formatExact(condition.value)} within ${condition.withinDays} days (forecast)`;
 		case 'stale':
 			return `no new sample for more than ${condition.maxAgeHours} h`;
 		case 'growth':
@@ -30,10 +32,17 @@ function describeCondition(condition: RuleCondition): string {
 }
 
 function describeValue(facts: NotificationFacts): string {
+	if (facts.condition.kind === 'eta') return describeExpectedInDays(facts.value, facts.condition.withinDays);
 	if (facts.value === null) return 'no data';
 	if (facts.condition.kind === 'growth') return formatPercent(facts.value);
 	if (facts.condition.kind === 'stale') return `last sample ${facts.value.toFixed(1)} h ago`;
 	return formatExact(facts.value);
+}
+
+/** An eta rule's judged value: days until the forecast's expected day (0: reached, or due). */
+function describeExpectedInDays(days: number | null, withinDays: number): string {
+	if (days === null) return `not expected to reach it within ${withinDays} days`;
+	return days === 0 ? 'at or past it' : `expected to reach it in ${days} day${days === 1 ? '' : 's'}`;
 }
 
 const headline: Record<NotificationFacts['notify'], string> = {

@@ -30,6 +30,11 @@ export const ruleCondition = z.discriminatedUnion('kind', [
 		.strict(),
 	// A cumulative counter reaches a value: fires once.
 	z.object({ kind: z.literal('milestone'), value: z.number().finite() }).strict(),
+	/**
+	 * The forecast (GET /api/forecast's) expects a counter to reach a value within `withinDays` days,
+	 * or it has already: fires once, a heads-up before the milestone. At most the forecast's horizon.
+	 */
+	z.object({ kind: z.literal('eta'), value: z.number().finite(), withinDays: z.number().int().min(1).max(1095) }).strict(),
 	// No new sample for longer than maxAgeHours.
 	z.object({ kind: z.literal('stale'), maxAgeHours: z.number().positive().max(24 * 3650) }).strict()
 ]) satisfies z.ZodType<RuleCondition>;
@@ -52,6 +57,8 @@ export interface Probe {
 	windowStart: { tMs: number; value: number } | undefined;
 	/** The sample on or before latest - 2 x windowDays ("previous" growth only). */
 	previousStart: { tMs: number; value: number } | undefined;
+	/** eta rules only: alerts/eta.ts's computeExpectedInDays (undefined: the series cannot be forecast). */
+	expectedInDays?: number | null;
 }
 
 export interface Judgement {
@@ -80,6 +87,9 @@ function judgeGrowth(condition: Extract<RuleCondition, { kind: 'growth' }>, prob
 	return { outcome: compare(condition.op, percent, condition.percent) ? 'met' : 'unmet', value: percent };
 }
 
+/** A milestone, reached or expected, is news once: its alert fires once and stays fired. */
+export const isOneShotCondition = (condition: RuleCondition) => condition.kind === 'milestone' || condition.kind === 'eta';
+
 /** Judges one series against a rule's condition at `nowMs`. */
 export function judgeCondition(condition: RuleCondition, probe: Probe, nowMs: number): Judgement {
 	const { latest } = probe;
@@ -90,6 +100,10 @@ export function judgeCondition(condition: RuleCondition, probe: Probe, nowMs: nu
 		case 'milestone':
 			if (!latest) return { outcome: 'noData', value: null };
 			return { outcome: latest.value >= condition.value ? 'met' : 'unmet', value: latest.value };
+		case 'eta':
+			if (!latest || probe.expectedInDays === undefined) return { outcome: 'noData', value: null };
+			if (probe.expectedInDays === null) return { outcome: 'unmet', value: null };
+			return { outcome: probe.expectedInDays <= condition.withinDays ? 'met' : 'unmet', value: probe.expectedInDays };
 		case 'stale': {
 			// A series with no sample at all is as stale as can be: that is what this rule is for.
 			const ageHours = latest ? (nowMs - latest.tMs) / 3_600_000 : null;

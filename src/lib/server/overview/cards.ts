@@ -7,7 +7,8 @@ import type { Provenance } from '../db/schema/index.js';
 import { selectMinMaxIndices } from '../metrics/downsample.js';
 import { computeWindowGrowth, type Growth, type ResolvedWindow } from '../metrics/growth.js';
 import type { Interval } from '../metrics/intervals.js';
-import { computeMilestoneEta, readEtaPoints, type MilestoneEta } from './eta.js';
+import { listRecentDailyPoints } from '../forecast/recent-days.js';
+import { computeMilestoneEta, type MilestoneEta } from './eta.js';
 
 /** The overview's headline cards: one per featured series that has data, in the configured order. */
 
@@ -77,7 +78,7 @@ async function readSparkline(db: Db, seriesId: number, window: ResolvedWindow, b
 /** Only counters are forecast (a gauge's next round value says nothing about adoption). */
 async function readEta(db: Db, record: SeriesRecord, window: ResolvedWindow, daily: SeriesWindow | undefined): Promise<MilestoneEta | null> {
 	if (record.kind !== 'counter') return null;
-	return computeMilestoneEta(await readEtaPoints(db, record.id, window.end, daily));
+	return computeMilestoneEta(await listRecentDailyPoints(db, record.id, window.end, daily));
 }
 
 async function buildCard(db: Db, record: SeriesRecord, window: ResolvedWindow, around: Around): Promise<HeadlineCard | undefined> {

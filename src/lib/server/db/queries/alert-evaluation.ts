@@ -16,6 +16,7 @@ export interface AlertProbeRow {
 	/** How many series the rule's scope matches in all (1 for one series); past the cap, only the first are probed. */
 	matched_series: number;
 	scope: string;
+	series_kind: 'counter' | 'gauge';
 	condition: RuleCondition;
 	pending_evaluations: number;
 	repeat_interval_minutes: number | null;
@@ -63,7 +64,7 @@ export function buildAlertProbesQuery(ruleIds: readonly number[] | undefined, ma
 				where r.is_enabled and position('*' in r.scope) > 0 ${onlyRules}
 			) p where p.n <= ${Math.trunc(maxSeriesPerRule)}::int
 		)
-		select m.rule_id, m.series_id, m.matched_series::int as matched_series, r.scope, r.condition, r.pending_evaluations, r.repeat_interval_minutes, r.no_data,
+		select m.rule_id, m.series_id, m.matched_series::int as matched_series, r.scope, s.kind as series_kind, r.condition, r.pending_evaluations, r.repeat_interval_minutes, r.no_data,
 			${epochMs('r.snoozed_until')} as snoozed_until_ms,
 			${epochMs('l.ts')} as latest_ms, l.value as latest_value,
 			${epochMs('w.ts')} as window_ms, w.value as window_value,
@@ -71,6 +72,7 @@ export function buildAlertProbesQuery(ruleIds: readonly number[] | undefined, ma
 			i.state, i.pending_count, ${epochMs('i.notified_at')} as notified_ms, ${epochMs('i.firing_since')} as firing_since_ms
 		from matched m
 		join alert_rules r on r.id = m.rule_id
+		join series s on s.id = m.series_id
 		left join series_latest l on l.series_id = m.series_id
 		left join lateral (
 			select ts, value from samples
