@@ -2,8 +2,8 @@
  * The one entry into collection. The server hook, the worker and the CLIs import this module only;
  * routes reach collection through event.locals.collection (the Collection interface, src/lib/types).
  */
-import { startDeliveryLoop } from '../src/lib/server/alerts/delivery-loop.js';
-import { getDeliveryDeps } from '../src/lib/server/alerts/delivery-deps.js';
+import { startDeliveryLoop } from '../src/lib/server/outbox/delivery-loop.js';
+import { getDeliveryDeps } from '../src/lib/server/outbox/delivery-deps.js';
 import type { Collection } from '../src/lib/types/collection.js';
 import { describeCredentials } from './credentials.js';
 import { InFlight } from './in-flight.js';

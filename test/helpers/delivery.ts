@@ -1,4 +1,4 @@
-import type { DeliveryDeps } from '../../src/lib/server/alerts/deliver.js';
+import type { DeliveryDeps } from '../../src/lib/server/outbox/deliver.js';
 
 /** Delivery settings for tests: local receivers allowed, a fixed jitter, no mailer unless given. */
 export function createTestDeliveryDeps(overrides: Partial<DeliveryDeps> = {}): DeliveryDeps {

@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { computeRetryDelayMs, deliverDue, maxAttempts } from '../../src/lib/server/alerts/deliver.js';
+import { computeRetryDelayMs, deliverDue, maxAttempts } from '../../src/lib/server/outbox/deliver.js';
 import { evaluateAlerts } from '../../src/lib/server/alerts/evaluate.js';
 import { alertRuleInput, insertAlertRule } from '../../src/lib/server/alerts/rule-input.js';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { testBackends } from '../helpers/databases.js';
 import { MailReceiver, WebhookReceiver } from '../helpers/receiver.js';
-import { createMailer } from '../../src/lib/server/alerts/send.js';
+import { createMailer } from '../../src/lib/server/outbox/send.js';
 import { createTestDeliveryDeps } from '../helpers/delivery.js';
 import { seedSeries } from '../helpers/samples.js';
 

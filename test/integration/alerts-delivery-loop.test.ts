@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCollection } from '../../jobs/index.js';
-import { deliverAllDue, deliverDue } from '../../src/lib/server/alerts/deliver.js';
+import { deliverAllDue, deliverDue } from '../../src/lib/server/outbox/deliver.js';
 import { evaluateAlerts } from '../../src/lib/server/alerts/evaluate.js';
 import { alertRuleInput, insertAlertRule } from '../../src/lib/server/alerts/rule-input.js';
 import { loadConfig } from '../../src/lib/server/config.js';

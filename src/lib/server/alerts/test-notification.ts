@@ -1,9 +1,10 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { getAlertRule } from '../db/queries/alert-rules.js';
-import { sendNotification } from './deliver.js';
-import { getDeliveryDeps } from './delivery-deps.js';
-import type { Attempt } from './send.js';
+import { sendMessage } from '../outbox/deliver.js';
+import { getDeliveryDeps } from '../outbox/delivery-deps.js';
+import type { Attempt } from '../outbox/send.js';
+import { buildAlertMessage } from './outbox.js';
 
 /** The "send test notification" button: every channel of a rule, at once, each with its outcome. */
 export async function sendTestNotifications(
@@ -26,10 +27,11 @@ export async function sendTestNotifications(
 		value: null,
 		atMs: Date.now()
 	};
+	const message = buildAlertMessage(facts);
 	const deps = getDeliveryDeps(config);
 	const sends = [
-		...rule.channels.webhooks.map((w) => ({ channel: 'webhook' as const, destination: w.url, send: () => sendNotification(facts, 'webhook', w.url, w.format, deps) })),
-		...rule.channels.emails.map((e) => ({ channel: 'email' as const, destination: e, send: () => sendNotification(facts, 'email', e, 'text', deps) }))
+		...rule.channels.webhooks.map((w) => ({ channel: 'webhook' as const, destination: w.url, send: () => sendMessage(message, 'webhook', w.url, w.format, deps) })),
+		...rule.channels.emails.map((e) => ({ channel: 'email' as const, destination: e, send: () => sendMessage(message, 'email', e, 'text', deps) }))
 	];
 	return Promise.all(sends.map(async ({ channel, destination, send }) => ({ channel, destination, attempt: await send() })));
 }

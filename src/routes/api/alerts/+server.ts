@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { alertRuleInput, findScopeProblem, insertAlertRule } from '$lib/server/alerts/rule-input';
 import { listRuleViews } from '$lib/server/alerts/list';
-import { checkWebhookDestination } from '$lib/server/alerts/webhook-guard';
+import { checkWebhookDestination } from '$lib/server/outbox/webhook-guard';
 import { badParameter } from '$lib/server/http/errors';
 import { noQuery, parseBody, parseQuery } from '$lib/server/http/parse';
 import type { RequestHandler } from './$types';

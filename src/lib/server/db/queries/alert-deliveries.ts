@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { NotificationKind, RuleCondition } from '../../../types/alerts.js';
 import { queryRows, type Db } from '../client.js';
-import type { DeliveryStatus } from '../schema/index.js';
+import { buildClaimExpressions } from './deliveries.js';
 
 /** The notification outbox (alert_deliveries): one row per notification and channel. Times in epoch ms. */
 
@@ -46,20 +46,12 @@ export interface DueDeliveryRow {
 /**
  * Claims up to `limit` pending deliveries that are due, oldest first, by moving their next attempt
  * `claimMs` ahead: two deliverers never claim the same one, and a crashed deliverer's claim runs out.
+ * The claim is deliveries.ts's; this statement adds the facts of each delivery's event.
  */
 export function claimDueAlertDeliveries(db: Db, nowMs: number, limit: number, claimMs: number): Promise<DueDeliveryRow[]> {
-	const now = new Date(nowMs).toISOString();
 	return queryRows<DueDeliveryRow>(
 		db,
-		sql`with due as (
-				select id from alert_deliveries
-				where status = 'pending' and next_attempt_at <= ${now}::timestamptz
-				order by next_attempt_at limit ${limit} for update skip locked
-			), claimed as (
-				update alert_deliveries d set next_attempt_at = ${now}::timestamptz + make_interval(secs => ${claimMs / 1000})
-				from due where d.id = due.id
-				returning d.*
-			)
+		sql`with ${buildClaimExpressions('alert_deliveries', nowMs, limit, claimMs)}
 			select c.id, c.channel, c.destination, c.format, c.attempts, e.id as event_id, r.id as rule_id, r.name as rule_name,
 				r.scope, r.condition, e.notify, e.to_state, e.value, (extract(epoch from e.at) * 1000)::float8 as at_ms,
 				t.source || ':' || t.key || ':' || s.metric as series, t.display_name as target_name
@@ -70,30 +62,6 @@ export function claimDueAlertDeliveries(db: Db, nowMs: number, limit: number, cl
 			join targets t on t.id = s.target_id
 			order by c.id`
 	);
-}
-
-/** The outcome of one attempt: the delivery's new status and next attempt, and a line for its log. */
-export interface DeliveryAttemptWrite {
-	status: DeliveryStatus;
-	attempts: number;
-	nextAttemptAtMs: number;
-	logEntry: { at: string; ok: boolean; detail: string };
-}
-
-export async function updateAlertDeliveryAttempt(db: Db, id: number, attempt: DeliveryAttemptWrite): Promise<void> {
-	await db.execute(sql`update alert_deliveries set status = ${attempt.status}, attempts = ${attempt.attempts},
-		next_attempt_at = ${new Date(attempt.nextAttemptAtMs).toISOString()}::timestamptz, log = log || ${JSON.stringify([attempt.logEntry])}::jsonb
-		where id = ${id}`);
-}
-
-/**
- * Gives a claimed delivery back without counting an attempt (the process is stopping): it is due at
- * once for the next deliverer instead of waiting for its claim to run out.
- */
-export async function releaseAlertDeliveryClaim(db: Db, id: number, nowMs: number, logEntry: DeliveryAttemptWrite['logEntry']): Promise<void> {
-	await db.execute(sql`update alert_deliveries set next_attempt_at = ${new Date(nowMs).toISOString()}::timestamptz,
-		log = log || ${JSON.stringify([logEntry])}::jsonb
-		where id = ${id} and status = 'pending'`);
 }
 
 /** Deliveries still to send (the outbox's depth), for the metrics. */
