@@ -2,6 +2,7 @@ import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
 import { afterSamplesWritten, evaluateAndKick, type KickDeliveries } from '../src/lib/server/alerts/after-write.js';
+import { sendDueReports, type TickCheckpoints } from '../src/lib/server/report-schedules/send-due.js';
 import { runMissedJobs } from './catch-up.js';
 import { abandonedRunMs } from './collectors/run.js';
 import { InFlight } from './in-flight.js';
@@ -30,7 +31,7 @@ export interface ScheduledJob {
 
 /**
  * The scheduled jobs: every registered collector on its cron expression from the configuration, then
- * the alerts job. The server (`npm start`) and the worker (`npm run worker`) both start them.
+ * the alerts job and the scheduled reports' job. The server (`npm start`) and the worker (`npm run worker`) both start them.
  */
 export function listScheduledJobs(config: Config): ScheduledJob[] {
 	const collecting = collectors.map(
@@ -55,7 +56,16 @@ export function listScheduledJobs(config: Config): ScheduledJob[] {
 		run: async ({ db, kickDeliveries }) =>
 			void (await evaluateAndKick(db, { kickDeliveries: kickDeliveries ?? noKick, maxSeriesPerRule: config.limits.alertPatternMaxSeries }))
 	};
-	return [...collecting, alerting];
+	// Scheduled reports: each minute, the schedules whose cron fired get their send, delivered by the loop.
+	const checkpoints: TickCheckpoints = new Map();
+	const reporting: ScheduledJob = {
+		name: 'reports',
+		cron: '* * * * *',
+		run: async ({ db, kickDeliveries }) => {
+			if ((await sendDueReports(db, Date.now(), checkpoints)) > 0) (kickDeliveries ?? noKick)();
+		}
+	};
+	return [...collecting, alerting, reporting];
 }
 
 export interface Scheduler {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskEmail } from '../../src/lib/server/alerts/list.js';
+import { maskEmail } from '../../src/lib/server/outbox/redact.js';
 import { findForwardingHeader, getHostName, isLoopbackAddress, isLoopbackName } from '../../src/lib/server/auth/addresses.js';
 import {
 	createSessionValue,

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { sendTestNotifications } from '$lib/server/alerts/test-notification';
-import { redactWebhookUrl } from '$lib/server/alerts/list';
+import { redactWebhookUrl } from '$lib/server/outbox/redact';
 import { jsonError } from '$lib/server/http/errors';
 import { parseParams } from '$lib/server/http/parse';
 import { idParams } from '$lib/server/http/schemas';

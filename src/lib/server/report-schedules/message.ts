@@ -1,0 +1,51 @@
+import { formatExact, formatPercent } from '../../format.js';
+import type { ScheduledReportContent } from '../../types/report-schedules.js';
+import type { OutgoingMessage } from '../outbox/deliver.js';
+
+/** What a scheduled report's send says: the same facts as text (e-mail, Slack) and as JSON (webhooks). */
+
+export interface SendFacts {
+	sendId: number;
+	scheduleId: number;
+	tickMs: number;
+	content: ScheduledReportContent;
+}
+
+function listRowLines(content: ScheduledReportContent): string[] {
+	return content.rows.map((row) => {
+		const growth = row.growthPercent === null ? '' : ` (${formatPercent(row.growthPercent)})`;
+		const said = row.statement ?? `${row.series}: ${row.warnings.join('; ') || 'no data'}`;
+		return `- ${said}${row.statement ? growth : ''}`;
+	});
+}
+
+function listEtaLines(content: ScheduledReportContent): string[] {
+	return content.etas.map((eta) =>
+		eta.date === null
+			? `- ${eta.series}: ${formatExact(eta.value)} not expected within 3 years`
+			: `- ${eta.series}: ${formatExact(eta.value)} expected ${eta.date} (80%: ${eta.earliest} to ${eta.latest ?? 'beyond 3 years'})`
+	);
+}
+
+export function buildReportText(content: ScheduledReportContent): string {
+	const sections = [
+		`Dockpulse report "${content.scheduleName}": ${content.period.label}`,
+		['Growth', ...listRowLines(content)].join('\n'),
+		content.etas.length > 0 ? ['Milestones (forecast)', ...listEtaLines(content)].join('\n') : '',
+		content.warnings.length > 0 ? ['Warnings', ...content.warnings.map((w) => `- ${w}`)].join('\n') : ''
+	];
+	return sections.filter(Boolean).join('\n\n');
+}
+
+export function buildReportMessage(facts: SendFacts): OutgoingMessage {
+	const text = buildReportText(facts.content);
+	return {
+		subject: `Dockpulse report "${facts.content.scheduleName}": ${facts.content.period.label}`,
+		text,
+		buildWebhookBody: (format) =>
+			format === 'slack'
+				? { text }
+				: { kind: 'report', text, schedule: { id: facts.scheduleId, name: facts.content.scheduleName }, sendId: facts.sendId, tickAt: new Date(facts.tickMs).toISOString(), report: facts.content },
+		deliveryId: `report-send-${facts.sendId}`
+	};
+}
