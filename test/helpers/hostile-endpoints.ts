@@ -69,6 +69,16 @@ const rulePaths = [
 	'channels', 'channels.webhooks', 'channels.emails', 'channels.webhooks.0.url', 'channels.webhooks.0.format', 'snoozedUntil'
 ];
 
+const validSchedule = (webhookUrl: string) => ({
+	name: 'fuzzed schedule',
+	series: ['github:fuzz/seeded:stars', 'github:*:stars'],
+	period: 'last-7-days',
+	cron: '0 8 * * 1',
+	channels: { webhooks: [{ url: webhookUrl, format: 'slack' }], emails: [] },
+	isEnabled: true
+});
+const schedulePaths = ['name', 'series', 'series.0', 'period', 'cron', 'channels', 'channels.webhooks', 'channels.webhooks.0.url', 'channels.emails', 'isEnabled'];
+
 /** A form body: urlencoded pairs, a real multipart form, or a multipart body whose boundary is broken. */
 function hostileForm(fields: Record<string, readonly string[]>) {
 	const pair = fc.constantFrom(...Object.keys(fields)).chain((name) => fc.tuple(fc.constant(name), fc.oneof(fc.constantFrom(...fields[name]!), hostileText)));
@@ -114,6 +124,11 @@ export function listHostileEndpoints(webhookUrl: string): HostileEndpoint[] {
 		{ name: 'DELETE /api/alerts/<id>', numRuns: 30, requests: idPath('/api/alerts/').map((path): HostileRequest => ({ method: 'DELETE', path })) },
 		{ name: 'POST /api/alerts/<id>/test', numRuns: 20, requests: idPath('/api/alerts/', '/test').map((path): HostileRequest => ({ method: 'POST', path })) },
 		{ name: 'GET /api/alerts/events', numRuns: 50, requests: get('/api/alerts/events', hostileQuery([['rule', '1'], ['limit', '10']], { rule: ids, limit: ['1', '1000', '1001', '0'] })) },
+		{ name: 'GET /api/report-schedules', numRuns: 10, requests: get('/api/report-schedules', hostileQuery([])) },
+		{ name: 'POST /api/report-schedules', numRuns: 80, requests: withBody('POST', fc.constant('/api/report-schedules'), hostileBody(validSchedule(webhookUrl), schedulePaths)) },
+		{ name: 'PATCH /api/report-schedules/<id>', numRuns: 30, requests: withBody('PATCH', idPath('/api/report-schedules/'), hostileBody({ isEnabled: false }, ['isEnabled'])) },
+		{ name: 'DELETE /api/report-schedules/<id>', numRuns: 20, requests: idPath('/api/report-schedules/').map((path): HostileRequest => ({ method: 'DELETE', path })) },
+		{ name: 'POST /api/report-schedules/<id>/send', numRuns: 20, requests: idPath('/api/report-schedules/', '/send').map((path): HostileRequest => ({ method: 'POST', path })) },
 		{ name: 'GET /api/targets', numRuns: 10, requests: get('/api/targets', hostileQuery([])) },
 		{ name: 'POST /api/targets', numRuns: 60, requests: withBody('POST', fc.constant('/api/targets'), hostileBody({ ref: 'dockerhub:fuzz/image' }, ['ref'])) },
 		{

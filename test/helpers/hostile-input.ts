@@ -19,7 +19,7 @@ const trickyTexts = [
 	'dockerhub:library/nginx:pulls', 'reference:dockerhub:pulls', 'reference:dockerhub', 'import:x:y', 'gitlab:a/b',
 	`github:${'a'.repeat(300)}:stars`, 'x'.repeat(2000), 'https://example.com', 'https://hub.docker.com/_/nginx',
 	'https://github.com/moby/moby', 'javascript:alert(1)', 'http://127.0.0.1:1/', '//evil.com', '/\\evil.com', '/\t/evil.com',
-	'a@b.c', 'not an e-mail', 'above', 'below', 'threshold', 'growth', 'milestone', 'stale', 'ago', 'previous', 'yes'
+	'a@b.c', 'not an e-mail', 'above', 'below', 'threshold', 'growth', 'milestone', 'eta', 'stale', 'last-7-days', 'month-to-date', '0 8 * * 1', '* * * * *', 'ago', 'previous', 'yes'
 ];
 
 /** A date or timestamp shaped text with each part anywhere in (and just past) its range. */

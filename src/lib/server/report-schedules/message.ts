@@ -1,4 +1,4 @@
-import { formatExact, formatPercent } from '../../format.js';
+import { formatExact } from '../../format.js';
 import type { ScheduledReportContent } from '../../types/report-schedules.js';
 import type { OutgoingMessage } from '../outbox/deliver.js';
 
@@ -11,12 +11,9 @@ export interface SendFacts {
 	content: ScheduledReportContent;
 }
 
+/** A row's statement says its growth with both values and dates; a row without one says why. */
 function listRowLines(content: ScheduledReportContent): string[] {
-	return content.rows.map((row) => {
-		const growth = row.growthPercent === null ? '' : ` (${formatPercent(row.growthPercent)})`;
-		const said = row.statement ?? `${row.series}: ${row.warnings.join('; ') || 'no data'}`;
-		return `- ${said}${row.statement ? growth : ''}`;
-	});
+	return content.rows.map((row) => `- ${row.statement ?? `${row.series}: ${row.warnings.join('; ') || 'no data'}`}`);
 }
 
 function listEtaLines(content: ScheduledReportContent): string[] {

@@ -67,11 +67,11 @@ export async function insertReportSend(tx: Db, scheduleId: number, tickMs: numbe
 	if (!send) return undefined;
 	const now = new Date(nowMs).toISOString();
 	await tx.execute(sql`insert into report_deliveries (send_id, channel, destination, format, next_attempt_at)
-		select ${send.id}, 'webhook', w->>'url', coalesce(w->>'format', 'json'), ${now}::timestamptz
-		from report_schedules r, jsonb_array_elements(r.channels->'webhooks') w where r.id = ${scheduleId}
+		select ${send.id}::int, 'webhook', w->>'url', coalesce(w->>'format', 'json'), ${now}::timestamptz
+		from report_schedules r, jsonb_array_elements(r.channels->'webhooks') w where r.id = ${scheduleId}::int
 		union all
-		select ${send.id}, 'email', m #>> '{}', 'text', ${now}::timestamptz
-		from report_schedules r, jsonb_array_elements(r.channels->'emails') m where r.id = ${scheduleId}
+		select ${send.id}::int, 'email', m #>> '{}', 'text', ${now}::timestamptz
+		from report_schedules r, jsonb_array_elements(r.channels->'emails') m where r.id = ${scheduleId}::int
 		on conflict do nothing`);
 	return send.id;
 }
