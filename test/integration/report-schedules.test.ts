@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { insertReportSchedule } from '../../src/lib/server/db/queries/report-schedules.js';
 import { deliverDue } from '../../src/lib/server/outbox/deliver.js';
-import { reportScheduleInput } from '../../src/lib/server/report-schedules/input.js';
+import { reportScheduleInput, toScheduleRow } from '../../src/lib/server/report-schedules/input.js';
 import { sendDueReports } from '../../src/lib/server/report-schedules/send-due.js';
 import type { ScheduledReportContent } from '../../src/lib/types/report-schedules.js';
 import { testBackends } from '../helpers/databases.js';
@@ -27,7 +27,7 @@ describe.each(testBackends)('scheduled reports on $name', (backend) => {
 	const deliveries = () => queryRows<{ status: string; attempts: number; channel: string }>(database.db, sql`select status, attempts, channel from report_deliveries order by id`);
 	async function addSchedule(input: Record<string, unknown>, createdAt: string) {
 		const parsed = reportScheduleInput.parse({ name: 'Weekly', series: ['github:sched/*:stars'], period: 'last-7-days', cron: '0 8 * * 1', channels: { webhooks: [{ url: receiver.url }] }, ...input });
-		return insertReportSchedule(database.db, { ...parsed, createdAt: new Date(createdAt) });
+		return insertReportSchedule(database.db, { ...toScheduleRow(parsed), createdAt: new Date(createdAt) });
 	}
 
 	beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportMessage, buildReportText } from '../../src/lib/server/report-schedules/message.js';
 import { computeSchedulePeriod } from '../../src/lib/server/report-schedules/period.js';
-import { findCronProblem, findLatestTick } from '../../src/lib/server/report-schedules/ticks.js';
+import { findCronProblem, findLatestTick, findNextTick } from '../../src/lib/server/report-schedules/ticks.js';
 import type { ScheduledReportContent } from '../../src/lib/types/report-schedules.js';
 
 const at = (iso: string) => Date.parse(iso);
@@ -33,6 +33,14 @@ describe('the ticks of a schedule', () => {
 		expect(findLatestTick(mondays, at('2026-12-07T08:00:00Z'), at('2026-12-07T09:00:00Z'))).toBeUndefined();
 		// Three Mondays missed: only the latest is sent.
 		expect(findLatestTick(mondays, at('2026-11-01T00:00:00Z'), at('2026-12-08T00:00:00Z'))).toBe(at('2026-12-07T08:00:00Z'));
+	});
+
+	it('names the next tick from now', () => {
+		const next = findNextTick('0 8 * * 1')!;
+		expect(next).toBeGreaterThan(Date.now());
+		expect(next - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
+		expect(new Date(next).toISOString()).toMatch(/T08:00:00\.000Z$/);
+		expect(new Date(next).getUTCDay()).toBe(1);
 	});
 
 	it('looks back a week at most', () => {

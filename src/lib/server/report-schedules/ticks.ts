@@ -35,7 +35,8 @@ function withTask<T>(expression: string, use: (task: ReturnType<typeof cron.crea
 
 /** The next tick from now, for the page. */
 export function findNextTick(expression: string): number | undefined {
-	return withTask(expression, (task) => task.getNextRun()?.getTime());
+	// getNextRun() answers null for a task that was never started; getNextRuns does not.
+	return withTask(expression, (task) => task.getNextRuns(1)[0]?.getTime());
 }
 
 /** Why an expression cannot be a report's schedule, or undefined when it can. */
