@@ -87,7 +87,7 @@ describe.each(testBackends)('GET /api/report.zip on $name', (backend) => {
 		expect(text('data.csv')).toBe(await exported.text());
 		expect(data[1]!.flags).toBe('jump');
 		// As README.txt says: the latest row on or before each requested end.
-		const valueAt = (series: string, requested: string) => Number(data.filter((r) => r.series === series && r.ts <= requested).at(-1)!.value);
+		const valueAt = (series: string, requested: string) => Number(data.filter((r) => r.series === series && r.ts! <= requested).at(-1)!.value);
 		const report = parse(text('report.csv'), { columns: true }) as Record<string, string>[];
 		const a = report.find((r) => r.series === 'github:bundle/a:stars')!;
 		const [start, end] = [valueAt(a.series!, a.start_requested!), valueAt(a.series!, a.end_requested!)];
@@ -136,6 +136,14 @@ describe.each(testBackends)('report bundle limits on $name', (backend) => {
 		await seedSeries(database.db, 'bundle/a', 'stars', seriesA);
 	});
 	afterAll(() => database?.close());
+
+	it('bundles a report over the widest period there is (1970-01-01 to 9999-12-31)', async () => {
+		const context = { database, limits: { exportTimeoutMs: 60_000 }, slots: createExportSlots(1) };
+		const response = await answerReportBundle(context, new URLSearchParams('series=github:bundle/a:stars&from=1970-01-01&to=9999-12-31'), now);
+		expect(response.status).toBe(200);
+		const data = parse(strFromU8(unzipSync(new Uint8Array(await response.arrayBuffer()))['data.csv']!), { columns: true }) as Record<string, string>[];
+		expect(data.map((r) => Number(r.value))).toEqual(seriesA.map(([, value]) => value));
+	});
 
 	it('refuses, naming the bound, a bundle whose samples pass it, and is refused while every export slot is taken', async () => {
 		const params = new URLSearchParams('series=github:bundle/a:stars&from=2020-03-01&to=2020-12-31');

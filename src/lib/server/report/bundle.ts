@@ -10,6 +10,7 @@ import { streamExportCsv } from '../export/stream.js';
 import { badParameter, jsonError } from '../http/errors.js';
 import { readSeriesViews } from '../series/read.js';
 import { resolveSelectors, type ResolvedSeries, type SeriesSelector } from '../series/selector.js';
+import { maxInstantMs } from '../time.js';
 import { maxReportSeries, type GrowthReport } from './build.js';
 import { buildBundleMetadata, formatBundleReadme, packBundle, textFile, type BundleFacts, type BundleFile } from './bundle-files.js';
 import { renderLineChartSvg } from './chart-svg.js';
@@ -98,7 +99,8 @@ async function buildBundleFiles(context: BundleContext, report: GrowthReport, pa
 	if (!resolution.ok) return { ok: false, response: jsonError(404, 'not_found', resolution.message, { parameter: 'series' }) };
 	const series = resolution.series;
 	const { chartFrom, dataFrom } = await findDataStart(db, series, report);
-	const to = new Date(Date.parse(report.period.end) + 1);
+	// The first instant not wanted, kept within the years the database reads (as the export's `to` is).
+	const to = new Date(Math.min(Date.parse(report.period.end) + 1, maxInstantMs));
 	const query: ExportQuery = { series: selectors, from: dataFrom, to, interval: 'raw', transform: 'value', smooth: 1, format: 'long' };
 	const maxBytes = context.maxDataBytes ?? maxBundleDataBytes;
 	const data = await collectDataCsv(context, series, query, maxBytes);

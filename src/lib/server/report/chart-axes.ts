@@ -55,7 +55,7 @@ export function computeTimeTicks(startMs: number, endMs: number): Tick[] {
 	const start = new Date(startMs);
 	const ticks: Tick[] = [];
 	if (spanDays >= 3 * 365) {
-		const every = stepsOf(startMs, endMs, 365.25 * dayMs, [1, 2, 5, 10, 20, 50, 100]);
+		const every = stepsOf(startMs, endMs, 365.25 * dayMs, [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]);
 		const first = Math.ceil(start.getUTCFullYear() / every) * every;
 		for (let year = first; Date.UTC(year, 0, 1) <= endMs; year += every) {
 			const at = Date.UTC(year, 0, 1);
