@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
@@ -57,6 +59,29 @@ describe.each(testBackends.map((b) => b.name))('the growth report page on %s', (
 		expect(download.suggestedFilename()).toBe('dockpulse_report_2020-01-01_to_2021-01-01.csv');
 		const csv = await (await fetch(`${server.url}${new URL(download.url()).pathname}${new URL(download.url()).search}`)).text();
 		expect(parse(csv, { columns: true })).toEqual([expect.objectContaining({ series: 'github:report/e2e:stars', start_value: '1000', end_value: '2500', growth_percent: '150' })]);
+		expect(errors).toEqual([]);
+	});
+
+	it('downloads the report bundle from the button: a zip of the report, its samples, a chart the browser parses, and metadata.json listing them', async () => {
+		const { page, errors } = await openWatchedPage(browser);
+		await gotoHydrated(page, `${server.url}/report?series=github:report/e2e:stars&from=2020-01-01&to=2021-01-01`);
+		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download bundle (.zip)' }).click()]);
+		expect(download.suggestedFilename()).toBe('dockpulse_report_2020-01-01_to_2021-01-01.zip');
+		const entries = unzipSync(new Uint8Array(readFileSync(await download.path())));
+		expect(Object.keys(entries)).toEqual(['report.csv', 'report.json', 'data.csv', 'chart.svg', 'README.txt', 'metadata.json']);
+		const data = parse(strFromU8(entries['data.csv']!), { columns: true }) as Record<string, string>[];
+		expect(data.map((r) => [r.ts, r.value])).toEqual([
+			['2020-01-01T00:00:00.000Z', '1000'],
+			['2021-01-01T00:00:00.000Z', '2500']
+		]);
+		const metadata = JSON.parse(strFromU8(entries['metadata.json']!)) as { files: { name: string }[] };
+		expect(metadata.files.map((f) => f.name)).toEqual(['report.csv', 'report.json', 'data.csv', 'chart.svg', 'README.txt']);
+		// Chromium's XML parser: a malformed document comes back holding a <parsererror> element.
+		const parsed = await page.evaluate((svg) => {
+			const document = new DOMParser().parseFromString(svg, 'image/svg+xml');
+			return { root: document.documentElement.nodeName, hasError: document.getElementsByTagName('parsererror').length > 0, lines: document.querySelectorAll('g.series path').length };
+		}, strFromU8(entries['chart.svg']!));
+		expect(parsed).toEqual({ root: 'svg', hasError: false, lines: 1 });
 		expect(errors).toEqual([]);
 	});
 

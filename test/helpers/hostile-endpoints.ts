@@ -163,6 +163,12 @@ export function listHostileEndpoints(webhookUrl: string): HostileEndpoint[] {
 					query: hostileQuery([], { window: ['7d', '30d', '1y'], series: seededSeries, from: dates, to: dates, preset: ['1y'], q: [''], sort: ['name'] })
 				})
 				.map((r): HostileRequest => ({ method: 'GET', ...r }))
+		},
+		// Last, so that the endpoints before keep their seeds (seed + index).
+		{
+			name: 'GET /api/report.zip',
+			numRuns: 30,
+			requests: get('/api/report.zip', hostileQuery([['series', 'github:fuzz/seeded:stars'], ['from', '2026-01-01'], ['to', '2026-06-01']], { series: seededSeries, from: dates, to: dates, fromEvent: ids, toEvent: ids }))
 		}
 	];
 }

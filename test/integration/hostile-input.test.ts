@@ -139,7 +139,7 @@ describe.each(testBackends)('hostile input on $name', (backend) => {
 
 	it('lists every API endpoint and form action, with at least 1,000 requests per run', () => {
 		const names = endpoints.map((e) => e.name);
-		for (const route of ['/api/series', '/api/export.csv', '/api/report', '/api/report.csv', '/api/scorecard', '/api/scorecard.csv', '/api/events', '/api/alerts', '/api/alerts/backtest', '/api/alerts/events', '/api/targets', '/api/collection', '/api/import']) {
+		for (const route of ['/api/series', '/api/export.csv', '/api/report', '/api/report.csv', '/api/report.zip', '/api/scorecard', '/api/scorecard.csv', '/api/events', '/api/alerts', '/api/alerts/backtest', '/api/alerts/events', '/api/targets', '/api/collection', '/api/import']) {
 			expect(names.some((n) => n.endsWith(` ${route}`)), route).toBe(true);
 		}
 		expect(names).toEqual(expect.arrayContaining(['DELETE /api/events/<id>', 'PATCH /api/alerts/<id>', 'DELETE /api/alerts/<id>', 'POST /api/alerts/<id>/test', 'DELETE /api/targets/<ref>', 'POST /targets?/add', 'POST /targets?/remove', 'POST /signin?/signin']));

@@ -16,8 +16,9 @@ function resolveColor(host: Element, variable: string, fallback: string): string
 	return color || fallback;
 }
 
-// Mid-tone hues readable on both the light and the dark surface; the accent leads.
-const seriesHues = ['#e8590c', '#2f9e44', '#ae3ec9', '#0c8599', '#d6336c', '#5c7cfa', '#f08c00', '#66a80f', '#7950f2', '#1098ad'];
+// Mid-tone hues readable on both the light and the dark surface; the accent leads. The report bundle's
+// server-drawn SVG chart (lib/server/report/chart-svg.ts) uses them too, so both charts colour alike.
+export const seriesHues = ['#e8590c', '#2f9e44', '#ae3ec9', '#0c8599', '#d6336c', '#5c7cfa', '#f08c00', '#66a80f', '#7950f2', '#1098ad'];
 
 export function readChartTheme(host: Element): ChartTheme {
 	const accent = resolveColor(host, '--accent', '#1d63ed');

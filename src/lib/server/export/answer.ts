@@ -17,6 +17,13 @@ export interface ExportContext {
 // What a refused caller is told to wait: a download takes seconds to minutes; retrying sooner is noise.
 const retryAfterSeconds = 10;
 
+/** The 503 of a request refused because every export slot is taken (report bundles share them). */
+export function answerBusy(slots: ExportSlots): Response {
+	const response = jsonError(503, 'busy', `${slots.max} export(s) are already streaming, the most this server runs at once (EXPORT_CONCURRENCY); try again shortly`);
+	response.headers.set('retry-after', String(retryAfterSeconds));
+	return response;
+}
+
 /**
  * GET /api/export.csv once its query is parsed: a slot (or 503 when EXPORT_CONCURRENCY exports are
  * streaming), the series resolved (400 or 404 before any byte is sent), then the CSV streamed under
@@ -24,11 +31,7 @@ const retryAfterSeconds = 10;
  */
 export async function answerExport(context: ExportContext, query: ExportQuery): Promise<Response> {
 	const release = context.slots.tryAcquire();
-	if (!release) {
-		const response = jsonError(503, 'busy', `${context.slots.max} export(s) are already streaming, the most this server runs at once (EXPORT_CONCURRENCY); try again shortly`);
-		response.headers.set('retry-after', String(retryAfterSeconds));
-		return response;
-	}
+	if (!release) return answerBusy(context.slots);
 	let isStreaming = false;
 	try {
 		const resolved = await resolveExport(context.database.db, query);
