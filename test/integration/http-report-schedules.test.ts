@@ -1,26 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/databases.js';
+import { waitUntil } from '../helpers/process-control.js';
 import { WebhookReceiver } from '../helpers/receiver.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const token = 's'.repeat(24);
 const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-async function waitFor<T>(read: () => Promise<T>, isDone: (value: T) => boolean): Promise<T> {
-	const deadline = Date.now() + 20_000;
-	let value = await read();
-	while (!isDone(value) && Date.now() < deadline) {
-		await new Promise((r) => setTimeout(r, 100));
-		value = await read();
-	}
-	return value;
-}
-
 describe.each(testBackends)('the scheduled reports API on $name', (backend) => {
 	let server: TestServer;
 	let receiver: WebhookReceiver;
 	const call = (path: string, method = 'GET', body?: unknown) =>
 		fetch(`${server.url}${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
+	const readSchedules = async () => (await (await call('/api/report-schedules')).json()).schedules;
 	const schedule = (overrides: Record<string, unknown> = {}) => ({
 		name: 'Weekly stars',
 		series: ['github:sched-http/*:stars'],
@@ -57,7 +49,7 @@ describe.each(testBackends)('the scheduled reports API on $name', (backend) => {
 			expect(refused.status).toBe(400);
 			expect(await refused.json()).toMatchObject({ parameter, message: expect.stringContaining(message) });
 		}
-		expect((await (await call('/api/report-schedules')).json()).schedules).toEqual([]);
+		expect(await readSchedules()).toEqual([]);
 	});
 
 	it('creates a schedule, sends it now through the outbox, and shows the send with its deliveries', async () => {
@@ -71,12 +63,11 @@ describe.each(testBackends)('the scheduled reports API on $name', (backend) => {
 		expect(next.getTime() - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
 		expect((await fetch(`${server.url}/api/report-schedules/${saved.id}/send`, { method: 'POST' })).status).toBe(401);
 		expect((await call(`/api/report-schedules/${saved.id}/send`, 'POST')).status).toBe(202);
-		await waitFor(async () => receiver.received.length, (n) => n > 0);
+		await waitUntil(() => receiver.received.length > 0, 'the report at the webhook');
 		expect(receiver.received[0]!.body).toMatchObject({ kind: 'report', schedule: { id: saved.id, name: 'Weekly stars' }, report: { rows: [expect.objectContaining({ series: 'github:sched-http/repo:stars' })] } });
-		const schedules = await waitFor(
-			async () => (await (await call('/api/report-schedules')).json()).schedules,
-			(s) => s[0]?.sends[0]?.deliveries.some((d: { status: string }) => d.status === 'sent')
-		);
+		const isSent = (s: { sends: { deliveries: { status: string }[] }[] }[]) => s[0]?.sends[0]?.deliveries.some((d) => d.status === 'sent') ?? false;
+		await waitUntil(async () => isSent(await readSchedules()), 'the send listed as sent');
+		const schedules = await readSchedules();
 		// No SMTP_URL: the e-mail delivery says why it is not sent, and is retried.
 		expect(schedules[0].sends[0].deliveries).toEqual([
 			expect.objectContaining({ channel: 'webhook', destination: new URL(receiver.url).origin + '/…', status: 'sent', attempts: 1 }),
@@ -89,9 +80,9 @@ describe.each(testBackends)('the scheduled reports API on $name', (backend) => {
 	});
 
 	it('disables and deletes a schedule', async () => {
-		const [saved] = (await (await call('/api/report-schedules')).json()).schedules;
+		const [saved] = await readSchedules();
 		expect((await call(`/api/report-schedules/${saved.id}`, 'PATCH', { isEnabled: false })).status).toBe(200);
-		expect((await (await call('/api/report-schedules')).json()).schedules[0]).toMatchObject({ isEnabled: false, nextTickAt: null });
+		expect((await readSchedules())[0]).toMatchObject({ isEnabled: false, nextTickAt: null });
 		expect((await call(`/api/report-schedules/${saved.id}`, 'PATCH', { isEnabled: 'no' })).status).toBe(400);
 		expect((await call(`/api/report-schedules/${saved.id}`, 'DELETE')).status).toBe(204);
 		expect((await call(`/api/report-schedules/${saved.id}`, 'DELETE')).status).toBe(404);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { NotificationChannels, RuleCondition } from '../../../types/alerts.js';
 import { series } from './targets.js';
 
@@ -83,6 +83,31 @@ export const deliveryStatuses = ['pending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /**
+ * The columns of every outbox table (alert_deliveries, report_deliveries), after the one naming what
+ * is sent: one deliverer serves them all (lib/server/outbox).
+ */
+export const deliveryColumns = () => ({
+	// 'webhook' or 'email', and the URL or address it goes to.
+	channel: text('channel').notNull(),
+	destination: text('destination').notNull(),
+	format: text('format').notNull().default('json'),
+	status: text('status').notNull().default('pending'),
+	attempts: integer('attempts').notNull().default(0),
+	nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+	// Every attempt: when, and what came back (an HTTP status or an error message).
+	log: jsonb('log').$type<{ at: string; ok: boolean; detail: string }[]>().notNull().default([])
+});
+
+/** The index the deliverer claims by, and the checks, of an outbox table. */
+export function deliveryConstraints(table: string, t: { status: AnyPgColumn; nextAttemptAt: AnyPgColumn; channel: AnyPgColumn }) {
+	return [
+		index(`${table}_due_idx`).on(t.status, t.nextAttemptAt),
+		check(`${table}_status_ck`, sql`${t.status} in ('pending', 'sent', 'failed')`),
+		check(`${table}_channel_ck`, sql`${t.channel} in ('webhook', 'email')`)
+	];
+}
+
+/**
  * One notification to one channel: an outbox row written in the evaluation's transaction, then sent
  * (and retried with backoff) by the deliverer. The unique key makes a notification go to a channel
  * once, however often the deliverer runs.
@@ -94,20 +119,7 @@ export const alertDeliveries = pgTable(
 		eventId: integer('event_id')
 			.notNull()
 			.references(() => alertEvents.id, { onDelete: 'cascade' }),
-		// 'webhook' or 'email', and the URL or address it goes to.
-		channel: text('channel').notNull(),
-		destination: text('destination').notNull(),
-		format: text('format').notNull().default('json'),
-		status: text('status').notNull().default('pending'),
-		attempts: integer('attempts').notNull().default(0),
-		nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
-		// Every attempt: when, and what came back (an HTTP status or an error message).
-		log: jsonb('log').$type<{ at: string; ok: boolean; detail: string }[]>().notNull().default([])
+		...deliveryColumns()
 	},
-	(t) => [
-		unique('alert_deliveries_event_destination_uq').on(t.eventId, t.channel, t.destination),
-		index('alert_deliveries_due_idx').on(t.status, t.nextAttemptAt),
-		check('alert_deliveries_status_ck', sql`${t.status} in ('pending', 'sent', 'failed')`),
-		check('alert_deliveries_channel_ck', sql`${t.channel} in ('webhook', 'email')`)
-	]
+	(t) => [unique('alert_deliveries_event_destination_uq').on(t.eventId, t.channel, t.destination), ...deliveryConstraints('alert_deliveries', t)]
 );

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { boolean, check, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import type { NotificationChannels } from '../../../types/alerts.js';
 import type { ScheduledReportContent } from '../../../types/report-schedules.js';
+import { deliveryColumns, deliveryConstraints } from './alerts.js';
 
 /**
  * Scheduled reports: a saved report (series or patterns, a period preset) sent on a cron (UTC) to
@@ -51,18 +52,7 @@ export const reportDeliveries = pgTable(
 		sendId: integer('send_id')
 			.notNull()
 			.references(() => reportSends.id, { onDelete: 'cascade' }),
-		channel: text('channel').notNull(),
-		destination: text('destination').notNull(),
-		format: text('format').notNull().default('json'),
-		status: text('status').notNull().default('pending'),
-		attempts: integer('attempts').notNull().default(0),
-		nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
-		log: jsonb('log').$type<{ at: string; ok: boolean; detail: string }[]>().notNull().default([])
+		...deliveryColumns()
 	},
-	(t) => [
-		unique('report_deliveries_send_destination_uq').on(t.sendId, t.channel, t.destination),
-		index('report_deliveries_due_idx').on(t.status, t.nextAttemptAt),
-		check('report_deliveries_status_ck', sql`${t.status} in ('pending', 'sent', 'failed')`),
-		check('report_deliveries_channel_ck', sql`${t.channel} in ('webhook', 'email')`)
-	]
+	(t) => [unique('report_deliveries_send_destination_uq').on(t.sendId, t.channel, t.destination), ...deliveryConstraints('report_deliveries', t)]
 );
