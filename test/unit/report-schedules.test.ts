@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
 import { buildReportMessage, buildReportText } from '../../src/lib/server/report-schedules/message.js';
 import { computeSchedulePeriod } from '../../src/lib/server/report-schedules/period.js';
@@ -41,6 +43,37 @@ describe('the ticks of a schedule', () => {
 		expect(next - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
 		expect(new Date(next).toISOString()).toMatch(/T08:00:00\.000Z$/);
 		expect(new Date(next).getUTCDay()).toBe(1);
+	});
+
+	it('finds the same tick as trying every minute of the week, for any expression and window', () => {
+		const field = (values: fc.Arbitrary<string>) => fc.oneof(fc.constant('*'), values);
+		const expression = fc
+			.tuple(
+				fc.integer({ min: 0, max: 59 }).map(String),
+				field(fc.oneof(fc.integer({ min: 0, max: 23 }).map(String), fc.constantFrom('*/2', '*/6', '8-17', '0,12'))),
+				field(fc.oneof(fc.integer({ min: 1, max: 31 }).map(String), fc.constantFrom('1-7', '28-31'))),
+				field(fc.integer({ min: 1, max: 12 }).map(String)),
+				field(fc.oneof(fc.integer({ min: 0, max: 6 }).map(String), fc.constantFrom('1-5', '0,6')))
+			)
+			.map((fields) => fields.join(' '))
+			// An impossible date (31 April) is refused when a schedule is saved.
+			.filter((text) => cron.validate(text));
+		const bruteForce = (text: string, afterMs: number, upToMs: number) => {
+			const task = cron.createTask(text, () => {}, { timezone: 'UTC' });
+			try {
+				for (let t = Math.floor(upToMs / 60_000) * 60_000; t > Math.max(afterMs, upToMs - 7 * 86_400_000); t -= 60_000) if (task.match(new Date(t))) return t;
+				return undefined;
+			} finally {
+				void task.destroy();
+			}
+		};
+		const instant = fc.integer({ min: at('2026-01-01T00:00:00Z'), max: at('2028-12-31T00:00:00Z') });
+		fc.assert(
+			fc.property(expression, instant, fc.integer({ min: 0, max: 10 * 86_400_000 }), (text, upToMs, spanMs) => {
+				expect(findLatestTick(text, upToMs - spanMs, upToMs)).toBe(bruteForce(text, upToMs - spanMs, upToMs));
+			}),
+			{ numRuns: 40, seed: 20_261_201 }
+		);
 	});
 
 	it('looks back a week at most', () => {

@@ -7,22 +7,9 @@ import cron from 'node-cron';
  */
 
 const minuteMs = 60_000;
+const dayMs = 86_400_000;
 /** How far back a tick is still worth sending: a week-old weekly report is news no more. */
-export const maxCatchUpMs = 7 * 86_400_000;
-
-/**
- * The latest minute in (afterMs, upToMs] the expression matches, or undefined. Scans back minute by
- * minute (about 25 µs each), so callers bound the span: maxCatchUpMs is 10,080 minutes at most.
- */
-export function findLatestTick(expression: string, afterMs: number, upToMs: number): number | undefined {
-	return withTask(expression, (task) => {
-		const lowest = Math.max(afterMs, upToMs - maxCatchUpMs);
-		for (let t = Math.floor(upToMs / minuteMs) * minuteMs; t > lowest; t -= minuteMs) {
-			if (task.match(new Date(t))) return t;
-		}
-		return undefined;
-	});
-}
+export const maxCatchUpMs = 7 * dayMs;
 
 function withTask<T>(expression: string, use: (task: ReturnType<typeof cron.createTask>) => T): T {
 	const task = cron.createTask(expression, () => {}, { timezone: 'UTC' });
@@ -31,6 +18,33 @@ function withTask<T>(expression: string, use: (task: ReturnType<typeof cron.crea
 	} finally {
 		void task.destroy();
 	}
+}
+
+/**
+ * The latest minute in (afterMs, upToMs] the expression matches, or undefined, at most maxCatchUpMs
+ * back. Only the minutes the expression's minute and hour fields allow are tried, latest first, each
+ * day back (a match costs about 25 µs: trying every minute of a week would hold the event loop for a
+ * quarter of a second per schedule); `match` decides the day fields, with cron's day-of-month or
+ * day-of-week rule.
+ */
+export function findLatestTick(expression: string, afterMs: number, upToMs: number): number | undefined {
+	const { minute, hour } = cron.parse(expression);
+	const minutes = [...minute].sort((a, b) => b - a);
+	const hours = [...hour].sort((a, b) => b - a);
+	const lowest = Math.max(afterMs, upToMs - maxCatchUpMs);
+	return withTask(expression, (task) => {
+		for (let day = Math.floor(upToMs / dayMs) * dayMs; day + dayMs > lowest; day -= dayMs) {
+			for (const h of hours) {
+				for (const m of minutes) {
+					const t = day + h * 3_600_000 + m * minuteMs;
+					if (t > upToMs) continue;
+					if (t <= lowest) return undefined;
+					if (task.match(new Date(t))) return t;
+				}
+			}
+		}
+		return undefined;
+	});
 }
 
 /** The next tick from now, for the page. */
