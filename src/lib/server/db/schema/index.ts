@@ -5,3 +5,4 @@ export * from './leases.js';
 export * from './app-state.js';
 export * from './events.js';
 export * from './alerts.js';
+export * from './links.js';
