@@ -27,3 +27,23 @@ export interface TargetLinks {
 	links: LinkView[];
 	suggestions: SuggestionView[];
 }
+
+export interface LatestValue {
+	ts: string;
+	value: number;
+}
+
+/** A linked pair side by side: both targets' latest figures and the derived ratios at the image's latest pulls. */
+export interface PairView extends LinkView {
+	pulls: LatestValue | null;
+	stars: LatestValue | null;
+	contributors: LatestValue | null;
+	/** The latest pulls over the stars (contributors) on or before them; null where there is none or it is 0. */
+	pullsPerStar: number | null;
+	pullsPerContributor: number | null;
+}
+
+export interface PairsView {
+	pairs: PairView[];
+	suggestions: SuggestionView[];
+}
