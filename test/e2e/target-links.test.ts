@@ -38,6 +38,15 @@ describe.each(e2eBackends)('image and repository pairs in the dashboard on %s', 
 		expect(errors).toEqual([]);
 	});
 
+	it('fits a 375-pixel phone with the pairs, their suggestions and the link form', async () => {
+		const { page, errors } = await openWatchedPage(browser, { width: 375 });
+		await gotoHydrated(page, `${server.url}/targets`);
+		await page.locator('tr[data-pair="dockerhub:acme/app"]').waitFor();
+		expect(await page.locator('li[data-suggestion="dockerhub:acme/other"]').count()).toBe(1);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+		expect(errors).toEqual([]);
+	});
+
 	it('lists the derived series in the explorer picker and draws it', async () => {
 		const { page, errors } = await openWatchedPage(browser);
 		await gotoHydrated(page, `${server.url}/explore?series=dockerhub:acme/app:pulls&range=all`);

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../client.js';
 import type { LinkOrigin } from '../schema/index.js';
 
@@ -87,7 +87,7 @@ export async function getLinkOfImage(db: Db, hubKey: string): Promise<LinkRow | 
 }
 
 // A metadata list of mentions, or none when the key is missing or not an array (metadata is free-form jsonb).
-const mentions = (column: ReturnType<typeof sql>) =>
+const mentions = (column: SQL) =>
 	sql`jsonb_array_elements_text(case when jsonb_typeof(${column}) = 'array' then ${column} else '[]'::jsonb end)`;
 
 /**
