@@ -63,7 +63,7 @@ describe.each(e2eBackends)('image and repository pairs in the dashboard on %s', 
 		const pairs = page.getByRole('region', { name: 'Images and their repositories' });
 		await pairs.getByRole('button', { name: 'Unlink dockerhub:acme/app and github:Acme/App' }).click();
 		await page.waitForLoadState('domcontentloaded');
-		expect(await page.getByRole('status').textContent()).toContain('Unlinked dockerhub:acme/app and github:Acme/App');
+		expect(await pairs.getByRole('status').textContent()).toContain('Unlinked dockerhub:acme/app and github:Acme/App');
 		expect(await page.locator('li[data-suggestion="dockerhub:acme/app"]').count()).toBe(1);
 		expect(await page.locator('tr[data-pair]').count()).toBe(0);
 		const gone = await page.request.get(`${server.url}/api/series?series=${pullsPerStar}`);

@@ -149,4 +149,14 @@ describe.each(testBackends)('image and repository links on $name', (backend) => 
 		expect(search.series).toEqual([]);
 		expect((await getLinks('dockerhub:acme/app')).suggestions).toHaveLength(1);
 	});
+
+	it('drops a link with either of its targets, accepted from a homepage suggestion', async () => {
+		const linked = await send('POST', 'github:acme/lib', { ref: 'dockerhub:acme/other' });
+		expect(await linked.json()).toMatchObject({ outcome: 'linked', link: { image: 'dockerhub:acme/other', origin: 'suggested' } });
+		expect((await getSeries('series=derived:dockerhub:acme/other:pulls_per_star')).status).toBe(200);
+		const removed = await fetch(`${server.url}/api/targets/github:acme/lib`, { method: 'DELETE', headers: { authorization: `Bearer ${adminToken}` } });
+		expect(removed.status).toBe(200);
+		expect(await getLinks('dockerhub:acme/other')).toMatchObject({ links: [], suggestions: [] });
+		expect((await getSeries('series=derived:dockerhub:acme/other:pulls_per_star')).status).toBe(404);
+	});
 });
