@@ -5,7 +5,9 @@
  * keys may contain colons. Browser-safe: the dashboard parses references too.
  */
 
-export const sources = ['dockerhub', 'github', 'ecosystem', 'import', 'reference'] as const;
+// `derived` names series computed at read time from others (derived:dockerhub:<ns>/<image>:pulls_per_star);
+// no target of that source is ever stored.
+export const sources = ['dockerhub', 'github', 'ecosystem', 'import', 'reference', 'derived'] as const;
 export type Source = (typeof sources)[number];
 
 export interface TargetRef {

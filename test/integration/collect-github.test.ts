@@ -43,8 +43,8 @@ describe.each(testBackends)('GitHub hourly counters on $name', (backend) => {
 			expect(await h.listValues('moby/moby')).toEqual([['forks', 18_802], ['open_issues', 3_401], ['releases', 172], ['stars', 70_512], ['watchers', 3_211]]);
 			expect(report).toMatchObject({ status: 'ok', targetsDone: 3, targetsFailed: 0, failures: [], requestsMade: 1, rateBudgetLeft: 4_999 });
 			expect(h.replay.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /graphql']);
-			expect((await h.getTarget('kubernetes/kubernetes')).metadata).toEqual({ latestReleaseTag: 'v1.14.0', latestReleasePublishedAt: '2019-03-25T15:53:57Z' });
-			expect((await h.getTarget('moby/moby')).metadata).toEqual({ latestReleaseTag: null, latestReleasePublishedAt: null });
+			expect((await h.getTarget('kubernetes/kubernetes')).metadata).toEqual({ latestReleaseTag: 'v1.14.0', latestReleasePublishedAt: '2019-03-25T15:53:57Z', dockerhubImages: [] });
+			expect((await h.getTarget('moby/moby')).metadata).toEqual({ latestReleaseTag: null, latestReleasePublishedAt: null, dockerhubImages: [] });
 			expect(await h.getRun(report.runId)).toEqual({ collector: 'github', status: 'ok', requestsMade: 1, rateBudgetLeft: 4_999 });
 		});
 

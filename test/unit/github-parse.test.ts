@@ -48,7 +48,7 @@ describe('GitHub GraphQL batch answer', () => {
 		const k8s = answer.repositories[1]!;
 		expect('counts' in k8s && toRepositoryObservation(k8s.counts)).toEqual({
 			values: { stars: 48_188, forks: 16_687, watchers: 2_904, open_issues: 2_187, releases: 520 },
-			metadata: { latestReleaseTag: 'v1.14.0', latestReleasePublishedAt: '2019-03-25T15:53:57Z' }
+			metadata: { latestReleaseTag: 'v1.14.0', latestReleasePublishedAt: '2019-03-25T15:53:57Z', dockerhubImages: [] }
 		});
 	});
 
@@ -80,7 +80,7 @@ describe('GitHub GraphQL batch answer', () => {
 describe('GitHub REST repository answer (no token)', () => {
 	it('reads stars, forks and watchers (subscribers_count), never watchers_count or open_issues_count', () => {
 		const kubernetes = fixture('perceval-github_repo.json');
-		expect(parseRestRepository(kubernetes, 'kubernetes/kubernetes')).toEqual({ stars: 48_188, forks: 16_687, watchers: 2_904 });
+		expect(parseRestRepository(kubernetes, 'kubernetes/kubernetes')).toEqual({ counts: { stars: 48_188, forks: 16_687, watchers: 2_904 }, dockerhubImages: [] });
 	});
 
 	it('refuses an answer without the counts, naming the field', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findGithubRepositories } from '../../../src/lib/server/links/mentions.js';
 
 /**
  * Docker Hub answers, reduced to the fields Dockpulse keeps. Real answers differ from the spec (fields
@@ -18,7 +19,11 @@ export const repositorySchema = z.object({
 	pull_count: counter,
 	star_count: counter,
 	last_updated: z.string().nullish(),
-	date_registered: z.string().nullish()
+	date_registered: z.string().nullish(),
+	// Read only for the GitHub repositories they link to (link suggestions); a namespace listing has no
+	// full_description, so its images are matched on the short description alone.
+	description: z.string().nullish(),
+	full_description: z.string().nullish()
 });
 export type Repository = z.infer<typeof repositorySchema>;
 
@@ -35,7 +40,8 @@ export function toRepositoryObservation(repository: Repository) {
 		values: { pulls: repository.pull_count, stars: repository.star_count },
 		metadata: {
 			lastUpdated: repository.last_updated ?? null,
-			dateRegistered: repository.date_registered ?? null
+			dateRegistered: repository.date_registered ?? null,
+			githubRepositories: findGithubRepositories(repository.description, repository.full_description)
 		}
 	};
 }

@@ -17,7 +17,7 @@ import {
 	parseRestRepository,
 	type BatchAnswer,
 	type CommitAuthorsPage,
-	type RestRepositoryCounts
+	type RestRepository
 } from './parse.js';
 import { log } from '../../../src/lib/server/telemetry/log.js';
 
@@ -198,7 +198,7 @@ export class GithubClient extends GithubApi {
 	 * A repository's counters over REST, for a run without a token (GraphQL answers 401 to anyone
 	 * without one): one request of the anonymous budget per repository.
 	 */
-	async getRepository(repository: RepositoryName): Promise<RestRepositoryCounts> {
+	async getRepository(repository: RepositoryName): Promise<RestRepository> {
 		const key = `${repository.owner}/${repository.name}`;
 		let response;
 		try {

@@ -29,6 +29,7 @@ const countsFragment = `fragment counts on Repository {
 	issues(states: OPEN) { totalCount }
 	releases { totalCount }
 	latestRelease { tagName publishedAt }
+	homepageUrl
 }`;
 
 export function buildRepositoriesQuery(repositories: readonly RepositoryName[]): RepositoriesQuery {

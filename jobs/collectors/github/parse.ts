@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CollectorError } from '../errors.js';
 import { getAlias } from './graphql.js';
+import { findDockerHubImages } from '../../../src/lib/server/links/mentions.js';
 
 /**
  * GitHub answers reduced to the fields Dockpulse keeps, and turned into samples.
@@ -17,7 +18,9 @@ export const repositoryCountsSchema = z.object({
 	watchers: total,
 	issues: total,
 	releases: total,
-	latestRelease: z.object({ tagName: z.string(), publishedAt: z.string().nullable() }).nullable()
+	latestRelease: z.object({ tagName: z.string(), publishedAt: z.string().nullable() }).nullable(),
+	// Read only for the Docker Hub image it may point at (link suggestions).
+	homepageUrl: z.string().nullish()
 });
 export type RepositoryCounts = z.infer<typeof repositoryCountsSchema>;
 
@@ -100,7 +103,8 @@ export function toRepositoryObservation(counts: RepositoryCounts) {
 		},
 		metadata: {
 			latestReleaseTag: counts.latestRelease?.tagName ?? null,
-			latestReleasePublishedAt: counts.latestRelease?.publishedAt ?? null
+			latestReleasePublishedAt: counts.latestRelease?.publishedAt ?? null,
+			dockerhubImages: findDockerHubImages(counts.homepageUrl)
 		}
 	};
 }
@@ -108,19 +112,27 @@ export function toRepositoryObservation(counts: RepositoryCounts) {
 // GET /repos/{o}/{r}: watchers_count is stars again (a legacy name), watchers are subscribers_count;
 // open_issues_count counts open pull requests too, so it is not read at all.
 // https://docs.github.com/en/rest/repos/repos#get-a-repository
-const restRepositorySchema = z.object({ stargazers_count: count, forks_count: count, subscribers_count: count });
+const restRepositorySchema = z.object({ stargazers_count: count, forks_count: count, subscribers_count: count, homepage: z.string().nullish() });
 
-/** What the REST repository answer gives without a token: stars, forks and watchers (subscribers). */
-export function parseRestRepository(data: unknown, key: string): RestRepositoryCounts {
+/** What the REST repository answer gives without a token: stars, forks and watchers (subscribers), and the images its homepage names. */
+export function parseRestRepository(data: unknown, key: string): RestRepository {
 	const parsed = restRepositorySchema.safeParse(data);
 	if (!parsed.success) throw new CollectorError('invalidResponse', `${key}: unexpected repository answer (${describeIssue(parsed.error)})`);
-	return { stars: parsed.data.stargazers_count, forks: parsed.data.forks_count, watchers: parsed.data.subscribers_count };
+	return {
+		counts: { stars: parsed.data.stargazers_count, forks: parsed.data.forks_count, watchers: parsed.data.subscribers_count },
+		dockerhubImages: findDockerHubImages(parsed.data.homepage)
+	};
 }
 
 export interface RestRepositoryCounts {
 	stars: number;
 	forks: number;
 	watchers: number;
+}
+
+export interface RestRepository {
+	counts: RestRepositoryCounts;
+	dockerhubImages: string[];
 }
 
 /** The page number of the `rel="last"` link, if the answer has one. */

@@ -25,10 +25,10 @@ export interface RestRun {
 }
 
 async function collectRepository(run: RestRun, target: GithubTarget): Promise<number> {
-	const values = await run.client.getRepository(parseRepositoryKey(target.key));
+	const { counts, dockerhubImages } = await run.client.getRepository(parseRepositoryKey(target.key));
 	return writeObservation(
 		run.db,
-		{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts: run.ts, values: { ...values } },
+		{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts: run.ts, values: { ...counts }, metadata: { dockerhubImages } },
 		run.config.counters
 	);
 }

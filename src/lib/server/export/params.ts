@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Interval, Transform } from '../metrics/intervals.js';
 import { readQuery } from '../http/parse.js';
 import { isOrderedRange, orderedRange } from '../http/schemas.js';
-import { refineBucketTransform, seriesQueryShape } from '../series/params.js';
+import { refineBucketTransform, refineDerivedTransform, seriesQueryShape } from '../series/params.js';
 import { seriesSelector, type SeriesSelector } from '../series/selector.js';
 
 /**
@@ -36,7 +36,11 @@ const exportShape = {
 	format: z.enum(exportFormats, { error: `expected one of ${exportFormats.join(', ')}` }).default('long')
 };
 
-export const exportQuery = z.object(exportShape).refine(isOrderedRange, orderedRange).superRefine(refineBucketTransform);
+export const exportQuery = z
+	.object(exportShape)
+	.refine(isOrderedRange, orderedRange)
+	.superRefine(refineBucketTransform)
+	.superRefine((query, ctx) => refineDerivedTransform(query.series.flatMap((s) => (s.kind === 'series' ? [s.ref] : [])), query.transform, ctx));
 
 /** Throws ParameterError naming the first bad parameter. */
 export function parseExportQuery(params: URLSearchParams): ExportQuery {

@@ -1,5 +1,7 @@
-import { formatSeriesRef, formatTargetRef } from '../../refs.js';
-import { resolveSelectors, type ResolvedSeries, type SelectorResolution } from '../series/selector.js';
+import { formatSeriesRef, formatTargetRef, type SeriesRef } from '../../refs.js';
+import { selectMinMaxIndices } from '../metrics/downsample.js';
+import { readDerivedPoints, resolveDerivedSeries, type DerivedSeries } from '../series/derived.js';
+import { resolveSelectors, type ResolvedSeries, type SelectorResolution, type SeriesSelector } from '../series/selector.js';
 import type { Database, Db } from '../db/client.js';
 import { canCopyExport, streamCopiedRows } from './copy.js';
 import { openCopyConnection, type CopyConnection } from '../db/queries/samples-copy.js';
@@ -34,7 +36,10 @@ export interface ExportPoint {
 	flags: string[];
 }
 
-export type ExportSeries = ResolvedSeries;
+/** A derived series (series/derived.ts) has no stored record: its points are computed as it is written. */
+export type ExportSeries = ResolvedSeries | { ref: SeriesRef; derived: DerivedSeries };
+
+const storedIds = (list: readonly ExportSeries[]) => list.flatMap((item) => ('record' in item ? [item.record.id] : []));
 
 /** At most this many series in one export of the long layout, whatever the patterns match. */
 export const maxExportSeries = 10_000;
@@ -44,19 +49,50 @@ export const maxExportSeries = 10_000;
  */
 export const maxWideExportSeries = 1_000;
 
-/** Finds every series of the export first, so that an unknown one is refused before a byte is sent. */
-export async function resolveExport(db: Db, query: ExportQuery): Promise<SelectorResolution> {
+export type ExportResolution = { ok: true; series: ExportSeries[] } | Extract<SelectorResolution, { ok: false }>;
+
+/**
+ * Finds every series of the export first, so that an unknown one is refused before a byte is sent.
+ * Stored series come first (as the selectors resolve them), then the derived ones named.
+ */
+export async function resolveExport(db: Db, query: ExportQuery): Promise<ExportResolution> {
 	const isWide = query.format === 'wide';
-	const resolved = await resolveSelectors(db, query.series, isWide ? maxWideExportSeries : maxExportSeries);
+	const isDerived = (s: SeriesSelector) => s.kind === 'series' && s.ref.source === 'derived';
+	const derivedRefs = query.series.flatMap((s) => (s.kind === 'series' && isDerived(s) ? [s.ref] : []));
+	const stored = query.series.filter((s) => !isDerived(s));
+	const maxSeries = (isWide ? maxWideExportSeries : maxExportSeries) - derivedRefs.length;
+	const resolved = stored.length > 0 ? await resolveSelectors(db, stored, maxSeries) : ({ ok: true, series: [] } as const);
 	if (!resolved.ok && resolved.problem === 'tooMany' && isWide) {
 		const message = `more than ${maxWideExportSeries} series match, the most the wide layout takes; narrow the patterns or use format=long (up to ${maxExportSeries})`;
 		return { ...resolved, message };
 	}
-	return resolved;
+	if (!resolved.ok && resolved.problem === 'tooMany') return resolved;
+	const derived = await Promise.all(derivedRefs.map((ref) => resolveDerivedSeries(db, ref)));
+	const missing = resolved.ok ? [] : resolved.missing;
+	const reasons = derived.flatMap((d) => (d.ok ? [] : [d.reason]));
+	if (missing.length > 0 || reasons.length > 0) {
+		const message = [...(missing.length > 0 ? [`unknown series: ${missing.join(', ')}`] : []), ...reasons].join('; ');
+		const missingDerived = derivedRefs.filter((_, i) => !derived[i]!.ok).map(formatSeriesRef);
+		return { ok: false, problem: 'missing', message, missing: [...missing, ...missingDerived] };
+	}
+	const found = derived.flatMap((d) => (d.ok ? [{ ref: d.series.ref, derived: d.series }] : []));
+	return { ok: true, series: [...(resolved.ok ? resolved.series : []), ...found] };
+}
+
+/** A derived series' points, whole: a ratio of two reads is computed in memory, as /api/series does. */
+async function readDerivedExportPoints(db: Db, derived: DerivedSeries, query: ExportQuery): Promise<ExportPoint[]> {
+	const { points, numerator } = await readDerivedPoints(db, derived, query);
+	const kept = query.points === undefined ? points.map((_, i) => i) : selectMinMaxIndices(points, query.points);
+	return kept.map((i) => ({ tMs: points[i]![0], value: points[i]![1], provenance: numerator[i]!.provenance, flags: numerator[i]!.flags }));
 }
 
 /** One series' points in pages, transformed and smoothed on the way. */
-async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: ExportQuery, totals: BasketTotals, limit = pageRows): AsyncGenerator<ExportPoint[]> {
+async function* readPointPages(db: Db, item: ExportSeries, query: ExportQuery, totals: BasketTotals, limit = pageRows): AsyncGenerator<ExportPoint[]> {
+	if ('derived' in item) {
+		yield await readDerivedExportPoints(db, item.derived, query);
+		return;
+	}
+	const { ref, record } = item;
 	if (query.points !== undefined) {
 		// Thinned as the series API thins: the same statement and the same points (and the whole export's basket).
 		const result = await readSeriesViews(db, { ...query, points: query.points, series: [ref] }, { basketTotals: totals });
@@ -86,12 +122,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 async function* streamLong(database: Database, list: ExportSeries[], query: ExportQuery, options: ExportOptions): AsyncGenerator<string> {
 	const db = database.db;
-	const totals = await readBasketTotals(db, list.map((item) => item.record.id), query);
+	const totals = await readBasketTotals(db, storedIds(list), query);
 	yield formatCsvRows([['series', 'target', 'metric', 'ts', 'value', 'provenance', 'flags']]);
 	let copy: CopyConnection | undefined;
 	try {
 		for (const item of list) {
-			if (canCopyExport(database, query)) {
+			if ('record' in item && canCopyExport(database, query)) {
 				copy ??= await openCopyConnection(database.pool, options.copyTimeoutMs ?? 0);
 				yield* streamCopiedRows(copy, item.record.id, query);
 				continue;
@@ -109,7 +145,7 @@ async function* streamLong(database: Database, list: ExportSeries[], query: Expo
 }
 
 async function* streamWide(db: Db, list: ExportSeries[], query: ExportQuery): AsyncGenerator<string> {
-	const totals = await readBasketTotals(db, list.map((item) => item.record.id), query);
+	const totals = await readBasketTotals(db, storedIds(list), query);
 	yield formatCsvRows([['ts', ...list.map((item) => formatSeriesRef(item.ref))]]);
 	const limit = widePageRows(list.length);
 	const cursors = list.map((item) => new PointCursor(readPointPages(db, item, query, totals, limit)));

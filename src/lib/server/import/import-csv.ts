@@ -32,13 +32,12 @@ export interface ImportOptions {
  */
 export async function importSeriesCsv(database: Database, ref: SeriesRef, csv: CsvSource, options: ImportOptions = {}): Promise<ImportResult> {
 	const series = formatSeriesRef(ref);
-	if (ref.source === 'reference') {
-		return {
-			ok: false,
-			series,
-			problems: [{ line: 0, message: 'the reference source holds published figures only; import into another source' }],
-			kind: 'invalid'
-		};
+	if (ref.source === 'reference' || ref.source === 'derived') {
+		const message =
+			ref.source === 'reference'
+				? 'the reference source holds published figures only; import into another source'
+				: 'derived series are computed at read time from linked targets; import into another source';
+		return { ok: false, series, problems: [{ line: 0, message }], kind: 'invalid' };
 	}
 	// An existing series keeps the kind it was created with; a new one takes its metric's.
 	const [existing] = await listSeriesByRefs(database.db, [ref]);

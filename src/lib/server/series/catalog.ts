@@ -1,6 +1,8 @@
 import { formatSeriesRef, formatTargetRef, type TargetRef } from '../../refs.js';
 import type { Db } from '../db/client.js';
 import { listFirstSeries, listTargetSeries, searchSeriesWithTargets, type CatalogRow } from '../db/queries/series-catalog.js';
+import { listTargetLinks } from '../db/queries/target-links.js';
+import { derivedMetrics, type DerivedMetric } from './derived.js';
 
 /** Series with their targets: the series search, the explorer's default and the per-target page. */
 
@@ -36,10 +38,33 @@ export function toSearchWords(q: string): string[] {
 	return q.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).slice(0, 8);
 }
 
-/** Series whose target, display name or metric have words starting with every word of `q`. */
+/**
+ * Series whose target, display name or metric have words starting with every word of `q`: the stored
+ * ones first, then the derived series of linked pairs (named by either end, e.g. "nginx per star").
+ */
 export async function searchSeries(db: Db, q: string, limit: number): Promise<SeriesSearchResult> {
-	const rows = await searchSeriesWithTargets(db, toSearchWords(q), limit + 1);
-	return { series: rows.slice(0, limit).map(toEntry), truncated: rows.length > limit };
+	const words = toSearchWords(q);
+	const [rows, derived] = await Promise.all([searchSeriesWithTargets(db, words, limit + 1), searchDerivedSeries(db, words)]);
+	const found = [...rows.map(toEntry), ...derived];
+	return { series: found.slice(0, limit), truncated: found.length > limit };
+}
+
+/** The derived series of every link (a few per pair, so matched here rather than in SQL). */
+async function searchDerivedSeries(db: Db, words: readonly string[]): Promise<CatalogEntry[]> {
+	const entries = (await listTargetLinks(db)).flatMap((link) =>
+		(Object.keys(derivedMetrics) as DerivedMetric[]).map((metric) => ({
+			series: `derived:dockerhub:${link.hub_key}:${metric}`,
+			target: `dockerhub:${link.hub_key}`,
+			targetName: `${link.hub_name} / ${link.github_name}`,
+			metric,
+			unit: derivedMetrics[metric].unit,
+			// All the words, not toSearchWords' first 8 (that cap is for the query).
+			text: `derived dockerhub ${link.hub_key} ${link.hub_name} github ${link.github_key} ${link.github_name} ${metric}`.toLowerCase().split(/[^a-z0-9]+/)
+		}))
+	);
+	return entries
+		.filter((entry) => words.every((word) => entry.text.some((w) => w.startsWith(word))))
+		.map(({ text: _text, ...entry }) => entry);
 }
 
 /** The first `limit` series of a source, or of all when none is given. */

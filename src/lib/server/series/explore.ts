@@ -8,7 +8,7 @@ import { listForecastBands, type ExploreForecasts } from '../forecast/bands.js';
 import { ParameterError } from '../http/parse.js';
 import { getTargetSummary, listFirstSeriesRefs, type TargetSummary } from './catalog.js';
 import { parseSeriesQuery, type SeriesQuery } from './params.js';
-import { readSeriesViews, type SeriesView } from './read.js';
+import { describeMissing, readSeriesViews, type SeriesView } from './read.js';
 
 /**
  * What the explorer page needs for one URL: the drawn series and their events. Series to add are
@@ -88,7 +88,7 @@ export async function buildExploreView(db: Db, featured: readonly SeriesRef[], p
 		listForecastBands(db, state, drawn)
 	]);
 	if ('missing' in result) {
-		return { ok: false, parameter: 'series', reason: `no such series: ${result.missing.join(', ')} (search the list for one that exists)` };
+		return { ok: false, parameter: 'series', reason: describeMissing(result, 'search the list for one that exists') };
 	}
 	const exportParams = buildSeriesParams(state, drawn, nowMs).toString();
 	return { ok: true, state, isDefault, series: result.series, hiddenSeries, events, exportParams, forecasts };

@@ -54,7 +54,25 @@ export function refineBucketTransform(query: { interval: Interval; transform: Tr
 	});
 }
 
-export const seriesQuery = z.object(seriesQueryShape).refine(isOrderedRange, orderedRange).superRefine(refineBucketTransform);
+/**
+ * A derived series is a ratio computed at read time (series/derived.ts): its change, growth, index,
+ * share or year-over-year would be a ratio of ratios nobody asked for, so only its value is read.
+ */
+export function refineDerivedTransform(refs: readonly SeriesRef[], transform: Transform, ctx: z.RefinementCtx): void {
+	const derived = refs.find((ref) => ref.source === 'derived');
+	if (!derived || transform === 'value') return;
+	ctx.addIssue({
+		code: 'custom',
+		path: ['transform'],
+		message: `${derived.source}:${derived.key}:${derived.metric} is a derived ratio, read as its value only; transform=${transform} is not available for it`
+	});
+}
+
+export const seriesQuery = z
+	.object(seriesQueryShape)
+	.refine(isOrderedRange, orderedRange)
+	.superRefine(refineBucketTransform)
+	.superRefine((query, ctx) => refineDerivedTransform(query.series, query.transform, ctx));
 
 /** Parses the query string of /api/series; throws ParameterError naming the first bad parameter. */
 export function parseSeriesQuery(params: URLSearchParams): SeriesQuery {

@@ -1,11 +1,12 @@
-import { formatSeriesRef, formatTargetRef } from '../../refs.js';
+import { formatSeriesRef, formatTargetRef, type SeriesRef } from '../../refs.js';
 import type { Db } from '../db/client.js';
 import type { Provenance } from '../db/schema/index.js';
-import { listSeriesByRefs } from '../db/queries/targets.js';
+import { listSeriesByRefs, type SeriesRecord } from '../db/queries/targets.js';
 import { listSeriesWindow } from '../db/queries/series-points.js';
 import { selectMinMaxIndices } from '../metrics/downsample.js';
 import type { BasketTotal } from '../metrics/share.js';
 import type { SeriesQuery } from './params.js';
+import { derivedMetrics, describeDerived, readDerivedPoints, resolveDerivedSeries, type DerivedSeries } from './derived.js';
 import { readBasketTotals, transformWindow } from './transformed-points.js';
 
 /** One series as /api/series returns it. */
@@ -32,9 +33,11 @@ export interface SeriesView {
 	 * point's bucket and so were in the sum it is a share of (a series without one is left out).
 	 */
 	pointBasketSize?: number[];
+	/** Derived series only: the two series divided, and the provenance mix of the divisor's values. */
+	derivedFrom?: { numerator: string; divisor: string; divisorProvenance: Partial<Record<Provenance, number>> };
 }
 
-export type SeriesViewResult = { series: SeriesView[] } | { missing: string[] };
+export type SeriesViewResult = { series: SeriesView[] } | { missing: string[]; reasons: string[] };
 
 function countProvenance(points: readonly { provenance: Provenance }[]) {
 	const mix: Partial<Record<Provenance, number>> = {};
@@ -50,39 +53,101 @@ export interface ReadOptions {
 	basketTotals?: ReadonlyMap<number, BasketTotal>;
 }
 
+type SeriesPlan = { kind: 'stored'; record: SeriesRecord } | { kind: 'derived'; series: DerivedSeries };
+
+/** What each requested series is, in order; unknown ones (and why, for derived ones) are reported together. */
+async function planSeries(db: Db, refs: readonly SeriesRef[]): Promise<{ plans: SeriesPlan[] } | { missing: string[]; reasons: string[] }> {
+	const stored = refs.filter((r) => r.source !== 'derived');
+	const records = await listSeriesByRefs(db, stored);
+	const byRef = new Map(stored.map((r, i) => [formatSeriesRef(r), records[i]]));
+	const missing: string[] = [];
+	const reasons: string[] = [];
+	const plans: SeriesPlan[] = [];
+	for (const ref of refs) {
+		if (ref.source === 'derived') {
+			const derived = await resolveDerivedSeries(db, ref);
+			if (derived.ok) {
+				plans.push({ kind: 'derived', series: derived.series });
+			} else {
+				missing.push(formatSeriesRef(ref));
+				reasons.push(derived.reason);
+			}
+			continue;
+		}
+		const record = byRef.get(formatSeriesRef(ref));
+		if (record) plans.push({ kind: 'stored', record });
+		else missing.push(formatSeriesRef(ref));
+	}
+	return missing.length > 0 ? { missing, reasons } : { plans };
+}
+
+/** The 404's message for a read with unknown series: the stored ones listed, each derived one explained. */
+export function describeMissing(result: { missing: string[]; reasons: string[] }, hint = 'GET /api/targets lists them'): string {
+	const unknown = result.missing.filter((ref) => !ref.startsWith('derived:'));
+	const parts = unknown.length > 0 ? [`unknown series: ${unknown.join(', ')} (${hint})`] : [];
+	return [...parts, ...result.reasons].join('; ');
+}
+
 /** Reads, buckets, transforms and thins each requested series; unknown ones are reported together. */
 export async function readSeriesViews(db: Db, query: SeriesQuery, options: ReadOptions = {}): Promise<SeriesViewResult> {
-	const records = await listSeriesByRefs(db, query.series);
-	const missing = query.series.filter((_, i) => !records[i]).map(formatSeriesRef);
-	if (missing.length > 0) return { missing };
-	const totals = options.basketTotals ?? (await readBasketTotals(db, records.map((r) => r!.id), query));
+	const planned = await planSeries(db, query.series);
+	if ('missing' in planned) return planned;
+	const storedIds = planned.plans.flatMap((p) => (p.kind === 'stored' ? [p.record.id] : []));
+	const totals = options.basketTotals ?? (await readBasketTotals(db, storedIds, query));
 	const views = await Promise.all(
-		records.map(async (record) => {
-			const r = record!;
-			const window = await listSeriesWindow(db, r.id, query);
-			const transformed = await transformWindow(db, r.id, window, query, totals);
-			const kept = selectMinMaxIndices(transformed, query.points);
-			const view: SeriesView = {
-				series: formatSeriesRef(r),
-				target: formatTargetRef(r),
-				targetName: r.displayName,
-				metric: r.metric,
-				unit: r.unit,
-				kind: r.kind,
-				note: r.note,
-				provenance: countProvenance(window.points),
-				pointCount: transformed.length,
-				isDownsampled: kept.length < transformed.length,
-				points: kept.map((i) => {
-					const [t, v] = transformed[i]!;
-					return [new Date(t).toISOString(), v];
-				}),
-				pointProvenance: kept.map((i) => window.points[i]!.provenance),
-				pointFlags: kept.map((i) => window.points[i]!.flags)
-			};
-			if (totals) view.pointBasketSize = kept.map((i) => totals.get(window.points[i]!.tMs)?.seriesCount ?? 0);
-			return view;
-		})
+		planned.plans.map((plan) => (plan.kind === 'stored' ? readStoredView(db, plan.record, query, totals) : readDerivedView(db, plan.series, query)))
 	);
 	return { series: views };
+}
+
+async function readStoredView(db: Db, r: SeriesRecord, query: SeriesQuery, totals: ReadonlyMap<number, BasketTotal> | undefined): Promise<SeriesView> {
+	const window = await listSeriesWindow(db, r.id, query);
+	const transformed = await transformWindow(db, r.id, window, query, totals);
+	const kept = selectMinMaxIndices(transformed, query.points);
+	const view: SeriesView = {
+		series: formatSeriesRef(r),
+		target: formatTargetRef(r),
+		targetName: r.displayName,
+		metric: r.metric,
+		unit: r.unit,
+		kind: r.kind,
+		note: r.note,
+		provenance: countProvenance(window.points),
+		pointCount: transformed.length,
+		isDownsampled: kept.length < transformed.length,
+		points: kept.map((i) => {
+			const [t, v] = transformed[i]!;
+			return [new Date(t).toISOString(), v];
+		}),
+		pointProvenance: kept.map((i) => window.points[i]!.provenance),
+		pointFlags: kept.map((i) => window.points[i]!.flags)
+	};
+	if (totals) view.pointBasketSize = kept.map((i) => totals.get(window.points[i]!.tMs)?.seriesCount ?? 0);
+	return view;
+}
+
+/** A derived series: a ratio, so a gauge; each point's provenance and flags are its pulls sample's. */
+async function readDerivedView(db: Db, series: DerivedSeries, query: SeriesQuery): Promise<SeriesView> {
+	const derived = await readDerivedPoints(db, series, query);
+	const kept = selectMinMaxIndices(derived.points, query.points);
+	return {
+		series: formatSeriesRef(series.ref),
+		target: series.hub.target,
+		targetName: `${series.hub.name} / ${series.github.name}`,
+		metric: series.metric,
+		unit: derivedMetrics[series.metric].unit,
+		kind: 'gauge',
+		note: describeDerived(series),
+		provenance: countProvenance(derived.numerator),
+		pointCount: derived.points.length,
+		isDownsampled: kept.length < derived.points.length,
+		points: kept.map((i) => [new Date(derived.points[i]![0]).toISOString(), derived.points[i]![1]]),
+		pointProvenance: kept.map((i) => derived.numerator[i]!.provenance),
+		pointFlags: kept.map((i) => derived.numerator[i]!.flags),
+		derivedFrom: {
+			numerator: series.numerator ? formatSeriesRef(series.numerator) : `${series.hub.target}:pulls`,
+			divisor: series.divisor ? formatSeriesRef(series.divisor) : `${series.github.target}:${derivedMetrics[series.metric].divisor}`,
+			divisorProvenance: derived.divisorProvenance
+		}
+	};
 }

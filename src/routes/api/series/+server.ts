@@ -2,7 +2,7 @@ import { json } from '@sveltejs/kit';
 import { jsonError } from '$lib/server/http/errors';
 import { parseQuery } from '$lib/server/http/parse';
 import { seriesQuery } from '$lib/server/series/params';
-import { readSeriesViews } from '$lib/server/series/read';
+import { describeMissing, readSeriesViews } from '$lib/server/series/read';
 import type { RequestHandler } from './$types';
 
 /** GET /api/series?series=<ref>[&series=...]&from=&to=&interval=&transform=&points=&smooth= */
@@ -12,9 +12,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	const query = parsed.data;
 	const result = await readSeriesViews(locals.database.db, query);
 	if ('missing' in result) {
-		return jsonError(404, 'not_found', `unknown series: ${result.missing.join(', ')} (GET /api/targets lists them)`, {
-			missing: result.missing
-		});
+		return jsonError(404, 'not_found', describeMissing(result), { missing: result.missing });
 	}
 	return json({
 		from: query.from?.toISOString() ?? null,
