@@ -53,7 +53,9 @@ export const limitsShape = {
 	EXPORT_TIMEOUT_MS: count(1_000, 24 * 3_600_000).default(600_000),
 	// 0 turns the timeout off, as it does in PostgreSQL.
 	STATEMENT_TIMEOUT_MS: count(0, 3_600_000).default(30_000),
-	ALERT_PATTERN_MAX_SERIES: count(1, 100_000).default(10_000)
+	ALERT_PATTERN_MAX_SERIES: count(1, 100_000).default(10_000),
+	// 0 keeps no answers (ETags still work).
+	SERIES_CACHE_MAX_BYTES: byteSize(0, 4 * 1024 ** 3).prefault('32M')
 };
 
 type LimitsEnv = { [K in keyof typeof limitsShape]: z.output<(typeof limitsShape)[K]> };
@@ -78,6 +80,8 @@ export interface Limits {
 	statementTimeoutMs: number;
 	/** The series one alert rule's pattern may match: refused when saved, the first ones evaluated after. */
 	alertPatternMaxSeries: number;
+	/** /api/series answers kept in memory, under the data version (cache/respond.ts); 0 keeps none. */
+	seriesCacheMaxBytes: number;
 }
 
 export function readLimits(e: LimitsEnv): Limits {
@@ -89,6 +93,7 @@ export function readLimits(e: LimitsEnv): Limits {
 		exportConcurrency: e.EXPORT_CONCURRENCY,
 		exportTimeoutMs: e.EXPORT_TIMEOUT_MS,
 		statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
-		alertPatternMaxSeries: e.ALERT_PATTERN_MAX_SERIES
+		alertPatternMaxSeries: e.ALERT_PATTERN_MAX_SERIES,
+		seriesCacheMaxBytes: e.SERIES_CACHE_MAX_BYTES
 	};
 }
