@@ -6,6 +6,7 @@ import { openCopyConnection, type CopyConnection } from '../db/queries/samples-c
 import type { Provenance } from '../db/schema/index.js';
 import { listSeriesPage } from '../db/queries/series-pages.js';
 import type { BasketTotal } from '../metrics/share.js';
+import { listAnomalyFlags, readBucketAnomalies } from '../series/anomaly-flags.js';
 import { readSeriesViews } from '../series/read.js';
 import { readBasketTotals } from '../series/transformed-points.js';
 import { createPageTransform } from './page-transform.js';
@@ -55,8 +56,19 @@ export async function resolveExport(db: Db, query: ExportQuery): Promise<Selecto
 	return resolved;
 }
 
-/** One series' points in pages, transformed and smoothed on the way. */
-async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: ExportQuery, totals: BasketTotals, limit = pageRows): AsyncGenerator<ExportPoint[]> {
+/**
+ * One series' points in pages, transformed and smoothed on the way. With `hasAnomalyFlags` (the long
+ * layout's flags column) the series' flagged days are read first (its daily values, a few thousand rows
+ * at most; only the flagged buckets are kept) and join each bucket's flags.
+ */
+async function* readPointPages(
+	db: Db,
+	{ ref, record }: ExportSeries,
+	query: ExportQuery,
+	totals: BasketTotals,
+	limit = pageRows,
+	hasAnomalyFlags = false
+): AsyncGenerator<ExportPoint[]> {
 	if (query.points !== undefined) {
 		// Thinned as the series API thins: the same statement and the same points (and the whole export's basket).
 		const result = await readSeriesViews(db, { ...query, points: query.points, series: [ref] }, { basketTotals: totals });
@@ -71,12 +83,13 @@ async function* readPointPages(db: Db, { ref, record }: ExportSeries, query: Exp
 		return;
 	}
 	const transform = await createPageTransform(db, record.id, query, totals, limit);
+	const anomalies = hasAnomalyFlags ? await readBucketAnomalies(db, record, query) : undefined;
 	let afterMs: number | undefined;
 	for (;;) {
 		const page = await listSeriesPage(db, record.id, query, afterMs, limit);
 		if (page.length === 0) return;
 		const values = await transform(page);
-		yield page.map((p, i) => ({ ...p, value: values[i]! }));
+		yield page.map((p, i) => ({ ...p, value: values[i]!, flags: [...p.flags, ...listAnomalyFlags(anomalies?.get(p.tMs))] }));
 		if (page.length < limit) return;
 		afterMs = page.at(-1)!.tMs;
 	}
@@ -98,7 +111,7 @@ async function* streamLong(database: Database, list: ExportSeries[], query: Expo
 			}
 			const series = formatSeriesRef(item.ref);
 			const target = formatTargetRef(item.ref);
-			for await (const page of readPointPages(db, item, query, totals)) {
+			for await (const page of readPointPages(db, item, query, totals, pageRows, true)) {
 				yield formatCsvRows(page.map((p) => [series, target, item.ref.metric, iso(p.tMs), p.value, p.provenance, p.flags.join(' ')]));
 			}
 		}

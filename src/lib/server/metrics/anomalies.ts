@@ -1,0 +1,166 @@
+/**
+ * Anomaly flags on a counter's daily deltas: each day's change is scored against the days before it
+ * with a robust z-score (median and MAD, which one burst of pulls does not drag along as a mean and
+ * standard deviation would), and a day past the threshold is a `spike` or a `drop`. Pure: the caller
+ * reads the last value of each UTC day, in time order.
+ *
+ * Only counters are scored: a gauge's daily change is not a rate. A day is scored only when the
+ * deltas reach back a whole window before it and the window holds enough of them, so the first
+ * `windowDays` days of a series (and the days after a long gap) carry no score.
+ */
+
+export const dayMs = 86_400_000;
+
+export type AnomalyKind = 'spike' | 'drop';
+export const anomalyKinds: readonly AnomalyKind[] = ['spike', 'drop'];
+
+export interface AnomalySettings {
+	/**
+	 * How many days before a day form its baseline. Eight weeks: eight values of each weekday, so a
+	 * weekday's median is not at the mercy of one odd week, while a growing counter's baseline lags
+	 * its trend by four weeks only.
+	 */
+	windowDays: number;
+	/** Fewer deltas than this in the window (gaps in the history) and the day is not scored. */
+	minWindowDeltas: number;
+	/** |robust z| above this flags the day (3.5 is Iglewicz and Hoaglin's recommended cut-off). */
+	threshold: number;
+	/**
+	 * The weekly-seasonality test: the series is scored per weekday when its weekday medians span more
+	 * than this many robust standard deviations of the deltas around them. Under pure noise the span of
+	 * seven medians of eight values rarely passes 2 (see the README's figures); a weekend dip does.
+	 */
+	seasonalitySpan: number;
+	/**
+	 * The floor of the MAD, as a share of the window's median delta and as an absolute, so that a flat
+	 * series (MAD 0) does not turn the smallest wobble into an infinite score.
+	 */
+	madFloorRatio: number;
+	madFloorAbs: number;
+}
+
+export const defaultAnomalySettings: AnomalySettings = {
+	windowDays: 56,
+	minWindowDeltas: 42,
+	threshold: 3.5,
+	seasonalitySpan: 2.5,
+	madFloorRatio: 0.05,
+	madFloorAbs: 1
+};
+
+/** The consistency constant of the MAD: 0.6745 x (x - median) / MAD is a z-score for normal data. */
+const madToZ = 0.6745;
+
+export interface DailyValue {
+	dayMs: number;
+	value: number;
+}
+
+/** The change of a counter into a day, per day (a gap of several days spreads its change over them). */
+export interface DailyDelta {
+	dayMs: number;
+	delta: number;
+}
+
+export interface DayAnomaly {
+	dayMs: number;
+	kind: AnomalyKind;
+	/** The robust z-score: positive for a spike, negative for a drop. */
+	score: number;
+}
+
+/**
+ * One delta per observed day, from the day before it that has a value. A day after a gap gets the
+ * mean change per day over the gap, so two missed days followed by a catch-up are not read as a spike;
+ * missed days get no delta of their own (and are not scored).
+ */
+export function computeDailyRates(days: readonly DailyValue[]): DailyDelta[] {
+	const rates: DailyDelta[] = [];
+	for (let i = 1; i < days.length; i++) {
+		const gapDays = Math.max(1, Math.round((days[i]!.dayMs - days[i - 1]!.dayMs) / dayMs));
+		rates.push({ dayMs: days[i]!.dayMs, delta: (days[i]!.value - days[i - 1]!.value) / gapDays });
+	}
+	return rates;
+}
+
+export function computeMedian(values: readonly number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const weekdayOf = (tMs: number) => new Date(tMs).getUTCDay();
+
+interface Baseline {
+	/** The expected delta of the scored day (its weekday's median when seasonal). */
+	center: number;
+	/** The floored MAD of the window's deltas around their expected values. */
+	mad: number;
+	isSeasonal: boolean;
+}
+
+/** Median per weekday (0 = Sunday), or undefined when a weekday has fewer than 3 deltas in the window. */
+function computeWeekdayMedians(window: readonly DailyDelta[]): number[] | undefined {
+	const byDay: number[][] = [[], [], [], [], [], [], []];
+	for (const d of window) byDay[weekdayOf(d.dayMs)]!.push(d.delta);
+	if (byDay.some((values) => values.length < 3)) return undefined;
+	return byDay.map(computeMedian);
+}
+
+/** The baseline a day is judged against: per weekday when the window is weekly-seasonal, else the whole window. */
+export function computeBaseline(window: readonly DailyDelta[], dayMsOfScored: number, settings: AnomalySettings): Baseline {
+	const values = window.map((d) => d.delta);
+	const median = computeMedian(values);
+	const floor = Math.max(settings.madFloorAbs, settings.madFloorRatio * Math.abs(median));
+	const overall: Baseline = { center: median, mad: Math.max(floor, computeMedian(values.map((v) => Math.abs(v - median)))), isSeasonal: false };
+	const weekdays = computeWeekdayMedians(window);
+	if (!weekdays) return overall;
+	const residualMad = Math.max(floor, computeMedian(window.map((d) => Math.abs(d.delta - weekdays[weekdayOf(d.dayMs)]!))));
+	const span = Math.max(...weekdays) - Math.min(...weekdays);
+	// residualMad / madToZ estimates a standard deviation of the deltas around their weekday's median.
+	if (span <= (settings.seasonalitySpan * residualMad) / madToZ) return overall;
+	return { center: weekdays[weekdayOf(dayMsOfScored)]!, mad: residualMad, isSeasonal: true };
+}
+
+export function computeRobustScore(delta: number, baseline: Pick<Baseline, 'center' | 'mad'>): number {
+	return (madToZ * (delta - baseline.center)) / baseline.mad;
+}
+
+export interface DayScore extends DailyDelta {
+	/** Undefined when the window held too few deltas to judge the day. */
+	score: number | undefined;
+	isSeasonal: boolean;
+}
+
+/** Every day's score against the `windowDays` days before it (the day itself excluded). */
+export function scoreDailyDeltas(deltas: readonly DailyDelta[], settings: AnomalySettings = defaultAnomalySettings): DayScore[] {
+	let start = 0;
+	return deltas.map((day, i) => {
+		while (deltas[start]!.dayMs < day.dayMs - settings.windowDays * dayMs) start++;
+		const window = deltas.slice(start, i);
+		// The series (or the read) starts inside the window: too little history to say what is usual.
+		const isWindowCovered = deltas[0]!.dayMs <= day.dayMs - settings.windowDays * dayMs;
+		if (!isWindowCovered || window.length < settings.minWindowDeltas) return { ...day, score: undefined, isSeasonal: false };
+		const baseline = computeBaseline(window, day.dayMs, settings);
+		return { ...day, score: computeRobustScore(day.delta, baseline), isSeasonal: baseline.isSeasonal };
+	});
+}
+
+export function classifyScore(score: number | undefined, threshold: number): AnomalyKind | undefined {
+	if (score === undefined || Math.abs(score) <= threshold) return undefined;
+	return score > 0 ? 'spike' : 'drop';
+}
+
+/** The flagged days of a counter, from the last value of each of its UTC days (in time order). */
+export function findAnomalies(days: readonly DailyValue[], settings: AnomalySettings = defaultAnomalySettings): DayAnomaly[] {
+	const anomalies: DayAnomaly[] = [];
+	for (const day of scoreDailyDeltas(computeDailyRates(days), settings)) {
+		const kind = classifyScore(day.score, settings.threshold);
+		if (kind) anomalies.push({ dayMs: day.dayMs, kind, score: day.score! });
+	}
+	return anomalies;
+}
+
+export function describeAnomalyMethod(settings: AnomalySettings = defaultAnomalySettings): string {
+	return `robust z-score of the daily delta against the median and MAD of the ${settings.windowDays} days before it (per weekday when weekly-seasonal), flagged past ${settings.threshold}`;
+}
