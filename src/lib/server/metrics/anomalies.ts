@@ -1,3 +1,7 @@
+import { anomalyThreshold, anomalyWindowDays, type AnomalyKind } from '../../types/anomalies.js';
+
+export type { AnomalyKind } from '../../types/anomalies.js';
+
 /**
  * Anomaly flags on a counter's daily deltas: each day's change is scored against the days before it
  * with a robust z-score (median and MAD, which one burst of pulls does not drag along as a mean and
@@ -11,8 +15,6 @@
 
 export const dayMs = 86_400_000;
 
-export type AnomalyKind = 'spike' | 'drop';
-export const anomalyKinds: readonly AnomalyKind[] = ['spike', 'drop'];
 
 export interface AnomalySettings {
 	/**
@@ -40,9 +42,9 @@ export interface AnomalySettings {
 }
 
 export const defaultAnomalySettings: AnomalySettings = {
-	windowDays: 56,
+	windowDays: anomalyWindowDays,
 	minWindowDeltas: 42,
-	threshold: 3.5,
+	threshold: anomalyThreshold,
 	seasonalitySpan: 2.5,
 	madFloorRatio: 0.05,
 	madFloorAbs: 1

@@ -2,7 +2,8 @@ import type { Db } from '../db/client.js';
 import { listDailyValues } from '../db/queries/daily-values.js';
 import type { SeriesRecord } from '../db/queries/targets.js';
 import type { WindowSpec } from '../db/queries/series-points.js';
-import { defaultAnomalySettings, findAnomalies, type AnomalyKind } from '../metrics/anomalies.js';
+import type { AnomalyKind, AnomalyView } from '../../types/anomalies.js';
+import { defaultAnomalySettings, findAnomalies } from '../metrics/anomalies.js';
 
 /**
  * Anomaly flags of a series read at interval=day or coarser. Days are scored on the last value of each
@@ -11,17 +12,6 @@ import { defaultAnomalySettings, findAnomalies, type AnomalyKind } from '../metr
  * before the bucket holding `from`, so the first day of the range is judged like any other. Raw and
  * hourly reads carry no anomaly flags: a day is the unit of the score.
  */
-
-/** One flagged day, as /api/series lists it. */
-export interface AnomalyView {
-	/** The point (bucket) the day belongs to: equal to a point's time. */
-	t: string;
-	/** The flagged UTC day, YYYY-MM-DD. */
-	day: string;
-	kind: AnomalyKind;
-	/** Robust z-score, rounded to 2 decimals: positive for a spike, negative for a drop. */
-	score: number;
-}
 
 /** The series' flagged days by bucket start (epoch ms), in time order. */
 export type BucketAnomalies = Map<number, AnomalyView[]>;

@@ -5,7 +5,8 @@ import { listSeriesByRefs } from '../db/queries/targets.js';
 import { listSeriesWindow } from '../db/queries/series-points.js';
 import { selectMinMaxIndices } from '../metrics/downsample.js';
 import type { BasketTotal } from '../metrics/share.js';
-import { listAnomalyFlags, readBucketAnomalies, type AnomalyView } from './anomaly-flags.js';
+import type { AnomalyView } from '../../types/anomalies.js';
+import { listAnomalyFlags, readBucketAnomalies } from './anomaly-flags.js';
 import type { SeriesQuery } from './params.js';
 import { readBasketTotals, transformWindow } from './transformed-points.js';
 
