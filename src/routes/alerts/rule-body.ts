@@ -5,7 +5,7 @@
 export interface RuleFormFields {
 	name: string;
 	scope: string;
-	kind: 'threshold' | 'growth' | 'milestone' | 'stale';
+	kind: 'threshold' | 'growth' | 'milestone' | 'stale' | 'anomaly';
 	op: 'above' | 'below';
 	value: string;
 	windowDays: string;
@@ -13,6 +13,8 @@ export interface RuleFormFields {
 	percent: string;
 	minBase: string;
 	maxAgeHours: string;
+	direction: 'spike' | 'drop' | 'both';
+	minScore: string;
 	pendingEvaluations: string;
 	repeatIntervalMinutes: string;
 	noData: 'keep' | 'unmet' | 'met';
@@ -32,6 +34,8 @@ export const emptyRuleForm: RuleFormFields = {
 	percent: '20',
 	minBase: '100',
 	maxAgeHours: '48',
+	direction: 'both',
+	minScore: '3.5',
 	pendingEvaluations: '0',
 	repeatIntervalMinutes: '',
 	noData: 'keep',
@@ -50,6 +54,8 @@ function buildCondition(f: RuleFormFields): Record<string, unknown> {
 			return { kind: 'milestone', value: number(f.value) };
 		case 'stale':
 			return { kind: 'stale', maxAgeHours: number(f.maxAgeHours) };
+		case 'anomaly':
+			return { kind: 'anomaly', direction: f.direction, minScore: number(f.minScore) };
 		case 'growth':
 			return { kind: 'growth', windowDays: number(f.windowDays), compare: f.compare, op: f.op, percent: number(f.percent), minBase: number(f.minBase || '0') };
 	}

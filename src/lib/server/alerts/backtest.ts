@@ -1,6 +1,8 @@
 import type { Db } from '../db/client.js';
 import { listSeriesWindow } from '../db/queries/series-points.js';
 import { resolveSelectors } from '../series/selector.js';
+import { computeDailyValues, defaultAnomalySettings } from '../metrics/anomalies.js';
+import { latestCompleteDayMs, scoreDays } from './anomaly-probe.js';
 import type { AlertRuleInput } from './rule-input.js';
 import { judgeCondition, type Probe, type RuleCondition } from './rules.js';
 import { initialMemory, stepAlert, type AlertPolicy } from './state.js';
@@ -57,8 +59,11 @@ export function backtestSeries(condition: RuleCondition, policy: AlertPolicy, po
 	const fired: string[] = [];
 	const resolved: string[] = [];
 	let memory = initialMemory;
+	// Every day scored once (an anomaly rule judges the latest complete day at each evaluation).
+	const dayScores = condition.kind === 'anomaly' ? scoreDays(computeDailyValues(points)) : undefined;
 	for (let t = Math.ceil(fromMs / dayMs) * dayMs + dayMs - 1; t <= toMs; t += dayMs) {
-		const judged = judgeCondition(condition, probeAt(condition, points, t), t);
+		const probe = { ...probeAt(condition, points, t), latestDayScore: dayScores?.get(latestCompleteDayMs(t)) };
+		const judged = judgeCondition(condition, probe, t);
 		const step = stepAlert(memory, judged.outcome, policy, t);
 		memory = step.memory;
 		if (step.changedFrom !== null && step.memory.state === 'firing') fired.push(new Date(t).toISOString().slice(0, 10));
@@ -83,8 +88,13 @@ export async function backtestRule(db: Db, input: AlertRuleInput, nowMs: number,
 		isOneShot: input.condition.kind === 'milestone'
 	};
 	const series = resolved.series.slice(0, maxBacktestSeries);
-	// Growth looks back up to two windows before the first evaluation.
-	const lookBackMs = input.condition.kind === 'growth' ? 2 * input.condition.windowDays * dayMs + dayMs : 0;
+	// Growth looks back up to two windows before the first evaluation; an anomaly score one anomaly window.
+	const lookBackMs =
+		input.condition.kind === 'growth'
+			? 2 * input.condition.windowDays * dayMs + dayMs
+			: input.condition.kind === 'anomaly'
+				? (defaultAnomalySettings.windowDays + 2) * dayMs
+				: 0;
 	const alerts = await Promise.all(
 		series.map(async ({ ref, record }) => {
 			const window = await listSeriesWindow(db, record.id, { from: new Date(fromMs - lookBackMs), to: new Date(nowMs + 1), interval: 'raw' });

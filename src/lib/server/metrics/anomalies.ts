@@ -71,6 +71,17 @@ export interface DayAnomaly {
 	score: number;
 }
 
+/** The last value of each UTC day, from samples in time order (what the SQL reads do in the database). */
+export function computeDailyValues(samples: readonly { tMs: number; value: number }[]): DailyValue[] {
+	const days: DailyValue[] = [];
+	for (const s of samples) {
+		const day = Math.floor(s.tMs / dayMs) * dayMs;
+		if (days.at(-1)?.dayMs === day) days.at(-1)!.value = s.value;
+		else days.push({ dayMs: day, value: s.value });
+	}
+	return days;
+}
+
 /**
  * One delta per observed day, from the day before it that has a value. A day after a gap gets the
  * mean change per day over the gap, so two missed days followed by a catch-up are not read as a spike;

@@ -52,7 +52,11 @@ export async function listDailyValues(db: Db, seriesId: number, range: DailyRang
 	return rows.map((r) => ({ dayMs: Number(r.day_ms), bucketMs: Number(r.bucket_ms), value: Number(r.value), isInRange: r.is_in_range }));
 }
 
-/** The last value of each UTC day in [fromMs, toMs), for every given series: the alert probe's read. */
+/**
+ * The last value of each UTC day in [fromMs, toMs), for every given counter: the anomaly alert's read.
+ * Gauges and published reference figures are not scored (series/anomaly-flags.ts isAnomalyScored), so
+ * they are not read.
+ */
 export async function listRecentDailyValues(db: Db, seriesIds: readonly number[], fromMs: number, toMs: number): Promise<Map<number, { dayMs: number; value: number }[]>> {
 	const bySeries = new Map<number, { dayMs: number; value: number }[]>();
 	if (seriesIds.length === 0) return bySeries;
@@ -60,11 +64,13 @@ export async function listRecentDailyValues(db: Db, seriesIds: readonly number[]
 		db,
 		sql`select series_id, (extract(epoch from day) * 1000)::float8 as day_ms, value
 			from (
-				select distinct on (series_id, date_trunc('day', ts, 'UTC')) series_id, date_trunc('day', ts, 'UTC') as day, value
-				from samples
-				where series_id = any(${sql.param([...seriesIds])}::int[])
-					and ts >= ${new Date(fromMs).toISOString()}::timestamptz and ts < ${new Date(toMs).toISOString()}::timestamptz
-				order by series_id, date_trunc('day', ts, 'UTC'), ts desc
+				select distinct on (x.series_id, date_trunc('day', x.ts, 'UTC')) x.series_id, date_trunc('day', x.ts, 'UTC') as day, x.value
+				from samples x
+				join series s on s.id = x.series_id and s.kind = 'counter'
+				join targets t on t.id = s.target_id and t.source <> 'reference'
+				where x.series_id = any(${sql.param([...seriesIds])}::int[])
+					and x.ts >= ${new Date(fromMs).toISOString()}::timestamptz and x.ts < ${new Date(toMs).toISOString()}::timestamptz
+				order by x.series_id, date_trunc('day', x.ts, 'UTC'), x.ts desc
 			) days
 			order by series_id, day`
 	);
