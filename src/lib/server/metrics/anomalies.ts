@@ -120,6 +120,19 @@ function computeWeekdayMedians(window: readonly DailyDelta[]): number[] | undefi
 	return byDay.map(computeMedian);
 }
 
+/**
+ * The MAD of a seasonal window, scaled to the scored weekday. Pulls vary in proportion to their level,
+ * so a weekend at 60% of the weekdays also wobbles at 60% of their size: the deviations are measured
+ * relative to their weekday's median and scaled back by the scored weekday's. A weekday median of 0 or
+ * less (a quiet counter) has no proportion: the plain pooled MAD then serves.
+ */
+function computeSeasonalMad(window: readonly DailyDelta[], weekdays: readonly number[], center: number, floor: number, settings: AnomalySettings): number {
+	const expected = (d: DailyDelta) => weekdays[weekdayOf(d.dayMs)]!;
+	if (weekdays.some((m) => m <= 0)) return Math.max(floor, computeMedian(window.map((d) => Math.abs(d.delta - expected(d)))));
+	const relativeMad = computeMedian(window.map((d) => Math.abs(d.delta - expected(d)) / expected(d)));
+	return Math.max(floor, Math.max(settings.madFloorRatio, relativeMad) * center);
+}
+
 /** The baseline a day is judged against: per weekday when the window is weekly-seasonal, else the whole window. */
 export function computeBaseline(window: readonly DailyDelta[], dayMsOfScored: number, settings: AnomalySettings): Baseline {
 	const values = window.map((d) => d.delta);
@@ -132,7 +145,8 @@ export function computeBaseline(window: readonly DailyDelta[], dayMsOfScored: nu
 	const span = Math.max(...weekdays) - Math.min(...weekdays);
 	// residualMad / madToZ estimates a standard deviation of the deltas around their weekday's median.
 	if (span <= (settings.seasonalitySpan * residualMad) / madToZ) return overall;
-	return { center: weekdays[weekdayOf(dayMsOfScored)]!, mad: residualMad, isSeasonal: true };
+	const center = weekdays[weekdayOf(dayMsOfScored)]!;
+	return { center, mad: computeSeasonalMad(window, weekdays, center, floor, settings), isSeasonal: true };
 }
 
 export function computeRobustScore(delta: number, baseline: Pick<Baseline, 'center' | 'mad'>): number {
