@@ -97,12 +97,22 @@ export function computeDailyRates(days: readonly DailyValue[]): DailyDelta[] {
 }
 
 export function computeMedian(values: readonly number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-	return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+	return computeMedianInPlace(Float64Array.from(values), values.length);
 }
 
-const weekdayOf = (tMs: number) => new Date(tMs).getUTCDay();
+/**
+ * The median of the first n numbers of `buffer`, sorting them in place. A typed array sorts numerically
+ * without a comparator; scoring reuses one buffer for every median of every window (thousands of days
+ * of a long series, a dozen medians each) instead of allocating arrays.
+ */
+function computeMedianInPlace(buffer: Float64Array, n: number): number {
+	const sorted = buffer.subarray(0, n).sort();
+	const mid = n >> 1;
+	return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The UTC weekday, 0 = Sunday (1970-01-01 was a Thursday), without a Date per call. */
+const weekdayOf = (tMs: number) => (((Math.floor(tMs / dayMs) + 4) % 7) + 7) % 7;
 
 interface Baseline {
 	/** The expected delta of the scored day (its weekday's median when seasonal). */
@@ -112,41 +122,57 @@ interface Baseline {
 	isSeasonal: boolean;
 }
 
+/** A window of deltas with their weekdays, and a scratch buffer for its medians. */
+interface Window {
+	deltas: Float64Array;
+	weekdays: Uint8Array;
+	start: number;
+	end: number;
+	scratch: Float64Array;
+}
+
+/** The median of f(delta, weekday) over the window (or over one weekday of it). */
+function medianOf(w: Window, f: (delta: number, weekday: number) => number, weekday?: number): number {
+	let n = 0;
+	for (let k = w.start; k < w.end; k++) {
+		if (weekday === undefined || w.weekdays[k] === weekday) w.scratch[n++] = f(w.deltas[k]!, w.weekdays[k]!);
+	}
+	return computeMedianInPlace(w.scratch, n);
+}
+
 /** Median per weekday (0 = Sunday), or undefined when a weekday has fewer than 3 deltas in the window. */
-function computeWeekdayMedians(window: readonly DailyDelta[]): number[] | undefined {
-	const byDay: number[][] = [[], [], [], [], [], [], []];
-	for (const d of window) byDay[weekdayOf(d.dayMs)]!.push(d.delta);
-	if (byDay.some((values) => values.length < 3)) return undefined;
-	return byDay.map(computeMedian);
+function computeWeekdayMedians(w: Window): number[] | undefined {
+	const counts = [0, 0, 0, 0, 0, 0, 0];
+	for (let k = w.start; k < w.end; k++) counts[w.weekdays[k]!]!++;
+	if (counts.some((n) => n < 3)) return undefined;
+	return counts.map((_, weekday) => medianOf(w, (d) => d, weekday));
 }
 
 /**
  * The MAD of a seasonal window, scaled to the scored weekday. Pulls vary in proportion to their level,
  * so a weekend at 60% of the weekdays also wobbles at 60% of their size: the deviations are measured
  * relative to their weekday's median and scaled back by the scored weekday's. A weekday median of 0 or
- * less (a quiet counter) has no proportion: the plain pooled MAD then serves.
+ * less (a quiet counter) has no proportion: the pooled MAD around the weekday medians then serves.
  */
-function computeSeasonalMad(window: readonly DailyDelta[], weekdays: readonly number[], center: number, floor: number, settings: AnomalySettings): number {
-	const expected = (d: DailyDelta) => weekdays[weekdayOf(d.dayMs)]!;
-	if (weekdays.some((m) => m <= 0)) return Math.max(floor, computeMedian(window.map((d) => Math.abs(d.delta - expected(d)))));
-	const relativeMad = computeMedian(window.map((d) => Math.abs(d.delta - expected(d)) / expected(d)));
+function computeSeasonalMad(w: Window, weekdays: readonly number[], center: number, residualMad: number, floor: number, settings: AnomalySettings): number {
+	if (weekdays.some((m) => m <= 0)) return residualMad;
+	const relativeMad = medianOf(w, (d, day) => Math.abs(d - weekdays[day]!) / weekdays[day]!);
 	return Math.max(floor, Math.max(settings.madFloorRatio, relativeMad) * center);
 }
 
 /** The baseline a day is judged against: per weekday when the window is weekly-seasonal, else the whole window. */
-export function computeBaseline(window: readonly DailyDelta[], dayMsOfScored: number, settings: AnomalySettings): Baseline {
-	const values = window.map((d) => d.delta);
-	const median = computeMedian(values);
+function computeBaseline(w: Window, scoredWeekday: number, settings: AnomalySettings): Baseline {
+	const median = medianOf(w, (d) => d);
 	const floor = Math.max(settings.madFloorAbs, settings.madFloorRatio * Math.abs(median));
-	const overall: Baseline = { center: median, mad: Math.max(floor, computeMedian(values.map((v) => Math.abs(v - median)))), isSeasonal: false };
-	const weekdays = computeWeekdayMedians(window);
+	const overall: Baseline = { center: median, mad: Math.max(floor, medianOf(w, (d) => Math.abs(d - median))), isSeasonal: false };
+	const weekdays = computeWeekdayMedians(w);
 	if (!weekdays) return overall;
-	const residualMad = Math.max(floor, computeMedian(window.map((d) => Math.abs(d.delta - weekdays[weekdayOf(d.dayMs)]!))));
+	const residualMad = Math.max(floor, medianOf(w, (d, day) => Math.abs(d - weekdays[day]!)));
 	const span = Math.max(...weekdays) - Math.min(...weekdays);
 	// residualMad / madToZ estimates a standard deviation of the deltas around their weekday's median.
 	if (span <= (settings.seasonalitySpan * residualMad) / madToZ) return overall;
-	const center = weekdays[weekdayOf(dayMsOfScored)]!;
-	return { center, mad: computeSeasonalMad(window, weekdays, center, floor, settings), isSeasonal: true };
+	const center = weekdays[scoredWeekday]!;
+	return { center, mad: computeSeasonalMad(w, weekdays, center, residualMad, floor, settings), isSeasonal: true };
 }
 
 export function computeRobustScore(delta: number, baseline: Pick<Baseline, 'center' | 'mad'>): number {
@@ -161,14 +187,21 @@ export interface DayScore extends DailyDelta {
 
 /** Every day's score against the `windowDays` days before it (the day itself excluded). */
 export function scoreDailyDeltas(deltas: readonly DailyDelta[], settings: AnomalySettings = defaultAnomalySettings): DayScore[] {
-	let start = 0;
+	const w: Window = {
+		deltas: Float64Array.from(deltas, (d) => d.delta),
+		weekdays: Uint8Array.from(deltas, (d) => weekdayOf(d.dayMs)),
+		start: 0,
+		end: 0,
+		scratch: new Float64Array(deltas.length)
+	};
 	return deltas.map((day, i) => {
-		while (deltas[start]!.dayMs < day.dayMs - settings.windowDays * dayMs) start++;
-		const window = deltas.slice(start, i);
+		const windowStartMs = day.dayMs - settings.windowDays * dayMs;
+		while (deltas[w.start]!.dayMs < windowStartMs) w.start++;
+		w.end = i;
 		// The series (or the read) starts inside the window: too little history to say what is usual.
-		const isWindowCovered = deltas[0]!.dayMs <= day.dayMs - settings.windowDays * dayMs;
-		if (!isWindowCovered || window.length < settings.minWindowDeltas) return { ...day, score: undefined, isSeasonal: false };
-		const baseline = computeBaseline(window, day.dayMs, settings);
+		const isWindowCovered = deltas[0]!.dayMs <= windowStartMs;
+		if (!isWindowCovered || w.end - w.start < settings.minWindowDeltas) return { ...day, score: undefined, isSeasonal: false };
+		const baseline = computeBaseline(w, w.weekdays[i]!, settings);
 		return { ...day, score: computeRobustScore(day.delta, baseline), isSeasonal: baseline.isSeasonal };
 	});
 }
