@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildNotificationText } from '../../src/lib/server/alerts/messages.js';
 import { judgeCondition, ruleCondition, type Probe } from '../../src/lib/server/alerts/rules.js';
 
 const day = 86_400_000;
@@ -64,5 +65,26 @@ describe('alert conditions', () => {
 		expect(ruleCondition.safeParse({ kind: 'spike', value: 1 }).success).toBe(false);
 		expect(ruleCondition.safeParse({ kind: 'growth', windowDays: 0, compare: 'ago', op: 'above', percent: 5 }).success).toBe(false);
 		expect(ruleCondition.safeParse({ kind: 'threshold', op: 'above', value: 1, extra: true }).success).toBe(false);
+	});
+});
+
+describe('anomaly alert notifications', () => {
+	it('say which way the latest complete day went and its score', () => {
+		const text = buildNotificationText({
+			eventId: 1,
+			ruleId: 2,
+			ruleName: 'pull spikes',
+			scope: 'dockerhub:library/*:pulls',
+			series: 'dockerhub:library/nginx:pulls',
+			targetName: 'library/nginx',
+			condition: { kind: 'anomaly', direction: 'spike', minScore: 5 },
+			notify: 'firing',
+			state: 'firing',
+			value: 12.345,
+			atMs: now
+		});
+		expect(text).toBe(
+			'[FIRING] pull spikes: dockerhub:library/nginx:pulls (library/nginx) is scored 12.3 on its latest complete day; rule: the latest complete day is a spike (robust score past 5); at 2026-11-28 00:00 UTC'
+		);
 	});
 });
