@@ -6,7 +6,8 @@ import { startServer, type TestServer } from '../helpers/server.js';
 
 /** PGlite only: the reads behind the page run on both backends in test/integration/anomalies.test.ts. */
 const dayMs = 86_400_000;
-const t0 = Date.UTC(2026, 0, 1);
+// Ending today, so that the alerts page's backtest (the last year) always covers the spike.
+const t0 = Math.floor(Date.now() / dayMs) * dayMs - 79 * dayMs;
 const spikeDay = 70;
 const spikeDate = new Date(t0 + spikeDay * dayMs).toISOString().slice(0, 10);
 const series = 'github:e2e/spiky:stars';
@@ -51,6 +52,26 @@ describe('the explorer marks an anomaly spike', () => {
 		}
 		const value = (100 * spikeDay + 400).toLocaleString('en');
 		expect(await tooltip.textContent()).toBe(`${spikeDate} · e2e/spiky · stars: ${value} · provenance: observed · flagged: spike · spike on ${spikeDate} (score 54.0)`);
+		expect(errors).toEqual([]);
+	});
+
+	it('takes an anomaly rule on the alerts page: backtested to the day after the spike, then saved', async () => {
+		const { page, errors } = await openWatchedPage(browser);
+		await gotoHydrated(page, `${server.url}/alerts`);
+		const form = page.getByRole('form', { name: 'New alert rule' });
+		await form.getByLabel('Name', { exact: true }).fill('spikes');
+		await form.getByLabel('Series or pattern').fill(series);
+		await form.getByRole('combobox', { name: /^Kind/ }).selectOption('anomaly');
+		await form.getByRole('combobox', { name: /^Fires on/ }).selectOption('spike');
+		expect(await form.getByLabel('Smallest score', { exact: true }).inputValue()).toBe('3.5');
+		await form.getByRole('button', { name: 'Backtest on the last year' }).click();
+		// Evaluated at the end of each day, a rule judges the day before: the spike's day fires the next one.
+		const dayAfter = new Date(t0 + (spikeDay + 1) * dayMs).toISOString().slice(0, 10);
+		expect(await page.getByRole('region', { name: 'Backtest' }).textContent()).toContain(`${series}: fired on ${dayAfter}`);
+		await form.getByRole('button', { name: 'Save rule' }).click();
+		const rule = page.getByRole('article', { name: 'Rule spikes' });
+		await rule.waitFor();
+		expect(await rule.textContent()).toContain('latest day a spike, score past 3.5');
 		expect(errors).toEqual([]);
 	});
 });

@@ -31,6 +31,13 @@ for (let i = 0, value = 10_000; i < 150; i++) {
 	const delta = i === 0 ? 0 : deltaOn(i);
 	steady.push([isoDay(i), value + Math.floor(delta / 2)], [new Date(t0 + i * dayMs + 12 * 3_600_000).toISOString(), (value += delta)]);
 }
+/** The same shape ending today (a backtest covers the last year), its spike 10 days ago. */
+const todayMs = Math.floor(Date.now() / dayMs) * dayMs;
+const recentSpikeMs = todayMs - 10 * dayMs;
+const recent: [string, number][] = Array.from({ length: 100 }, (_, i) => {
+	const tMs = todayMs - (99 - i) * dayMs;
+	return [new Date(tMs).toISOString(), 100 * i + (tMs >= recentSpikeMs ? 400 : 0)];
+});
 const spike = { t: isoDay(100), day: '2026-04-11', kind: 'spike', score: 40.47 };
 const drop = { t: isoDay(105), day: '2026-04-16', kind: 'drop', score: -13.49 };
 
@@ -44,6 +51,7 @@ describe.each(testBackends)('anomaly flags in /api/series and /api/export.csv on
 		server = await startServer(backend.name, { ADMIN_TOKEN: token, RUN_SCHEDULES: 'false', CATCH_UP_ON_START: 'false', DEFAULT_WATCHLIST: 'false' }, {
 			seed: async ({ db }) => {
 				await seedSeries(db, 'anom/steady', 'stars', steady);
+				await seedSeries(db, 'anom/recent', 'stars', recent);
 				const targetId = await upsertTarget(db, { source: 'github', key: 'anom/steady', displayName: 'anom/steady' });
 				const gauge = await upsertSeries(db, targetId, { metric: 'open_issues', unit: 'issues', kind: 'gauge' });
 				await upsertSamples(db, gauge, 'observed', steady.map(([iso, value]) => ({ ts: new Date(iso), value })));
@@ -110,13 +118,12 @@ describe.each(testBackends)('anomaly flags in /api/series and /api/export.csv on
 		const response = await fetch(`${server.url}/api/alerts/backtest`, {
 			method: 'POST',
 			headers: auth,
-			body: JSON.stringify({ name: 'spikes', scope: 'github:anom/steady:stars', condition: { kind: 'anomaly', direction: 'spike' } })
+			body: JSON.stringify({ name: 'spikes', scope: 'github:anom/recent:stars', condition: { kind: 'anomaly', direction: 'spike' } })
 		});
 		expect(response.status).toBe(200);
 		const body = await response.json();
-		const after = body.alerts[0].fired.filter((d: string) => d >= '2026-04-01');
-		expect(after).toEqual(['2026-04-12']);
-		expect(body.alerts[0].resolved.filter((d: string) => d >= '2026-04-01')).toEqual(['2026-04-13']);
+		const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+		expect(body.alerts).toEqual([{ series: 'github:anom/recent:stars', fired: [day(recentSpikeMs + dayMs)], resolved: [day(recentSpikeMs + 2 * dayMs)] }]);
 	});
 
 	it('refuses an anomaly rule with an unknown direction or a score below 1, naming the field', async () => {
