@@ -9,8 +9,8 @@ import { defaultAnomalySettings, findAnomalies } from '../metrics/anomalies.js';
  * Anomaly flags of a series read at interval=day or coarser. Days are scored on the last value of each
  * UTC day, whatever the interval; a bucket (week, month, ...) is flagged when a day inside it is, with
  * the kinds of all its flagged days. The read reaches a whole trailing window (plus the day before it)
- * before the bucket holding `from`, so the first day of the range is judged like any other. Raw and
- * hourly reads carry no anomaly flags: a day is the unit of the score.
+ * before the bucket holding `from`, so the first day of the range is judged like any other. Raw
+ * reads carry no anomaly flags: a day is the unit of the score.
  */
 
 /** The series' flagged days by bucket start (epoch ms), in time order. */
