@@ -1,4 +1,5 @@
 import { anomalyThreshold, anomalyWindowDays, type AnomalyKind } from '../../types/anomalies.js';
+import { dayMs } from './forecast.js';
 
 export type { AnomalyKind } from '../../types/anomalies.js';
 
@@ -13,8 +14,7 @@ export type { AnomalyKind } from '../../types/anomalies.js';
  * `windowDays` days of a series (and the days after a long gap) carry no score.
  */
 
-export const dayMs = 86_400_000;
-
+export { dayMs };
 
 export interface AnomalySettings {
 	/**
@@ -29,8 +29,9 @@ export interface AnomalySettings {
 	threshold: number;
 	/**
 	 * The weekly-seasonality test: the series is scored per weekday when its weekday medians span more
-	 * than this many robust standard deviations of the deltas around them. Under pure noise the span of
-	 * seven medians of eight values rarely passes 2 (see the README's figures); a weekend dip does.
+	 * than this many robust standard deviations of the deltas around them. On the synthetic series of
+	 * the tests without a weekly rhythm (15% noise), 2% of the windows pass 2.5, 11% pass 2; a weekend
+	 * at 60% of the weekdays passes in 99.4% or more of them.
 	 */
 	seasonalitySpan: number;
 	/**
