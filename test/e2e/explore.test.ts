@@ -71,10 +71,21 @@ describe.each(backends)('the explorer on %s', (backend) => {
 		expect(await readPointCounts(page)).toEqual([lastOfMonth.size]);
 		// Provenance and flags, as the tooltip gives them, are in the table too.
 		expect(new Set(rows.map((r) => r.provenance))).toEqual(new Set(['observed']));
-		const flaggedMonth = new Date(growingDayMs(growing.flaggedDayIndex, seededAtMs)).toISOString().slice(0, 7);
-		expect(rows.filter((r) => r.flags !== '').map((r) => [r.date.slice(0, 7), r.flags])).toEqual([[flaggedMonth, 'decrease']]);
+		// The decrease is also an anomaly drop, and the catch-up the day after it a spike (both scored
+		// 10.1 against days of exactly +10, see metrics/anomalies.ts); each marks its month.
+		const monthOf = (dayIndex: number) => new Date(growingDayMs(dayIndex, seededAtMs)).toISOString().slice(0, 7);
+		const flaggedMonth = monthOf(growing.flaggedDayIndex);
+		const spikeMonth = monthOf(growing.flaggedDayIndex + 1);
+		const expectedFlags =
+			spikeMonth === flaggedMonth
+				? [[flaggedMonth, 'decrease, drop, spike']]
+				: [
+						[flaggedMonth, 'decrease, drop'],
+						[spikeMonth, 'spike']
+					];
+		expect(rows.filter((r) => r.flags !== '').map((r) => [r.date.slice(0, 7), r.flags])).toEqual(expectedFlags);
 		expect(await page.locator('figcaption').textContent()).toContain('1 flagged point');
-		// Hovering the flagged point shows its date, exact value, provenance and flag in the tooltip.
+		// Hovering the flagged point shows its date, exact value, provenance, flags and anomaly scores in the tooltip.
 		const canvas = page.locator('canvas');
 		const box = (await canvas.boundingBox())!;
 		const flaggedIndex = [...lastOfMonth.keys()].indexOf(flaggedMonth);
@@ -84,7 +95,11 @@ describe.each(backends)('the explorer on %s', (backend) => {
 			if ((await tooltip.textContent())!.startsWith(rows[flaggedIndex]!.date)) break;
 		}
 		const flaggedValue = Number(rows[flaggedIndex]!.value).toLocaleString('en');
-		expect(await tooltip.textContent()).toBe(`${rows[flaggedIndex]!.date} · Growing (test) · stars: ${flaggedValue} · provenance: observed · flagged: decrease`);
+		const day = (dayIndex: number) => new Date(growingDayMs(dayIndex, seededAtMs)).toISOString().slice(0, 10);
+		const anomalies = [`drop on ${day(growing.flaggedDayIndex)} (score -10.1)`, ...(spikeMonth === flaggedMonth ? [`spike on ${day(growing.flaggedDayIndex + 1)} (score 10.1)`] : [])];
+		expect(await tooltip.textContent()).toBe(
+			[`${rows[flaggedIndex]!.date} · Growing (test) · stars: ${flaggedValue} · provenance: observed · flagged: ${expectedFlags[0]![1]}`, ...anomalies].join(' · ')
+		);
 		expect(errors).toEqual([]);
 	});
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildNotificationText } from '../../src/lib/server/alerts/messages.js';
 import { judgeCondition, ruleCondition, type Probe } from '../../src/lib/server/alerts/rules.js';
 
 const day = 86_400_000;
@@ -42,9 +43,48 @@ describe('alert conditions', () => {
 		expect(judge({ kind: 'growth', windowDays: 7, ...settings }, p)).toEqual({ outcome, value });
 	});
 
+	it.each([
+		['a spike past minScore', { direction: 'spike', minScore: 5 }, 6.2, 'met'],
+		['a spike at exactly minScore', { direction: 'spike', minScore: 5 }, 5, 'met'],
+		['a drop, watched for spikes', { direction: 'spike', minScore: 5 }, -9, 'unmet'],
+		['a drop past -minScore', { direction: 'drop' }, -3.6, 'met'],
+		['a spike under the default 3.5', { direction: 'both' }, 3.4, 'unmet'],
+		['either way, a drop', {}, -12, 'met']
+	] as const)('anomaly: %s', (_, settings, score, outcome) => {
+		expect(judge({ kind: 'anomaly', ...settings }, { ...probe([0, 100]), latestDayScore: score })).toEqual({ outcome, value: score });
+	});
+
+	it('has no data for an anomaly rule when the latest complete day was not scored, and defaults to both ways past 3.5', () => {
+		expect(judge({ kind: 'anomaly' }, probe([0, 100]))).toEqual({ outcome: 'noData', value: null });
+		expect(ruleCondition.parse({ kind: 'anomaly' })).toEqual({ kind: 'anomaly', direction: 'both', minScore: 3.5 });
+		expect(ruleCondition.safeParse({ kind: 'anomaly', direction: 'up' }).success).toBe(false);
+		expect(ruleCondition.safeParse({ kind: 'anomaly', minScore: 0.5 }).success).toBe(false);
+	});
+
 	it('refuses a condition that is not one of the kinds, or has a bad field', () => {
 		expect(ruleCondition.safeParse({ kind: 'spike', value: 1 }).success).toBe(false);
 		expect(ruleCondition.safeParse({ kind: 'growth', windowDays: 0, compare: 'ago', op: 'above', percent: 5 }).success).toBe(false);
 		expect(ruleCondition.safeParse({ kind: 'threshold', op: 'above', value: 1, extra: true }).success).toBe(false);
+	});
+});
+
+describe('anomaly alert notifications', () => {
+	it('say which way the latest complete day went and its score', () => {
+		const text = buildNotificationText({
+			eventId: 1,
+			ruleId: 2,
+			ruleName: 'pull spikes',
+			scope: 'dockerhub:library/*:pulls',
+			series: 'dockerhub:library/nginx:pulls',
+			targetName: 'library/nginx',
+			condition: { kind: 'anomaly', direction: 'spike', minScore: 5 },
+			notify: 'firing',
+			state: 'firing',
+			value: 12.345,
+			atMs: now
+		});
+		expect(text).toBe(
+			'[FIRING] pull spikes: dockerhub:library/nginx:pulls (library/nginx) is scored 12.3 on its latest complete day; rule: the latest complete day is a spike (robust score past 5); at 2026-11-28 00:00 UTC'
+		);
 	});
 });

@@ -35,6 +35,26 @@ describe('chart datasets', () => {
 		expect(flaggedCount).toBe(1);
 	});
 
+	it('marks anomaly spikes and drops, a drop-only point pointing down, counted apart from counter flags', () => {
+		const spiky = makeSeries({
+			pointProvenance: ['observed', 'observed', 'observed', 'observed'],
+			pointFlags: [['spike'], ['drop'], ['decrease', 'drop'], []],
+			anomalies: [
+				{ t: '2015-01-01T00:00:00.000Z', day: '2015-01-01', kind: 'spike', score: 7.25 },
+				{ t: '2015-01-03T00:00:00.000Z', day: '2015-01-03', kind: 'drop', score: -4.5 },
+				{ t: '2015-01-10T00:00:00.000Z', day: '2015-01-09', kind: 'drop', score: -3.61 }
+			]
+		});
+		const { datasets, flaggedCount, anomalyCount } = buildChartDatasets([spiky], options);
+		const d = datasets[0]!;
+		expect(d.pointStyle).toEqual(['triangle', 'triangle', 'triangle', 'circle']);
+		expect(d.pointRotation).toEqual([0, 180, 0, 0]);
+		expect(flaggedCount).toBe(1);
+		expect(anomalyCount).toBe(3);
+		expect(describePoint(d.data[0]!, 'value').details).toEqual(['provenance: observed', 'flagged: spike', 'spike on 2015-01-01 (score 7.3)']);
+		expect(describePoint(d.data[2]!, 'value').details).toEqual(['provenance: observed', 'flagged: decrease, drop', 'drop on 2015-01-09 (score -3.6)']);
+	});
+
 	it('names a series rebuilt before a date and observed from it, and what each part counts', () => {
 		const contributors = makeSeries({
 			series: 'github:moby/moby:contributors',

@@ -56,6 +56,7 @@ export function describePoint(point: ChartPoint, transform: LineOptionsInput['tr
 	// The date is the tooltip's title; the lines under the value say where the number came from.
 	const details = point.isProjected ? ['projected (forecast)'] : [`provenance: ${point.provenance}`];
 	if (point.flags.length > 0) details.push(`flagged: ${point.flags.join(', ')}`);
+	for (const a of point.anomalies ?? []) details.push(`${a.kind} on ${a.day} (score ${a.score.toFixed(1)})`);
 	return { value: point.y === null ? 'no value' : formatValue(point.y, transform), details };
 }
 

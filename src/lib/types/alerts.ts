@@ -9,13 +9,18 @@ export type Comparison = (typeof comparisons)[number];
 export const webhookFormats = ['json', 'slack'] as const;
 export type WebhookFormat = (typeof webhookFormats)[number];
 
+/** Which anomalies an anomaly rule fires on. */
+export const anomalyDirections = ['spike', 'drop', 'both'] as const;
+export type AnomalyDirection = (typeof anomalyDirections)[number];
+
 /** When a rule is met; see lib/server/alerts/rules.ts for what each kind means. */
 export type RuleCondition =
 	| { kind: 'threshold'; op: Comparison; value: number }
 	| { kind: 'growth'; windowDays: number; compare: 'ago' | 'previous'; op: Comparison; percent: number; minBase: number }
 	| { kind: 'milestone'; value: number }
 	| { kind: 'eta'; value: number; withinDays: number }
-	| { kind: 'stale'; maxAgeHours: number };
+	| { kind: 'stale'; maxAgeHours: number }
+	| { kind: 'anomaly'; direction: AnomalyDirection; minScore: number };
 
 /** Where a rule's notifications go. */
 export interface NotificationChannels {

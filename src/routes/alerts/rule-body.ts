@@ -5,7 +5,7 @@
 export interface RuleFormFields {
 	name: string;
 	scope: string;
-	kind: 'threshold' | 'growth' | 'milestone' | 'eta' | 'stale';
+	kind: 'threshold' | 'growth' | 'milestone' | 'eta' | 'stale' | 'anomaly';
 	op: 'above' | 'below';
 	value: string;
 	windowDays: string;
@@ -14,6 +14,8 @@ export interface RuleFormFields {
 	minBase: string;
 	maxAgeHours: string;
 	withinDays: string;
+	direction: 'spike' | 'drop' | 'both';
+	minScore: string;
 	pendingEvaluations: string;
 	repeatIntervalMinutes: string;
 	noData: 'keep' | 'unmet' | 'met';
@@ -34,6 +36,8 @@ export const emptyRuleForm: RuleFormFields = {
 	minBase: '100',
 	maxAgeHours: '48',
 	withinDays: '30',
+	direction: 'both',
+	minScore: '3.5',
 	pendingEvaluations: '0',
 	repeatIntervalMinutes: '',
 	noData: 'keep',
@@ -54,6 +58,8 @@ function buildCondition(f: RuleFormFields): Record<string, unknown> {
 			return { kind: 'eta', value: number(f.value), withinDays: number(f.withinDays) };
 		case 'stale':
 			return { kind: 'stale', maxAgeHours: number(f.maxAgeHours) };
+		case 'anomaly':
+			return { kind: 'anomaly', direction: f.direction, minScore: number(f.minScore) };
 		case 'growth':
 			return { kind: 'growth', windowDays: number(f.windowDays), compare: f.compare, op: f.op, percent: number(f.percent), minBase: number(f.minBase || '0') };
 	}

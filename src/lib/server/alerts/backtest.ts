@@ -1,6 +1,8 @@
 import type { Db } from '../db/client.js';
 import { listSeriesWindow } from '../db/queries/series-points.js';
 import { resolveSelectors } from '../series/selector.js';
+import { computeDailyValues, defaultAnomalySettings } from '../metrics/anomalies.js';
+import { latestCompleteDayMs, scoreDays } from './anomaly-probe.js';
 import type { AlertRuleInput } from './rule-input.js';
 import { computeExpectedInDays, etaLookBackDays } from './eta.js';
 import { isOneShotCondition, judgeCondition, type Probe, type RuleCondition } from './rules.js';
@@ -67,8 +69,11 @@ export function backtestSeries(condition: RuleCondition, policy: AlertPolicy, po
 	const fired: string[] = [];
 	const resolved: string[] = [];
 	let memory = initialMemory;
+	// Every day scored once (an anomaly rule judges the latest complete day at each evaluation).
+	const dayScores = condition.kind === 'anomaly' ? scoreDays(computeDailyValues(points)) : undefined;
 	for (let t = Math.ceil(fromMs / dayMs) * dayMs + dayMs - 1; t <= toMs; t += dayMs) {
-		const judged = judgeCondition(condition, probeAt(condition, points, t), t);
+		const probe = { ...probeAt(condition, points, t), latestDayScore: dayScores?.get(latestCompleteDayMs(t)) };
+		const judged = judgeCondition(condition, probe, t);
 		const step = stepAlert(memory, judged.outcome, policy, t);
 		memory = step.memory;
 		if (step.changedFrom !== null && step.memory.state === 'firing') fired.push(new Date(t).toISOString().slice(0, 10));
@@ -79,11 +84,13 @@ export function backtestSeries(condition: RuleCondition, policy: AlertPolicy, po
 
 /**
  * What a backtest reads before its first evaluation: growth looks back up to two windows; an eta
- * rule's forecast runs on daily values, a year of them (and only on counters, as live evaluations).
+ * rule's forecast runs on daily values, a year of them (and only on counters, as live evaluations); an
+ * anomaly score needs one anomaly window of days.
  */
 function planRead(condition: RuleCondition): { lookBackMs: number; interval: 'raw' | 'day' } {
 	if (condition.kind === 'growth') return { lookBackMs: 2 * condition.windowDays * dayMs + dayMs, interval: 'raw' };
 	if (condition.kind === 'eta') return { lookBackMs: etaLookBackDays * dayMs, interval: 'day' };
+	if (condition.kind === 'anomaly') return { lookBackMs: (defaultAnomalySettings.windowDays + 2) * dayMs, interval: 'raw' };
 	return { lookBackMs: 0, interval: 'raw' };
 }
 

@@ -9,6 +9,7 @@ import {
 } from '../db/queries/alert-evaluation.js';
 import { insertAlertDeliveries } from '../db/queries/alert-deliveries.js';
 import { upsertAppState } from '../db/queries/app-state.js';
+import { readLatestDayScores } from './anomaly-probe.js';
 import { probeEtas } from './eta.js';
 import { isOneShotCondition, judgeCondition } from './rules.js';
 import { stepAlert, type AlertMemory } from './state.js';
@@ -61,14 +62,15 @@ interface Stepped {
 const point = (tMs: number | null, value: number | null) => (tMs === null || value === null ? undefined : { tMs: Number(tMs), value: Number(value) });
 const msOrNull = (ms: number | null) => (ms === null ? null : Number(ms));
 
-function stepRow(row: AlertProbeRow, nowMs: number, expectedInDays: number | null | undefined): Stepped {
+/** `beyond`: what some conditions need beyond the samples (eta rules' forecast, anomaly rules' day score). */
+function stepRow(row: AlertProbeRow, nowMs: number, beyond: { expectedInDays: number | null | undefined; latestDayScore: number | undefined }): Stepped {
 	const judged = judgeCondition(
 		row.condition,
 		{
 			latest: point(row.latest_ms, row.latest_value),
 			windowStart: point(row.window_ms, row.window_value),
 			previousStart: point(row.previous_ms, row.previous_value),
-			expectedInDays
+			...beyond
 		},
 		nowMs
 	);
@@ -134,8 +136,8 @@ export async function evaluateAlerts(
 		report = await db.transaction(async (tx): Promise<EvaluationReport> => {
 			await lockAlertEvaluation(tx);
 			const rows = await listAlertProbes(tx, ruleIds, maxSeriesPerRule);
-			const etas = await probeEtas(tx, rows, nowMs);
-			const stepped = rows.map((row, i) => stepRow(row, nowMs, etas[i]));
+			const [etas, dayScores] = [await probeEtas(tx, rows, nowMs), await readLatestDayScores(tx, rows, nowMs)];
+			const stepped = rows.map((row, i) => stepRow(row, nowMs, { expectedInDays: etas[i], latestDayScore: dayScores.get(row.series_id) }));
 			await writeEvaluation(tx, stepped, nowMs);
 			const changes = stepped.flatMap((s) => (s.change ? [s.change] : []));
 			return { alerts: stepped.length, changes, cappedRules: findCappedRules(rows, maxSeriesPerRule) };

@@ -26,6 +26,8 @@ function describeCondition(condition: RuleCondition): string {
 			return `expected to reach ${formatExact(condition.value)} within ${condition.withinDays} days (forecast)`;
 		case 'stale':
 			return `no new sample for more than ${condition.maxAgeHours} h`;
+		case 'anomaly':
+			return `the latest complete day is ${condition.direction === 'both' ? 'a spike or a drop' : `a ${condition.direction}`} (robust score past ${condition.minScore})`;
 		case 'growth':
 			return `growth over ${condition.windowDays} days ${condition.compare === 'ago' ? `vs ${condition.windowDays} days ago` : 'vs the previous window'} ${condition.op} ${formatPercent(condition.percent)}`;
 	}
@@ -35,6 +37,7 @@ function describeValue(facts: NotificationFacts): string {
 	if (facts.condition.kind === 'eta') return describeExpectedInDays(facts.value, facts.condition.withinDays);
 	if (facts.value === null) return 'no data';
 	if (facts.condition.kind === 'growth') return formatPercent(facts.value);
+	if (facts.condition.kind === 'anomaly') return `scored ${facts.value.toFixed(1)} on its latest complete day`;
 	if (facts.condition.kind === 'stale') return `last sample ${facts.value.toFixed(1)} h ago`;
 	return formatExact(facts.value);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { comparisons, webhookFormats, type Comparison, type NotificationChannels, type RuleCondition } from '../../types/alerts.js';
+import { anomalyDirections, comparisons, webhookFormats, type Comparison, type NotificationChannels, type RuleCondition } from '../../types/alerts.js';
+import { anomalyThreshold } from '../../types/anomalies.js';
 
 export type { NotificationChannels, RuleCondition } from '../../types/alerts.js';
 
@@ -36,7 +37,19 @@ export const ruleCondition = z.discriminatedUnion('kind', [
 	 */
 	z.object({ kind: z.literal('eta'), value: z.number().finite(), withinDays: z.number().int().min(1).max(1095) }).strict(),
 	// No new sample for longer than maxAgeHours.
-	z.object({ kind: z.literal('stale'), maxAgeHours: z.number().positive().max(24 * 3650) }).strict()
+	z.object({ kind: z.literal('stale'), maxAgeHours: z.number().positive().max(24 * 3650) }).strict(),
+	/**
+	 * The latest complete UTC day of a counter is an anomaly (metrics/anomalies.ts): its robust score
+	 * is at least minScore (a spike) or at most -minScore (a drop). A minScore below the flags'
+	 * threshold fires on days the charts do not mark; that is the owner's choice.
+	 */
+	z
+		.object({
+			kind: z.literal('anomaly'),
+			direction: z.enum(anomalyDirections, { error: `expected one of ${anomalyDirections.join(', ')}` }).default('both'),
+			minScore: z.number().finite().min(1, 'expected a score of at least 1').max(1000).default(anomalyThreshold)
+		})
+		.strict()
 ]) satisfies z.ZodType<RuleCondition>;
 
 /** Where a rule's notifications go. Webhook URLs are checked against private addresses when sent. */
@@ -59,6 +72,8 @@ export interface Probe {
 	previousStart: { tMs: number; value: number } | undefined;
 	/** eta rules only: alerts/eta.ts's computeExpectedInDays (undefined: the series cannot be forecast). */
 	expectedInDays?: number | null;
+	/** The robust score of the latest complete UTC day (anomaly rules only); undefined when it is not scored. */
+	latestDayScore?: number;
 }
 
 export interface Judgement {
@@ -89,6 +104,13 @@ function judgeGrowth(condition: Extract<RuleCondition, { kind: 'growth' }>, prob
 
 /** A milestone, reached or expected, is news once: its alert fires once and stays fired. */
 export const isOneShotCondition = (condition: RuleCondition) => condition.kind === 'milestone' || condition.kind === 'eta';
+function judgeAnomaly(condition: Extract<RuleCondition, { kind: 'anomaly' }>, score: number | undefined): Judgement {
+	if (score === undefined) return { outcome: 'noData', value: null };
+	const isSpike = score >= condition.minScore;
+	const isDrop = score <= -condition.minScore;
+	const isMet = condition.direction === 'spike' ? isSpike : condition.direction === 'drop' ? isDrop : isSpike || isDrop;
+	return { outcome: isMet ? 'met' : 'unmet', value: score };
+}
 
 /** Judges one series against a rule's condition at `nowMs`. */
 export function judgeCondition(condition: RuleCondition, probe: Probe, nowMs: number): Judgement {
@@ -111,5 +133,7 @@ export function judgeCondition(condition: RuleCondition, probe: Probe, nowMs: nu
 		}
 		case 'growth':
 			return judgeGrowth(condition, probe);
+		case 'anomaly':
+			return judgeAnomaly(condition, probe.latestDayScore);
 	}
 }

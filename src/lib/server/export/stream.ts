@@ -8,6 +8,7 @@ import { openCopyConnection, type CopyConnection } from '../db/queries/samples-c
 import type { Provenance } from '../db/schema/index.js';
 import { listSeriesPage } from '../db/queries/series-pages.js';
 import type { BasketTotal } from '../metrics/share.js';
+import { listAnomalyFlags, readBucketAnomalies } from '../series/anomaly-flags.js';
 import { readSeriesViews } from '../series/read.js';
 import { readBasketTotals } from '../series/transformed-points.js';
 import { createPageTransform } from './page-transform.js';
@@ -86,8 +87,20 @@ async function readDerivedExportPoints(db: Db, derived: DerivedSeries, query: Ex
 	return kept.map((i) => ({ tMs: points[i]![0], value: points[i]![1], provenance: numerator[i]!.provenance, flags: numerator[i]!.flags }));
 }
 
-/** One series' points in pages, transformed and smoothed on the way. */
-async function* readPointPages(db: Db, item: ExportSeries, query: ExportQuery, totals: BasketTotals, limit = pageRows): AsyncGenerator<ExportPoint[]> {
+/**
+ * One series' points in pages, transformed and smoothed on the way. With `hasAnomalyFlags` (the long
+ * layout's flags column) the series' flagged days are read first (its daily values, a few thousand rows
+ * at most; only the flagged buckets are kept) and join each bucket's flags. A derived series (a ratio, not
+ * scored) is computed in one piece.
+ */
+async function* readPointPages(
+	db: Db,
+	item: ExportSeries,
+	query: ExportQuery,
+	totals: BasketTotals,
+	limit = pageRows,
+	hasAnomalyFlags = false
+): AsyncGenerator<ExportPoint[]> {
 	if ('derived' in item) {
 		yield await readDerivedExportPoints(db, item.derived, query);
 		return;
@@ -107,12 +120,13 @@ async function* readPointPages(db: Db, item: ExportSeries, query: ExportQuery, t
 		return;
 	}
 	const transform = await createPageTransform(db, record.id, query, totals, limit);
+	const anomalies = hasAnomalyFlags ? await readBucketAnomalies(db, record, query) : undefined;
 	let afterMs: number | undefined;
 	for (;;) {
 		const page = await listSeriesPage(db, record.id, query, afterMs, limit);
 		if (page.length === 0) return;
 		const values = await transform(page);
-		yield page.map((p, i) => ({ ...p, value: values[i]! }));
+		yield page.map((p, i) => ({ ...p, value: values[i]!, flags: [...p.flags, ...listAnomalyFlags(anomalies?.get(p.tMs))] }));
 		if (page.length < limit) return;
 		afterMs = page.at(-1)!.tMs;
 	}
@@ -134,7 +148,7 @@ async function* streamLong(database: Database, list: ExportSeries[], query: Expo
 			}
 			const series = formatSeriesRef(item.ref);
 			const target = formatTargetRef(item.ref);
-			for await (const page of readPointPages(db, item, query, totals)) {
+			for await (const page of readPointPages(db, item, query, totals, pageRows, true)) {
 				yield formatCsvRows(page.map((p) => [series, target, item.ref.metric, iso(p.tMs), p.value, p.provenance, p.flags.join(' ')]));
 			}
 		}

@@ -5,6 +5,8 @@ import { listSeriesByRefs, type SeriesRecord } from '../db/queries/targets.js';
 import { listSeriesWindow } from '../db/queries/series-points.js';
 import { selectMinMaxIndices } from '../metrics/downsample.js';
 import type { BasketTotal } from '../metrics/share.js';
+import type { AnomalyView } from '../../types/anomalies.js';
+import { listAnomalyFlags, readBucketAnomalies } from './anomaly-flags.js';
 import type { SeriesQuery } from './params.js';
 import { derivedMetrics, describeDerived, readDerivedPoints, resolveDerivedSeries, type DerivedSeries } from './derived.js';
 import { readBasketTotals, transformWindow } from './transformed-points.js';
@@ -26,8 +28,16 @@ export interface SeriesView {
 	points: [string, number | null][];
 	/** Parallel to points: the provenance of the sample behind each point (the bucket's last sample). */
 	pointProvenance: Provenance[];
-	/** Parallel to points: counter flags (decrease, stall, jump, frozen, wrapped, ...) of the sample or its bucket. */
+	/**
+	 * Parallel to points: counter flags (decrease, stall, jump, frozen, wrapped, ...) of the sample or its
+	 * bucket, and at interval=day and coarser the anomaly flags (spike, drop) of the days in the bucket.
+	 */
 	pointFlags: string[][];
+	/**
+	 * Every flagged day of the range with its score, in time order, including those whose point was
+	 * thinned away; empty at interval=raw and for gauges (see series/anomaly-flags.ts).
+	 */
+	anomalies: AnomalyView[];
 	/**
 	 * transform=share only, parallel to points: how many of the selected series had a value in the
 	 * point's bucket and so were in the sum it is a share of (a series without one is left out).
@@ -101,7 +111,7 @@ export async function readSeriesViews(db: Db, query: SeriesQuery, options: ReadO
 }
 
 async function readStoredView(db: Db, r: SeriesRecord, query: SeriesQuery, totals: ReadonlyMap<number, BasketTotal> | undefined): Promise<SeriesView> {
-	const window = await listSeriesWindow(db, r.id, query);
+	const [window, anomalies] = await Promise.all([listSeriesWindow(db, r.id, query), readBucketAnomalies(db, r, query)]);
 	const transformed = await transformWindow(db, r.id, window, query, totals);
 	const kept = selectMinMaxIndices(transformed, query.points);
 	const view: SeriesView = {
@@ -120,7 +130,11 @@ async function readStoredView(db: Db, r: SeriesRecord, query: SeriesQuery, total
 			return [new Date(t).toISOString(), v];
 		}),
 		pointProvenance: kept.map((i) => window.points[i]!.provenance),
-		pointFlags: kept.map((i) => window.points[i]!.flags)
+		pointFlags: kept.map((i) => {
+			const p = window.points[i]!;
+			return [...p.flags, ...listAnomalyFlags(anomalies.get(p.tMs))];
+		}),
+		anomalies: [...anomalies.values()].flat()
 	};
 	if (totals) view.pointBasketSize = kept.map((i) => totals.get(window.points[i]!.tMs)?.seriesCount ?? 0);
 	return view;
@@ -144,6 +158,8 @@ async function readDerivedView(db: Db, series: DerivedSeries, query: SeriesQuery
 		points: kept.map((i) => [new Date(derived.points[i]![0]).toISOString(), derived.points[i]![1]]),
 		pointProvenance: kept.map((i) => derived.numerator[i]!.provenance),
 		pointFlags: kept.map((i) => derived.numerator[i]!.flags),
+		// A ratio is a gauge: anomalies score counters only.
+		anomalies: [],
 		derivedFrom: {
 			numerator: series.numerator ? formatSeriesRef(series.numerator) : `${series.hub.target}:pulls`,
 			divisor: series.divisor ? formatSeriesRef(series.divisor) : `${series.github.target}:${derivedMetrics[series.metric].divisor}`,

@@ -1,0 +1,227 @@
+import { anomalyThreshold, anomalyWindowDays, type AnomalyKind } from '../../types/anomalies.js';
+import { dayMs } from './forecast.js';
+
+export type { AnomalyKind } from '../../types/anomalies.js';
+
+/**
+ * Anomaly flags on a counter's daily deltas: each day's change is scored against the days before it
+ * with a robust z-score (median and MAD, which one burst of pulls does not drag along as a mean and
+ * standard deviation would), and a day past the threshold is a `spike` or a `drop`. Pure: the caller
+ * reads the last value of each UTC day, in time order.
+ *
+ * Only counters are scored: a gauge's daily change is not a rate. A day is scored only when the
+ * deltas reach back a whole window before it and the window holds enough of them, so the first
+ * `windowDays` days of a series (and the days after a long gap) carry no score.
+ */
+
+export { dayMs };
+
+export interface AnomalySettings {
+	/**
+	 * How many days before a day form its baseline. Eight weeks: eight values of each weekday, so a
+	 * weekday's median is not at the mercy of one odd week, while a growing counter's baseline lags
+	 * its trend by four weeks only.
+	 */
+	windowDays: number;
+	/** Fewer deltas than this in the window (gaps in the history) and the day is not scored. */
+	minWindowDeltas: number;
+	/** |robust z| above this flags the day (3.5 is Iglewicz and Hoaglin's recommended cut-off). */
+	threshold: number;
+	/**
+	 * The weekly-seasonality test: the series is scored per weekday when its weekday medians span more
+	 * than this many robust standard deviations of the deltas around them. On the synthetic series of
+	 * the tests without a weekly rhythm (15% noise), 2% of the windows pass 2.5, 11% pass 2; a weekend
+	 * at 60% of the weekdays passes in 99.4% or more of them.
+	 */
+	seasonalitySpan: number;
+	/**
+	 * The floor of the MAD, as a share of the window's median delta and as an absolute, so that a flat
+	 * series (MAD 0) does not turn the smallest wobble into an infinite score.
+	 */
+	madFloorRatio: number;
+	madFloorAbs: number;
+}
+
+export const defaultAnomalySettings: AnomalySettings = {
+	windowDays: anomalyWindowDays,
+	minWindowDeltas: 42,
+	threshold: anomalyThreshold,
+	seasonalitySpan: 2.5,
+	madFloorRatio: 0.05,
+	madFloorAbs: 1
+};
+
+/** The consistency constant of the MAD: 0.6745 x (x - median) / MAD is a z-score for normal data. */
+const madToZ = 0.6745;
+
+export interface DailyValue {
+	dayMs: number;
+	value: number;
+}
+
+/** The change of a counter into a day, per day (a gap of several days spreads its change over them). */
+export interface DailyDelta {
+	dayMs: number;
+	delta: number;
+}
+
+export interface DayAnomaly {
+	dayMs: number;
+	kind: AnomalyKind;
+	/** The robust z-score: positive for a spike, negative for a drop. */
+	score: number;
+}
+
+/** The last value of each UTC day, from samples in time order (what the SQL reads do in the database). */
+export function computeDailyValues(samples: readonly { tMs: number; value: number }[]): DailyValue[] {
+	const days: DailyValue[] = [];
+	for (const s of samples) {
+		const day = Math.floor(s.tMs / dayMs) * dayMs;
+		if (days.at(-1)?.dayMs === day) days.at(-1)!.value = s.value;
+		else days.push({ dayMs: day, value: s.value });
+	}
+	return days;
+}
+
+/**
+ * One delta per observed day, from the day before it that has a value. A day after a gap gets the
+ * mean change per day over the gap, so two missed days followed by a catch-up are not read as a spike;
+ * missed days get no delta of their own (and are not scored).
+ */
+export function computeDailyRates(days: readonly DailyValue[]): DailyDelta[] {
+	const rates: DailyDelta[] = [];
+	for (let i = 1; i < days.length; i++) {
+		const gapDays = Math.max(1, Math.round((days[i]!.dayMs - days[i - 1]!.dayMs) / dayMs));
+		rates.push({ dayMs: days[i]!.dayMs, delta: (days[i]!.value - days[i - 1]!.value) / gapDays });
+	}
+	return rates;
+}
+
+export function computeMedian(values: readonly number[]): number {
+	return computeMedianInPlace(Float64Array.from(values), values.length);
+}
+
+/**
+ * The median of the first n numbers of `buffer`, sorting them in place. A typed array sorts numerically
+ * without a comparator; scoring reuses one buffer for every median of every window (thousands of days
+ * of a long series, a dozen medians each) instead of allocating arrays.
+ */
+function computeMedianInPlace(buffer: Float64Array, n: number): number {
+	const sorted = buffer.subarray(0, n).sort();
+	const mid = n >> 1;
+	return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The UTC weekday, 0 = Sunday (1970-01-01 was a Thursday), without a Date per call. */
+const weekdayOf = (tMs: number) => (((Math.floor(tMs / dayMs) + 4) % 7) + 7) % 7;
+
+interface Baseline {
+	/** The expected delta of the scored day (its weekday's median when seasonal). */
+	center: number;
+	/** The floored MAD of the window's deltas around their expected values. */
+	mad: number;
+	isSeasonal: boolean;
+}
+
+/** A window of deltas with their weekdays, and a scratch buffer for its medians. */
+interface Window {
+	deltas: Float64Array;
+	weekdays: Uint8Array;
+	start: number;
+	end: number;
+	scratch: Float64Array;
+}
+
+/** The median of f(delta, weekday) over the window (or over one weekday of it). */
+function medianOf(w: Window, f: (delta: number, weekday: number) => number, weekday?: number): number {
+	let n = 0;
+	for (let k = w.start; k < w.end; k++) {
+		if (weekday === undefined || w.weekdays[k] === weekday) w.scratch[n++] = f(w.deltas[k]!, w.weekdays[k]!);
+	}
+	return computeMedianInPlace(w.scratch, n);
+}
+
+/** Median per weekday (0 = Sunday), or undefined when a weekday has fewer than 3 deltas in the window. */
+function computeWeekdayMedians(w: Window): number[] | undefined {
+	const counts = [0, 0, 0, 0, 0, 0, 0];
+	for (let k = w.start; k < w.end; k++) counts[w.weekdays[k]!]!++;
+	if (counts.some((n) => n < 3)) return undefined;
+	return counts.map((_, weekday) => medianOf(w, (d) => d, weekday));
+}
+
+/**
+ * The MAD of a seasonal window, scaled to the scored weekday. Pulls vary in proportion to their level,
+ * so a weekend at 60% of the weekdays also wobbles at 60% of their size: the deviations are measured
+ * relative to their weekday's median and scaled back by the scored weekday's. A weekday median of 0 or
+ * less (a quiet counter) has no proportion: the pooled MAD around the weekday medians then serves.
+ */
+function computeSeasonalMad(w: Window, weekdays: readonly number[], center: number, residualMad: number, floor: number, settings: AnomalySettings): number {
+	if (weekdays.some((m) => m <= 0)) return residualMad;
+	const relativeMad = medianOf(w, (d, day) => Math.abs(d - weekdays[day]!) / weekdays[day]!);
+	return Math.max(floor, Math.max(settings.madFloorRatio, relativeMad) * center);
+}
+
+/** The baseline a day is judged against: per weekday when the window is weekly-seasonal, else the whole window. */
+function computeBaseline(w: Window, scoredWeekday: number, settings: AnomalySettings): Baseline {
+	const median = medianOf(w, (d) => d);
+	const floor = Math.max(settings.madFloorAbs, settings.madFloorRatio * Math.abs(median));
+	const overall: Baseline = { center: median, mad: Math.max(floor, medianOf(w, (d) => Math.abs(d - median))), isSeasonal: false };
+	const weekdays = computeWeekdayMedians(w);
+	if (!weekdays) return overall;
+	const residualMad = Math.max(floor, medianOf(w, (d, day) => Math.abs(d - weekdays[day]!)));
+	const span = Math.max(...weekdays) - Math.min(...weekdays);
+	// residualMad / madToZ estimates a standard deviation of the deltas around their weekday's median.
+	if (span <= (settings.seasonalitySpan * residualMad) / madToZ) return overall;
+	const center = weekdays[scoredWeekday]!;
+	return { center, mad: computeSeasonalMad(w, weekdays, center, residualMad, floor, settings), isSeasonal: true };
+}
+
+export function computeRobustScore(delta: number, baseline: Pick<Baseline, 'center' | 'mad'>): number {
+	return (madToZ * (delta - baseline.center)) / baseline.mad;
+}
+
+export interface DayScore extends DailyDelta {
+	/** Undefined when the window held too few deltas to judge the day. */
+	score: number | undefined;
+	isSeasonal: boolean;
+}
+
+/** Every day's score against the `windowDays` days before it (the day itself excluded). */
+export function scoreDailyDeltas(deltas: readonly DailyDelta[], settings: AnomalySettings = defaultAnomalySettings): DayScore[] {
+	const w: Window = {
+		deltas: Float64Array.from(deltas, (d) => d.delta),
+		weekdays: Uint8Array.from(deltas, (d) => weekdayOf(d.dayMs)),
+		start: 0,
+		end: 0,
+		scratch: new Float64Array(deltas.length)
+	};
+	return deltas.map((day, i) => {
+		const windowStartMs = day.dayMs - settings.windowDays * dayMs;
+		while (deltas[w.start]!.dayMs < windowStartMs) w.start++;
+		w.end = i;
+		// The series (or the read) starts inside the window: too little history to say what is usual.
+		const isWindowCovered = deltas[0]!.dayMs <= windowStartMs;
+		if (!isWindowCovered || w.end - w.start < settings.minWindowDeltas) return { ...day, score: undefined, isSeasonal: false };
+		const baseline = computeBaseline(w, w.weekdays[i]!, settings);
+		return { ...day, score: computeRobustScore(day.delta, baseline), isSeasonal: baseline.isSeasonal };
+	});
+}
+
+export function classifyScore(score: number | undefined, threshold: number): AnomalyKind | undefined {
+	if (score === undefined || Math.abs(score) <= threshold) return undefined;
+	return score > 0 ? 'spike' : 'drop';
+}
+
+/** The flagged days of a counter, from the last value of each of its UTC days (in time order). */
+export function findAnomalies(days: readonly DailyValue[], settings: AnomalySettings = defaultAnomalySettings): DayAnomaly[] {
+	const anomalies: DayAnomaly[] = [];
+	for (const day of scoreDailyDeltas(computeDailyRates(days), settings)) {
+		const kind = classifyScore(day.score, settings.threshold);
+		if (kind) anomalies.push({ dayMs: day.dayMs, kind, score: day.score! });
+	}
+	return anomalies;
+}
+
+export function describeAnomalyMethod(settings: AnomalySettings = defaultAnomalySettings): string {
+	return `robust z-score of the daily delta against the median and MAD of the ${settings.windowDays} days before it (per weekday when weekly-seasonal), flagged past ${settings.threshold}`;
+}
