@@ -107,7 +107,8 @@ describe.each(testBackends)('reading series on $name', (backend) => {
 			database.db,
 			parseSeriesQuery(new URLSearchParams('series=github:edge/buckets:stars&series=github:no/such:stars&series=github:edge/buckets:forks'))
 		);
-		expect(result).toEqual({ missing: ['github:no/such:stars', 'github:edge/buckets:forks'] });
+		// No derived series among them: no reason beyond "unknown".
+		expect(result).toEqual({ missing: ['github:no/such:stars', 'github:edge/buckets:forks'], reasons: [] });
 	});
 
 	it('gives each point its provenance and flags, a bucket carrying the flags of all its samples', async () => {

@@ -33,9 +33,11 @@ describe('configuration', () => {
 			exportConcurrency: 4,
 			exportTimeoutMs: 600_000,
 			statementTimeoutMs: 30_000,
-			alertPatternMaxSeries: 10_000
+			alertPatternMaxSeries: 10_000,
+			seriesCacheMaxBytes: 32 * 1024 * 1024
 		});
-		expect(loadConfig({ BODY_MAX_BYTES: '2048', IMPORT_MAX_BYTES: '1g', BODY_SIZE_LIMIT: 'Infinity' }).limits).toMatchObject({
+		expect(loadConfig({ BODY_MAX_BYTES: '2048', IMPORT_MAX_BYTES: '1g', BODY_SIZE_LIMIT: 'Infinity', SERIES_CACHE_MAX_BYTES: '0' }).limits).toMatchObject({
+			seriesCacheMaxBytes: 0,
 			bodyMaxBytes: 2048,
 			importMaxBytes: 1024 ** 3,
 			adapterBodyMaxBytes: Infinity
