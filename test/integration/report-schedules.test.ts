@@ -61,6 +61,8 @@ describe.each(testBackends)('scheduled reports on $name', (backend) => {
 		// 2026-11-30: 1,290; 2026-12-06: 1,350.
 		expect(content.rows).toEqual([expect.objectContaining({ series: 'github:sched/repo:stars', change: 60, statement: expect.stringContaining('from 1,290 on 2026-11-30 to 1,350 on 2026-12-06') })]);
 		// The forecast sees 10 a day up to the tick's day: 2,000 is (2,000 - 1,360) / 10 = 64 days after 2026-12-07.
+		// A steady 10 a day: no day stands out (and 40 days are too few to score anyway).
+		expect(content.anomalies).toEqual([]);
 		expect(content.etas).toEqual([expect.objectContaining({ series: 'github:sched/repo:stars', value: 2_000, date: new Date(at('2026-12-07T00:00:00Z') + 64 * dayMs).toISOString().slice(0, 10) })]);
 		expect(await deliveries()).toEqual([{ status: 'pending', attempts: 0, channel: 'webhook' }]);
 	});
@@ -87,6 +89,23 @@ describe.each(testBackends)('scheduled reports on $name', (backend) => {
 		const [send] = await sends();
 		expect(send!.tick_ms).toBe(at('2026-12-04T06:00:00Z'));
 		expect(send!.content.period).toMatchObject({ preset: 'previous-month', label: '2026-11-01 to 2026-11-30' });
+	});
+
+	it("names the period's anomalies: a day whose change stands out of the 56 before it", async () => {
+		// 100 stars a day from 2026-09-01, and 1,000 on 2026-12-03 (a Thursday of the last 7 days).
+		const start = at('2026-09-01T00:00:00Z');
+		let value = 0;
+		const days = Array.from({ length: 97 }, (_, i): [string, number] => {
+			const dayMs = start + i * 86_400_000;
+			value += dayMs === at('2026-12-03T00:00:00Z') ? 1_000 : 100;
+			return [new Date(dayMs).toISOString(), value];
+		});
+		await seedSeries(database.db, 'spiky/repo', 'stars', days);
+		await addSchedule({ series: ['github:spiky/repo:stars'] }, '2026-12-01T00:00:00Z');
+		await sendDueReports(database.db, mondayTick);
+		const [send] = await sends();
+		expect(send!.content.anomalies).toEqual([{ series: 'github:spiky/repo:stars', day: '2026-12-03', kind: 'spike', score: expect.any(Number) }]);
+		expect(send!.content.anomalies[0]!.score).toBeGreaterThan(3.5);
 	});
 
 	it('still sends a report whose series went missing, saying so', async () => {

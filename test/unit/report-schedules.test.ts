@@ -122,11 +122,12 @@ const content: ScheduledReportContent = {
 		}
 	],
 	etas: [{ series: 'github:moby/moby:stars', value: 2_000, date: '2027-05-01', earliest: '2027-03-01', latest: null }],
+	anomalies: [{ series: 'github:moby/moby:stars', day: '2026-12-03', kind: 'spike', score: 12.34 }],
 	warnings: ['series: no series github:gone/repo:stars']
 };
 
 describe('what a scheduled report says', () => {
-	it('gives the period, the statements, the milestone ETAs and the warnings as text', () => {
+	it('gives the period, the statements, the milestone ETAs, the anomalies and the warnings as text', () => {
 		expect(buildReportText(content)).toBe(
 			[
 				'Dockpulse report "Weekly": 2026-11-30 to 2026-12-06',
@@ -136,6 +137,9 @@ describe('what a scheduled report says', () => {
 				'',
 				'Milestones (forecast)',
 				'- github:moby/moby:stars: 2,000 expected 2027-05-01 (80%: 2027-03-01 to beyond 3 years)',
+				'',
+				'Anomalies (days whose change stands out of the 56 before)',
+				'- github:moby/moby:stars: spike on 2026-12-03 (score 12.3)',
 				'',
 				'Warnings',
 				'- series: no series github:gone/repo:stars'

@@ -19,12 +19,22 @@ export interface ScheduledReportEta {
 	latest: string | null;
 }
 
+/** A day of the period whose change the anomaly score flags (lib/server/metrics/anomalies.ts). */
+export interface ScheduledReportAnomaly {
+	series: string;
+	day: string;
+	kind: 'spike' | 'drop';
+	score: number;
+}
+
 /** What one send of a scheduled report said, kept with the send. */
 export interface ScheduledReportContent {
 	scheduleName: string;
 	period: { preset: ReportSchedulePeriod; start: string; end: string; label: string };
 	rows: ReportRow[];
 	etas: ScheduledReportEta[];
+	/** The flagged days of the period, by series then day. */
+	anomalies: ScheduledReportAnomaly[];
 	/** Why a part is missing: no series matched, a series could not be forecast... */
 	warnings: string[];
 }

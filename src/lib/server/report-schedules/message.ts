@@ -24,11 +24,16 @@ function listEtaLines(content: ScheduledReportContent): string[] {
 	);
 }
 
+function listAnomalyLines(content: ScheduledReportContent): string[] {
+	return content.anomalies.map((a) => `- ${a.series}: ${a.kind} on ${a.day} (score ${a.score.toFixed(1)})`);
+}
+
 export function buildReportText(content: ScheduledReportContent): string {
 	const sections = [
 		`Dockpulse report "${content.scheduleName}": ${content.period.label}`,
 		['Growth', ...listRowLines(content)].join('\n'),
 		content.etas.length > 0 ? ['Milestones (forecast)', ...listEtaLines(content)].join('\n') : '',
+		content.anomalies.length > 0 ? ['Anomalies (days whose change stands out of the 56 before)', ...listAnomalyLines(content)].join('\n') : '',
 		content.warnings.length > 0 ? ['Warnings', ...content.warnings.map((w) => `- ${w}`)].join('\n') : ''
 	];
 	return sections.filter(Boolean).join('\n\n');
