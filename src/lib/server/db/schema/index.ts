@@ -6,3 +6,4 @@ export * from './app-state.js';
 export * from './events.js';
 export * from './alerts.js';
 export * from './report-schedules.js';
+export * from './batches.js';
