@@ -67,13 +67,15 @@ export async function renewBatchClaim(db: Db, batchId: number, claimer: string, 
 }
 
 /**
- * Ends this claimer's claim: `done` or `failed` for good, `pending` to leave the batch to the next
- * claimer (a stopping process, a batch that threw). Only while the claim is still its own.
+ * Ends this claimer's claim: `done` or `failed` for good (claimed_by then says who did it), `pending`
+ * to leave the batch to the next claimer (a stopping process, a batch that threw). Only while the
+ * claim is still its own.
  */
 export async function endBatchClaim(db: Db, batchId: number, claimer: string, state: 'done' | 'failed' | 'pending', error?: string): Promise<void> {
-	const finished = state === 'pending' ? sql`null` : sql`now()`;
+	const isFinal = state !== 'pending';
 	await db.execute(sql`update collection_batches
-		set state = ${state}, claimed_by = null, claimed_until = null, finished_at = ${finished}, last_error = ${error ?? null}
+		set state = ${state}, claimed_by = ${isFinal ? claimer : null}, claimed_until = null,
+			finished_at = ${isFinal ? sql`now()` : sql`null`}, last_error = ${error ?? null}
 		where id = ${batchId} and claimed_by = ${claimer} and state = 'claimed'`);
 }
 
