@@ -15,7 +15,8 @@ import { ReplayServer } from '../helpers/replay-server.js';
  * A scheduled Docker Hub tick shared in batches (collection_batches) by the runs that join it, in one
  * process here (test/integration/shared-tick-workers.test.ts has separate processes): each image is
  * asked for once and each batch done once, a batch left by a claimer that is gone is finished by the
- * next one, a stopping run gives its batch back, and a tick once done is never done again.
+ * next one, a stopping run gives its batch back, a rate-limited one leaves the rest to others, and a
+ * tick once done is never done again.
  */
 
 const slot = new Date('2026-11-28T10:00:00Z');
@@ -120,6 +121,26 @@ describe.each(testBackends)('a shared Docker Hub tick on $name', (backend) => {
 			expect(second).toMatchObject({ status: 'ok', targetsDone: names.length });
 			expect((await listBatches()).map((b) => [b.state, b.attempts])).toEqual([['done', 2], ['done', 1], ['done', 1], ['done', 1]]);
 			expect(await countSamplesPerImage()).toEqual(names.map((name) => ({ key: `bench/${name}`, samples: 2, at_tick: 2 })));
+		} finally {
+			await replay.close();
+		}
+	});
+
+	it('a worker rate limited for long finishes its batch without asking and claims no more; the next worker does the rest', async () => {
+		const replay = await startTick(0);
+		try {
+			const config = h.config({ DOCKERHUB_API_URL: replay.url });
+			replay.route(imagePath('image00'), { status: 429, headers: { 'retry-after': '3600' }, body: 'Too Many Requests (HAP429).' });
+			const limited = await collectDockerHub(h.db, config, { ...h.options(), slot });
+			expect(limited.failures.map((f) => f.kind)).toContain('rateLimited');
+			expect(limited.targetsDone + limited.targetsFailed).toBe(5);
+			expect((await listBatches()).map((b) => b.state)).toEqual(['done', 'pending', 'pending', 'pending']);
+			for (const name of names.slice(5)) expect(replay.countRequests(imagePath(name)), name).toBe(0);
+
+			const next = await collectDockerHub(h.db, config, { ...h.options(), slot });
+			expect(next).toMatchObject({ status: 'ok', targetsDone: 15 });
+			expect((await listBatches()).map((b) => b.state)).toEqual(['done', 'done', 'done', 'done']);
+			for (const name of names.slice(5)) expect(replay.countRequests(imagePath(name)), name).toBe(1);
 		} finally {
 			await replay.close();
 		}

@@ -78,8 +78,9 @@ export async function collectDockerHub(db: Db, config: Config, options: CollectO
  * A scheduled tick, in batches that every worker running the tick claims (shared-tick.ts): a namespace
  * travels with its tracked images, so that its listing still saves their requests. This process
  * records a run only once it has claimed a batch; every sample of the tick has the tick's time, so a
- * batch done again (after a kill) rewrites the same samples. The rate-limit stop holds for the rest
- * of this process's batches, as it does for the rest of a run.
+ * batch done again (after a kill) rewrites the same samples. After a long rate limit this worker
+ * finishes its batch without asking (its targets recorded rateLimited) and claims no more: the rest
+ * is left to workers that Docker Hub still answers, or, if none is, to the next tick.
  */
 async function collectSharedTick(db: Db, config: Config, options: CollectOptions, client: DockerHubClient, slot: Date): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
@@ -89,7 +90,7 @@ async function collectSharedTick(db: Db, config: Config, options: CollectOptions
 	if (!first) return reportNothingLeft(client.http.stats);
 	return recordRun(db, 'dockerhub', options, client.http.stats, async (report) => {
 		const phase = createPhaseRunner(db, config, options, report);
-		for (let batch: ClaimedBatch | undefined = first; batch; batch = await tick.claimNext()) {
+		for (let batch: ClaimedBatch | undefined = first; batch; batch = phase.isRateLimited() ? undefined : await tick.claimNext()) {
 			const ids = new Set(batch.targetIds);
 			// A target removed since the tick was planned is skipped.
 			const targets = (await listActiveTargets(db, 'dockerhub')).filter((t) => ids.has(t.id));
@@ -121,11 +122,14 @@ async function collectTargets(client: DockerHubClient, db: Db, config: Config, p
 
 type PhaseRunner = ReturnType<typeof createPhaseRunner>;
 
-/** Runs targets several at once, recording each; after a long rate limit the rest fail without asking. */
+/**
+ * Runs targets several at once, recording each; after a long rate limit the rest fail without asking,
+ * and isRateLimited() says so (a shared tick's worker then claims no more batches).
+ */
 function createPhaseRunner(db: Db, config: Config, options: CollectOptions, report: RunProgress) {
 	let rateLimit: CollectorError | undefined;
 	const limit = pLimit(config.collectConcurrency);
-	return (targets: CollectionTarget[], collect: (key: string) => Promise<number>) =>
+	const run = (targets: CollectionTarget[], collect: (key: string) => Promise<number>) =>
 		Promise.all(
 			targets.map((target) =>
 				limit(async () => {
@@ -140,4 +144,5 @@ function createPhaseRunner(db: Db, config: Config, options: CollectOptions, repo
 				})
 			)
 		);
+	return Object.assign(run, { isRateLimited: () => rateLimit !== undefined });
 }
