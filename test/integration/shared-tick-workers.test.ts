@@ -4,17 +4,17 @@ import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { openStoreEnvDatabase } from '../helpers/server.js';
 import { testBackends } from '../helpers/databases.js';
-import { signalAndWait, spawnTsx, waitUntil } from '../helpers/process-control.js';
+import { signalAndWait, spawnTsx, waitForOutput, waitUntil } from '../helpers/process-control.js';
 import { ReplayServer } from '../helpers/replay-server.js';
 import { useTestProcesses } from '../helpers/test-processes.js';
 
 /**
- * Two worker processes on one PostgreSQL database join one Docker Hub tick (`npm run collect --
- * --tick`, the entry a scheduled tick takes through the same collector): they split its batches, every
- * image is asked for and written once; and when one is killed with SIGKILL in the middle of its batch,
- * the other, waiting for the tick to end, takes that batch over at once and finishes it. Which batch
- * each one holds is steered with a held answer, not with timing: image02 (batch 0) is answered only
- * when the test says so.
+ * Two worker processes on one PostgreSQL database join one Docker Hub tick: they split its batches,
+ * every image is asked for and written once; and when one is killed with SIGKILL in the middle of its
+ * batch, the other, waiting for the tick to end, takes that batch over at once and finishes it. The
+ * first two tests join the tick with `npm run collect -- --tick` (the collector a scheduled tick runs),
+ * so that which batch each holds is steered with a held answer, not with timing: image02 (batch 0) is
+ * answered only when the test says so. The last runs two `npm run worker` on their cron.
  */
 
 const processTimeoutMs = 240_000;
@@ -111,6 +111,52 @@ for (const backend of testBackends.filter((b) => b.name === 'postgres')) {
 			]);
 			expect(runs[1]!.targets_done).toBe(names.length);
 			// What the killed worker wrote was written again at the same time: no sample twice.
+			expect(await countSamplesPerSeries(database)).toEqual(Array.from({ length: names.length * 2 }, () => ({ n: 1 })));
+		}, processTimeoutMs * 2);
+
+		it('two npm run worker processes fire one scheduled tick and split it: every image asked for once, every batch done once', async () => {
+			const store = await newStore(backend.name);
+			const database = await openStoreEnvDatabase(store.env);
+			defer(() => database.close());
+			const replay = await ReplayServer.start({ latencyMs: 20 });
+			defer(() => replay.close());
+			names.forEach((name, i) => replay.route(imagePath(name), imageAnswer(name, i)));
+			const never = '0 0 1 1 *';
+			const env = {
+				...store.env,
+				DOCKERHUB_API_URL: replay.url,
+				COLLECT_BATCH_SIZE: '10',
+				COLLECT_CONCURRENCY: '2',
+				// A tick every 30 s: the first one after the targets exist is measured, and ends long before the next.
+				DOCKERHUB_CRON: '*/30 * * * * *',
+				GITHUB_CRON: never,
+				GITHUB_CONTRIBUTORS_CRON: never,
+				ECOSYSTEM_CRON: never,
+				BACKFILL_CRON: never,
+				ALERTS_CRON: never
+			};
+			const workers = [track(spawnTsx('jobs/worker.ts', [], env)), track(spawnTsx('jobs/worker.ts', [], env))];
+			await Promise.all(workers.map((worker) => waitForOutput(worker, 'scheduled job(s)', processTimeoutMs)));
+			// Added in one transaction once both are up: the next tick is the first with targets, and both fire it.
+			await database.db.transaction(async (tx) => {
+				for (const name of names) await upsertTarget(tx, { source: 'dockerhub', key: `bench/${name}`, displayName: name });
+			});
+			const isTickDone = async () => {
+				const batches = await listBatches(database);
+				return batches.length > 0 && batches.every((b) => b.state === 'done');
+			};
+			await waitUntil(isTickDone, 'the first tick with targets to be done', processTimeoutMs);
+			for (const worker of workers) expect((await signalAndWait(worker, 'SIGTERM')).code).toBe(0);
+
+			const batches = await listBatches(database);
+			expect(batches.map((b) => [b.state, b.attempts])).toEqual(Array.from({ length: 4 }, () => ['done', 1]));
+			for (const name of names) expect(replay.countRequests(imagePath(name)), name).toBe(1);
+			const pids = workers.map((worker) => worker.child.pid);
+			expect(batches.every((b) => pids.includes(pidOf(b.claimed_by)))).toBe(true);
+			// One run per worker that claimed a batch; together they cover the watchlist.
+			const runs = await listRuns(database);
+			expect(runs.every((r) => r.status === 'ok' && pids.includes(pidOf(r.owner)))).toBe(true);
+			expect(runs.reduce((sum, r) => sum + r.targets_done, 0)).toBe(names.length);
 			expect(await countSamplesPerSeries(database)).toEqual(Array.from({ length: names.length * 2 }, () => ({ n: 1 })));
 		}, processTimeoutMs * 2);
 	});
