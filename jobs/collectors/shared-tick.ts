@@ -75,7 +75,10 @@ export async function joinSharedTick(db: Db, options: SharedTickOptions): Promis
 	// One claimer per run, as the lease coordinator names its holder: the process, and an instance of its own.
 	const claimer = formatProcessOwner({ ...readOwnOwner(), instance: randomBytes(6).toString('hex') });
 	await deleteBatchesBefore(db, tick.job, new Date(tick.slot.getTime() - keepTicksMs));
-	await createTickBatches(db, tick, options.observedAt, await options.plan());
+	const batches = await options.plan();
+	// A tick without targets still gets one (empty) batch: one worker then records the tick's run, which
+	// the health page counts as the collector having run.
+	await createTickBatches(db, tick, options.observedAt, batches.length > 0 ? batches : [[]]);
 	return {
 		async claimNext() {
 			for (;;) {

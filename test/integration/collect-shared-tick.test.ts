@@ -146,6 +146,20 @@ describe.each(testBackends)('a shared Docker Hub tick on $name', (backend) => {
 		}
 	});
 
+	it('a tick without targets is recorded once, as a run of nothing (the health page counts it)', async () => {
+		await h.db.execute(sql`delete from collection_batches`);
+		const replay = await ReplayServer.start();
+		try {
+			const config = h.config({ DOCKERHUB_API_URL: replay.url });
+			const reports = await Promise.all([collectDockerHub(h.db, config, { ...h.options(), slot }), collectDockerHub(h.db, config, { ...h.options(), slot })]);
+			expect(reports.filter((r) => r.runId !== undefined).map((r) => [r.status, r.targetsDone])).toEqual([['ok', 0]]);
+			expect(await h.listRuns()).toHaveLength(1);
+			expect((await listBatches()).map((b) => [b.state, b.target_count])).toEqual([['done', 0]]);
+		} finally {
+			await replay.close();
+		}
+	});
+
 	it('a run without a tick (npm run collect) collects every target itself and plans no batch', async () => {
 		const replay = await startTick(0);
 		try {
