@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { collectDockerHub } from '../../jobs/collectors/dockerhub/collect.js';
+import { describeCrashRepair, repairAfterCrash } from '../../src/lib/server/crash-repair.js';
 import { queryRows } from '../../src/lib/server/db/client.js';
 import { claimBatch, createTickBatches } from '../../src/lib/server/db/queries/batches.js';
 import { formatProcessOwner, readBootId } from '../../src/lib/server/db/process-identity.js';
@@ -102,6 +103,25 @@ describe.each(testBackends)('a shared Docker Hub tick on $name', (backend) => {
 		} finally {
 			await replay.close();
 		}
+	});
+
+	it('crash repair at start gives back the batches of ended processes; on PostgreSQL those of other hosts wait for their lease', async () => {
+		await startTick().then((replay) => replay.close());
+		const ids = await queryRows<{ id: number }>(h.db, sql`select id from targets where source = 'dockerhub' order by key`);
+		const tick = { job: 'dockerhub', slot };
+		await createTickBatches(h.db, tick, new Date('2026-11-28T10:00:05Z'), [ids.slice(0, 10).map((r) => r.id), ids.slice(10).map((r) => r.id)]);
+		const endedPid = spawnSync(process.execPath, ['-e', '']).pid!;
+		const dead = formatProcessOwner({ host: hostname(), pid: endedPid, startTicks: '1', bootId: readBootId(), instance: 'a0a0a0' });
+		const elsewhere = formatProcessOwner({ host: 'another-host', pid: 1, startTicks: '1', bootId: undefined, instance: 'b0b0b0' });
+		await claimBatch(h.db, tick, dead, 300_000);
+		await claimBatch(h.db, tick, elsewhere, 300_000);
+
+		const repair = await repairAfterCrash(h.database);
+		// The embedded store has one process: whatever is claimed was left by an earlier one.
+		const isSole = backend.name === 'pglite';
+		expect(repair.batchesReleased).toBe(isSole ? 2 : 1);
+		expect(describeCrashRepair(repair)).toContain(`batches given back to other workers: ${isSole ? 2 : 1}`);
+		expect((await listBatches()).map((b) => [b.state, b.claimed_by])).toEqual([['pending', null], isSole ? ['pending', null] : ['claimed', elsewhere]]);
 	});
 
 	it('a stopping run gives its batch back and closes as interrupted; the next run of the tick finishes it', async () => {
