@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { listActiveTargets, type CollectionTarget } from '../../../src/lib/server/db/queries/collection-targets.js';
+import { listActiveTargets, listActiveTargetsByIds, type CollectionTarget } from '../../../src/lib/server/db/queries/collection-targets.js';
 import type { ClaimedBatch } from '../../../src/lib/server/db/queries/batches.js';
 import { writeObservation } from '../../observations.js';
 import { CollectorError, toCollectorError } from '../errors.js';
@@ -91,9 +91,8 @@ async function collectSharedTick(db: Db, config: Config, options: CollectOptions
 	return recordRun(db, 'dockerhub', options, client.http.stats, async (report) => {
 		const phase = createPhaseRunner(db, config, options, report);
 		for (let batch: ClaimedBatch | undefined = first; batch; batch = phase.isRateLimited() ? undefined : await tick.claimNext()) {
-			const ids = new Set(batch.targetIds);
 			// A target removed since the tick was planned is skipped.
-			const targets = (await listActiveTargets(db, 'dockerhub')).filter((t) => ids.has(t.id));
+			const targets = await listActiveTargetsByIds(db, 'dockerhub', batch.targetIds);
 			const { observedAt } = batch;
 			await tick.runBatch(batch, () => collectTargets(client, db, config, phase, targets, observedAt));
 		}
