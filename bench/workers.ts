@@ -11,6 +11,7 @@
  *
  * `npx tsx bench/workers.ts` runs it alone (BENCH_DATABASE_URL / TEST_DATABASE_URL as for the bench).
  */
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { getCollector } from '../jobs/index.js';
@@ -35,6 +36,8 @@ export interface WorkerBenchResults {
 	twoWorkersSeconds: number;
 	/** twoWorkersSeconds / oneWorkerSeconds. */
 	ratio: number;
+	/** The machine's 1-minute load average at the end: the workers share its CPUs with whatever else runs. */
+	loadAverage: number;
 }
 
 const never = '0 0 1 1 *';
@@ -78,6 +81,13 @@ async function measureTick(database: Database, env: Record<string, string>, work
 			const { done, open } = await countOpen();
 			return done > 0 && open === 0;
 		}, `the tick of ${slot}`, tickMs + 600_000);
+		const split = await queryRows<{ pid: string; batches: number; first_s: number; last_s: number }>(
+			database.db,
+			sql`select split_part(claimed_by, '/', 2) as pid, count(*)::int as batches,
+					extract(epoch from min(finished_at) - ${slot}::timestamptz)::float8 as first_s, extract(epoch from max(finished_at) - ${slot}::timestamptz)::float8 as last_s
+				from collection_batches where job = 'dockerhub' and slot = ${slot}::timestamptz group by 1 order by 1`
+		);
+		console.log(`  batches per worker: ${split.map((w) => `pid ${w.pid}: ${w.batches} (ended ${Number(w.first_s).toFixed(1)}-${Number(w.last_s).toFixed(1)} s)`).join('; ')}`);
 		const [row] = await queryRows<{ seconds: number }>(
 			database.db,
 			sql`select extract(epoch from max(finished_at) - ${slot}::timestamptz)::float8 as seconds from collection_batches where job = 'dockerhub' and slot = ${slot}::timestamptz`
@@ -110,8 +120,9 @@ export async function runWorkerBench(admin: string, images = 1000, latencyMs = 5
 		console.log(`  one worker: ${images} images in ${oneWorkerSeconds.toFixed(1)} s`);
 		const twoWorkersSeconds = await measureTick(database, env, 2);
 		const ratio = twoWorkersSeconds / oneWorkerSeconds;
-		console.log(`  two workers: ${images} images in ${twoWorkersSeconds.toFixed(1)} s, ${ratio.toFixed(2)}x the time of one (target <= ${sharedTickTargetRatio})`);
-		return { images, latencyMs, concurrency: config.collectConcurrency, batchSize: config.collectBatchSize, oneWorkerSeconds, twoWorkersSeconds, ratio };
+		const loadAverage = loadavg()[0]!;
+		console.log(`  two workers: ${images} images in ${twoWorkersSeconds.toFixed(1)} s, ${ratio.toFixed(2)}x the time of one (target <= ${sharedTickTargetRatio}); load average ${loadAverage.toFixed(1)}`);
+		return { images, latencyMs, concurrency: config.collectConcurrency, batchSize: config.collectBatchSize, oneWorkerSeconds, twoWorkersSeconds, ratio, loadAverage };
 	} finally {
 		await replay.close();
 		await database.close();
