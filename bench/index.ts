@@ -26,6 +26,7 @@ import {
 import { runAlertBench, type AlertBenchResults } from './alerts.js';
 import { measureRouteBundles } from './bundles.js';
 import { runCollectorBench } from './collectors.js';
+import { runWorkerBench } from './workers.js';
 import { runExportBench, type ExportResults } from './export.js';
 import { runPageBench, startBenchServer, type PageResults } from './pages.js';
 import { runLoad } from './load.js';
@@ -127,6 +128,8 @@ async function main(): Promise<void> {
 	const pglite = await runPglite();
 	console.log('\n== collectors (replay server)');
 	const collectors = await runCollectorBench(admin);
+	console.log('\n== Docker Hub tick shared by worker processes (replay server, PostgreSQL)');
+	const workers = await runWorkerBench(admin);
 	const results: BenchResults = {
 		startedAt: started.toISOString(),
 		totalSeconds: (performance.now() - startedAt) / 1000,
@@ -136,6 +139,7 @@ async function main(): Promise<void> {
 		postgres,
 		pglite,
 		collectors,
+		workers,
 		pages,
 		exported,
 		alerts,

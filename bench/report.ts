@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { dockerHubCycleTargetSeconds, githubCycleRequestTarget, type CollectorResults } from './collectors.js';
+import { sharedTickTargetRatio, type WorkerBenchResults } from './workers.js';
 import { intervals } from '../src/lib/server/metrics/intervals.js';
 import { importVsCopyTarget, type LoadResults } from './load.js';
 import { formatInt, formatMs, passFail, type LatencyStats, type Throughput } from './measure.js';
@@ -29,6 +30,7 @@ export interface BenchResults {
 	postgres: EngineResults;
 	pglite: EngineResults;
 	collectors: CollectorResults;
+	workers: WorkerBenchResults;
 	pages: PageResults;
 	exported: ExportResults;
 	alerts: AlertBenchResults;
@@ -130,6 +132,9 @@ export function formatSummary(results: BenchResults): string {
 			`(target <= ${dockerHubCycleTargetSeconds} s) ${passFail(c.dockerHubCycleSeconds <= dockerHubCycleTargetSeconds)}`,
 		`GitHub hourly cycle over ${formatInt(c.github.repositories)} repositories, ${c.github.batchSize} a query: ` +
 			`${c.github.requests} requests, ${c.github.status} (target <= ${githubCycleRequestTarget}) ${passFail(c.github.requests <= githubCycleRequestTarget)}`,
+		`Docker Hub tick over ${formatInt(results.workers.images)} images shared by worker processes: one ${results.workers.oneWorkerSeconds.toFixed(1)} s, ` +
+			`two ${results.workers.twoWorkersSeconds.toFixed(1)} s, ${results.workers.ratio.toFixed(2)}x ` +
+			`(target <= ${sharedTickTargetRatio}) ${passFail(results.workers.ratio <= sharedTickTargetRatio)}`,
 		rule,
 		...dashboardLines(results),
 		exportLine(results.exported),

@@ -17,7 +17,8 @@ import { getScheduleIntervalMs } from './cron-interval.js';
 export interface CatchUpJob {
 	name: string;
 	cron: string;
-	run(): Promise<void>;
+	/** `slot`: the tick caught up on, the same in every instance starting at once. */
+	run(slot: Date): Promise<void>;
 }
 
 /** The jobs that missed a tick, as of `nowMs`. */
@@ -41,7 +42,7 @@ export async function runMissedJobs(db: Db, jobs: readonly CatchUpJob[], coordin
 			if (!(await coordinator.shouldRun(key, leaseMs))) return;
 			ran.push(job.name);
 			try {
-				await job.run();
+				await job.run(slot);
 			} finally {
 				await coordinator.onComplete?.(key);
 			}

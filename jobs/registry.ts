@@ -39,6 +39,11 @@ export interface CollectorEntry {
 	run(db: Db, config: Config, options?: CollectorRunOptions): Promise<RunReport>;
 	/** The command that runs it now: `npm run collect` (current values) or `npm run backfill` (history). */
 	command: 'collect' | 'backfill';
+	/**
+	 * Its scheduled ticks run in every instance, which share the tick's batches (collection_batches);
+	 * otherwise one instance runs each tick (the lease).
+	 */
+	sharesTicks?: boolean;
 	/** Runs (with onlyKey) to check a newly added target of its source; one entry per source at most. */
 	checksNewTargets: boolean;
 	/** The credentials its requests use. */
@@ -75,7 +80,8 @@ export const credentials: readonly CredentialSpec[] = [githubToken, dockerhubTok
  * logged and counted in the metrics (run-telemetry.ts), however it is started.
  */
 export const collectors: readonly CollectorEntry[] = (<CollectorEntry[]>[
-	{ name: 'dockerhub', source: 'dockerhub', command: 'collect', checksNewTargets: true,
+	// One request per image: the work that grows with the watchlist, spread over the workers.
+	{ name: 'dockerhub', source: 'dockerhub', command: 'collect', checksNewTargets: true, sharesTicks: true,
 		cron: (c) => c.dockerhub.cron, run: collectDockerHub, credentials: [dockerhubToken] },
 	{ name: 'github', source: 'github', command: 'collect', checksNewTargets: true,
 		cron: (c) => c.github.cron, run: collectGithub, credentials: [githubToken] },

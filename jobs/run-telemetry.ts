@@ -22,6 +22,10 @@ export function withRunTelemetry(entry: CollectorEntry): CollectorEntry {
 			const stopTimer = collectionRunDuration.startTimer({ collector: entry.name });
 			try {
 				const report = await entry.run(db, config, options);
+				if (report.runId === undefined) {
+					log.info({ collector: entry.name }, `run ${entry.name}: nothing left in the shared tick, other workers took every batch`);
+					return report;
+				}
 				const { runId, status, targetsDone, targetsFailed, requestsMade, rateBudgetLeft, changedSamples } = report;
 				log.info(
 					{ collector: entry.name, runId, status, targetsDone, targetsFailed, requestsMade, rateBudgetLeft, changedSamples, onlyKey: options?.onlyKey },

@@ -25,8 +25,13 @@ export interface ScheduledJob {
 	name: string;
 	/** A node-cron expression (seconds optional), in UTC. */
 	cron: string;
-	/** `signal` is aborted when the process stops: the job should end at its next request. */
-	run(context: JobContext, signal: AbortSignal): Promise<void>;
+	/** Runs in every instance at each tick, sharing the work through the database (CollectorEntry.sharesTicks). */
+	sharesTicks?: boolean;
+	/**
+	 * `signal` is aborted when the process stops: the job should end at its next request. `slot`: the
+	 * tick (the same instant in every instance).
+	 */
+	run(context: JobContext, signal: AbortSignal, slot: Date): Promise<void>;
 }
 
 /**
@@ -38,12 +43,13 @@ export function listScheduledJobs(config: Config): ScheduledJob[] {
 		(entry): ScheduledJob => ({
 			name: entry.name,
 			cron: entry.cron(config),
+			sharesTicks: entry.sharesTicks,
 			// The samples a run changed are judged at once; the notifications that queues are sent by the
 			// delivery loop, not awaited here, so that a slow receiver never holds the next run. A run that
 			// changed none leaves what time alone changes (stale data) to the alerts job below; so does a
 			// stopping process (the next run judges what this one wrote).
-			run: async ({ db, kickDeliveries }, signal) => {
-				const report = await entry.run(db, config, { signal });
+			run: async ({ db, kickDeliveries }, signal, slot) => {
+				const report = await entry.run(db, config, { signal, slot });
 				const after = { kickDeliveries: kickDeliveries ?? noKick, maxSeriesPerRule: config.limits.alertPatternMaxSeries };
 				if (!signal.aborted) await afterSamplesWritten(db, { changedSamples: report.changedSamples }, after);
 			}
@@ -113,24 +119,26 @@ function guardCoordinator(coordinator: RunCoordinator, signal: AbortSignal, inFl
 /**
  * Starts every job on its cron expression. noOverlap: a run still going when the next tick comes makes
  * that tick skip rather than run the job twice at once. Several instances on one database fire each
- * tick once, through the lease coordinator. A failing run is logged and the next tick runs again; it
+ * tick once, through the lease coordinator; a job that shares its ticks runs in all of them, which
+ * split the tick's work in batches. A failing run is logged and the next tick runs again; it
  * never stops the scheduler.
  */
 export function startScheduler(context: JobContext, jobs: readonly ScheduledJob[], options: { catchUp?: boolean } = {}): Scheduler {
 	const stopping = new AbortController();
 	const inFlight = new InFlight();
-	const runCoordinator = guardCoordinator(createLeaseCoordinator(context.db), stopping.signal, inFlight);
-	const runLogged = (job: ScheduledJob) => async () => {
+	const sharedJobs = new Set(jobs.filter((job) => job.sharesTicks).map((job) => job.name));
+	const runCoordinator = guardCoordinator(createLeaseCoordinator(context.db, undefined, sharedJobs), stopping.signal, inFlight);
+	const runLogged = (job: ScheduledJob) => async (slot: Date) => {
 		// A tick claimed just before the stop.
 		if (stopping.signal.aborted) return;
 		try {
-			await job.run(context, stopping.signal);
+			await job.run(context, stopping.signal, slot);
 		} catch (error) {
 			log.error({ err: error, job: job.name }, `job ${job.name} failed`);
 		}
 	};
 	const tasks: ScheduledTask[] = jobs.map((job) =>
-		cron.schedule(job.cron, runLogged(job), {
+		cron.schedule(job.cron, (tick) => runLogged(job)(tick.date), {
 			name: job.name,
 			noOverlap: true,
 			timezone: 'UTC',

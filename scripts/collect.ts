@@ -1,7 +1,9 @@
-// `npm run collect -- [--source dockerhub] [--target <ref>]`: one collection now, with progress and a
-// summary. Exit code 0 when every target succeeded, 1 when some failed, 2 on bad usage or configuration,
+// `npm run collect -- [--source dockerhub] [--target <ref>] [--tick <ISO instant>]`: one collection now,
+// with progress and a summary; with --tick, Docker Hub joins that tick, shared in batches with every
+// process running it (README, "Several workers"). Exit code 0 when every target succeeded, 1 when some failed, 2 on bad usage or configuration,
 // 143 or 130 when stopped by SIGTERM or SIGINT (the run closed as interrupted).
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { describeCredentials, listCollectors } from '../jobs/index.js';
 import { parseTargetRef } from '../src/lib/refs.js';
 import { afterSamplesWritten } from '../src/lib/server/alerts/after-write.js';
@@ -15,10 +17,13 @@ import { printRunSummary, printTargetProgress, runStoppableCommand, type Command
 // the daily contributor counts).
 const collectors = listCollectors('collect');
 const sources = [...new Set(collectors.map((entry) => entry.source))];
-const usage = `usage: npm run collect -- [--source ${sources.join('|')}] [--target <source>:<key>]`;
+const usage = `usage: npm run collect -- [--source ${sources.join('|')}] [--target <source>:<key>] [--tick <ISO instant>]`;
+const tickSchema = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 instant, such as 2026-12-01T18:00:00Z' });
 
-function parseCommand(): { sources: string[]; onlyKey?: string } | string {
-	const { values } = parseArgs({ options: { source: { type: 'string' }, target: { type: 'string' } } });
+function parseCommand(): { sources: string[]; onlyKey?: string; slot?: Date } | string {
+	const { values } = parseArgs({ options: { source: { type: 'string' }, target: { type: 'string' }, tick: { type: 'string' } } });
+	const tick = values.tick === undefined ? undefined : tickSchema.safeParse(values.tick);
+	if (tick && !tick.success) return `--tick: ${tick.error.issues[0]!.message}`;
 	let chosen = sources;
 	let onlyKey: string | undefined;
 	if (values.target) {
@@ -32,7 +37,7 @@ function parseCommand(): { sources: string[]; onlyKey?: string } | string {
 		if (!sources.includes(values.source)) return `--source: expected one of ${sources.join(', ')}`;
 		chosen = chosen.filter((s) => s === values.source);
 	}
-	return { sources: chosen, onlyKey };
+	return { sources: chosen, onlyKey, slot: tick ? new Date(tick.data) : undefined };
 }
 
 function describeAlerts(evaluation: EvaluationReport | undefined, delivery: DeliveryReport): string {
@@ -55,7 +60,7 @@ async function main(control: CommandControl): Promise<number> {
 		for (const entry of collectors.filter((e) => command.sources.includes(e.source))) {
 			if (control.signal.aborted) break;
 			control.running = `${entry.name} run`;
-			const options = { onlyKey: command.onlyKey, onProgress: printTargetProgress(entry.source), signal: control.signal };
+			const options = { onlyKey: command.onlyKey, slot: command.slot, onProgress: printTargetProgress(entry.source), signal: control.signal };
 			const report = await entry.run(database.db, config, options);
 			printRunSummary(entry.source, entry.source, report, 'collected');
 			failed += report.targetsFailed;

@@ -17,7 +17,11 @@ export interface RunProgress {
 }
 
 export interface RunReport extends RunOutcome {
-	runId: number;
+	/**
+	 * Undefined when the run recorded none: a worker that joined a shared tick (shared-tick.ts) whose
+	 * batches other workers had all taken and finished.
+	 */
+	runId: number | undefined;
 	/** Samples inserted or changed by the run (not stored on the run row): what the after-write hook judges. */
 	changedSamples: number;
 	/** Targets left for the next run because the source's budget is spent: neither done nor failed. */
@@ -88,6 +92,11 @@ export async function recordRun(
 	return { runId, ...finished, changedSamples: tally.changedSamples };
 }
 
+/** The report of a run that found nothing left for it in a shared tick: no run row, nothing done. */
+export function reportNothingLeft(stats: HttpStats): RunReport {
+	return { runId: undefined, status: 'ok', targetsDone: 0, targetsFailed: 0, failures: [], requestsMade: stats.requests, rateBudgetLeft: stats.rateBudgetLeft, changedSamples: 0 };
+}
+
 function decideStatus(done: number, failed: number, left: number): RunOutcome['status'] {
 	if (left > 0) return 'interrupted';
 	if (failed === 0) return 'ok';
@@ -99,6 +108,12 @@ export interface CollectOptions {
 	now?: () => Date;
 	/** Waits out a short rate limit; injectable so that tests never really wait. */
 	sleep?: (ms: number) => Promise<void>;
+	/**
+	 * The scheduler tick this run belongs to: a collector that splits its work into batches
+	 * (Docker Hub) shares the tick with every process running the same slot. Without it, the run
+	 * collects every target itself.
+	 */
+	slot?: Date;
 	/** Only this target key, for `npm run collect -- --target` and for a newly added target. */
 	onlyKey?: string;
 	onProgress?: (key: string, error?: CollectorError) => void;

@@ -159,7 +159,9 @@ export class CollectorHarness {
 		);
 	}
 
-	async getRun(runId: number): Promise<StoredRun> {
+	/** The run a report recorded (a report without one, of a worker that found its shared tick done, fails). */
+	async getRun(runId: number | undefined): Promise<StoredRun> {
+		if (runId === undefined) throw new Error('the report recorded no run');
 		const [run] = await queryRows<StoredRun>(
 			this.db,
 			sql`select collector, status, requests_made as "requestsMade", rate_budget_left as "rateBudgetLeft" from collection_runs where id = ${runId}`

@@ -115,7 +115,7 @@ describe.each(testBackends)('repairing after a crash on $name', (backend) => {
 		}
 		// A live process of this host is judged by its process, not its age; another collector's runs wait for their own.
 		for (const id of [liveOld, elsewhereRecent, otherCollector]) expect(byId.get(id)).toMatchObject({ status: 'running' });
-		expect(byId.get(report.runId)).toMatchObject({ status: 'ok' });
+		expect(byId.get(report.runId!)).toMatchObject({ status: 'ok' });
 		const [owner] = await queryRows<{ owner: string }>(database.db, sql`select owner from collection_runs where id = ${report.runId}`);
 		expect(owner!.owner).toBe(formatProcessOwner(self));
 	});

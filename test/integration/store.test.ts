@@ -26,7 +26,7 @@ describe.each(testBackends)('store on $name', (backend) => {
 		);
 		expect(tables.map((t) => t.name)).toEqual([
 			'alert_deliveries', 'alert_events', 'alert_instances', 'alert_rules',
-			'app_state', 'collection_runs', 'events', 'job_leases', 'report_deliveries', 'report_schedules', 'report_sends',
+			'app_state', 'collection_batches', 'collection_runs', 'events', 'job_leases', 'report_deliveries', 'report_schedules', 'report_sends',
 			'samples', 'series', 'series_latest', 'target_links', 'targets'
 		]);
 	});

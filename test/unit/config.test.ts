@@ -44,6 +44,13 @@ describe('configuration', () => {
 		});
 	});
 
+	it('splits a shared Docker Hub tick in batches of 50 targets unless COLLECT_BATCH_SIZE says otherwise, a positive whole number', () => {
+		expect(loadConfig({}).collectBatchSize).toBe(50);
+		expect(loadConfig({ COLLECT_BATCH_SIZE: '200' }).collectBatchSize).toBe(200);
+		expect(problemsOf({ COLLECT_BATCH_SIZE: '0' })).toEqual([expect.stringMatching(/^COLLECT_BATCH_SIZE: /)]);
+		expect(problemsOf({ COLLECT_BATCH_SIZE: 'lots' })).toEqual(['COLLECT_BATCH_SIZE: expected a number']);
+	});
+
 	it('treats an empty variable as unset', () => {
 		expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
 	});

@@ -1,10 +1,12 @@
 import pLimit from 'p-limit';
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { listActiveTargets, type CollectionTarget } from '../../../src/lib/server/db/queries/collection-targets.js';
+import { listActiveTargets, listActiveTargetsByIds, type CollectionTarget } from '../../../src/lib/server/db/queries/collection-targets.js';
+import type { ClaimedBatch } from '../../../src/lib/server/db/queries/batches.js';
 import { writeObservation } from '../../observations.js';
 import { CollectorError, toCollectorError } from '../errors.js';
-import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunProgress, type RunReport } from '../run.js';
+import { recordFailure, recordRun, recordSuccess, reportNothingLeft, type CollectOptions, type RunProgress, type RunReport } from '../run.js';
+import { joinSharedTick, planBatches } from '../shared-tick.js';
 import { DockerHubClient } from './client.js';
 import { toRepositoryObservation, type Repository } from './parse.js';
 
@@ -59,26 +61,74 @@ async function collectNamespace(client: DockerHubClient, db: Db, config: Config,
  * about 170 requests an hour saved), while an image outside them, or of a namespace whose listing
  * failed, is fetched on its own. One target's failure never stops the others; a long rate limit stops
  * asking Docker Hub for the rest of this run, and those targets are recorded as rateLimited.
+ * A scheduled run (options.slot) shares its tick in batches with the other workers (collectSharedTick).
  */
 export async function collectDockerHub(db: Db, config: Config, options: CollectOptions = {}): Promise<RunReport> {
 	const now = options.now ?? (() => new Date());
 	const client = new DockerHubClient(config.dockerhub, config.http, options);
+	if (options.slot && !options.onlyKey) return collectSharedTick(db, config, options, client, options.slot);
 	const targets = (await listActiveTargets(db, 'dockerhub')).filter((t) => !options.onlyKey || t.key === options.onlyKey);
 	return recordRun(db, 'dockerhub', options, client.http.stats, async (report) => {
 		// One timestamp for the whole run: samples of one poll line up across targets.
-		const ts = now();
-		const listed = new Set<string>();
-		const phase = createPhaseRunner(db, config, options, report);
-		await phase(targets.filter((t) => isNamespaceKey(t.key)), (key) => collectNamespace(client, db, config, key, ts, listed));
-		await phase(targets.filter((t) => !isNamespaceKey(t.key) && !listed.has(t.key)), (key) => collectImage(client, db, config, key, ts));
+		await collectTargets(client, db, config, createPhaseRunner(db, config, options, report), targets, now());
 	});
 }
 
-/** Runs targets several at once, recording each; after a long rate limit the rest fail without asking. */
+/**
+ * A scheduled tick, in batches that every worker running the tick claims (shared-tick.ts): a namespace
+ * travels with its tracked images, so that its listing still saves their requests. This process
+ * records a run only once it has claimed a batch; every sample of the tick has the tick's time, so a
+ * batch done again (after a kill) rewrites the same samples. After a long rate limit this worker
+ * finishes its batch without asking (its targets recorded rateLimited) and claims no more: the rest
+ * is left to workers that Docker Hub still answers, or, if none is, to the next tick.
+ */
+async function collectSharedTick(db: Db, config: Config, options: CollectOptions, client: DockerHubClient, slot: Date): Promise<RunReport> {
+	const now = options.now ?? (() => new Date());
+	const plan = async () => planBatches(groupByNamespace(await listActiveTargets(db, 'dockerhub')), config.collectBatchSize);
+	const tick = await joinSharedTick(db, { tick: { job: 'dockerhub', slot }, observedAt: now(), signal: options.signal, plan });
+	const first = await tick.claimNext();
+	if (!first) return reportNothingLeft(client.http.stats);
+	return recordRun(db, 'dockerhub', options, client.http.stats, async (report) => {
+		const phase = createPhaseRunner(db, config, options, report);
+		for (let batch: ClaimedBatch | undefined = first; batch; batch = phase.isRateLimited() ? undefined : await tick.claimNext()) {
+			// A target removed since the tick was planned is skipped.
+			const targets = await listActiveTargetsByIds(db, 'dockerhub', batch.targetIds);
+			const { observedAt } = batch;
+			await tick.runBatch(batch, () => collectTargets(client, db, config, phase, targets, observedAt));
+		}
+	});
+}
+
+/** Groups of target ids for planBatches: each namespace with its tracked images, then every other image alone. */
+export function groupByNamespace(targets: readonly CollectionTarget[]): number[][] {
+	const namespaces = targets.filter((t) => isNamespaceKey(t.key));
+	const inNamespace = new Set<number>();
+	const groups = namespaces.map((namespace) => {
+		const images = targets.filter((t) => t.key.startsWith(`${namespace.key}/`)).map((t) => t.id);
+		images.forEach((id) => inNamespace.add(id));
+		return [namespace.id, ...images];
+	});
+	const alone = targets.filter((t) => !isNamespaceKey(t.key) && !inNamespace.has(t.id)).map((t) => [t.id]);
+	return [...groups, ...alone];
+}
+
+/** Namespaces first, then the images their listings did not answer for. */
+async function collectTargets(client: DockerHubClient, db: Db, config: Config, phase: PhaseRunner, targets: CollectionTarget[], ts: Date): Promise<void> {
+	const listed = new Set<string>();
+	await phase(targets.filter((t) => isNamespaceKey(t.key)), (key) => collectNamespace(client, db, config, key, ts, listed));
+	await phase(targets.filter((t) => !isNamespaceKey(t.key) && !listed.has(t.key)), (key) => collectImage(client, db, config, key, ts));
+}
+
+type PhaseRunner = ReturnType<typeof createPhaseRunner>;
+
+/**
+ * Runs targets several at once, recording each; after a long rate limit the rest fail without asking,
+ * and isRateLimited() says so (a shared tick's worker then claims no more batches).
+ */
 function createPhaseRunner(db: Db, config: Config, options: CollectOptions, report: RunProgress) {
 	let rateLimit: CollectorError | undefined;
 	const limit = pLimit(config.collectConcurrency);
-	return (targets: CollectionTarget[], collect: (key: string) => Promise<number>) =>
+	const run = (targets: CollectionTarget[], collect: (key: string) => Promise<number>) =>
 		Promise.all(
 			targets.map((target) =>
 				limit(async () => {
@@ -93,4 +143,5 @@ function createPhaseRunner(db: Db, config: Config, options: CollectOptions, repo
 				})
 			)
 		);
+	return Object.assign(run, { isRateLimited: () => rateLimit !== undefined });
 }

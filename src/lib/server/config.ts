@@ -101,6 +101,7 @@ const configSchema = z
 		HTTP_RETRY_BASE_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(1).default(1_000),
 		RATE_LIMIT_MAX_WAIT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(0).default(60_000),
 		COLLECT_CONCURRENCY: z.coerce.number({ error: 'expected a number' }).int().min(1).max(64, 'expected at most 64').default(8),
+		COLLECT_BATCH_SIZE: z.coerce.number({ error: 'expected a number' }).int().min(1).max(10_000, 'expected at most 10000').default(50),
 		DOCKERHUB_CRON: cronExpression.default('0 * * * *'),
 		GITHUB_API_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://api.github.com'),
 		GITHUB_TOKEN: z.string().min(1).optional(),
@@ -211,6 +212,8 @@ export interface Config {
 		githubQualifiers: string;
 	};
 	collectConcurrency: number;
+	/** Targets per batch of a scheduled tick that several workers share (jobs/collectors/shared-tick.ts). */
+	collectBatchSize: number;
 	counters: CounterConfig;
 	limits: Limits;
 }
@@ -282,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		ecosystem: { cron: e.ECOSYSTEM_CRON, githubQualifiers: e.ECOSYSTEM_GITHUB_QUALIFIERS },
 		alerts: readAlertsConfig(e),
 		collectConcurrency: e.COLLECT_CONCURRENCY,
+		collectBatchSize: e.COLLECT_BATCH_SIZE,
 		counters: readCounterConfig(e),
 		limits: readLimits(e)
 	};

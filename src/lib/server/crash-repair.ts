@@ -1,5 +1,6 @@
 import type { Database, Db } from './db/client.js';
 import { isOwnerGone, parseProcessOwner } from './db/process-identity.js';
+import { listBatchClaimers, releaseBatchesOf } from './db/queries/batches.js';
 import { endLeases, listLeaseHolders } from './db/queries/leases.js';
 import { failOpenRuns, listOpenRuns, type OpenRun } from './db/queries/runs.js';
 import type { RunFailure } from './db/schema/index.js';
@@ -8,8 +9,8 @@ import type { RunFailure } from './db/schema/index.js';
  * What a process killed without warning (kill -9, an OOM kill, a power cut) leaves behind, and how
  * the next start puts it right. Its writes need nothing: every batch (a target's samples, an import,
  * a backfill page with its progress) is one transaction, which the database rolls back. What stays is
- * the bookkeeping around them: its runs still marked running, and its scheduler leases, which would
- * keep those jobs from running again for up to two hours. Both name their process (ProcessOwner), and
+ * the bookkeeping around them: its runs still marked running, its scheduler leases, which would
+ * keep those jobs from running again for up to two hours, and its claims on batches of a shared tick. Both name their process (ProcessOwner), and
  * a process on this host that no longer runs cannot finish them.
  */
 
@@ -24,6 +25,8 @@ export interface CrashRepair {
 	runs: OpenRun[];
 	/** The jobs whose leases were ended. */
 	leaseJobs: string[];
+	/** Batches of shared ticks given back to pending (collection_batches), for the workers still in the tick. */
+	batchesReleased: number;
 }
 
 /**
@@ -40,7 +43,9 @@ export async function repairAfterCrash(database: Database): Promise<CrashRepair>
 	await failOpenRuns(database.db, runs.map((run) => run.id), crashedRunFailure);
 	const leases = (await listLeaseHolders(database.db)).filter((lease) => isGone(lease.holder));
 	await endLeases(database.db, leases);
-	return { runs, leaseJobs: leases.map((lease) => lease.job) };
+	const claimers = (await listBatchClaimers(database.db)).filter(isGone);
+	const batchesReleased = await releaseBatchesOf(database.db, claimers);
+	return { runs, leaseJobs: leases.map((lease) => lease.job), batchesReleased };
 }
 
 /**
@@ -54,8 +59,9 @@ export async function failRunsOfEndedProcesses(db: Db, collector: string): Promi
 
 /** One line for the log, or undefined when there was nothing to repair. */
 export function describeCrashRepair(repair: CrashRepair): string | undefined {
-	if (repair.runs.length === 0 && repair.leaseJobs.length === 0) return undefined;
+	if (repair.runs.length === 0 && repair.leaseJobs.length === 0 && repair.batchesReleased === 0) return undefined;
 	const runs = repair.runs.map((run) => `${run.collector} #${run.id}`).join(', ') || 'none';
 	const leases = repair.leaseJobs.join(', ') || 'none';
-	return `left open by a process that ended (crash or kill): runs closed as failed: ${runs}; scheduler leases ended: ${leases}`;
+	const batches = repair.batchesReleased > 0 ? `; batches given back to other workers: ${repair.batchesReleased}` : '';
+	return `left open by a process that ended (crash or kill): runs closed as failed: ${runs}; scheduler leases ended: ${leases}${batches}`;
 }

@@ -24,6 +24,16 @@ export function listActiveTargets(db: Db, source: string): Promise<CollectionTar
 		.orderBy(targets.key);
 }
 
+/** The active targets of a source among these ids (a batch of a shared tick), by key. */
+export function listActiveTargetsByIds(db: Db, source: string, ids: readonly number[]): Promise<CollectionTarget[]> {
+	if (ids.length === 0) return Promise.resolve([]);
+	return db
+		.select({ id: targets.id, key: targets.key, displayName: targets.displayName, metadata: targets.metadata })
+		.from(targets)
+		.where(and(eq(targets.source, source), eq(targets.isActive, true), inArray(targets.id, [...ids])))
+		.orderBy(targets.key);
+}
+
 /** Every target of the given sources, active or not, by source and key (the health page's backfill table). */
 export function listTargetsOfSources(db: Db, sources: readonly string[]): Promise<(CollectionTarget & { source: string })[]> {
 	return db

@@ -7,3 +7,4 @@ export * from './events.js';
 export * from './alerts.js';
 export * from './report-schedules.js';
 export * from './links.js';
+export * from './batches.js';
