@@ -77,6 +77,7 @@ describe.each(testBackends)('GET /metrics on $name', (backend) => {
 		expect(findSample(text, 'dockpulse_http_requests_total', { method: 'GET', route: '/api/series', status: '400' })).toBe(1);
 		expect(findSample(text, 'dockpulse_http_request_duration_seconds_count', { method: 'GET', route: '/api/series' })).toBe(1);
 		expect(findSample(text, 'dockpulse_alert_outbox_pending', {})).toBe(0);
+		expect(findSample(text, 'dockpulse_report_outbox_pending', {})).toBe(0);
 		expect(findSample(text, 'dockpulse_backfill_targets', { part: 'stars', state: 'not_started' })).toBe(0);
 		expect(findSample(text, 'process_cpu_seconds_total', {})).toBeGreaterThan(0);
 		if (backend.name === 'postgres') expect(findSample(text, 'dockpulse_db_pool_connections', { state: 'total' })).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { formatSeriesRef } from '../../refs.js';
 import type { ReportSchedulePeriod, ScheduledReportAnomaly, ScheduledReportContent, ScheduledReportEta } from '../../types/report-schedules.js';
 import type { Db } from '../db/client.js';
 import { listRecentDailyPoints } from '../forecast/recent-days.js';
@@ -37,7 +38,7 @@ async function listCounterInsights(db: Db, series: readonly ResolvedSeries[], pe
 	// `to` is exclusive: the period's end is its last millisecond.
 	const days = { from: period.start, to: new Date(period.end.getTime() + 1), interval: 'day' as const };
 	for (const { ref, record } of counters.slice(0, maxCountersPerReport)) {
-		const name = `${ref.source}:${ref.key}:${ref.metric}`;
+		const name = formatSeriesRef(ref);
 		const eta = computeMilestoneEta(await listRecentDailyPoints(db, record.id, new Date(tickMs)));
 		if (eta) insights.etas.push({ series: name, value: eta.value, date: eta.date, earliest: eta.earliest, latest: eta.latest });
 		const flagged = [...(await readBucketAnomalies(db, record, days)).values()].flat();

@@ -1,6 +1,7 @@
 import { Counter, Gauge } from 'prom-client';
 import type { Database } from '../db/client.js';
 import { countPendingAlertDeliveries } from '../db/queries/alert-deliveries.js';
+import { countPendingReportDeliveries } from '../db/queries/report-schedules.js';
 import { registry } from './metrics.js';
 
 /**
@@ -40,6 +41,20 @@ new Gauge({
 		if (!watched) return;
 		try {
 			this.set(await countPendingAlertDeliveries(watched.db));
+		} catch {
+			scrapeErrors.inc();
+		}
+	}
+});
+
+new Gauge({
+	name: 'dockpulse_report_outbox_pending',
+	help: 'Scheduled report sends waiting to be delivered (first attempts and retries).',
+	registers: [registry],
+	async collect() {
+		if (!watched) return;
+		try {
+			this.set(await countPendingReportDeliveries(watched.db));
 		} catch {
 			scrapeErrors.inc();
 		}

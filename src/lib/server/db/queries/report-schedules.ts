@@ -122,3 +122,9 @@ export function listReportSends(db: Db, perSchedule: number): Promise<ReportSend
 			order by s.schedule_id, s.tick_at desc`
 	);
 }
+
+/** Report deliveries still to send (the report outbox's depth), for the metrics. */
+export async function countPendingReportDeliveries(db: Db): Promise<number> {
+	const [row] = await queryRows<{ pending: number }>(db, sql`select count(*)::int as pending from report_deliveries where status = 'pending'`);
+	return row?.pending ?? 0;
+}
