@@ -65,8 +65,11 @@ export interface SharedTickOptions {
 export interface SharedTick {
 	/** The next batch for this process, waiting while others hold the rest; undefined when the tick is done (or stopping). */
 	claimNext(): Promise<ClaimedBatch | undefined>;
-	/** Runs a claimed batch under a renewed lease and ends the claim by how `work` ended. */
-	runBatch(batch: ClaimedBatch, work: () => Promise<void>): Promise<void>;
+	/**
+	 * Runs a claimed batch under a renewed lease and ends the claim by how `work` ended; `work` answers
+	 * whether it reached every target of the batch.
+	 */
+	runBatch(batch: ClaimedBatch, work: () => Promise<boolean>): Promise<void>;
 }
 
 /** Plans the tick if nobody has yet and returns what claims its batches for this run. */
@@ -95,13 +98,14 @@ export async function joinSharedTick(db: Db, options: SharedTickOptions): Promis
 	};
 }
 
-async function runClaimedBatch(db: Db, batch: ClaimedBatch, claimer: string, work: () => Promise<void>, signal?: AbortSignal): Promise<void> {
+async function runClaimedBatch(db: Db, batch: ClaimedBatch, claimer: string, work: () => Promise<boolean>, signal?: AbortSignal): Promise<void> {
 	const renewal = setInterval(() => {
 		// A missed renewal is retried at the next one; the lease outlasts two of them.
 		renewBatchClaim(db, batch.id, claimer, batchLeaseMs).catch((error: Error) => log.warn({ err: error, batch: batch.id }, 'renewing a batch claim failed'));
 	}, batchLeaseMs / 3);
+	let isComplete: boolean;
 	try {
-		await work();
+		isComplete = await work();
 	} catch (error) {
 		clearInterval(renewal);
 		const message = (error as Error).message;
@@ -111,8 +115,9 @@ async function runClaimedBatch(db: Db, batch: ClaimedBatch, claimer: string, wor
 	} finally {
 		clearInterval(renewal);
 	}
-	// A stopping process leaves what it did not reach to the next claimer; the rewrite of what it did is the same upsert.
-	await endBatchClaim(db, batch.id, claimer, signal?.aborted ? 'pending' : 'done');
+	// A stopping process leaves what it did not reach to the next claimer (the rewrite of what it did is
+	// the same upsert); a batch it finished before the stop is done.
+	await endBatchClaim(db, batch.id, claimer, signal?.aborted && !isComplete ? 'pending' : 'done');
 }
 
 /** Gives back at once the batches of claimers on this host whose process has ended (kill -9, OOM kill). */

@@ -89,12 +89,19 @@ async function collectSharedTick(db: Db, config: Config, options: CollectOptions
 	const first = await tick.claimNext();
 	if (!first) return reportNothingLeft(client.http.stats);
 	return recordRun(db, 'dockerhub', options, client.http.stats, async (report) => {
-		const phase = createPhaseRunner(db, config, options, report);
+		// Targets left because the process is stopping: a batch with none left is done, even if the stop came.
+		let left = 0;
+		const counted: RunProgress = { ...report, interrupted: (target) => ((left += 1), report.interrupted(target)) };
+		const phase = createPhaseRunner(db, config, options, counted);
 		for (let batch: ClaimedBatch | undefined = first; batch; batch = phase.isRateLimited() ? undefined : await tick.claimNext()) {
 			// A target removed since the tick was planned is skipped.
 			const targets = await listActiveTargetsByIds(db, 'dockerhub', batch.targetIds);
 			const { observedAt } = batch;
-			await tick.runBatch(batch, () => collectTargets(client, db, config, phase, targets, observedAt));
+			const leftBefore = left;
+			await tick.runBatch(batch, async () => {
+				await collectTargets(client, db, config, phase, targets, observedAt);
+				return left === leftBefore;
+			});
 		}
 	});
 }
