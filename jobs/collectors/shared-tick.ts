@@ -103,18 +103,15 @@ async function runClaimedBatch(db: Db, batch: ClaimedBatch, claimer: string, wor
 		// A missed renewal is retried at the next one; the lease outlasts two of them.
 		renewBatchClaim(db, batch.id, claimer, batchLeaseMs).catch((error: Error) => log.warn({ err: error, batch: batch.id }, 'renewing a batch claim failed'));
 	}, batchLeaseMs / 3);
-	let isComplete: boolean;
-	try {
-		isComplete = await work();
-	} catch (error) {
-		clearInterval(renewal);
-		const message = (error as Error).message;
+	// The renewal stops before the claim is ended, whichever way the work went.
+	const outcome = await work().then((isComplete) => ({ isComplete }), (error: unknown) => ({ error }));
+	clearInterval(renewal);
+	if ('error' in outcome) {
 		const isLastAttempt = batch.attempts >= maxBatchAttempts && !signal?.aborted;
-		await endBatchClaim(db, batch.id, claimer, isLastAttempt ? 'failed' : 'pending', message);
-		throw error;
-	} finally {
-		clearInterval(renewal);
+		await endBatchClaim(db, batch.id, claimer, isLastAttempt ? 'failed' : 'pending', (outcome.error as Error).message);
+		throw outcome.error;
 	}
+	const { isComplete } = outcome;
 	// A stopping process leaves what it did not reach to the next claimer (the rewrite of what it did is
 	// the same upsert); a batch it finished before the stop is done.
 	await endBatchClaim(db, batch.id, claimer, signal?.aborted && !isComplete ? 'pending' : 'done');

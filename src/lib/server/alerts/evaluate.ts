@@ -19,8 +19,10 @@ import { alertEvaluations, alertTransitions } from '../telemetry/metrics.js';
 /**
  * Evaluates every enabled rule on every series it matches, set-based: one statement reads each
  * alert's samples (the latest, and for growth rules the samples one and two windows before it) with
- * its stored state (eta rules add one read of a year of daily values per series they watch); the state machine steps each alert in memory; one transaction writes the new
- * states and the history. Thousands of rules cost a few index probes each, not a query each.
+ * its stored state. Two reads are added only where a rule needs them: eta rules read a year of daily
+ * values per series they watch, anomaly rules the scores of each watched series' latest complete day.
+ * The state machine steps each alert in memory; one transaction writes the new states and the history.
+ * Thousands of rules cost a few index probes each, not a query each.
  */
 
 /** An evaluation's effect on one alert that changed state or asked for a notification: the history row it writes. */
@@ -136,7 +138,9 @@ export async function evaluateAlerts(
 		report = await db.transaction(async (tx): Promise<EvaluationReport> => {
 			await lockAlertEvaluation(tx);
 			const rows = await listAlertProbes(tx, ruleIds, maxSeriesPerRule);
-			const [etas, dayScores] = [await probeEtas(tx, rows, nowMs), await readLatestDayScores(tx, rows, nowMs)];
+			// One after the other: both reads share the transaction's one connection.
+			const etas = await probeEtas(tx, rows, nowMs);
+			const dayScores = await readLatestDayScores(tx, rows, nowMs);
 			const stepped = rows.map((row, i) => stepRow(row, nowMs, { expectedInDays: etas[i], latestDayScore: dayScores.get(row.series_id) }));
 			await writeEvaluation(tx, stepped, nowMs);
 			const changes = stepped.flatMap((s) => (s.change ? [s.change] : []));
