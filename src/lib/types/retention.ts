@@ -7,7 +7,7 @@ export interface CompactionReport {
 	finishedAt: string;
 	/** False when the process stopped mid-pass; the next pass goes on from where it stopped. */
 	isComplete: boolean;
-	/** Series with days compacted in this pass. */
+	/** Series with samples compacted away in this pass. */
 	series: number;
 	/** Transactions it took (one series' next days each). */
 	batches: number;

@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../db/client.js';
 import { upsertAppState } from '../db/queries/app-state.js';
-import { compactObservedRuns, listSeriesIds, markSeriesCompactedUntil, planCompactionBatch } from '../db/queries/compaction.js';
+import { compactObservedRuns, listCompactableSeriesIds, markSeriesCompactedUntil, planCompactionBatch } from '../db/queries/compaction.js';
 import { lockSeriesForWrite } from '../db/queries/sample-flags.js';
 import type { CompactionReport } from '../../types/retention.js';
 import { compactionStateKey } from './status.js';
@@ -37,6 +37,8 @@ export interface CompactionOptions {
 	/** Aborted: the pass stops after the batch in flight; the next one goes on from there. */
 	signal?: AbortSignal;
 	batchRows?: number;
+	/** Told after each batch (the benchmark times them: a batch is the longest a writer of its series waits). */
+	onBatch?: (batch: { seriesId: number; removed: number; ms: number }) => void;
 }
 
 /** The first UTC midnight of the days kept raw: days before it are wholly older than `rawDays`. */
@@ -51,9 +53,11 @@ interface SeriesPass {
 }
 
 /** One series up to the cutoff, batch by batch; stops early when aborted. */
-async function compactSeries(db: Db, seriesId: number, cutoff: Date, batchRows: number, signal: AbortSignal | undefined): Promise<SeriesPass> {
+async function compactSeries(db: Db, seriesId: number, cutoff: Date, options: CompactionOptions): Promise<SeriesPass> {
 	const pass: SeriesPass = { batches: 0, removed: 0 };
-	while (!signal?.aborted) {
+	const batchRows = options.batchRows ?? defaultBatchRows;
+	while (!options.signal?.aborted) {
+		const startedAt = performance.now();
 		const removed = await db.transaction(async (tx) => {
 			// Removed meanwhile: nothing to compact.
 			if (!(await lockSeriesForWrite(tx, seriesId))) return undefined;
@@ -64,6 +68,7 @@ async function compactSeries(db: Db, seriesId: number, cutoff: Date, batchRows: 
 			return count.removed;
 		});
 		if (removed === undefined) break;
+		options.onBatch?.({ seriesId, removed, ms: performance.now() - startedAt });
 		pass.batches++;
 		pass.removed += removed;
 		// PGlite runs each statement in this thread: a turn of the event loop lets requests in between.
@@ -79,14 +84,13 @@ async function compactSeries(db: Db, seriesId: number, cutoff: Date, batchRows: 
 export async function compactObservedSamples(db: Db, options: CompactionOptions): Promise<CompactionReport> {
 	const startedAt = new Date();
 	const cutoff = computeCompactionCutoff(options.now, options.rawDays);
-	const batchRows = options.batchRows ?? defaultBatchRows;
 	let series = 0;
 	let batches = 0;
 	let samplesRemoved = 0;
-	for (const seriesId of await listSeriesIds(db)) {
+	for (const seriesId of await listCompactableSeriesIds(db)) {
 		if (options.signal?.aborted) break;
-		const pass = await compactSeries(db, seriesId, cutoff, batchRows, options.signal);
-		if (pass.batches > 0) series++;
+		const pass = await compactSeries(db, seriesId, cutoff, options);
+		if (pass.removed > 0) series++;
 		batches += pass.batches;
 		samplesRemoved += pass.removed;
 	}

@@ -45,8 +45,8 @@ export interface SeriesView {
 	pointBasketSize?: number[];
 	/**
 	 * interval=raw only: where raw data ends. Observed samples before this instant (a UTC midnight) are
-	 * compacted to one per UTC day, the day's last value (RAW_RETENTION_DAYS); null when none of the
-	 * series' samples are. A derived series says the later of its two series'.
+	 * compacted to one per UTC day, the day's last value (RAW_RETENTION_DAYS); null until the series is
+	 * first compacted. A derived series says the later of its two series'.
 	 */
 	rawSince?: string | null;
 	/** Derived series only: the two series divided, and the provenance mix of the divisor's values. */

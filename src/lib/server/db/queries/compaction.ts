@@ -17,9 +17,15 @@ export interface CompactionRange {
 
 const dayMs = 86_400_000;
 
-/** Every series, by id: the order a compaction pass takes them in. */
-export async function listSeriesIds(db: Db): Promise<number[]> {
-	const rows = await queryRows<{ id: number }>(db, sql`select id from series order by id`);
+/**
+ * Every series that may hold observed samples, by id: the order a compaction pass takes them in.
+ * Published reference figures (source `reference`) are never observed, so they are not visited.
+ */
+export async function listCompactableSeriesIds(db: Db): Promise<number[]> {
+	const rows = await queryRows<{ id: number }>(
+		db,
+		sql`select s.id from series s join targets t on t.id = s.target_id where t.source <> 'reference' order by s.id`
+	);
 	return rows.map((row) => Number(row.id));
 }
 
@@ -126,7 +132,7 @@ export async function vacuumSamples(db: Db): Promise<void> {
 /**
  * Rewrites the samples table and its key without the space deleted samples left, giving it back to the
  * file system. It holds an exclusive lock on samples throughout: every read and write of samples waits
- * for it (seconds per million samples). Only on request (`npm run compact -- --reclaim`), never on a schedule.
+ * for it (it copies every sample left). Only on request (`npm run compact -- --reclaim`), never on a schedule.
  */
 export async function rewriteSamples(db: Db): Promise<void> {
 	await db.execute(sql`vacuum (full, analyze) samples`);
