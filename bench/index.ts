@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: import throughput and read latency on a 10-million-sample PostgreSQL database and a
  * 200,000-sample in-memory PGlite one, printed side by side; the dashboard's page response times on the
- * large database and the JavaScript each page ships (from the build `npm run bench` makes first);
- * everything written to bench/results/latest.json.
+ * large database and the JavaScript each page ships (from the build `npm run bench` makes first); the
+ * compaction of a year of hourly samples (bench/compaction.ts); everything written to
+ * bench/results/latest.json.
  *
  * Environment:
  * - BENCH_DATABASE_URL (else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres): the
@@ -27,6 +28,7 @@ import { runAlertBench, type AlertBenchResults } from './alerts.js';
 import { measureRouteBundles } from './bundles.js';
 import { runCollectorBench } from './collectors.js';
 import { runWorkerBench } from './workers.js';
+import { runCompactionBench } from './compaction.js';
 import { runExportBench, type ExportResults } from './export.js';
 import { runPageBench, startBenchServer, type PageResults } from './pages.js';
 import { runLoad } from './load.js';
@@ -130,6 +132,8 @@ async function main(): Promise<void> {
 	const collectors = await runCollectorBench(admin);
 	console.log('\n== Docker Hub tick shared by worker processes (replay server, PostgreSQL)');
 	const workers = await runWorkerBench(admin);
+	console.log('\n== compaction of a year of hourly samples (retention)');
+	const compaction = await runCompactionBench(admin);
 	const results: BenchResults = {
 		startedAt: started.toISOString(),
 		totalSeconds: (performance.now() - startedAt) / 1000,
@@ -140,6 +144,7 @@ async function main(): Promise<void> {
 		pglite,
 		collectors,
 		workers,
+		compaction,
 		pages,
 		exported,
 		alerts,

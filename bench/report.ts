@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { dockerHubCycleTargetSeconds, githubCycleRequestTarget, type CollectorResults } from './collectors.js';
 import { sharedTickTargetRatio, type WorkerBenchResults } from './workers.js';
+import { formatCompactionLines, type CompactionBenchResults } from './compaction.js';
 import { intervals } from '../src/lib/server/metrics/intervals.js';
 import { importVsCopyTarget, type LoadResults } from './load.js';
 import { formatInt, formatMs, passFail, type LatencyStats, type Throughput } from './measure.js';
@@ -31,6 +32,7 @@ export interface BenchResults {
 	pglite: EngineResults;
 	collectors: CollectorResults;
 	workers: WorkerBenchResults;
+	compaction: CompactionBenchResults;
 	pages: PageResults;
 	exported: ExportResults;
 	alerts: AlertBenchResults;
@@ -135,6 +137,7 @@ export function formatSummary(results: BenchResults): string {
 		`Docker Hub tick over ${formatInt(results.workers.images)} images shared by worker processes: one ${results.workers.oneWorkerSeconds.toFixed(1)} s, ` +
 			`two ${results.workers.twoWorkersSeconds.toFixed(1)} s, ${results.workers.ratio.toFixed(2)}x ` +
 			`(target <= ${sharedTickTargetRatio}) ${passFail(results.workers.ratio <= sharedTickTargetRatio)}`,
+		...formatCompactionLines(results.compaction),
 		rule,
 		...dashboardLines(results),
 		exportLine(results.exported),

@@ -3,6 +3,7 @@ import type { Config } from '../src/lib/server/config.js';
 import type { Db } from '../src/lib/server/db/client.js';
 import { afterSamplesWritten, evaluateAndKick, type KickDeliveries } from '../src/lib/server/alerts/after-write.js';
 import { sendDueReports, type TickCheckpoints } from '../src/lib/server/report-schedules/send-due.js';
+import { compactObservedSamples } from '../src/lib/server/retention/compact.js';
 import { runMissedJobs } from './catch-up.js';
 import { abandonedRunMs } from './collectors/run.js';
 import { InFlight } from './in-flight.js';
@@ -36,7 +37,7 @@ export interface ScheduledJob {
 
 /**
  * The scheduled jobs: every registered collector on its cron expression from the configuration, then
- * the alerts job and the scheduled reports' job. The server (`npm start`) and the worker (`npm run worker`) both start them.
+ * the alerts job, the scheduled reports' job and the compaction of old samples. The server (`npm start`) and the worker (`npm run worker`) both start them.
  */
 export function listScheduledJobs(config: Config): ScheduledJob[] {
 	const collecting = collectors.map(
@@ -71,7 +72,27 @@ export function listScheduledJobs(config: Config): ScheduledJob[] {
 			if ((await sendDueReports(db, Date.now(), checkpoints)) > 0) (kickDeliveries ?? noKick)();
 		}
 	};
-	return [...collecting, alerting, reporting];
+	return [...collecting, alerting, reporting, ...listRetentionJobs(config)];
+}
+
+/**
+ * The daily compaction of observed samples older than RAW_RETENTION_DAYS (retention/compact.ts), unless
+ * it is off. One instance runs each tick (the lease); a stopping process ends it after the batch in
+ * flight, and the next tick (or catch-up at start) goes on from there.
+ */
+function listRetentionJobs(config: Config): ScheduledJob[] {
+	const rawDays = config.retention.rawDays;
+	if (rawDays === undefined) return [];
+	return [
+		{
+			name: 'compaction',
+			cron: config.retention.cron,
+			run: async ({ db }, signal) => {
+				const report = await compactObservedSamples(db, { rawDays, now: new Date(), signal });
+				log.info(report, `compaction: ${report.samplesRemoved} observed sample(s) before ${report.cutoff} compacted away in ${report.series} series`);
+			}
+		}
+	];
 }
 
 export interface Scheduler {

@@ -1,12 +1,13 @@
 import type { Config } from '../../src/lib/server/config.js';
 import type { Db } from '../../src/lib/server/db/client.js';
+import { getRetentionView } from '../../src/lib/server/retention/status.js';
 import type { FailureCount, HealthView, RunFailureKind, RunView } from '../../src/lib/types/health.js';
 import { describeCredentials, listCredentials } from '../credentials.js';
 import { listBackfillProgress } from './backfill.js';
 import { getCollectionHealth } from './runs.js';
 import { listBudgetWaitNotes } from './waiting.js';
 
-/** Everything the /health page shows: collectors, their failures, backfill progress, credentials. */
+/** Everything the /health page shows: collectors, their failures, backfill progress, credentials, retention. */
 
 export function countFailuresByKind(runs: readonly RunView[]): FailureCount[] {
 	const byKind = new Map<RunFailureKind, FailureCount>();
@@ -20,13 +21,19 @@ export function countFailuresByKind(runs: readonly RunView[]): FailureCount[] {
 }
 
 export async function getHealthView(db: Db, config: Config, now: Date): Promise<HealthView> {
-	const [health, backfill, waits] = await Promise.all([getCollectionHealth(db, config, now), listBackfillProgress(db), listBudgetWaitNotes(db)]);
+	const [health, backfill, waits, retention] = await Promise.all([
+		getCollectionHealth(db, config, now),
+		listBackfillProgress(db),
+		listBudgetWaitNotes(db),
+		getRetentionView(db, config.retention)
+	]);
 	const collectors = health.map((c) => ({ ...c, failureCounts: countFailuresByKind(c.recentRuns) }));
 	return {
 		collectors,
 		overdue: collectors.filter((c) => c.isOverdue),
 		backfill,
 		credentials: listCredentials(config),
-		notes: [...describeCredentials(config), ...waits]
+		notes: [...describeCredentials(config), ...waits],
+		retention
 	};
 }

@@ -112,6 +112,16 @@ describe('configuration', () => {
 		expect(loadConfig({}).featuredSeries.length).toBeGreaterThan(3);
 	});
 
+	it('compacts observed samples after 90 days unless RAW_RETENTION_DAYS says otherwise, or off', () => {
+		expect(loadConfig({}).retention).toEqual({ rawDays: 90, cron: '40 2 * * *' });
+		expect(loadConfig({ RAW_RETENTION_DAYS: '30', COMPACTION_CRON: '0 5 * * *' }).retention).toEqual({ rawDays: 30, cron: '0 5 * * *' });
+		expect(loadConfig({ RAW_RETENTION_DAYS: 'OFF' }).retention.rawDays).toBeUndefined();
+		const expected = 'expected a whole number of days, at least 1, or off';
+		expect(problemsOf({ RAW_RETENTION_DAYS: '0' })).toEqual([`RAW_RETENTION_DAYS: "0" is not a number of days (${expected})`]);
+		expect(problemsOf({ RAW_RETENTION_DAYS: '7.5' })).toEqual([`RAW_RETENTION_DAYS: "7.5" is not a number of days (${expected})`]);
+		expect(problemsOf({ COMPACTION_CRON: 'daily' })).toHaveLength(1);
+	});
+
 	it('flags a stall on pulls only unless COUNTER_STALL_METRICS names others, or none', () => {
 		expect(loadConfig({}).counters).toEqual({ jumpFactor: 2, stallDays: 3, stallMetrics: ['pulls'] });
 		expect(loadConfig({ COUNTER_STALL_METRICS: ' pulls, releases ' }).counters.stallMetrics).toEqual(['pulls', 'releases']);

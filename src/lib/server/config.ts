@@ -6,6 +6,7 @@ import { limitsShape, readLimits, type Limits } from './config-limits.js';
 import { metricsShape, readMetricsConfig, type MetricsConfig } from './config-metrics.js';
 import { booleanFlag, cronExpression } from './config-values.js';
 import { counterShape, readCounterConfig, type CounterConfig } from './config-counters.js';
+import { readRetentionConfig, retentionShape, type RetentionConfig } from './config-retention.js';
 
 export type { CounterConfig } from './config-counters.js';
 
@@ -117,6 +118,7 @@ const configSchema = z
 		...alertsShape,
 		...metricsShape,
 		...counterShape,
+		...retentionShape,
 		...limitsShape
 	})
 	.superRefine((env, ctx) => {
@@ -215,6 +217,8 @@ export interface Config {
 	/** Targets per batch of a scheduled tick that several workers share (jobs/collectors/shared-tick.ts). */
 	collectBatchSize: number;
 	counters: CounterConfig;
+	/** RAW_RETENTION_DAYS and the compaction's schedule (retention/compact.ts). */
+	retention: RetentionConfig;
 	limits: Limits;
 }
 
@@ -287,6 +291,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		collectConcurrency: e.COLLECT_CONCURRENCY,
 		collectBatchSize: e.COLLECT_BATCH_SIZE,
 		counters: readCounterConfig(e),
+		retention: readRetentionConfig(e),
 		limits: readLimits(e)
 	};
 }

@@ -1,3 +1,5 @@
+import type { RetentionView } from './retention.js';
+
 /**
  * What collection health shows, shared by jobs/ (which computes it) and the health page and overview
  * (which render it): plain data, ISO strings for instants.
@@ -102,4 +104,6 @@ export interface HealthView {
 	backfill: BackfillProgress[];
 	credentials: Credential[];
 	notes: string[];
+	/** RAW_RETENTION_DAYS and the last compaction of old samples. */
+	retention: RetentionView;
 }

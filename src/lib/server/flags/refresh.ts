@@ -12,7 +12,8 @@ import { resolveFlagRules, type CounterConfig } from '../metrics/counters.js';
  * the store's flags were computed under (kept in app_state) with today's, and when they differ
  * recomputes every series, one transaction per series under its write lock (writers of other series
  * go on), and records the new marker last: an interrupted refresh starts over at the next start, which
- * changes nothing for the series already done.
+ * changes nothing for the series already done. Compacted days keep the flags of the samples they stand
+ * for (recomputeSampleFlags leaves them): those samples are gone, so the new rules cannot judge them.
  */
 
 // Raise when computeCounterFlags' rules change, so that stores recompute their flags once.

@@ -43,11 +43,24 @@ export interface SeriesView {
 	 * point's bucket and so were in the sum it is a share of (a series without one is left out).
 	 */
 	pointBasketSize?: number[];
+	/**
+	 * interval=raw only: where raw data ends. Observed samples before this instant (a UTC midnight) are
+	 * compacted to one per UTC day, the day's last value (RAW_RETENTION_DAYS); null until the series is
+	 * first compacted. A derived series says the later of its two series'.
+	 */
+	rawSince?: string | null;
 	/** Derived series only: the two series divided, and the provenance mix of the divisor's values. */
 	derivedFrom?: { numerator: string; divisor: string; divisorProvenance: Partial<Record<Provenance, number>> };
 }
 
 export type SeriesViewResult = { series: SeriesView[] } | { missing: string[]; reasons: string[] };
+
+/** The rawSince of a raw read, absent from bucketed ones (which compaction leaves as they were). */
+function describeRawSince(query: SeriesQuery, records: readonly (SeriesRecord | undefined)[]): Pick<SeriesView, 'rawSince'> {
+	if (query.interval !== 'raw') return {};
+	const bounds = records.flatMap((r) => (r?.compactedUntilMs == null ? [] : [r.compactedUntilMs]));
+	return { rawSince: bounds.length === 0 ? null : new Date(Math.max(...bounds)).toISOString() };
+}
 
 function countProvenance(points: readonly { provenance: Provenance }[]) {
 	const mix: Partial<Record<Provenance, number>> = {};
@@ -134,7 +147,8 @@ async function readStoredView(db: Db, r: SeriesRecord, query: SeriesQuery, total
 			const p = window.points[i]!;
 			return [...p.flags, ...listAnomalyFlags(anomalies.get(p.tMs))];
 		}),
-		anomalies: [...anomalies.values()].flat()
+		anomalies: [...anomalies.values()].flat(),
+		...describeRawSince(query, [r])
 	};
 	if (totals) view.pointBasketSize = kept.map((i) => totals.get(window.points[i]!.tMs)?.seriesCount ?? 0);
 	return view;
@@ -160,6 +174,7 @@ async function readDerivedView(db: Db, series: DerivedSeries, query: SeriesQuery
 		pointFlags: kept.map((i) => derived.numerator[i]!.flags),
 		// A ratio is a gauge: anomalies score counters only.
 		anomalies: [],
+		...describeRawSince(query, [series.numerator, series.divisor]),
 		derivedFrom: {
 			numerator: series.numerator ? formatSeriesRef(series.numerator) : `${series.hub.target}:pulls`,
 			divisor: series.divisor ? formatSeriesRef(series.divisor) : `${series.github.target}:${derivedMetrics[series.metric].divisor}`,

@@ -34,8 +34,10 @@ export interface FlagRecount {
  * the first one after it (its previous sample may have changed) and those up to stallDays after that
  * one (the sample stallDays before them may have changed). The window reads back to the stall
  * reference of the first row, which is at or before every other row's previous sample and reference.
- * Flags that are not counter flags (a collector's `capped`) are kept, after the counter flags. Call it
- * inside the transaction that wrote, after lockSeriesForWrite.
+ * Flags that are not counter flags (a collector's `capped`) are kept, after the counter flags. Observed
+ * samples before the series' compacted_until stand for a whole compacted day (queries/compaction.ts):
+ * they serve as neighbours but keep their flags. Call it inside the transaction that wrote, after
+ * lockSeriesForWrite.
  */
 export async function recomputeSampleFlags(db: Db, seriesId: number, range: { from: Date; to: Date }, rules: FlagRules): Promise<FlagRecount> {
 	const stall = sql`make_interval(secs => ${rules.stallDays * 86_400}::float8)`;
@@ -72,6 +74,9 @@ export async function recomputeSampleFlags(db: Db, seriesId: number, range: { fr
 		), updated as (
 			update samples s set flags = c.flags from computed c
 			where s.series_id = ${seriesId} and s.ts = c.ts and s.flags is distinct from c.flags
+				-- A compacted day's sample keeps the flags of the samples it stands for: judged again
+				-- against the daily neighbours left, they would lose what only the hourly ones showed.
+				and not (s.provenance = 'observed' and s.ts < coalesce((select compacted_until from series where id = ${seriesId}), '-infinity'))
 			returning s.ts
 		)
 		select count(*)::int as changed, (count(*) filter (where ts > ${to}))::int as followers from updated`

@@ -39,7 +39,9 @@ interface PointRow {
  * last sample of each UTC bucket (counters are read as their value at the end of the period) and
  * labels it with the bucket's start; the unit is a bound parameter from the interval allowlist.
  * Flags are text joined with commas (arrays of arrays do not aggregate); a bucket carries the flags
- * of all its samples, so that an anomaly inside a week still marks the week. Unflagged samples add
+ * of all its samples, in time order (so that a compacted day, whose sample carries its day's flags in
+ * that order, reads the same: db/queries/compaction.ts), and an anomaly inside a week still marks the
+ * week. Unflagged samples add
  * NULL, not '', to the aggregate: every row of the bucket carries its result, and a string of one
  * comma per sample made a 25,000-sample year take seconds on PGlite.
  */
@@ -69,7 +71,8 @@ export function buildPointsQuery(seriesId: number, spec: WindowSpec, page?: { af
 	return sql`select distinct on (bucket) (extract(epoch from bucket) * 1000)::float8 as t_ms, value, provenance, bucket_flags as flags
 		from (
 			select ${bucket} as bucket, ts, value, provenance,
-				string_agg(nullif(array_to_string(flags, ','), ''), ',') over (partition by ${bucket}) as bucket_flags
+				string_agg(nullif(array_to_string(flags, ','), ''), ',') over (partition by ${bucket} order by ts
+					rows between unbounded preceding and unbounded following) as bucket_flags
 			from samples
 			where series_id = ${seriesId} and ts >= greatest(${buildWindowStart(spec)}, ${after}::timestamptz)
 				and ts < ${to}::timestamptz and ${bucket} > ${after}::timestamptz

@@ -25,6 +25,8 @@ export interface SeriesRecord {
 	unit: string;
 	kind: SeriesKind;
 	note: string | null;
+	/** Observed samples before this time (epoch ms) are compacted to one per UTC day; null: none are. */
+	compactedUntilMs: number | null;
 }
 
 /** Creates the target if missing; an existing target keeps its name. Returns its id. */
@@ -69,14 +71,19 @@ interface SeriesRow {
 	unit: string;
 	kind: SeriesKind;
 	note: string | null;
+	compacted_until_ms: number | null;
 }
+
+// Epoch ms rather than the timestamp itself: pg and PGlite parse timestamps in raw SQL differently.
+const seriesColumns = sql`s.id, t.id as target_id, t.source, t.key, t.display_name, s.metric, s.unit, s.kind, s.note,
+	(extract(epoch from s.compacted_until) * 1000)::float8 as compacted_until_ms`;
 
 /**
  * The statement that finds several series by reference in one round trip (exported so that the
  * benchmark can time it bare); both unique indexes serve the join.
  */
 export function buildSeriesLookupQuery(refs: readonly SeriesRef[]): SQL {
-	return sql`select s.id, t.id as target_id, t.source, t.key, t.display_name, s.metric, s.unit, s.kind, s.note
+	return sql`select ${seriesColumns}
 		from unnest(
 			${sql.param(refs.map((r) => r.source))}::text[],
 			${sql.param(refs.map((r) => r.key))}::text[],
@@ -97,8 +104,8 @@ export async function listSeriesByRefs(db: Db, refs: readonly SeriesRef[]): Prom
 }
 
 function toSeriesRecord(row: SeriesRow): SeriesRecord {
-	const { target_id: targetId, display_name: displayName, ...rest } = row;
-	return { ...rest, targetId, displayName };
+	const { target_id: targetId, display_name: displayName, compacted_until_ms: compactedUntilMs, ...rest } = row;
+	return { ...rest, targetId, displayName, compactedUntilMs: compactedUntilMs === null ? null : Number(compactedUntilMs) };
 }
 
 /** A set of series named with wildcards: `*` in the key matches any text; a '*' source or metric any. */
@@ -114,7 +121,7 @@ export async function listSeriesMatching(db: Db, pattern: SeriesPattern, limit: 
 	const keyLike = pattern.keyGlob.replace(/[\\%_]/g, (c) => `\\${c}`).replaceAll('*', '%');
 	const rows = await queryRows<SeriesRow>(
 		db,
-		sql`select s.id, t.id as target_id, t.source, t.key, t.display_name, s.metric, s.unit, s.kind, s.note
+		sql`select ${seriesColumns}
 			from targets t join series s on s.target_id = t.id
 			where (${pattern.source} = '*' or t.source = ${pattern.source})
 				and t.key like ${keyLike} escape '\\'

@@ -50,7 +50,11 @@ export const series = pgTable(
 		kind: text('kind', { enum: ['counter', 'gauge'] }).notNull(),
 		// How the series' numbers were obtained, where that needs saying (reconstruction method, caveats).
 		note: text('note'),
-		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		// Observed samples before this time (a UTC midnight) have been compacted to one per UTC day
+		// (retention/compact.ts): raw reads say so. Null until the series is first compacted. It only
+		// moves forward: compacted days are never expanded again.
+		compactedUntil: timestamp('compacted_until', { withTimezone: true })
 	},
 	(t) => [
 		uniqueIndex('series_target_metric_uq').on(t.targetId, t.metric),

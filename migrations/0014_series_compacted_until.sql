@@ -1,0 +1,1 @@
+ALTER TABLE "series" ADD COLUMN "compacted_until" timestamp with time zone;
