@@ -101,8 +101,8 @@ describe.each(testBackends)('targets in pages on $name', (backend) => {
 		await db.execute(sql`delete from targets`);
 		await db.execute(sql`insert into targets (source, key, display_name)
 			select 'github', 'many/t' || lpad(n::text, 4, '0'), 'many ' || n from generate_series(1, ${count}::int) n`);
-		const loadPage = async (search: string) =>
-			(await load({ locals: { database }, url: new URL(`http://localhost/targets${search}`) } as never)) as Exclude<Awaited<ReturnType<typeof load>>, void>;
+		type Loaded = { targets: TargetView[]; paging?: { next: string | null; previous: string | null; isFirst: boolean }; query: unknown };
+		const loadPage = async (search: string) => (await load({ locals: { database }, url: new URL(`http://localhost/targets${search}`) } as never)) as Loaded;
 
 		const first = await loadPage('');
 		expect(first.targets.map((t) => t.target).slice(0, 2)).toEqual(['github:many/t0001', 'github:many/t0002']);
