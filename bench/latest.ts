@@ -103,8 +103,8 @@ async function benchReads(name: string, db: Db): Promise<void> {
 	}
 	const [smallest, largest] = [pages[0]!, pages.at(-1)!];
 	if (pages.length > 1) {
-		const ratio = largest.stats.p95Ms / smallest.stats.p95Ms;
-		console.log(`  ${name} a page of 100: p95 at ${largest.count} series / at ${smallest.count} series = ${ratio.toFixed(2)}`);
+		const ratio = (key: 'p50Ms' | 'p95Ms') => (largest.stats[key] / smallest.stats[key]).toFixed(2);
+		console.log(`  ${name} a page of 100 at ${largest.count} series / at ${smallest.count} series: p50 ${ratio('p50Ms')}, p95 ${ratio('p95Ms')}`);
 	}
 }
 

@@ -2,8 +2,10 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTargetRef, type TargetRef } from '../../src/lib/refs.js';
-import type { Database, Db } from '../../src/lib/server/db/client.js';
+import { queryRows, type Database, type Db } from '../../src/lib/server/db/client.js';
+import { linkPair, resolvePair } from '../../src/lib/server/links/links.js';
 import { listTargetPage, listTargetViews, pagedListThreshold, type TargetPageRequest } from '../../src/lib/server/targets/list.js';
+import type { PairsView } from '../../src/lib/types/links.js';
 import type { TargetView } from '../../src/lib/types/targets.js';
 import { load } from '../../src/routes/targets/+page.server.js';
 import { filterTargets } from '../../src/routes/targets/target-list.js';
@@ -35,6 +37,15 @@ const seed: fc.Arbitrary<Seed> = fc.record({
 });
 const seeds = fc.uniqueArray(seed, { maxLength: 25, selector: (s) => `${s.source}:${s.key}` });
 const query = fc.array(fc.constantFrom('STARS', 'not', 'found', 'github:', 'b', '_', 'x%', '%', 'moby', 'fail', 'pulls'), { maxLength: 2 }).map((w) => w.join(' '));
+
+/** The id of a new series of the acme/app target of that source. */
+async function readPairSide(db: Db, source: string, metric: string): Promise<number> {
+	const [row] = await queryRows<{ id: number }>(
+		db,
+		sql`insert into series (target_id, metric, unit, kind) select id, ${metric}, ${metric}, 'counter' from targets where source = ${source} and key = 'acme/app' returning id`
+	);
+	return row!.id;
+}
 
 async function replaceTargets(db: Db, list: readonly Seed[]): Promise<void> {
 	await db.execute(sql`delete from targets`);
@@ -101,7 +112,7 @@ describe.each(testBackends)('targets in pages on $name', (backend) => {
 		await db.execute(sql`delete from targets`);
 		await db.execute(sql`insert into targets (source, key, display_name)
 			select 'github', 'many/t' || lpad(n::text, 4, '0'), 'many ' || n from generate_series(1, ${count}::int) n`);
-		type Loaded = { targets: TargetView[]; paging?: { next: string | null; previous: string | null; isFirst: boolean }; query: unknown };
+		type Loaded = { targets: TargetView[]; pairs: PairsView; paging?: { next: string | null; previous: string | null; isFirst: boolean }; query: unknown };
 		const loadPage = async (search: string) => (await load({ locals: { database }, url: new URL(`http://localhost/targets${search}`) } as never)) as Loaded;
 
 		const first = await loadPage('');
@@ -126,5 +137,17 @@ describe.each(testBackends)('targets in pages on $name', (backend) => {
 		expect(filtered.targets.map((t) => t.target)).toEqual(Array.from({ length: 10 }, (_, i) => `github:many/t051${i}`));
 		expect(filtered.paging).toEqual({ next: null, previous: null, isFirst: true });
 		expect(filtered.query).toEqual({ q: 'T051', sort: 'name' });
+
+		// A linked pair shows its figures on every page, not only on the page that lists its targets.
+		await db.execute(sql`insert into targets (source, key, display_name) values ('dockerhub', 'acme/app', 'acme/app'), ('github', 'acme/app', 'acme/app')`);
+		const [image, repository] = [await readPairSide(db, 'dockerhub', 'pulls'), await readPairSide(db, 'github', 'stars')];
+		await db.execute(sql`insert into samples (series_id, ts, value, provenance) values
+			(${image}, '2026-01-01', 5000, 'observed'), (${repository}, '2026-01-01', 50, 'observed')`);
+		const pair = await resolvePair(db, { source: 'dockerhub', key: 'acme/app' }, { source: 'github', key: 'acme/app' });
+		if (!pair.ok) throw new Error(pair.message);
+		await linkPair(db, pair);
+		const later = await loadPage('?after=github:many/t0300');
+		expect(later.targets.map((t) => t.target)).not.toContain('dockerhub:acme/app');
+		expect(later.pairs.pairs).toMatchObject([{ image: 'dockerhub:acme/app', pulls: { value: 5000 }, stars: { value: 50 }, pullsPerStar: 100 }]);
 	});
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseTargetRef } from '$lib/refs';
 import { readFormBody } from '$lib/server/http/parse';
-import { listPairViews } from '$lib/server/links/pairs';
+import { listPairViews, listPairViewsOfLinked } from '$lib/server/links/pairs';
 import { hasManyTargets, listTargetPage, listTargetViews } from '$lib/server/targets/list';
 import { submitLink, submitUnlink } from './link-form.server';
 import { sortKeys } from './target-list';
@@ -37,7 +37,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const targets = page?.targets ?? (await listTargetViews(db));
 	return {
 		targets,
-		pairs: (await listPairViews(db, targets))!,
+		pairs: page ? await listPairViewsOfLinked(db) : (await listPairViews(db, targets))!,
 		query: { q: query.q, sort: query.sort },
 		paging: page && { next: page.next, previous: page.previous, isFirst: !query.after && !query.before },
 		nowMs: Date.now()

@@ -60,6 +60,8 @@ export interface TargetPageRequest {
 	/** Words matched as the targets page's filter box matches them (filterTargets). */
 	q?: string | undefined;
 	source?: string | undefined;
+	/** Only these targets. */
+	only?: readonly TargetRef[] | undefined;
 }
 
 export interface TargetPage {
@@ -78,7 +80,7 @@ export async function listTargetPage(db: Db, request: TargetPageRequest): Promis
 	const isBackward = !request.after && request.before !== undefined;
 	const cursor = request.after ?? request.before;
 	const words = (request.q ?? '').split(/\s+/).filter(Boolean);
-	const views = toTargetViews(await listLatestPage(db, { cursor, isBackward, limit: request.limit, words, source: request.source }));
+	const views = toTargetViews(await listLatestPage(db, { cursor, isBackward, limit: request.limit, words, source: request.source, only: request.only }));
 	const hasMore = request.limit !== null && views.length > request.limit;
 	// The extra target that says there is more lies beyond the page: last going forward, first going back.
 	const targets = hasMore ? (isBackward ? views.slice(1) : views.slice(0, -1)) : views;

@@ -54,6 +54,8 @@ export interface LatestPageRequest {
 	/** Every word must occur, case-insensitively, in the display name, reference, status or a metric. */
 	words: readonly string[];
 	source?: string | undefined;
+	/** Only these targets (none: any). */
+	only?: readonly { source: string; key: string }[] | undefined;
 }
 
 // The same text the browser's filterTargets matches a word against, field by field: a word holds no
@@ -76,6 +78,10 @@ export function latestPageQuery(request: LatestPageRequest): SQL {
 	if (cursor) conditions.push(isBackward ? sql`(t.source, t.key) < (${cursor.source}, ${cursor.key})` : sql`(t.source, t.key) > (${cursor.source}, ${cursor.key})`);
 	if (request.source !== undefined) conditions.push(sql`t.source = ${request.source}`);
 	conditions.push(...request.words.map(matchesWord));
+	if (request.only) {
+		const refs = request.only.map((ref) => sql`(${ref.source}, ${ref.key})`);
+		conditions.push(refs.length > 0 ? sql`(t.source, t.key) in (${sql.join(refs, sql`, `)})` : sql`false`);
+	}
 	const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
 	const order = isBackward ? sql`order by t.source desc, t.key desc` : sql`order by t.source, t.key`;
 	const limit = request.limit === null ? sql`` : sql`limit ${request.limit + 1}`;
