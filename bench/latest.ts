@@ -1,6 +1,7 @@
 /**
  * `npm run bench:latest`: latest values of every series read from series_latest (migration 0010)
- * against the probe of samples it replaced, at 2,740 and 27,400 series (LATEST_SERIES, comma-separated:
+ * against the probe of samples it replaced, and one page of 100 targets from the middle of the list
+ * (latestPageQuery, GET /api/targets?limit=100&after=...), at 2,740 and 27,400 series (LATEST_SERIES, comma-separated:
  * add 100000 for the issue's target), on PostgreSQL and on an in-memory PGlite store; and what keeping
  * series_latest costs writers: the statement-level triggers we ship, no trigger at all, and a row-level
  * trigger (what maintaining it row by row, in a trigger or in our writers, would cost).
@@ -12,7 +13,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { openDatabase, queryRows, type Database, type Db } from '../src/lib/server/db/client.js';
 import { applyMigrations } from '../src/lib/server/db/migrate.js';
-import { latestValuesQuery } from '../src/lib/server/db/queries/latest.js';
+import { latestPageQuery, latestValuesQuery } from '../src/lib/server/db/queries/latest.js';
 import { upsertSamples } from '../src/lib/server/db/queries/samples.js';
 import { adminUrl, benchUrl, openPgliteEngine, runAdmin } from './engines.js';
 import { latencyStats, timeOnce, type LatencyStats } from './measure.js';
@@ -57,9 +58,9 @@ async function explainMs(db: Db, query: SQL): Promise<number> {
 	return row!['QUERY PLAN'][0]['Execution Time'];
 }
 
-async function timeQuery(db: Db, query: SQL): Promise<LatencyStats> {
+async function timeQuery(db: Db, query: SQL, times = iterations): Promise<LatencyStats> {
 	const durations: number[] = [];
-	for (let n = 0; n < iterations + 3; n++) {
+	for (let n = 0; n < times + 3; n++) {
 		const ms = await timeOnce(() => queryRows(db, query));
 		if (n >= 3) durations.push(ms);
 	}
@@ -68,8 +69,18 @@ async function timeQuery(db: Db, query: SQL): Promise<LatencyStats> {
 
 const fmt = (s: LatencyStats) => `${s.p50Ms.toFixed(1)}/${s.p95Ms.toFixed(1)}`;
 
+/** A page of 100 targets after the one in the middle of the list, as GET /api/targets?limit=100&after= reads it. */
+async function middlePageQuery(db: Db, count: number): Promise<SQL> {
+	const [middle] = await queryRows<{ source: string; key: string }>(
+		db,
+		sql`select source, key from targets order by source, key offset ${Math.floor(count / 2)} limit 1`
+	);
+	return latestPageQuery({ cursor: middle!, limit: 100, words: [] });
+}
+
 async function benchReads(name: string, db: Db): Promise<void> {
 	let have = 0;
+	const pages: { count: number; stats: LatencyStats }[] = [];
 	for (const count of seriesSteps) {
 		const startedAt = performance.now();
 		await growTo(db, have, count);
@@ -79,11 +90,22 @@ async function benchReads(name: string, db: Db): Promise<void> {
 		const before = await timeQuery(db, probeQuery);
 		const after = await timeQuery(db, latestValuesQuery);
 		const [beforeSqlMs, afterSqlMs] = [await explainMs(db, probeQuery), await explainMs(db, latestValuesQuery)];
+		const pageQuery = await middlePageQuery(db, count);
+		// A page costs milliseconds: ten times the reads, for a p95 that is not just the slowest of 20.
+		const page = await timeQuery(db, pageQuery, iterations * 10);
+		const pageSqlMs = await explainMs(db, pageQuery);
+		pages.push({ count, stats: page });
 		const loadS = ((performance.now() - startedAt) / 1000).toFixed(1);
 		console.log(
 			`  ${name} ${count} series (load ${loadS} s): probe of samples p50/p95 ${fmt(before)} ms (server ${beforeSqlMs.toFixed(1)} ms), ` +
-				`series_latest ${fmt(after)} ms (server ${afterSqlMs.toFixed(1)} ms)`
+				`series_latest ${fmt(after)} ms (server ${afterSqlMs.toFixed(1)} ms), ` +
+				`a page of 100 ${fmt(page)} ms (server ${pageSqlMs.toFixed(2)} ms)`
 		);
+	}
+	const [smallest, largest] = [pages[0]!, pages.at(-1)!];
+	if (pages.length > 1) {
+		const ratio = (key: 'p50Ms' | 'p95Ms') => (largest.stats[key] / smallest.stats[key]).toFixed(2);
+		console.log(`  ${name} a page of 100 at ${largest.count} series / at ${smallest.count} series: p50 ${ratio('p50Ms')}, p95 ${ratio('p95Ms')}`);
 	}
 }
 

@@ -129,7 +129,14 @@ export function listHostileEndpoints(webhookUrl: string): HostileEndpoint[] {
 		{ name: 'PATCH /api/report-schedules/<id>', numRuns: 30, requests: withBody('PATCH', idPath('/api/report-schedules/'), hostileBody({ isEnabled: false }, ['isEnabled'])) },
 		{ name: 'DELETE /api/report-schedules/<id>', numRuns: 20, requests: idPath('/api/report-schedules/').map((path): HostileRequest => ({ method: 'DELETE', path })) },
 		{ name: 'POST /api/report-schedules/<id>/send', numRuns: 20, requests: idPath('/api/report-schedules/', '/send').map((path): HostileRequest => ({ method: 'POST', path })) },
-		{ name: 'GET /api/targets', numRuns: 10, requests: get('/api/targets', hostileQuery([])) },
+		{
+			name: 'GET /api/targets',
+			numRuns: 20,
+			requests: get(
+				'/api/targets',
+				hostileQuery([['limit', '2']], { limit: ['1', '1000', '0', '1001'], after: ['github:fuzz/seeded', 'github:'], q: ['stars', ''], source: ['github', 'nope'] })
+			)
+		},
 		{ name: 'POST /api/targets', numRuns: 60, requests: withBody('POST', fc.constant('/api/targets'), hostileBody({ ref: 'dockerhub:fuzz/image' }, ['ref'])) },
 		{
 			name: 'DELETE /api/targets/<ref>',

@@ -147,6 +147,42 @@ describe.each(testBackends)('HTTP API on $name', (backend) => {
 		]);
 	});
 
+	it('lists targets a page at a time with limit and after, filtered by q and source', async () => {
+		const whole = (await getJson('/api/targets')).body;
+		expect(whole.next).toBeNull();
+		const refs = whole.targets.map((t: { target: string }) => t.target);
+		const walked: string[] = [];
+		for (let after = ''; ; ) {
+			const { status, body } = await getJson(`/api/targets?limit=2${after}`);
+			expect(status).toBe(200);
+			walked.push(...body.targets.map((t: { target: string }) => t.target));
+			if (body.next === null) break;
+			expect(body.next).toBe(walked.at(-1));
+			after = `&after=${encodeURIComponent(body.next)}`;
+		}
+		expect(walked).toEqual(refs);
+		const moby = await getJson('/api/targets?q=MOBY%20stars&source=github');
+		expect(moby.body).toEqual({ targets: whole.targets.filter((t: { target: string }) => t.target === 'github:moby/moby'), next: null });
+		const references = refs.filter((ref: string) => ref.startsWith('reference:'));
+		expect(references.length).toBeGreaterThan(0);
+		expect((await getJson('/api/targets?source=reference&limit=1000')).body.targets.map((t: { target: string }) => t.target)).toEqual(references);
+	});
+
+	it.each([
+		['limit=0', 'limit'],
+		['limit=1001', 'limit'],
+		['limit=ten', 'limit'],
+		['after=nonsense', 'after'],
+		['source=gitlab', 'source'],
+		[`q=${'x'.repeat(201)}`, 'q'],
+		['limit=5&limit=6', 'limit'],
+		['page=2', 'page']
+	])('answers 400 naming the parameter for targets?%s', async (query, parameter) => {
+		const { status, body } = await getJson(`/api/targets?${query}`);
+		expect(status).toBe(400);
+		expect(body).toMatchObject({ error: 'bad_parameter', parameter, message: expect.stringContaining(`${parameter}:`) });
+	});
+
 	it('serves a dashboard page listing the targets', async () => {
 		const response = await get('/targets');
 		expect(response.status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterTargets, getTargetHref, groupBySource, type ListedTarget } from '../../src/routes/targets/target-list.js';
+import { filterTargets, getListPageHref, getTargetHref, groupBySource, type ListedTarget } from '../../src/routes/targets/target-list.js';
 import { describeRefusal } from '../../src/routes/targets/form-result.js';
 
 const target = (ref: string, displayName: string, more: Partial<ListedTarget> = {}): ListedTarget => ({
@@ -44,6 +44,17 @@ describe('the targets list', () => {
 		expect(filterTargets(all, 'pulls').map((t) => t.target)).toEqual(['reference:dockerhub', 'dockerhub:library/nginx']);
 		expect(filterTargets(all, 'not found').map((t) => t.target)).toEqual(['ecosystem:github-repos:docker']);
 		expect(filterTargets(all, '  ')).toHaveLength(all.length);
+	});
+
+	it('keeps a page of a long list in the order it came, grouped by source', () => {
+		const page = [target('github:b/b', 'a'), target('dockerhub:x/y', 'z'), target('github:c/c', '0')];
+		expect(groupBySource(page, null).map((g) => g.targets.map((t) => t.target))).toEqual([['dockerhub:x/y'], ['github:b/b', 'github:c/c']]);
+	});
+
+	it('links the pages of a long list with the filter kept', () => {
+		expect(getListPageHref('', null)).toBe('?');
+		expect(getListPageHref('moby stars', { after: 'github:moby/moby' })).toBe('?q=moby+stars&after=github%3Amoby%2Fmoby');
+		expect(getListPageHref('', { before: 'github:a&b/c' })).toBe('?before=github%3Aa%26b%2Fc');
 	});
 
 	it('links each target to its page with the reference readable', () => {

@@ -60,8 +60,11 @@ export interface SourceGroup<T> {
 	targets: T[];
 }
 
-/** Targets by source, sources in a fixed order (unknown ones after, alphabetically), each group sorted. */
-export function groupBySource<T extends ListedTarget>(targets: readonly T[], key: SortKey): SourceGroup<T>[] {
+/**
+ * Targets by source, sources in a fixed order (unknown ones after, alphabetically), each group sorted
+ * (null: kept in the order given, as a page of a long list comes in reference order).
+ */
+export function groupBySource<T extends ListedTarget>(targets: readonly T[], key: SortKey | null): SourceGroup<T>[] {
 	const groups = new Map<string, T[]>();
 	for (const t of targets) groups.set(t.source, [...(groups.get(t.source) ?? []), t]);
 	const rank = (source: string) => {
@@ -70,7 +73,13 @@ export function groupBySource<T extends ListedTarget>(targets: readonly T[], key
 	};
 	return [...groups.entries()]
 		.sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b, 'en'))
-		.map(([source, list]) => ({ source, label: getSourceLabel(source), targets: list.sort((a, b) => compareTargets(a, b, key)) }));
+		.map(([source, list]) => ({ source, label: getSourceLabel(source), targets: key ? list.sort((a, b) => compareTargets(a, b, key)) : list }));
+}
+
+/** A page of a long targets list: the filter kept, and where the page starts (after) or ends (before). */
+export function getListPageHref(q: string, cursor: { after: string } | { before: string } | null): string {
+	const params = new URLSearchParams({ ...(q ? { q } : {}), ...cursor });
+	return params.size > 0 ? `?${params}` : '?';
 }
 
 /** The per-target page's address; the reference's colon and slashes stay readable. */

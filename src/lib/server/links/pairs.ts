@@ -1,11 +1,11 @@
 import { parseTargetRef, type TargetRef } from '../../refs.js';
-import type { LatestValue, LinkView, PairView, PairsView } from '../../types/links.js';
+import type { LatestValue, LinkView, PairView, PairsView, TargetLinks } from '../../types/links.js';
 import type { TargetView } from '../../types/targets.js';
 import type { Db } from '../db/client.js';
 import { listSeriesByRefs } from '../db/queries/targets.js';
 import { listValuesAt } from '../db/queries/values-at.js';
 import { computeRatioPoints } from '../metrics/ratio.js';
-import { listTargetViews } from '../targets/list.js';
+import { listTargetPage, listTargetViews } from '../targets/list.js';
 import { listLinks } from './links.js';
 
 /**
@@ -39,7 +39,21 @@ async function readRatios(db: Db, link: LinkView, pulls: LatestValue | null): Pr
 /** Every pair and suggestion, or those of one target; undefined when that target is not tracked. */
 export async function listPairViews(db: Db, views: readonly TargetView[], target?: TargetRef): Promise<PairsView | undefined> {
 	const links = await listLinks(db, target);
-	if (!links) return undefined;
+	return links && toPairsView(db, links, views);
+}
+
+/** Every pair and suggestion, with the figures of the linked targets only: for a list too long to read whole. */
+export async function listPairViewsOfLinked(db: Db): Promise<PairsView> {
+	const links = (await listLinks(db))!;
+	const only = links.links.flatMap((link) => [link.image, link.repository]).flatMap((text) => {
+		const ref = parseTargetRef(text);
+		return ref.ok ? [ref.value] : [];
+	});
+	const { targets } = await listTargetPage(db, { limit: null, only });
+	return toPairsView(db, links, targets);
+}
+
+async function toPairsView(db: Db, links: TargetLinks, views: readonly TargetView[]): Promise<PairsView> {
 	const pairs = await Promise.all(
 		links.links.map(async (link): Promise<PairView> => {
 			const pulls = findLatest(views, link.image, 'pulls');
