@@ -1,8 +1,15 @@
 import type { Db } from '../db/client.js';
-import { getWindowBounds, listThinnedWindow, type ThinnedWindow, type WindowBounds } from '../db/queries/series-extremes.js';
+import {
+	countWindowSamples,
+	getWindowBounds,
+	listRawExtremes,
+	listThinnedBuckets,
+	type ThinnedWindow,
+	type WindowBounds
+} from '../db/queries/series-extremes.js';
 import { listSeriesWindow } from '../db/queries/series-points.js';
 import { computePixelWidthMs } from '../metrics/downsample.js';
-import { shortestBucketMs, type Interval } from '../metrics/intervals.js';
+import { shortestBucketMs, type BucketInterval } from '../metrics/intervals.js';
 import type { SeriesQuery } from './params.js';
 
 /**
@@ -28,18 +35,28 @@ export function isThinnableInSql(query: Pick<SeriesQuery, 'transform' | 'smooth'
 	return (query.transform === 'value' || query.transform === 'index') && query.smooth === 1;
 }
 
-/** At most how many points a window spanning `bounds` holds: unbounded for raw samples. */
-function countPointsAtMost(bounds: WindowBounds, interval: Interval): number {
-	return interval === 'raw' ? Number.POSITIVE_INFINITY : Math.floor((bounds.lastMs - bounds.firstMs) / shortestBucketMs[interval]) + 1;
+/** At most how many buckets of `interval` a window spanning `bounds` holds. */
+function countBucketsAtMost(bounds: WindowBounds, interval: BucketInterval): number {
+	return Math.floor((bounds.lastMs - bounds.firstMs) / shortestBucketMs[interval]) + 1;
 }
+
+const toGrid = (bounds: WindowBounds, maxPoints: number) => ({ ...bounds, widthMs: computePixelWidthMs(bounds.lastMs - bounds.firstMs, maxPoints) });
 
 export async function readStoredWindow(db: Db, seriesId: number, query: SeriesQuery): Promise<ThinnedWindow> {
 	const thinAbove = sqlThinningFactor * query.points;
-	// The bounds (two index probes) size the pixels, and spare a bucketed read that cannot be long the count.
-	const bounds = isThinnableInSql(query) ? await getWindowBounds(db, seriesId, query) : undefined;
-	if (!bounds || countPointsAtMost(bounds, query.interval) <= thinAbove) {
-		return { window: await listSeriesWindow(db, seriesId, query), whole: undefined };
+	const readWhole = async () => ({ window: await listSeriesWindow(db, seriesId, query), whole: undefined });
+	if (!isThinnableInSql(query)) return readWhole();
+	const { interval } = query;
+	if (interval === 'raw') {
+		// Counted first, moving no sample: a short window is then read exactly as before.
+		const count = await countWindowSamples(db, seriesId, query);
+		if (!count || count.pointCount <= thinAbove) return readWhole();
+		const window = await listRawExtremes(db, seriesId, query, toGrid(count, query.points));
+		return { window, whole: { pointCount: count.pointCount, provenance: count.provenance } };
 	}
-	const grid = { ...bounds, widthMs: computePixelWidthMs(bounds.lastMs - bounds.firstMs, query.points) };
-	return listThinnedWindow(db, seriesId, query, grid, thinAbove);
+	// Counting buckets costs what bucketing does, so the bucketed statement counts them itself; its bounds
+	// (two index probes) size the pixels and spare a window that cannot hold that many buckets.
+	const bounds = await getWindowBounds(db, seriesId, query);
+	if (!bounds || countBucketsAtMost(bounds, interval) <= thinAbove) return readWhole();
+	return listThinnedBuckets(db, seriesId, query, toGrid(bounds, query.points), thinAbove);
 }
