@@ -127,10 +127,10 @@ export async function listRawExtremes(db: Db, seriesId: number, spec: WindowSpec
  * Buckets: computed once (a materialized CTE, one row per bucket) and counted per provenance; then every
  * bucket when there are at most `thinAbove`, else each pixel's extremes with the first and last. The
  * extremes are found by aggregating, not sorting: [value, t_ms] arrays compare element by element, so
- * their min is the earliest lowest point and the max of [value, -t_ms] the earliest highest. Each
- * point branch is gated on the count (a one-time filter, so the other never runs). Rows (part, t_ms,
- * value, provenance, flags, point_count): the counts in order of first appearance, the baseline, the
- * points in time order.
+ * their min is the earliest lowest point and the max of [value, -t_ms] the earliest highest; they are
+ * aggregated only when the count says so (a one-time filter). Only `widthMs` of the grid is used. Rows
+ * (part, t_ms, value, provenance, flags, point_count): the counts in order of first appearance, the
+ * baseline, the points in time order.
  */
 export function buildThinnedBucketsQuery(seriesId: number, spec: WindowSpec, grid: PixelGrid, thinAbove: number): SQL {
 	return sql`with window_points as materialized (${buildPointsQuery(seriesId, spec)}),
