@@ -27,6 +27,7 @@ import {
 import { runAlertBench, type AlertBenchResults } from './alerts.js';
 import { measureRouteBundles } from './bundles.js';
 import { runCollectorBench } from './collectors.js';
+import { runDownsamplingBench } from './downsampling.js';
 import { runWorkerBench } from './workers.js';
 import { runCompactionBench } from './compaction.js';
 import { runExportBench, type ExportResults } from './export.js';
@@ -128,6 +129,8 @@ async function main(): Promise<void> {
 	await finishPostgres(admin, process.env);
 	const bundles = measureRouteBundles(['/', '/explore', '/targets', '/health']);
 	const pglite = await runPglite();
+	console.log('\n== a 10-year hourly series drawn at 1,000 points (rows read and time)');
+	const downsampling = await runDownsamplingBench(admin);
 	console.log('\n== collectors (replay server)');
 	const collectors = await runCollectorBench(admin);
 	console.log('\n== Docker Hub tick shared by worker processes (replay server, PostgreSQL)');
@@ -142,6 +145,7 @@ async function main(): Promise<void> {
 		loadAverage: { start: startLoad, end: loadavg(), cpus: availableParallelism() },
 		postgres,
 		pglite,
+		downsampling,
 		collectors,
 		workers,
 		compaction,

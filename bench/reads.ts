@@ -1,15 +1,16 @@
 /**
  * Read latency: what GET /api/series runs (parse the query string, look the series up, read, bucket,
- * transform, thin) against the bare SQL statements underneath it (the same lookup and window queries,
- * run through queryRows and nothing else), and the latest-values query.
+ * transform, thin) against the bare SQL statements underneath it (the same lookup query and window
+ * statements: readStoredWindow, which thins a window of more than 2x points in SQL, so raw and day
+ * over ten years), and the latest-values query.
  */
 import { queryRows, type Db } from '../src/lib/server/db/client.js';
 import { listLatestValues } from '../src/lib/server/db/queries/latest.js';
 import { buildSeriesLookupQuery } from '../src/lib/server/db/queries/targets.js';
-import { buildSeriesWindowQuery } from '../src/lib/server/db/queries/series-points.js';
 import { intervals, type Interval } from '../src/lib/server/metrics/intervals.js';
 import { parseSeriesQuery } from '../src/lib/server/series/params.js';
 import { readSeriesViews } from '../src/lib/server/series/read.js';
+import { readStoredWindow } from '../src/lib/server/series/stored-window.js';
 import { seededRandom, seriesKey } from './data.js';
 import { loadSeriesIds } from './engines.js';
 import { latencyStats, timeOnce, type LatencyStats } from './measure.js';
@@ -57,8 +58,8 @@ async function timeInterval(db: Db, ids: number[], interval: Interval, options: 
 	const random = seededRandom(intervals.indexOf(interval) + 1);
 	const total = options.warmup + options.iterations;
 	const picks = Array.from({ length: total }, () => Math.floor(random() * options.seriesCount));
-	// The bare statement gets the bounds exactly as the API parses them (`to` is the exclusive next day).
-	const { from, to } = parseSeriesQuery(apiParams(0, interval));
+	// The bare statements get the bounds exactly as the API parses them (`to` is the exclusive next day).
+	const query = parseSeriesQuery(apiParams(0, interval));
 	const api: number[] = [];
 	const bare: number[] = [];
 	let pointsReturned = 0;
@@ -68,7 +69,7 @@ async function timeInterval(db: Db, ids: number[], interval: Interval, options: 
 		const timeBare = () =>
 			timeOnce(async () => {
 				await queryRows(db, buildSeriesLookupQuery([ref]));
-				await queryRows(db, buildSeriesWindowQuery(ids[index]!, { from, to, interval }));
+				await readStoredWindow(db, ids[index]!, query);
 			});
 		let apiMs: number;
 		let bareMs: number;

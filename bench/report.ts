@@ -11,6 +11,7 @@ import { apiOverBareTarget, apiP95TargetMs, type ReadResults } from './reads.js'
 import { bundleTargetGzipBytes, type RouteBundle } from './bundles.js';
 import { explorerP95TargetMs, type PageResults } from './pages.js';
 import type { ExportResults } from './export.js';
+import { formatDownsampling, type DownsamplingResults } from './downsampling.js';
 import { alertEvaluationTargetMs, type AlertBenchResults } from './alerts.js';
 
 export interface EngineResults {
@@ -30,6 +31,7 @@ export interface BenchResults {
 	loadAverage: { start: number[]; end: number[]; cpus: number };
 	postgres: EngineResults;
 	pglite: EngineResults;
+	downsampling: DownsamplingResults;
 	collectors: CollectorResults;
 	workers: WorkerBenchResults;
 	compaction: CompactionBenchResults;
@@ -128,6 +130,9 @@ export function formatSummary(results: BenchResults): string {
 	const load = (values: number[]) => values.map((v) => v.toFixed(1)).join(' ');
 	const c = results.collectors;
 	lines.push(
+		rule,
+		formatDownsampling(results.downsampling.postgres),
+		formatDownsampling(results.downsampling.pglite),
 		rule,
 		`Docker Hub cycle over ${formatInt(c.images)} images, ${c.latencyMs} ms per request, ${c.concurrency} at once: ` +
 			`${c.dockerHubCycleSeconds.toFixed(1)} s, ${formatInt(c.requests)} requests, ${c.status} ` +

@@ -1,7 +1,14 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import type { Provenance } from '../../src/lib/server/db/schema/index.js';
+
+/** Creates (or finds) the counter github:<key>:<metric>; returns the series id. */
+export async function defineSeries(db: Db, key: string, metric: string): Promise<number> {
+	const targetId = await upsertTarget(db, { source: 'github', key, displayName: key });
+	return upsertSeries(db, targetId, { metric, unit: metric, kind: 'counter' });
+}
 
 /** Creates github:<key>:<metric> with the given [iso, value] samples; returns the series id. */
 export async function seedSeries(
@@ -11,8 +18,18 @@ export async function seedSeries(
 	samples: [string, number][],
 	provenance: Provenance = 'observed'
 ): Promise<number> {
-	const targetId = await upsertTarget(db, { source: 'github', key, displayName: key });
-	const seriesId = await upsertSeries(db, targetId, { metric, unit: metric, kind: 'counter' });
+	const seriesId = await defineSeries(db, key, metric);
 	await upsertSamples(db, seriesId, provenance, samples.map(([iso, value]) => ({ ts: new Date(iso), value })));
 	return seriesId;
+}
+
+/**
+ * Writes [iso, value] samples as they are, in one statement: for long series, several times faster
+ * than upsertSamples, and without the counter flags it computes (set them by hand where a test needs them).
+ */
+export async function insertSamples(db: Db, seriesId: number, samples: readonly [string, number][], provenance: Provenance = 'observed'): Promise<void> {
+	await db.execute(sql`insert into samples (series_id, ts, value, provenance)
+		select ${seriesId}, ts, value, ${provenance} from unnest(
+			${sql.param(samples.map(([iso]) => iso))}::timestamptz[], ${sql.param(samples.map(([, value]) => value))}::float8[]
+		) as t(ts, value)`);
 }

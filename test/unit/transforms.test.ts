@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { downsampleMinMax } from '../../src/lib/server/metrics/downsample.js';
-import type { BucketInterval } from '../../src/lib/server/metrics/intervals.js';
+import { computePixelWidthMs, countPixels, downsampleMinMax } from '../../src/lib/server/metrics/downsample.js';
+import { transforms, type BucketInterval } from '../../src/lib/server/metrics/intervals.js';
+import { isThinnableInSql } from '../../src/lib/server/series/stored-window.js';
 import { computeShare, sumBasket } from '../../src/lib/server/metrics/share.js';
 import { applyYearOverYear, computeYearBeforeMs, computeYearOverYear } from '../../src/lib/server/metrics/year-over-year.js';
 import { applyMovingAverage, applyTransform, type Point } from '../../src/lib/server/metrics/transforms.js';
@@ -60,6 +61,27 @@ describe('downsampling', () => {
 
 	it('leaves short series untouched', () => {
 		expect(downsampleMinMax(noisy.slice(0, 10), 1000)).toEqual(noisy.slice(0, 10));
+	});
+
+	it('sizes epoch-aligned pixels so that any span touches at most countPixels of them, at most 10% wider than needed', () => {
+		fc.assert(
+			fc.property(fc.integer({ min: 0, max: 4e12 }), fc.integer({ min: 0, max: 2e12 }), fc.integer({ min: 10, max: 10_000 }), (firstMs, spanMs, maxPoints) => {
+				const widthMs = computePixelWidthMs(spanMs, maxPoints);
+				const touched = Math.floor((firstMs + spanMs) / widthMs) - Math.floor(firstMs / widthMs) + 1;
+				expect(touched).toBeLessThanOrEqual(countPixels(maxPoints));
+				expect(widthMs % 1000).toBe(0);
+				const exactMs = spanMs / (countPixels(maxPoints) - 1);
+				expect(widthMs).toBeLessThanOrEqual(Math.max(1000, exactMs * 1.1 + 1000));
+			})
+		);
+		// Ten years drawn at 1,000 points: whole hours, so the pixels hold still while a series grows.
+		expect(computePixelWidthMs(87_599 * 3_600_000, 1000) / 3_600_000).toBe(176);
+	});
+
+	it('thins in SQL only the transforms that keep the extremes of the stored values, unsmoothed', () => {
+		const thinnable = transforms.filter((transform) => isThinnableInSql({ transform, smooth: 1 }));
+		expect(thinnable).toEqual(['value', 'index']);
+		expect(isThinnableInSql({ transform: 'value', smooth: 2 })).toBe(false);
 	});
 });
 

@@ -16,7 +16,7 @@ export function selectMinMaxIndices(points: readonly Point[], maxPoints: number)
 	if (maxPoints < 4) throw new RangeError('downsampleMinMax needs maxPoints >= 4');
 	const first = points[0]!;
 	const last = points[points.length - 1]!;
-	const bucketCount = Math.floor((maxPoints - 2) / 2);
+	const bucketCount = countPixels(maxPoints);
 	const spanMs = last[0] - first[0] || 1;
 	const bucketOf = (i: number) =>
 		Math.min(bucketCount - 1, Math.floor(((points[i]![0] - first[0]) / spanMs) * bucketCount));
@@ -40,4 +40,27 @@ export function selectMinMaxIndices(points: readonly Point[], maxPoints: number)
 		bucketStart = end;
 	}
 	return [...keep].sort((a, b) => a - b);
+}
+
+/** How many pixel buckets a thinned series is cut into: each keeps two points, first and last come on top. */
+export function countPixels(maxPoints: number): number {
+	return Math.floor((maxPoints - 2) / 2);
+}
+
+const secondMs = 1000;
+const widthUnitsMs = [secondMs, 60 * secondMs, 3_600 * secondMs, 86_400 * secondMs];
+
+/**
+ * The width of the pixel buckets a series thinned in SQL is cut into (db/queries/series-extremes.ts),
+ * which start at multiples of the width from the epoch rather than at the window's first point, so
+ * that a pixel holds the same points whatever window reads it. A span of k widths can touch k + 1
+ * such pixels, so the width is span / (pixels - 1): never more pixels than countPixels. It is rounded
+ * up to whole seconds, minutes, hours or days (the largest unit at most a tenth of it, so at most 10%
+ * coarser): a series growing at its end then keeps its pixels, and the points already drawn, until
+ * its span has grown by (pixels - 1) units, instead of every pixel moving with each new sample.
+ */
+export function computePixelWidthMs(spanMs: number, maxPoints: number): number {
+	const exactMs = spanMs / Math.max(1, countPixels(maxPoints) - 1);
+	const unitMs = widthUnitsMs.findLast((unit) => unit <= exactMs / 10) ?? secondMs;
+	return Math.max(unitMs, Math.ceil(exactMs / unitMs) * unitMs);
 }

@@ -6,6 +6,17 @@ export const intervals = ['raw', 'day', 'week', 'month', 'quarter', 'year'] as c
 export type Interval = (typeof intervals)[number];
 export type BucketInterval = Exclude<Interval, 'raw'>;
 
+const dayMs = 86_400_000;
+
+/** The shortest a bucket of each interval is (UTC has no daylight saving), to bound how many buckets a span holds. */
+export const shortestBucketMs: Record<BucketInterval, number> = {
+	day: dayMs,
+	week: 7 * dayMs,
+	month: 28 * dayMs,
+	quarter: 90 * dayMs,
+	year: 365 * dayMs
+};
+
 /** Transforms computed from one series' own values, in order, one at a time. */
 export const streamTransforms = ['value', 'delta', 'growth', 'index'] as const;
 export type StreamTransform = (typeof streamTransforms)[number];

@@ -2,13 +2,13 @@ import { formatSeriesRef, formatTargetRef, type SeriesRef } from '../../refs.js'
 import type { Db } from '../db/client.js';
 import type { Provenance } from '../db/schema/index.js';
 import { listSeriesByRefs, type SeriesRecord } from '../db/queries/targets.js';
-import { listSeriesWindow } from '../db/queries/series-points.js';
 import { selectMinMaxIndices } from '../metrics/downsample.js';
 import type { BasketTotal } from '../metrics/share.js';
 import type { AnomalyView } from '../../types/anomalies.js';
 import { listAnomalyFlags, readBucketAnomalies } from './anomaly-flags.js';
 import type { SeriesQuery } from './params.js';
 import { derivedMetrics, describeDerived, readDerivedPoints, resolveDerivedSeries, type DerivedSeries } from './derived.js';
+import { readStoredWindow } from './stored-window.js';
 import { readBasketTotals, transformWindow } from './transformed-points.js';
 
 /** One series as /api/series returns it. */
@@ -111,7 +111,7 @@ export function describeMissing(result: { missing: string[]; reasons: string[] }
 	return [...parts, ...result.reasons].join('; ');
 }
 
-/** Reads, buckets, transforms and thins each requested series; unknown ones are reported together. */
+/** Reads, buckets, transforms and thins each requested series (long windows in SQL, see stored-window.ts); unknown ones are reported together. */
 export async function readSeriesViews(db: Db, query: SeriesQuery, options: ReadOptions = {}): Promise<SeriesViewResult> {
 	const planned = await planSeries(db, query.series);
 	if ('missing' in planned) return planned;
@@ -124,9 +124,10 @@ export async function readSeriesViews(db: Db, query: SeriesQuery, options: ReadO
 }
 
 async function readStoredView(db: Db, r: SeriesRecord, query: SeriesQuery, totals: ReadonlyMap<number, BasketTotal> | undefined): Promise<SeriesView> {
-	const [window, anomalies] = await Promise.all([listSeriesWindow(db, r.id, query), readBucketAnomalies(db, r, query)]);
+	const [{ window, whole }, anomalies] = await Promise.all([readStoredWindow(db, r.id, query), readBucketAnomalies(db, r, query)]);
 	const transformed = await transformWindow(db, r.id, window, query, totals);
 	const kept = selectMinMaxIndices(transformed, query.points);
+	const pointCount = whole?.pointCount ?? transformed.length;
 	const view: SeriesView = {
 		series: formatSeriesRef(r),
 		target: formatTargetRef(r),
@@ -135,9 +136,9 @@ async function readStoredView(db: Db, r: SeriesRecord, query: SeriesQuery, total
 		unit: r.unit,
 		kind: r.kind,
 		note: r.note,
-		provenance: countProvenance(window.points),
-		pointCount: transformed.length,
-		isDownsampled: kept.length < transformed.length,
+		provenance: whole?.provenance ?? countProvenance(window.points),
+		pointCount,
+		isDownsampled: kept.length < pointCount,
 		points: kept.map((i) => {
 			const [t, v] = transformed[i]!;
 			return [new Date(t).toISOString(), v];

@@ -25,7 +25,7 @@ export interface WindowSpec {
 	interval: Interval;
 }
 
-interface PointRow {
+export interface PointRow {
 	is_baseline: boolean;
 	t_ms: number;
 	value: number;
@@ -51,19 +51,24 @@ export function buildWindowStart(spec: WindowSpec): SQL {
 	return spec.interval === 'raw' ? sql`${from}::timestamptz` : sql`date_trunc(${spec.interval}::text, ${from}::timestamptz, 'UTC')`;
 }
 
+/** Where a read of points ends (exclusive). */
+export function buildWindowEnd(spec: WindowSpec): SQL {
+	return sql`${spec.to?.toISOString() ?? 'infinity'}::timestamptz`;
+}
+
 /**
  * The points of a series from `start` to the end of the window, as (t_ms, value, provenance, flags)
  * in time order: samples, or the last sample of each bucket. With `afterMs` (keyset paging) only the
  * points after that point's time, at most `limit` of them.
  */
 export function buildPointsQuery(seriesId: number, spec: WindowSpec, page?: { afterMs: number | undefined; limit: number }): SQL {
-	const to = spec.to?.toISOString() ?? 'infinity';
+	const to = buildWindowEnd(spec);
 	const after = page?.afterMs === undefined ? '-infinity' : new Date(page.afterMs).toISOString();
 	const limit = page ? sql`limit ${page.limit}` : sql``;
 	if (spec.interval === 'raw') {
 		return sql`select (extract(epoch from ts) * 1000)::float8 as t_ms, value, provenance, array_to_string(flags, ',') as flags
 			from samples
-			where series_id = ${seriesId} and ts >= ${buildWindowStart(spec)} and ts < ${to}::timestamptz and ts > ${after}::timestamptz
+			where series_id = ${seriesId} and ts >= ${buildWindowStart(spec)} and ts < ${to} and ts > ${after}::timestamptz
 			order by ts ${limit}`;
 	}
 	const bucket = sql`date_trunc(${spec.interval}::text, ts, 'UTC')`;
@@ -75,25 +80,32 @@ export function buildPointsQuery(seriesId: number, spec: WindowSpec, page?: { af
 					rows between unbounded preceding and unbounded following) as bucket_flags
 			from samples
 			where series_id = ${seriesId} and ts >= greatest(${buildWindowStart(spec)}, ${after}::timestamptz)
-				and ts < ${to}::timestamptz and ${bucket} > ${after}::timestamptz
+				and ts < ${to} and ${bucket} > ${after}::timestamptz
 		) in_range
 		order by bucket, ts desc ${limit}`;
 }
 
+/** The baseline row of a window read: (is_baseline, t_ms, value, provenance, flags) of the sample before it, if any. */
+export function buildBaselineQuery(seriesId: number, spec: WindowSpec): SQL {
+	return sql`select true as is_baseline, (extract(epoch from ts) * 1000)::float8 as t_ms, value, provenance,
+			null::text as flags
+		from samples where series_id = ${seriesId} and ts < ${buildWindowStart(spec)}
+		order by ts desc limit 1`;
+}
+
 export function buildSeriesWindowQuery(seriesId: number, spec: WindowSpec): SQL {
-	return sql`select * from (
-			select true as is_baseline, (extract(epoch from ts) * 1000)::float8 as t_ms, value, provenance,
-				null::text as flags
-			from samples where series_id = ${seriesId} and ts < ${buildWindowStart(spec)}
-			order by ts desc limit 1
-		) baseline
+	return sql`select * from (${buildBaselineQuery(seriesId, spec)}) baseline
 		union all
 		select false, * from (${buildPointsQuery(seriesId, spec)}) window_points
 		order by is_baseline desc, t_ms`;
 }
 
 export async function listSeriesWindow(db: Db, seriesId: number, spec: WindowSpec): Promise<SeriesWindow> {
-	const rows = await queryRows<PointRow>(db, buildSeriesWindowQuery(seriesId, spec));
+	return toSeriesWindow(await queryRows<PointRow>(db, buildSeriesWindowQuery(seriesId, spec)));
+}
+
+/** Rows of (is_baseline, t_ms, value, provenance, flags), the baseline first, as a window. */
+export function toSeriesWindow(rows: readonly PointRow[]): SeriesWindow {
 	const toPoint = (row: PointRow): SamplePoint => ({
 		tMs: Number(row.t_ms),
 		value: Number(row.value),
