@@ -32,15 +32,16 @@ export interface BenchServer {
 	stop(): Promise<void>;
 }
 
-/** The built server (what `npm start` runs) on dockpulse_bench, without schedules. */
-export async function startBenchServer(admin: string): Promise<BenchServer> {
+/** The built server (what `npm start` runs) on dockpulse_bench, without schedules; `env` adds to its environment. */
+export async function startBenchServer(admin: string, env: Record<string, string> = {}): Promise<BenchServer> {
 	const port = await getFreePort();
 	const server = spawnNode(['build/index.js'], {
 		DATABASE_URL: benchUrl(admin),
 		HOST: '127.0.0.1',
 		PORT: String(port),
 		RUN_SCHEDULES: 'false',
-		DEFAULT_WATCHLIST: 'false'
+		DEFAULT_WATCHLIST: 'false',
+		...env
 	});
 	const url = `http://127.0.0.1:${port}`;
 	await waitForHealthy(url, server);
