@@ -26,6 +26,12 @@ export interface PageResults {
 	others: PageTiming[];
 }
 
+/**
+ * The first start on a freshly loaded database recomputes the counter flags of every sample (the COPY
+ * wrote none, and the store checks them against the current rules at start): minutes at 10 million.
+ */
+const serverStartTimeoutMs = 30 * 60_000;
+
 export interface BenchServer {
 	url: string;
 	pid: number;
@@ -44,7 +50,14 @@ export async function startBenchServer(admin: string, env: Record<string, string
 		...env
 	});
 	const url = `http://127.0.0.1:${port}`;
-	await waitForHealthy(url, server);
+	const startedAt = performance.now();
+	try {
+		await waitForHealthy(url, server, serverStartTimeoutMs);
+	} catch (error) {
+		server.child.kill('SIGTERM');
+		throw error;
+	}
+	console.log(`  built server healthy after ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 	return {
 		url,
 		pid: server.child.pid!,
