@@ -6,6 +6,13 @@
 
 export const firstDayMs = Date.UTC(2016, 0, 1);
 const dayMs = 86_400_000;
+/** The 10 years the reads ask for; a longer history (BENCH_DAYS) starts earlier, so that it still ends there. */
+export const defaultDays = 3_650;
+
+/** The first day of a series of `days` daily samples. */
+function startOf(days: number): number {
+	return firstDayMs - Math.max(0, days - defaultDays) * dayMs;
+}
 const globalSeed = 0x5eed_d0c;
 
 /** mulberry32: tiny, fast and good enough for noise; Math.random cannot be seeded. */
@@ -49,7 +56,8 @@ const dayTextCache = new Map<number, { dates: string[]; stamps: string[] }>();
 function dayTexts(days: number): { dates: string[]; stamps: string[] } {
 	let texts = dayTextCache.get(days);
 	if (!texts) {
-		const dates = Array.from({ length: days }, (_, day) => new Date(firstDayMs + day * dayMs).toISOString().slice(0, 10));
+		const start = startOf(days);
+		const dates = Array.from({ length: days }, (_, day) => new Date(start + day * dayMs).toISOString().slice(0, 10));
 		texts = { dates, stamps: dates.map((date) => `${date} 00:00:00+00`) };
 		dayTextCache.set(days, texts);
 	}
@@ -78,19 +86,20 @@ export function copyCsv(index: number, seriesId: number, days: number): string {
 /** Samples of one series as upsertSamples takes them, for timing the write without the CSV parse. */
 export function sampleInputs(index: number, days: number): { ts: Date; value: number }[] {
 	const values = seriesValues(index, days);
-	return Array.from(values, (value, day) => ({ ts: new Date(firstDayMs + day * dayMs), value }));
+	const start = startOf(days);
+	return Array.from(values, (value, day) => ({ ts: new Date(start + day * dayMs), value }));
 }
 
 /**
- * The COPY text of series 0..count-1, one series per chunk so that a stream never buffers more.
+ * The COPY text of series `first`..`end`-1, one series per chunk so that a stream never buffers more.
  * Series ids default to the series number + 1, for the scratch table without a foreign key.
  */
 export function* copyChunks(
-	count: number,
+	range: { first?: number; end: number },
 	days: number,
 	options: { seriesIds?: readonly number[]; onSeries?: (done: number) => void } = {}
 ): Generator<string> {
-	for (let index = 0; index < count; index++) {
+	for (let index = range.first ?? 0; index < range.end; index++) {
 		yield copyCsv(index, options.seriesIds?.[index] ?? index + 1, days);
 		options.onSeries?.(index + 1);
 	}

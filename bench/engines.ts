@@ -15,7 +15,17 @@ import { openDatabase, queryRows, redactUrl, type Database, type Db } from '../s
 import { applyMigrations } from '../src/lib/server/db/migrate.js';
 import * as schema from '../src/lib/server/db/schema/index.js';
 
-export const benchDatabaseName = 'dockpulse_bench';
+/**
+ * BENCH_DATABASE_NAME picks another name, for two runs on one PostgreSQL server (or a run beside a
+ * dashboard kept open on dockpulse_bench): the bench drops and recreates its database.
+ */
+export const benchDatabaseName = readDatabaseName(process.env.BENCH_DATABASE_NAME ?? 'dockpulse_bench');
+
+function readDatabaseName(name: string): string {
+	// It is written into DDL, which takes no parameters.
+	if (!/^[a-z_][a-z0-9_]{0,50}$/.test(name)) throw new Error(`BENCH_DATABASE_NAME must be a lower-case SQL name, got "${name}"`);
+	return name;
+}
 
 /** samples itself, or a scratch twin of it without its foreign key. */
 export type CopyTable = 'samples' | 'samples_copy';
@@ -112,7 +122,7 @@ export async function openPgliteEngine(): Promise<BenchEngine> {
 }
 
 export async function countRows(db: Db, table: 'samples' | CopyTable): Promise<number> {
-	const [row] = await queryRows<{ n: number }>(db, sql.raw(`select count(*)::int as n from ${table}`));
+	const [row] = await queryRows<{ n: number }>(db, sql.raw(`select count(*)::float8 as n from ${table}`));
 	return row?.n ?? 0;
 }
 

@@ -3,7 +3,6 @@
  * database by pattern), against PostgreSQL's own `COPY (the same rows) TO STDOUT`; the server's
  * resident memory is sampled from /proc while the export streams, to show it stays flat.
  */
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import pg from 'pg';
@@ -11,6 +10,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { benchUrl } from './engines.js';
 import { throughputOf, type Throughput } from './measure.js';
 import type { BenchServer } from './pages.js';
+import { sampleRss } from './rss.js';
 
 export interface ExportResults {
 	rows: number;
@@ -21,12 +21,6 @@ export interface ExportResults {
 	/** Server RSS in MB before the export and the highest seen during it (sampled every 100 ms). */
 	rssBeforeMb: number;
 	rssPeakMb: number;
-}
-
-function readRssMb(pid: number): number {
-	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-	const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
-	return kb / 1024;
 }
 
 /** Reads a byte stream to its end, counting bytes and lines (rows, the header included). */
@@ -41,17 +35,16 @@ async function drain(chunks: AsyncIterable<Uint8Array>): Promise<{ bytes: number
 }
 
 async function timeServerExport(server: BenchServer): Promise<{ bytes: number; rows: number; ms: number; rssBeforeMb: number; rssPeakMb: number }> {
-	const rssBeforeMb = readRssMb(server.pid);
-	let rssPeakMb = rssBeforeMb;
-	const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, readRssMb(server.pid))), 100);
+	const rss = sampleRss(server.pid);
 	try {
 		const startedAt = performance.now();
 		const response = await fetch(`${server.url}/api/export.csv?series=${encodeURIComponent('github:bench/*:stars')}`);
 		if (!response.ok || !response.body) throw new Error(`export answered ${response.status}: ${await response.text()}`);
 		const { bytes, lines } = await drain(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>));
-		return { bytes, rows: lines - 1, ms: performance.now() - startedAt, rssBeforeMb, rssPeakMb };
+		const ms = performance.now() - startedAt;
+		return { bytes, rows: lines - 1, ms, rssBeforeMb: rss.beforeMb, rssPeakMb: rss.stop() };
 	} finally {
-		clearInterval(sampler);
+		rss.stop();
 	}
 }
 

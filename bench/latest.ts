@@ -11,18 +11,17 @@
  * (default postgres,pglite).
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { openDatabase, queryRows, type Database, type Db } from '../src/lib/server/db/client.js';
-import { applyMigrations } from '../src/lib/server/db/migrate.js';
+import { queryRows, type Db } from '../src/lib/server/db/client.js';
 import { latestPageQuery, latestValuesQuery } from '../src/lib/server/db/queries/latest.js';
 import { upsertSamples } from '../src/lib/server/db/queries/samples.js';
-import { adminUrl, benchUrl, openPgliteEngine, runAdmin } from './engines.js';
-import { latencyStats, timeOnce, type LatencyStats } from './measure.js';
+import { adminUrl, openPgliteEngine } from './engines.js';
+import { explainMs, growTo, openLatestPostgres, timeRuns } from './latest-values.js';
+import { timeOnce, type LatencyStats } from './measure.js';
 
 const seriesSteps = (process.env.LATEST_SERIES ?? '2740,27400').split(',').map(Number);
 const samplesPerSeries = Number(process.env.LATEST_SAMPLES ?? 30);
 const engines = (process.env.LATEST_ENGINES ?? 'postgres,pglite').split(',');
 const iterations = 20;
-const databaseName = 'dockpulse_bench_latest';
 
 /** The read before series_latest: one backward probe of the samples primary key per series. */
 const probeQuery: SQL = sql`
@@ -39,33 +38,7 @@ const probeQuery: SQL = sql`
 	) l on true
 	order by t.source, t.key, s.metric`;
 
-/** Targets bench/l<n> with one series each and `samplesPerSeries` daily samples, from `from` to `to` - 1. */
-async function growTo(db: Db, from: number, to: number): Promise<void> {
-	await db.execute(sql`insert into targets (source, key, display_name)
-		select 'github', 'bench/l' || n, 'bench ' || n from generate_series(${from}::int, ${to - 1}::int) n`);
-	await db.execute(sql`insert into series (target_id, metric, unit, kind)
-		select id, 'stars', 'stars', 'counter' from targets where key like 'bench/l%' and not exists (select 1 from series where target_id = targets.id)`);
-	await db.execute(sql`insert into samples (series_id, ts, value, provenance)
-		select s.id, timestamptz '2025-01-01' + d * interval '1 day', d * 10, 'observed'
-		from series s join targets t on t.id = s.target_id, generate_series(0, ${samplesPerSeries - 1}::int) d
-		where t.key like 'bench/l%' and substring(t.key from 8)::int >= ${from}::int`);
-	await db.execute(sql`vacuum analyze`);
-}
-
-/** The server's own execution time, without the rows' transfer and parsing in JavaScript. */
-async function explainMs(db: Db, query: SQL): Promise<number> {
-	const [row] = await queryRows<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(db, sql`explain (analyze, format json) ${query}`);
-	return row!['QUERY PLAN'][0]['Execution Time'];
-}
-
-async function timeQuery(db: Db, query: SQL, times = iterations): Promise<LatencyStats> {
-	const durations: number[] = [];
-	for (let n = 0; n < times + 3; n++) {
-		const ms = await timeOnce(() => queryRows(db, query));
-		if (n >= 3) durations.push(ms);
-	}
-	return latencyStats(durations);
-}
+const timeQuery = (db: Db, query: SQL, times = iterations) => timeRuns(() => queryRows(db, query), times);
 
 const fmt = (s: LatencyStats) => `${s.p50Ms.toFixed(1)}/${s.p95Ms.toFixed(1)}`;
 
@@ -83,7 +56,7 @@ async function benchReads(name: string, db: Db): Promise<void> {
 	const pages: { count: number; stats: LatencyStats }[] = [];
 	for (const count of seriesSteps) {
 		const startedAt = performance.now();
-		await growTo(db, have, count);
+		await growTo(db, have, count, samplesPerSeries);
 		have = count;
 		const [check] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from series_latest`);
 		if (check!.n < count) throw new Error(`series_latest holds ${check!.n} rows for ${count} series`);
@@ -161,23 +134,13 @@ async function benchWrites(name: string, db: Db): Promise<void> {
 	await setMaintenance(db, 'statement');
 }
 
-async function openPostgres(admin: string): Promise<Database & { drop(): Promise<void> }> {
-	await runAdmin(admin, `drop database if exists ${databaseName} with (force)`);
-	await runAdmin(admin, `create database ${databaseName}`);
-	const url = new URL(benchUrl(admin));
-	url.pathname = `/${databaseName}`;
-	const database = await openDatabase({ kind: 'postgres', url: url.toString() });
-	await applyMigrations(database);
-	return { ...database, drop: () => runAdmin(admin, `drop database if exists ${databaseName} with (force)`) };
-}
-
 async function main(): Promise<void> {
 	if (engines.includes('postgres')) await benchPostgres();
 	if (engines.includes('pglite')) await benchPglite();
 }
 
 async function benchPostgres(): Promise<void> {
-	const postgres = await openPostgres(adminUrl(process.env));
+	const postgres = await openLatestPostgres(adminUrl(process.env));
 	try {
 		await benchReads('PostgreSQL', postgres.db);
 		await benchWrites('PostgreSQL', postgres.db);

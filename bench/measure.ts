@@ -46,23 +46,47 @@ export async function timeOnce(work: () => Promise<unknown>): Promise<number> {
 	return performance.now() - startedAt;
 }
 
+const barWidth = 20;
+// How often a terminal's bar is redrawn, and how often a log (not a terminal) gets a line at the least.
+const redrawMs = 250;
+const logEveryMs = 30_000;
+
+function formatDuration(seconds: number): string {
+	if (!Number.isFinite(seconds)) return '?';
+	if (seconds < 60) return `${seconds.toFixed(0)} s`;
+	if (seconds < 3_600) return `${Math.floor(seconds / 60)} min ${Math.floor(seconds % 60)} s`;
+	return `${Math.floor(seconds / 3_600)} h ${Math.round((seconds % 3_600) / 60)} min`;
+}
+
 /**
- * Prints a line each time another tenth of the work is done, so that a human watching a run of
- * several minutes sees it move and can tell a slow phase from a stuck one.
+ * A progress bar with the rate and an ETA, so that a human watching a run of minutes (or, at
+ * BENCH_SCALE=36, hours) can tell a slow phase from a stuck one. On a terminal it redraws one line;
+ * in a log it writes a line at each tenth of the work and at least every 30 s.
  */
-export function progressReporter(label: string, totalSeries: number, rowsPerSeries: number) {
+export function progressReporter(label: string, totalSeries: number, rowsPerSeries: number, unit = 'rows') {
 	const startedAt = performance.now();
+	const isTerminal = process.stdout.isTTY === true;
 	let nextTenth = 1;
+	let lastShownMs = startedAt;
 	return (doneSeries: number) => {
-		if (doneSeries * 10 < nextTenth * totalSeries && doneSeries !== totalSeries) return;
+		const now = performance.now();
+		const isDone = doneSeries >= totalSeries;
+		const isTenth = doneSeries * 10 >= nextTenth * totalSeries;
+		const isDue = now - lastShownMs >= (isTerminal ? redrawMs : logEveryMs);
+		if (!isDone && !isTenth && !isDue) return;
 		while (nextTenth * totalSeries <= doneSeries * 10) nextTenth++;
-		const rows = doneSeries * rowsPerSeries;
-		const seconds = (performance.now() - startedAt) / 1000;
-		console.log(
-			`  ${label}: ${Math.round((doneSeries / totalSeries) * 100)}% ` +
-				`(${formatInt(doneSeries)}/${formatInt(totalSeries)} series, ${formatInt(rows)} rows, ` +
-				`${seconds.toFixed(1)} s, ${formatInt(rows / seconds)} rows/s)`
-		);
+		lastShownMs = now;
+		const fraction = doneSeries / totalSeries;
+		const seconds = (now - startedAt) / 1000;
+		const rate = `${formatInt((doneSeries * rowsPerSeries) / seconds)} ${unit}/s`;
+		const rows = rowsPerSeries === 1 ? '' : `, ${formatInt(doneSeries * rowsPerSeries)} ${unit}`;
+		const filled = Math.round(fraction * barWidth);
+		const line =
+			`  ${label} [${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${Math.floor(fraction * 100)}% ` +
+			`${formatInt(doneSeries)}/${formatInt(totalSeries)} series${rows}, ${rate}, ${formatDuration(seconds)}` +
+			(isDone ? '' : `, ETA ${formatDuration((seconds / doneSeries) * (totalSeries - doneSeries))}`);
+		if (isTerminal) process.stdout.write(`\r${line}\x1b[K${isDone ? '\n' : ''}`);
+		else console.log(line);
 	};
 }
 

@@ -26,24 +26,38 @@ export interface PageResults {
 	others: PageTiming[];
 }
 
+/**
+ * The first start on a freshly loaded database recomputes the counter flags of every sample (the COPY
+ * wrote none, and the store checks them against the current rules at start): minutes at 10 million.
+ */
+const serverStartTimeoutMs = 30 * 60_000;
+
 export interface BenchServer {
 	url: string;
 	pid: number;
 	stop(): Promise<void>;
 }
 
-/** The built server (what `npm start` runs) on dockpulse_bench, without schedules. */
-export async function startBenchServer(admin: string): Promise<BenchServer> {
+/** The built server (what `npm start` runs) on dockpulse_bench, without schedules; `env` adds to its environment. */
+export async function startBenchServer(admin: string, env: Record<string, string> = {}): Promise<BenchServer> {
 	const port = await getFreePort();
 	const server = spawnNode(['build/index.js'], {
 		DATABASE_URL: benchUrl(admin),
 		HOST: '127.0.0.1',
 		PORT: String(port),
 		RUN_SCHEDULES: 'false',
-		DEFAULT_WATCHLIST: 'false'
+		DEFAULT_WATCHLIST: 'false',
+		...env
 	});
 	const url = `http://127.0.0.1:${port}`;
-	await waitForHealthy(url, server);
+	const startedAt = performance.now();
+	try {
+		await waitForHealthy(url, server, serverStartTimeoutMs);
+	} catch (error) {
+		server.child.kill('SIGTERM');
+		throw error;
+	}
+	console.log(`  built server healthy after ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 	return {
 		url,
 		pid: server.child.pid!,

@@ -13,6 +13,8 @@ import { explorerP95TargetMs, type PageResults } from './pages.js';
 import type { ExportResults } from './export.js';
 import { formatDownsampling, type DownsamplingResults } from './downsampling.js';
 import { alertEvaluationTargetMs, type AlertBenchResults } from './alerts.js';
+import { describePhase, meetsTarget, type HttpLoadResults } from './http-load.js';
+import { latestGrowthTarget, latestP95TargetMs, type LatestSizeResults } from './latest-values.js';
 
 export interface EngineResults {
 	engine: 'PostgreSQL' | 'PGlite';
@@ -36,7 +38,10 @@ export interface BenchResults {
 	workers: WorkerBenchResults;
 	compaction: CompactionBenchResults;
 	pages: PageResults;
-	exported: ExportResults;
+	/** Absent when the database holds more series than one export takes (BENCH_SCALE > 3.6). */
+	exported?: ExportResults;
+	httpLoad: HttpLoadResults;
+	latestSizes: LatestSizeResults;
 	alerts: AlertBenchResults;
 	bundles: RouteBundle[];
 }
@@ -56,7 +61,8 @@ function loadRows(results: BenchResults): Row[] {
 		'rule',
 		['COPY text generation alone', ...both((e) => `${formatInt(e.load.copyTextGeneration.rowsPerSec)} rows/s`)],
 		['raw COPY into samples', ...both((e) => rate(e.load.copy))],
-		['our import path (importSeriesCsv)', ...both((e) => rate(e.load.importPath))],
+		['our import path (importSeriesCsv)', ...both((e) =>
+			rate(e.load.importPath) + (e.load.importSeriesCount < e.load.seriesCount ? ` [${formatInt(e.load.importSeriesCount)} series]` : ''))],
 		[
 			`import / COPY (target >= ${importVsCopyTarget}x)`,
 			...both((e) => `${e.load.importVsCopy.toFixed(2)}x ${passFail(e.load.importVsCopy >= importVsCopyTarget)}`)
@@ -103,6 +109,29 @@ function exportLine(e: ExportResults): string {
 	);
 }
 
+function loadLines(load: HttpLoadResults): string[] {
+	return [
+		`HTTP load, ${load.connections} connections x ${load.seconds} s per endpoint (autocannon in the bench process, ` +
+			`same 2 cores), built server on PostgreSQL, ${formatInt(load.seriesCount)} series:`,
+		...load.phases.map((phase) => {
+			const isMet = meetsTarget(phase);
+			const target = phase.target ? ` (target >= ${phase.target.reqPerSec} req/s, p99 <= ${phase.target.p99Ms} ms) ${passFail(isMet === true)}` : '';
+			return `  ${phase.name}: ${describePhase(phase)}${target}`;
+		})
+	];
+}
+
+function latestLine(latest: LatestSizeResults): string {
+	const largest = latest.steps.at(-1)!;
+	const steps = latest.steps.map((step) => `${formatInt(step.series)} series ${p50p95(step.app)} ms (server ${formatMs(step.serverMs)} ms)`);
+	return (
+		`latest values of every series (listLatestValues), ${latest.engine}, p50 / p95: ${steps.join(', ')}; ` +
+		`at ${formatInt(largest.series)} series (target p95 <= ${latestP95TargetMs} ms) ${passFail(largest.app.p95Ms <= latestP95TargetMs)}, ` +
+		`${formatInt(largest.series)} / ${formatInt(latest.steps[0]!.series)} p95 ${latest.p95Ratio.toFixed(1)}x ` +
+		`(target <= ${latestGrowthTarget}x) ${passFail(latest.p95Ratio <= latestGrowthTarget)}`
+	);
+}
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 function dashboardLines(results: BenchResults): string[] {
@@ -145,7 +174,9 @@ export function formatSummary(results: BenchResults): string {
 		...formatCompactionLines(results.compaction),
 		rule,
 		...dashboardLines(results),
-		exportLine(results.exported),
+		results.exported ? exportLine(results.exported) : 'CSV export of every sample: skipped (more series than one export takes)',
+		...loadLines(results.httpLoad),
+		latestLine(results.latestSizes),
 		`alert evaluation, ${formatInt(results.alerts.rules)} rules (${formatInt(results.alerts.alerts)} alerts): p50/p95 ` +
 			`${formatMs(results.alerts.evaluation.p50Ms)}/${formatMs(results.alerts.evaluation.p95Ms)} ms ` +
 			`(target < ${formatInt(alertEvaluationTargetMs)} ms) ${passFail(results.alerts.evaluation.p95Ms < alertEvaluationTargetMs)}`,
