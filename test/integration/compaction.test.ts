@@ -15,6 +15,7 @@ import { getLastCompaction } from '../../src/lib/server/retention/status.js';
 import { parseSeriesQuery } from '../../src/lib/server/series/params.js';
 import { readSeriesViews, type SeriesView } from '../../src/lib/server/series/read.js';
 import { testBackends } from '../helpers/databases.js';
+import { createRandom } from '../helpers/synthetic-counter.js';
 
 /**
  * Compaction of observed samples older than RAW_RETENTION_DAYS to one per UTC day: reads at day and
@@ -74,18 +75,6 @@ function modelCompaction(rows: readonly StoredSample[], cutoffMs: number): Store
 	}
 	closeRun();
 	return kept;
-}
-
-/** A small deterministic generator, so that the seeded series are the same on every run. */
-function createRandom(seed: number) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
 }
 
 function hourly(fromIso: string, toIso: string, valueAt: (tMs: number, i: number) => number) {
