@@ -10,7 +10,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { benchUrl } from './engines.js';
 import { throughputOf, type Throughput } from './measure.js';
 import type { BenchServer } from './pages.js';
-import { sampleRss } from './rss.js';
+import { sampleRss } from './proc.js';
 
 export interface ExportResults {
 	rows: number;

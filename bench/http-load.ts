@@ -10,14 +10,15 @@
  * lower than a separate client would measure; the load average is reported with them.
  *
  * autocannon stops at the deadline, but the requests then in flight still run on the server (a slow
- * endpoint can have a backlog of 50): before the next phase the bench waits until the server has
- * answered every request sent (its own request counter, on /metrics), so that none is charged to the
- * next endpoint, and reports how long that took.
+ * endpoint can have a backlog of 50, more with the requests re-sent after a 10 s client timeout):
+ * before the next phase the bench waits until the server has answered every request sent (its own
+ * request counter, on /metrics) or is idle, so that none is charged to the next endpoint, and reports
+ * how long that took, and the server's CPU time per answer over the phase and its backlog.
  */
 import autocannon from 'autocannon';
 import { seededRandom, seriesKey } from './data.js';
 import type { BenchServer } from './pages.js';
-import { readRssMb, sampleRss } from './rss.js';
+import { readCpuSeconds, readRssMb, sampleRss } from './proc.js';
 
 export const loadConnections = 50;
 /** The load server serves /metrics, whose request counter tells when a phase's backlog is done. */
@@ -57,6 +58,8 @@ export interface LoadPhase {
 	rssMb: { before: number; peak: number; after: number };
 	/** Seconds after the deadline until the server had answered every request sent (capped at 300). */
 	drainSeconds: number;
+	/** The server process's CPU time (not PostgreSQL's) per request it answered, backlog included. */
+	cpuMsPerAnswer: number;
 	target?: LoadTarget;
 }
 
@@ -142,17 +145,29 @@ async function countAnswered(server: BenchServer): Promise<number> {
 	return total;
 }
 
-/** Waits until the server has answered `expected` requests in all; the seconds that took. */
+/**
+ * Waits until the server has answered `expected` requests in all, or has been idle for 3 s (no answer,
+ * under 5% of a core): a request autocannon counted as sent just before it stopped or gave up on a
+ * connection may never have reached the server. The seconds that took.
+ */
 async function waitForDrain(server: BenchServer, expected: number): Promise<number> {
+	const pollMs = 500;
 	const startedAt = performance.now();
+	let last = { answered: -1, cpuSeconds: readCpuSeconds(server.pid) };
+	let quietPolls = 0;
 	for (;;) {
 		const seconds = (performance.now() - startedAt) / 1000;
-		if ((await countAnswered(server)) >= expected) return seconds;
+		const now = { answered: await countAnswered(server), cpuSeconds: readCpuSeconds(server.pid) };
+		if (now.answered >= expected) return seconds;
+		const isQuiet = now.answered === last.answered && now.cpuSeconds - last.cpuSeconds < 0.05 * (pollMs / 1000);
+		quietPolls = isQuiet ? quietPolls + 1 : 0;
+		if (quietPolls >= 6) return seconds;
 		if (seconds > drainMaxSeconds) {
-			console.log(`  (the server had not answered every request ${drainMaxSeconds} s after the phase; going on)`);
+			console.log(`  (the server was still answering ${drainMaxSeconds} s after the phase; going on)`);
 			return seconds;
 		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
+		last = now;
+		await new Promise((resolve) => setTimeout(resolve, pollMs));
 	}
 }
 
@@ -161,6 +176,7 @@ async function runPhase(server: BenchServer, plan: PhasePlan, seconds: number): 
 	let n = 0;
 	if (plan.isPrimed) await fetch(`${server.url}${plan.pathFor(0)}`).then((r) => r.text());
 	const answeredBefore = await countAnswered(server);
+	const cpuBefore = readCpuSeconds(server.pid);
 	const rss = sampleRss(server.pid, 250);
 	const result = await autocannon({
 		url: server.url,
@@ -182,6 +198,7 @@ async function runPhase(server: BenchServer, plan: PhasePlan, seconds: number): 
 	});
 	const drainSeconds = await waitForDrain(server, answeredBefore + result.requests.sent);
 	const peak = rss.stop();
+	const cpuMsPerAnswer = ((readCpuSeconds(server.pid) - cpuBefore) * 1000) / Math.max(1, (await countAnswered(server)) - answeredBefore);
 	const statusCounts = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]));
 	return {
 		name: plan.name,
@@ -200,6 +217,7 @@ async function runPhase(server: BenchServer, plan: PhasePlan, seconds: number): 
 		...(plan.countsCache ? { cache } : {}),
 		rssMb: { before: rss.beforeMb, peak, after: readRssMb(server.pid) },
 		drainSeconds,
+		cpuMsPerAnswer,
 		...(plan.target ? { target: plan.target } : {})
 	};
 }
@@ -212,7 +230,7 @@ export function describePhase(phase: LoadPhase): string {
 	return (
 		`${phase.okPerSec.toFixed(0)} ok req/s (${phase.reqPerSec.toFixed(0)} answers/s), p50/p99 ${phase.p50Ms.toFixed(0)}/${phase.p99Ms.toFixed(0)} ms, ` +
 		`${statuses || 'no answers'}, ${phase.errors} errors (${phase.timeouts} timeouts)${cache}, ` +
-		`RSS ${phase.rssMb.before.toFixed(0)} -> peak ${phase.rssMb.peak.toFixed(0)} -> ${phase.rssMb.after.toFixed(0)} MB` +
+		`server CPU ${phase.cpuMsPerAnswer.toFixed(1)} ms per answer, RSS ${phase.rssMb.before.toFixed(0)} -> peak ${phase.rssMb.peak.toFixed(0)} -> ${phase.rssMb.after.toFixed(0)} MB` +
 		(phase.drainSeconds >= 1 ? `, backlog answered ${phase.drainSeconds.toFixed(0)} s after the end` : '')
 	);
 }

@@ -1,5 +1,15 @@
-/** The bench server's resident memory, read from /proc (Linux), for the export and load phases. */
+/** The bench server's resident memory and CPU time, read from /proc (Linux), for the export and load phases. */
 import { readFileSync } from 'node:fs';
+
+// /proc/<pid>/stat counts CPU time in clock ticks, 100 a second on Linux (getconf CLK_TCK).
+const ticksPerSecond = 100;
+
+/** CPU seconds (user and system) the process has used since it started. */
+export function readCpuSeconds(pid: number): number {
+	// The command name (field 2) is in parentheses and may hold spaces: count fields after its end.
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
 
 export function readRssMb(pid: number): number {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
