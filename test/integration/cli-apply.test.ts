@@ -2,10 +2,14 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../../src/lib/server/db/client.js';
 import { testBackends } from '../helpers/databases.js';
 import { createStoreEnv, openStoreEnvDatabase, runScript } from '../helpers/server.js';
+
+// A test here runs the CLIs as `npm run` does: a tsx process each, opening the store (a PGlite store
+// takes seconds of CPU to open). Three in a row passed a minute on 2 busy cores, so these tests get three.
+vi.setConfig({ testTimeout: 180_000 });
 
 // One backend is enough for the command itself: the plan and its writes run on both in config-file.test.ts.
 const backend = testBackends[testBackends.length - 1]!;

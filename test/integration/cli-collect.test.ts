@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/lib/server/db/client.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { testBackends } from '../helpers/databases.js';
 import { ReplayServer } from '../helpers/replay-server.js';
 import { createStoreEnv, openStoreEnvDatabase, runScript } from '../helpers/server.js';
+
+// A test here runs the CLIs as `npm run` does: a tsx process each, opening the store (a PGlite store
+// takes seconds of CPU to open). Three in a row passed a minute on 2 busy cores, so these tests get three.
+vi.setConfig({ testTimeout: 180_000 });
 
 const nginx = JSON.parse(readFileSync('test/fixtures/dockerhub/doc-repository-library-nginx.json', 'utf8'));
 const githubBatch = JSON.parse(readFileSync('test/fixtures/github/doc-graphql-repositories.json', 'utf8'));

@@ -3,9 +3,13 @@ import { once } from 'node:events';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testBackends } from '../helpers/databases.js';
 import { createStoreEnv, getFreePort, runScript, runServerExpectingExit, spawnNode, startServer } from '../helpers/server.js';
+
+// A test here runs the CLIs as `npm run` does: a tsx process each, opening the store (a PGlite store
+// takes seconds of CPU to open). Three in a row passed a minute on 2 busy cores, so these tests get three.
+vi.setConfig({ testTimeout: 180_000 });
 
 const goodCsv = join(tmpdir(), `dockpulse-cli-good-${process.pid}.csv`);
 const badCsv = join(tmpdir(), `dockpulse-cli-bad-${process.pid}.csv`);
