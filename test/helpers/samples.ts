@@ -3,6 +3,8 @@ import type { Db } from '../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import type { Provenance } from '../../src/lib/server/db/schema/index.js';
+import { parseSeriesQuery } from '../../src/lib/server/series/params.js';
+import { readSeriesViews, type SeriesView } from '../../src/lib/server/series/read.js';
 
 /** Creates (or finds) the counter github:<key>:<metric>; returns the series id. */
 export async function defineSeries(db: Db, key: string, metric: string): Promise<number> {
@@ -32,4 +34,11 @@ export async function insertSamples(db: Db, seriesId: number, samples: readonly 
 		select ${seriesId}, ts, value, ${provenance} from unnest(
 			${sql.param(samples.map(([iso]) => iso))}::timestamptz[], ${sql.param(samples.map(([, value]) => value))}::float8[]
 		) as t(ts, value)`);
+}
+
+/** What /api/series answers for a query string, read in process; a missing series throws, naming it. */
+export async function readSeriesList(db: Db, query: string): Promise<SeriesView[]> {
+	const result = await readSeriesViews(db, parseSeriesQuery(new URLSearchParams(query)));
+	if (!('series' in result)) throw new Error(`missing ${result.missing.join(', ')}`);
+	return result.series;
 }

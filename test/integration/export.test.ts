@@ -4,10 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { parseExportQuery } from '../../src/lib/server/export/params.js';
 import { resolveExport, streamExportCsv } from '../../src/lib/server/export/stream.js';
-import { parseSeriesQuery } from '../../src/lib/server/series/params.js';
-import { readSeriesViews } from '../../src/lib/server/series/read.js';
 import { testBackends } from '../helpers/databases.js';
-import { seedSeries } from '../helpers/samples.js';
+import { readSeriesList, seedSeries } from '../helpers/samples.js';
 
 const dayMs = 86_400_000;
 const start = Date.UTC(2020, 0, 1);
@@ -24,11 +22,7 @@ describe.each(testBackends)('CSV export on $name', (backend) => {
 		return text;
 	}
 
-	async function apiPoints(query: string) {
-		const result = await readSeriesViews(database.db, parseSeriesQuery(new URLSearchParams(query)));
-		if (!('series' in result)) throw new Error('missing series');
-		return result.series;
-	}
+	const apiPoints = (query: string) => readSeriesList(database.db, query);
 
 	beforeAll(async () => {
 		database = await backend.open();

@@ -2,17 +2,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type Database } from '../../src/lib/server/db/client.js';
 import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
-import { parseSeriesQuery } from '../../src/lib/server/series/params.js';
-import { readSeriesViews } from '../../src/lib/server/series/read.js';
 import { testBackends } from '../helpers/databases.js';
+import { readSeriesList } from '../helpers/samples.js';
 
 describe.each(testBackends)('reference dataset on $name', (backend) => {
 	let database: Database;
-	const read = async (query: string) => {
-		const result = await readSeriesViews(database.db, parseSeriesQuery(new URLSearchParams(query)));
-		if (!('series' in result)) throw new Error(`missing ${result.missing.join(', ')}`);
-		return result.series;
-	};
+	const read = (query: string) => readSeriesList(database.db, query);
 
 	beforeAll(async () => {
 		database = await backend.open();

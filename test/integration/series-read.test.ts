@@ -4,16 +4,12 @@ import { parseSeriesQuery } from '../../src/lib/server/series/params.js';
 import { readSeriesViews, type SeriesView } from '../../src/lib/server/series/read.js';
 import { testBackends } from '../helpers/databases.js';
 import { sql } from 'drizzle-orm';
-import { seedSeries } from '../helpers/samples.js';
+import { readSeriesList, seedSeries } from '../helpers/samples.js';
 
 describe.each(testBackends)('reading series on $name', (backend) => {
 	let database: Database;
 
-	async function read(query: string): Promise<SeriesView> {
-		const result = await readSeriesViews(database.db, parseSeriesQuery(new URLSearchParams(query)));
-		if (!('series' in result)) throw new Error(`missing ${result.missing.join(', ')}`);
-		return result.series[0]!;
-	}
+	const read = async (query: string): Promise<SeriesView> => (await readSeriesList(database.db, query))[0]!;
 
 	beforeAll(async () => {
 		database = await backend.open();
@@ -134,11 +130,7 @@ describe.each(testBackends)('reading series on $name', (backend) => {
 	});
 	describe('share of a basket and year over year', () => {
 		const values = (view: SeriesView) => view.points.map(([, v]) => v);
-		async function readAll(query: string): Promise<SeriesView[]> {
-			const result = await readSeriesViews(database.db, parseSeriesQuery(new URLSearchParams(query)));
-			if (!('series' in result)) throw new Error(`missing ${result.missing.join(', ')}`);
-			return result.series;
-		}
+		const readAll = (query: string) => readSeriesList(database.db, query);
 		const basket = 'series=github:basket/a:stars&series=github:basket/b:stars&series=github:basket/c:stars&interval=day&transform=share';
 
 		beforeAll(async () => {

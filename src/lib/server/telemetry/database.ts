@@ -1,11 +1,10 @@
 import { Counter, Gauge } from 'prom-client';
 import type { Database } from '../db/client.js';
-import { countPendingAlertDeliveries } from '../db/queries/alert-deliveries.js';
-import { countPendingReportDeliveries } from '../db/queries/report-schedules.js';
+import { countPendingDeliveries, type DeliveryTable } from '../db/queries/deliveries.js';
 import { registry } from './metrics.js';
 
 /**
- * Gauges read when /metrics is scraped: the pg pool's connections and the alert outbox's depth. A
+ * Gauges read when /metrics is scraped: the pg pool's connections and the outboxes' depths. A
  * scrape that cannot reach the database keeps the last value and counts the failure, rather than
  * failing the whole scrape (the process metrics still matter then).
  */
@@ -33,33 +32,25 @@ new Gauge({
 	}
 });
 
-new Gauge({
-	name: 'dockpulse_alert_outbox_pending',
-	help: 'Alert notifications waiting to be delivered (first attempts and retries).',
-	registers: [registry],
-	async collect() {
-		if (!watched) return;
-		try {
-			this.set(await countPendingAlertDeliveries(watched.db));
-		} catch {
-			scrapeErrors.inc();
+/** An outbox's depth: its deliveries waiting for an attempt. */
+function registerOutboxGauge(name: string, help: string, table: DeliveryTable): void {
+	new Gauge({
+		name,
+		help,
+		registers: [registry],
+		async collect() {
+			if (!watched) return;
+			try {
+				this.set(await countPendingDeliveries(watched.db, table));
+			} catch {
+				scrapeErrors.inc();
+			}
 		}
-	}
-});
+	});
+}
 
-new Gauge({
-	name: 'dockpulse_report_outbox_pending',
-	help: 'Scheduled report sends waiting to be delivered (first attempts and retries).',
-	registers: [registry],
-	async collect() {
-		if (!watched) return;
-		try {
-			this.set(await countPendingReportDeliveries(watched.db));
-		} catch {
-			scrapeErrors.inc();
-		}
-	}
-});
+registerOutboxGauge('dockpulse_alert_outbox_pending', 'Alert notifications waiting to be delivered (first attempts and retries).', 'alert_deliveries');
+registerOutboxGauge('dockpulse_report_outbox_pending', 'Scheduled report sends waiting to be delivered (first attempts and retries).', 'report_deliveries');
 
 /** The store the gauges read; one per process (the server's or the worker's). */
 export function watchDatabase(database: Database): void {

@@ -64,8 +64,3 @@ export function claimDueAlertDeliveries(db: Db, nowMs: number, limit: number, cl
 	);
 }
 
-/** Deliveries still to send (the outbox's depth), for the metrics. */
-export async function countPendingAlertDeliveries(db: Db): Promise<number> {
-	const [row] = await queryRows<{ pending: number }>(db, sql`select count(*)::int as pending from alert_deliveries where status = 'pending'`);
-	return row?.pending ?? 0;
-}

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import { queryRows, type Db } from '../client.js';
 import type { DeliveryStatus } from '../schema/index.js';
 
 /**
@@ -51,4 +51,10 @@ export async function releaseDeliveryClaim(db: Db, table: DeliveryTable, id: num
 	await db.execute(sql`update ${sql.identifier(table)} set next_attempt_at = ${new Date(nowMs).toISOString()}::timestamptz,
 		log = log || ${JSON.stringify([logEntry])}::jsonb
 		where id = ${id} and status = 'pending'`);
+}
+
+/** How many deliveries of an outbox wait for an attempt (first attempts and retries), for its gauge. */
+export async function countPendingDeliveries(db: Db, table: DeliveryTable): Promise<number> {
+	const [row] = await queryRows<{ pending: number }>(db, sql`select count(*)::int as pending from ${sql.identifier(table)} where status = 'pending'`);
+	return row?.pending ?? 0;
 }

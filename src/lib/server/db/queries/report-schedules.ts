@@ -123,8 +123,3 @@ export function listReportSends(db: Db, perSchedule: number): Promise<ReportSend
 	);
 }
 
-/** Report deliveries still to send (the report outbox's depth), for the metrics. */
-export async function countPendingReportDeliveries(db: Db): Promise<number> {
-	const [row] = await queryRows<{ pending: number }>(db, sql`select count(*)::int as pending from report_deliveries where status = 'pending'`);
-	return row?.pending ?? 0;
-}
