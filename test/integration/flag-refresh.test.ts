@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client.js';
-import { queryRows } from '../../src/lib/server/db/client.js';
+import { openDatabase, queryRows } from '../../src/lib/server/db/client.js';
+import { applyMigrations } from '../../src/lib/server/db/migrate.js';
+import { recomputeSampleFlags } from '../../src/lib/server/db/queries/sample-flags.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
 import { refreshCounterFlags } from '../../src/lib/server/flags/refresh.js';
-import { defaultCounterConfig } from '../../src/lib/server/metrics/counters.js';
-import { testBackends } from '../helpers/databases.js';
+import { defaultCounterConfig, resolveFlagRules } from '../../src/lib/server/metrics/counters.js';
+import { createPostgresDatabase, testBackends } from '../helpers/databases.js';
+import { seedLargeSeries } from '../helpers/limits.js';
 import { seedSeries } from '../helpers/samples.js';
 
 /**
@@ -71,5 +74,26 @@ describe.each(testBackends)('stored flags and definitions brought up to date on 
 			[untouched, 7, 'reconstructed'],
 			[untouched, 8, 'reconstructed']
 		]);
+	});
+});
+
+describe.runIf(process.env.TEST_DATABASE_URL)('the flag refresh at start on PostgreSQL with a short STATEMENT_TIMEOUT_MS', () => {
+	it('recomputes a series of 100,000 samples although one such statement takes longer than the timeout', async () => {
+		const created = await createPostgresDatabase();
+		const seeding = await openDatabase({ kind: 'postgres', url: created.url, poolMax: 1 });
+		await applyMigrations(seeding);
+		const seriesId = await seedLargeSeries(seeding.db, 'refresh/large', 100_000);
+		await seeding.close();
+		const database = await openDatabase({ kind: 'postgres', url: created.url, poolMax: 2, statementTimeoutMs: 50 });
+		try {
+			// The request limit holds elsewhere: the same recount outside the refresh is cancelled.
+			await expect(
+				database.db.transaction((tx) => recomputeSampleFlags(tx, seriesId, { from: new Date(0), to: new Date() }, resolveFlagRules(defaultCounterConfig, { kind: 'counter', source: 'github', metric: 'stars' })))
+			).rejects.toThrow();
+			expect(await refreshCounterFlags(database.db, defaultCounterConfig)).toMatchObject({ series: 1 });
+		} finally {
+			await database.close();
+			await created.drop();
+		}
 	});
 });

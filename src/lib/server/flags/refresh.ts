@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../db/client.js';
 import { getAppState, upsertAppState } from '../db/queries/app-state.js';
+import { liftStatementTimeoutForTransaction } from '../db/queries/database.js';
 import { listSeriesSpans, lockSeriesForWrite, recomputeSampleFlags } from '../db/queries/sample-flags.js';
 import { resolveFlagRules, type CounterConfig } from '../metrics/counters.js';
 
@@ -34,6 +35,8 @@ export async function refreshCounterFlags(db: Db, counters: CounterConfig): Prom
 	const spans = await listSeriesSpans(db);
 	for (const span of spans) {
 		changed += await db.transaction(async (tx) => {
+			// A series of millions of samples takes as long as it takes; a start must not fail on it.
+			await liftStatementTimeoutForTransaction(tx);
 			const series = await lockSeriesForWrite(tx, span.id);
 			// Removed meanwhile: nothing to recompute.
 			if (!series) return 0;

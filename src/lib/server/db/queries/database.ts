@@ -21,3 +21,12 @@ export async function hasMigrationJournal(db: Db): Promise<boolean> {
 export async function listAppliedMigrations(db: Db): Promise<{ created_at: string }[]> {
 	return queryRows<{ created_at: string }>(db, sql`select created_at::text as created_at from drizzle.__drizzle_migrations order by created_at`);
 }
+
+/**
+ * Lifts the pool's statement_timeout for the rest of the calling transaction: for maintenance at start
+ * (recomputing a large series' flags) that takes as long as the data needs; STATEMENT_TIMEOUT_MS bounds
+ * requests. Outside a transaction it would do nothing (SET LOCAL), so call it inside one.
+ */
+export async function liftStatementTimeoutForTransaction(tx: Db): Promise<void> {
+	await tx.execute(sql`set local statement_timeout = 0`);
+}
