@@ -3,11 +3,12 @@ import { formatSeriesRef, formatTargetRef } from '../../refs.js';
 import type { Collection } from '../../types/collection.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { listMovers, type MoverRanking } from '../db/queries/movers.js';
+import type { MoverRanking } from '../db/queries/movers.js';
 import { getNewestSamples } from '../db/queries/values-at.js';
 import { computeGrowth, resolveWindow, type Growth } from '../metrics/growth.js';
 import { buildExploreHref, listHeadlineCards, type HeadlineCard, type SampleView } from './cards.js';
 import { readFeaturedSeries } from './featured.js';
+import { listMoversCached } from './movers-cache.js';
 import { formatPublishedGrowthRef, publishedGrowthFigures, referenceSeries } from '../reference/figures.js';
 
 /** Everything the overview page shows, as plain data (ISO strings, no Dates) for the load function. */
@@ -121,7 +122,7 @@ export async function buildOverview(db: Db, config: Config, options: OverviewOpt
 	const featured = await readFeaturedSeries(db, config.featuredSeries);
 	const [cards, moverRows, freshness] = await Promise.all([
 		listHeadlineCards(db, featured, window),
-		listMovers(db, { start: window.start, end: window.end, minBase: moverMinBase, limit: moverLimit }),
+		listMoversCached(db, { start: window.start, end: window.end, minBase: moverMinBase, limit: moverLimit }),
 		getFreshness(db, options.collection, options.now)
 	]);
 	const movers: Record<MoverRanking, Mover[]> = { percent: [], change: [] };

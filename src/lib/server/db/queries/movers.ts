@@ -95,3 +95,28 @@ export async function listMovers(db: Db, spec: MoversSpec): Promise<MoverRow[]> 
 		latest: { ts: new Date(Number(r.latest_ms)), value: Number(r.latest_value), provenance: r.latest_provenance }
 	}));
 }
+
+/**
+ * How far the movers of (start, end) stay the same while no write lands: the earliest sample after
+ * `start` of any series (a new base from then on) and the earliest after `end` (a new latest value;
+ * only series whose newest sample lies past `end` are probed). Null where there is none. One forward
+ * probe of the primary key per series.
+ */
+export interface MoversHorizon {
+	nextAfterStart: Date | null;
+	nextAfterEnd: Date | null;
+}
+
+export async function readMoversHorizon(db: Db, start: Date, end: Date): Promise<MoversHorizon> {
+	const [row] = await queryRows<{ after_start_ms: number | null; after_end_ms: number | null }>(
+		db,
+		sql`select
+			(select (extract(epoch from min(n.ts)) * 1000)::float8 from series s
+				cross join lateral (select ts from samples where series_id = s.id and ts > ${start.toISOString()}::timestamptz order by ts limit 1) n) as after_start_ms,
+			(select (extract(epoch from min(n.ts)) * 1000)::float8 from series_latest l
+				cross join lateral (select ts from samples where series_id = l.series_id and ts > ${end.toISOString()}::timestamptz order by ts limit 1) n
+				where l.ts > ${end.toISOString()}::timestamptz) as after_end_ms`
+	);
+	const toDate = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(Number(ms)));
+	return { nextAfterStart: toDate(row?.after_start_ms), nextAfterEnd: toDate(row?.after_end_ms) };
+}

@@ -75,17 +75,17 @@ export interface NewestSamples {
 }
 
 /**
- * How recent the data is, from each series' newest sample (one backward probe per series, not a scan
- * of every sample). An observed sample older than an imported one in the same series is not seen;
- * collectors poll the present, so a series' newest sample is its newest observation whenever it has one.
+ * How recent the data is, from each series' newest sample (series_latest: one row per series, not a
+ * probe of samples per series). An observed sample older than an imported one in the same series is
+ * not seen; collectors poll the present, so a series' newest sample is its newest observation whenever
+ * it has one.
  */
 export async function getNewestSamples(db: Db): Promise<NewestSamples> {
 	const [row] = await queryRows<{ observed_ms: number | null; any_ms: number | null }>(
 		db,
-		sql`select (extract(epoch from max(l.ts) filter (where l.provenance = 'observed')) * 1000)::float8 as observed_ms,
-				(extract(epoch from max(l.ts)) * 1000)::float8 as any_ms
-			from series s
-			cross join lateral (select ts, provenance from samples where series_id = s.id order by ts desc limit 1) l`
+		sql`select (extract(epoch from max(ts) filter (where provenance = 'observed')) * 1000)::float8 as observed_ms,
+				(extract(epoch from max(ts)) * 1000)::float8 as any_ms
+			from series_latest`
 	);
 	const toDate = (ms: number | null | undefined) => (ms === null || ms === undefined ? undefined : new Date(Number(ms)));
 	return { observed: toDate(row?.observed_ms), any: toDate(row?.any_ms) };

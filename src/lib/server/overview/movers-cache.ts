@@ -1,0 +1,64 @@
+import type { Db } from '../db/client.js';
+import { readDataVersion } from '../db/queries/data-version.js';
+import { listMovers, readMoversHorizon, type MoverRow, type MoversSpec } from '../db/queries/movers.js';
+
+/**
+ * The movers of a window that ends now, kept between page views without ever being stale. The overview
+ * ranks every series, which probes each one's base value: the costliest part of the page. Its window
+ * slides with the clock, so an answer cannot be keyed by the window alone; but while no write lands (the
+ * data version) the ranking only changes when the start or the end passes a stored sample. So an entry
+ * keeps the window it was computed for and the first sample after its start and after its end, and
+ * answers any later window of the same spec that has not reached either.
+ */
+
+interface Entry {
+	start: number;
+	end: number;
+	/** The window's start must stay before this (the next base), its end before `endHorizon`. */
+	startHorizon: number;
+	endHorizon: number;
+	rows: MoverRow[];
+}
+
+// A few window choices per data version are all the overview offers; custom windows age out first.
+const maxEntries = 16;
+
+const caches = new WeakMap<object, Map<string, Entry>>();
+
+function cacheOf(db: Db): Map<string, Entry> {
+	let cache = caches.get(db);
+	if (!cache) {
+		cache = new Map();
+		caches.set(db, cache);
+	}
+	return cache;
+}
+
+const isAnswering = (entry: Entry, start: number, end: number) =>
+	entry.start <= start && start < entry.startHorizon && entry.end <= end && end < entry.endHorizon;
+
+export async function listMoversCached(db: Db, spec: MoversSpec): Promise<MoverRow[]> {
+	const version = await readDataVersion(db);
+	const start = spec.start.getTime();
+	const end = spec.end.getTime();
+	const key = `${version}\n${end - start}\n${spec.minBase}\n${spec.limit}`;
+	const cache = cacheOf(db);
+	const kept = cache.get(key);
+	if (kept && isAnswering(kept, start, end)) return kept.rows;
+	// The version was read first: an entry may be newer than its key, never older.
+	const horizon = await readMoversHorizon(db, spec.start, spec.end);
+	const rows = await listMovers(db, spec);
+	cache.delete(key);
+	cache.set(key, {
+		start,
+		end,
+		startHorizon: horizon.nextAfterStart?.getTime() ?? Infinity,
+		endHorizon: horizon.nextAfterEnd?.getTime() ?? Infinity,
+		rows
+	});
+	for (const oldest of cache.keys()) {
+		if (cache.size <= maxEntries) break;
+		cache.delete(oldest);
+	}
+	return rows;
+}
