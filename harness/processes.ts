@@ -34,6 +34,13 @@ export interface SpawnOptions {
 	baseEnv?: NodeJS.ProcessEnv;
 }
 
+// Children still running when this process exits (a test file that timed out, a bench stopped with
+// Ctrl-C) are killed with it: an orphaned server or worker would go on loading the machine.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+	for (const child of running) child.kill('SIGKILL');
+});
+
 /** Starts a Node process with extra environment, collecting stdout and stderr together. */
 export function spawnNode(args: string[], env: Record<string, string>, options: SpawnOptions = {}): SpawnedProcess {
 	const child = spawn(process.execPath, args, {
@@ -44,6 +51,8 @@ export function spawnNode(args: string[], env: Record<string, string>, options: 
 		env: { ...(options.baseEnv ?? process.env), DATABASE_URL: '', DEFAULT_WATCHLIST: 'false', CATCH_UP_ON_START: 'false', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
+	running.add(child);
+	child.once('exit', () => running.delete(child));
 	let output = '';
 	let stdout = '';
 	let stderr = '';
@@ -67,7 +76,10 @@ export async function waitForHealthy(url: string, server: SpawnedProcess, timeou
 		if (server.child.exitCode !== null) throw new Error(`server exited with ${server.child.exitCode}:\n${server.output()}`);
 		const isHealthy = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
 		if (isHealthy) return;
-		if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${server.output()}`);
+		if (Date.now() > deadline) {
+			server.child.kill('SIGKILL');
+			throw new Error(`server did not become healthy within ${timeoutMs} ms (killed):\n${server.output()}`);
+		}
 		await new Promise((r) => setTimeout(r, 100));
 	}
 }
