@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../../src/lib/server/db/client.js';
 import { applyMigrations } from '../../src/lib/server/db/migrate.js';
+import { openStore } from '../../src/lib/server/store.js';
 import { getFreePort, spawnNode, waitForHealthy } from '../../harness/processes.js';
 import { createPostgresDatabase, type TestBackend } from './databases.js';
 import { copyPgliteTemplate } from './pglite-template.js';
@@ -71,8 +72,10 @@ export async function startServer(
 	if (!existsSync('build/index.js')) throw new Error('build/index.js is missing: run `npm test` (it builds first)');
 	const store = await createStoreEnv(backend);
 	if (options.seed) {
+		// Opened as every process opens it (openStore), so that the server finds it set up: the counter
+		// flags marker written, which spares the server a recount of every seeded sample at start.
 		// Closed before the server starts: the embedded store admits one process at a time.
-		const database = await openStoreEnvDatabase(store.env);
+		const { database } = await openStore({ ...store.env, DEFAULT_WATCHLIST: 'false', ...extraEnv });
 		try {
 			await options.seed(database);
 		} finally {
