@@ -1,11 +1,10 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gotoHydrated, launchBrowser, openWatchedPage, reloadHydrated } from '../helpers/browser.js';
-import { testBackends } from '../helpers/databases.js';
+import { browserBackends, gotoHydrated, launchBrowser, openWatchedPage, reloadHydrated } from '../helpers/browser.js';
 import { WebhookReceiver } from '../helpers/receiver.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-describe.each(testBackends.map((b) => b.name))('the alerts page on %s', (backendName) => {
+describe.each(browserBackends)('the alerts page on %s', (backendName) => {
 	let server: TestServer;
 	let browser: Browser;
 	let receiver: WebhookReceiver;

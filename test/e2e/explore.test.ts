@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gotoHydrated, launchBrowser, openScriptlessPage, openWatchedPage } from '../helpers/browser.js';
+import { browserBackends, gotoHydrated, launchBrowser, openScriptlessPage, openWatchedPage } from '../helpers/browser.js';
 import { growing, growingDayMs, seedDashboard } from '../helpers/dashboard-seed.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-const backends = process.env.TEST_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
 const featured = `${growing.series},github:moby/moby:stars`;
 const enc = encodeURIComponent;
 
@@ -29,7 +28,7 @@ async function readTable(page: Page) {
 	);
 }
 
-describe.each(backends)('the explorer on %s', (backend) => {
+describe.each(browserBackends)('the explorer on %s', (backend) => {
 	let server: TestServer;
 	let browser: Browser;
 	let seededAtMs: number;

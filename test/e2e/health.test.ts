@@ -7,11 +7,10 @@ import type { Database } from '../../src/lib/server/db/client.js';
 import { finishRun, insertRun, type RunOutcome } from '../../src/lib/server/db/queries/runs.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { formatDateTime } from '../../src/lib/format.js';
-import { gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { browserBackends, gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
 import { seedDashboard } from '../helpers/dashboard-seed.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-const e2eBackends = process.env.TEST_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
 const hourMs = 3_600_000;
 const githubToken = 'ghp_e2e_dummy_secret_42';
 
@@ -57,7 +56,7 @@ async function seedHealth(database: Database): Promise<void> {
 	await db.execute(sql`update targets set metadata = metadata || ${JSON.stringify({ contributorHistory: history })}::jsonb where id = ${moby}`);
 }
 
-describe.each(e2eBackends)('the collection health page on %s', (backend) => {
+describe.each(browserBackends)('the collection health page on %s', (backend) => {
 	let server: TestServer;
 	let browser: Browser;
 

@@ -1,8 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatDate, formatMultiplier, formatPercent } from '../../src/lib/format.js';
-import { gotoHydrated, launchBrowser, openScriptlessPage, openWatchedPage } from '../helpers/browser.js';
-import { testBackends } from '../helpers/databases.js';
+import { browserBackends, gotoHydrated, launchBrowser, openScriptlessPage, openWatchedPage } from '../helpers/browser.js';
 import { growing, growingDayMs, seedDashboard, utcMidnight } from '../helpers/dashboard-seed.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -41,9 +40,7 @@ async function readCard(page: Page, selector: string) {
 	};
 }
 
-const backends = testBackends.map((b) => b.name);
-
-describe.each(backends)('the overview page on %s', (backend) => {
+describe.each(browserBackends)('the overview page on %s', (backend) => {
 	let server: TestServer;
 	let browser: Browser;
 

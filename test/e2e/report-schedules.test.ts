@@ -1,13 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client.js';
-import { gotoHydrated, launchBrowser, openWatchedPage, reloadHydrated } from '../helpers/browser.js';
-import { testBackends } from '../helpers/databases.js';
+import { browserBackends, gotoHydrated, launchBrowser, openWatchedPage, reloadHydrated } from '../helpers/browser.js';
 import { WebhookReceiver } from '../helpers/receiver.js';
 import { seedSeries } from '../helpers/samples.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-describe.each(testBackends.map((b) => b.name))('scheduled reports on the report page on %s', (backendName) => {
+describe.each(browserBackends)('scheduled reports on the report page on %s', (backendName) => {
 	let server: TestServer;
 	let browser: Browser;
 	let receiver: WebhookReceiver;

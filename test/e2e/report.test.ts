@@ -3,13 +3,12 @@ import { parse } from 'csv-parse/sync';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
-import { testBackends } from '../helpers/databases.js';
+import { browserBackends, gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { seedSeries } from '../helpers/samples.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-describe.each(testBackends.map((b) => b.name))('the growth report page on %s', (backendName) => {
+describe.each(browserBackends)('the growth report page on %s', (backendName) => {
 	let server: TestServer;
 	let browser: Browser;
 

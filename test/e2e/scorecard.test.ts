@@ -6,11 +6,10 @@ import { parseConfigFile } from '../../src/lib/server/config-file/parse.js';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
-import { gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
-import { testBackends } from '../helpers/databases.js';
+import { browserBackends, gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-describe.each(testBackends.map((b) => b.name))('the scorecard page on %s', (backendName) => {
+describe.each(browserBackends)('the scorecard page on %s', (backendName) => {
 	let server: TestServer;
 	let browser: Browser;
 

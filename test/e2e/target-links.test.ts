@@ -1,13 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gotoHydrated, launchBrowser, openScriptlessPage, openWatchedPage } from '../helpers/browser.js';
+import { browserBackends, gotoHydrated, launchBrowser, openScriptlessPage, openWatchedPage } from '../helpers/browser.js';
 import { seedLinkedPair } from '../helpers/linked-pair.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-const e2eBackends = process.env.TEST_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
 const pullsPerStar = 'derived:dockerhub:acme/app:pulls_per_star';
 
-describe.each(e2eBackends)('image and repository pairs in the dashboard on %s', (backend) => {
+describe.each(browserBackends)('image and repository pairs in the dashboard on %s', (backend) => {
 	let server: TestServer;
 	let browser: Browser;
 

@@ -1,12 +1,11 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
+import { browserBackends, gotoHydrated, launchBrowser, openWatchedPage } from '../helpers/browser.js';
 import { growing, seedDashboard } from '../helpers/dashboard-seed.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-const backends = process.env.TEST_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
 
-describe.each(backends)('the per-target page on %s', (backend) => {
+describe.each(browserBackends)('the per-target page on %s', (backend) => {
 	let server: TestServer;
 	let browser: Browser;
 

@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
-import { gotoHydrated, launchBrowser, loadHydrated, openScriptlessPage, openWatchedPage, reloadHydrated } from '../helpers/browser.js';
+import { browserBackends, gotoHydrated, launchBrowser, loadHydrated, openScriptlessPage, openWatchedPage, reloadHydrated } from '../helpers/browser.js';
 import { seedDashboard } from '../helpers/dashboard-seed.js';
 import { ReplayServer } from '../helpers/replay-server.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-const e2eBackends = process.env.TEST_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
 const nginx = JSON.parse(readFileSync('test/fixtures/dockerhub/doc-repository-library-nginx.json', 'utf8'));
 // The recorded GraphQL batch, cut down to its first repository (docker/compose, alias r0): adding one
 // target asks GitHub about that repository alone.
@@ -27,7 +26,7 @@ async function seedWithFailure(database: Database): Promise<void> {
 	await database.db.execute(sql`update targets set status = 'failing', status_message = ${brokenReason}, last_collected_at = now() where id = ${targetId}`);
 }
 
-describe.each(e2eBackends)('the targets page on %s', (backend) => {
+describe.each(browserBackends)('the targets page on %s', (backend) => {
 	let server: TestServer;
 	let browser: Browser;
 	let replay: ReplayServer;

@@ -90,3 +90,11 @@ export async function openScriptlessPage(browser: Browser): Promise<Page> {
 	scriptlessPages.add(page);
 	return page;
 }
+
+/**
+ * The store a browser test's server runs on: PostgreSQL when TEST_DATABASE_URL is set, else PGlite.
+ * A page reads through the same queries on either store, and the integration tests run each of those
+ * on both, so a page is checked in the browser once, not twice; the files that pin 'pglite' keep the
+ * embedded default (what `npm start` runs) covered in the browser too.
+ */
+export const browserBackends = process.env.TEST_DATABASE_URL ? (['postgres'] as const) : (['pglite'] as const);
