@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatLockEntry, parseLockEntry } from '../../src/lib/server/db/lock.js';
 import { readOwnIdentity } from '../../src/lib/server/db/process-identity.js';
 import { signalAndWait, spawnTsx, spawnTsxWithStdin, waitForOutput } from '../helpers/process-control.js';
+import { copyPgliteTemplate } from '../helpers/pglite-template.js';
 import { runScript } from '../helpers/server.js';
 
 /**
@@ -19,6 +20,12 @@ const newDataDir = () => {
 	dirs.push(dir);
 	return dir;
 };
+/** A folder holding a copy of the migrated empty store: what a store looks like after its first start. */
+const newStoreDir = async () => {
+	const dir = newDataDir();
+	await copyPgliteTemplate(dir);
+	return dir;
+};
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 // Each test starts processes that open a PGlite store (seconds each, more on a loaded machine).
@@ -29,7 +36,7 @@ const lockHolders = (dataDir: string) => readdirSync(join(dataDir, 'dockpulse.lo
 describe('the embedded store lock across processes', () => {
 	it('opens at once a store whose lock names the opening process itself from an earlier boot or start', async () => {
 		for (const earlier of ['boot', 'start']) {
-			const dataDir = newDataDir();
+			const dataDir = await newStoreDir();
 			const { code, output } = await runScript('test/helpers/reopen-after-restart.ts', [dataDir, earlier], {});
 			expect(output).toContain(`opened ${dataDir}`);
 			expect(code).toBe(0);
@@ -39,7 +46,7 @@ describe('the embedded store lock across processes', () => {
 	}, processTimeoutMs);
 
 	it('opens the store at once after the process holding it was killed with SIGKILL', async () => {
-		const dataDir = newDataDir();
+		const dataDir = await newStoreDir();
 		const worker = spawnTsx('jobs/worker.ts', [], { DATA_DIR: dataDir, RUN_SCHEDULES: 'true' });
 		await waitForOutput(worker, 'scheduled job(s)');
 		const killed = await signalAndWait(worker, 'SIGKILL');
