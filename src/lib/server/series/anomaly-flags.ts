@@ -3,7 +3,8 @@ import { listDailyValues } from '../db/queries/daily-values.js';
 import type { SeriesRecord } from '../db/queries/targets.js';
 import type { WindowSpec } from '../db/queries/series-points.js';
 import type { AnomalyKind, AnomalyView } from '../../types/anomalies.js';
-import { defaultAnomalySettings, findAnomalies } from '../metrics/anomalies.js';
+import { defaultAnomalySettings } from '../metrics/anomalies.js';
+import { findAnomaliesRemembered } from '../metrics/anomaly-memo.js';
 
 /**
  * Anomaly flags of a series read at interval=day or coarser. Days are scored on the last value of each
@@ -28,7 +29,7 @@ export async function readBucketAnomalies(db: Db, series: Pick<SeriesRecord, 'id
 	if (spec.interval === 'raw' || !isAnomalyScored(series)) return byBucket;
 	const rows = await listDailyValues(db, series.id, { ...spec, interval: spec.interval, historyDays: defaultAnomalySettings.windowDays + 1 });
 	const inRange = new Map(rows.filter((r) => r.isInRange).map((r) => [r.dayMs, r.bucketMs]));
-	for (const anomaly of findAnomalies(rows)) {
+	for (const anomaly of findAnomaliesRemembered(rows)) {
 		const bucketMs = inRange.get(anomaly.dayMs);
 		if (bucketMs === undefined) continue;
 		const view: AnomalyView = {
