@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
 	computeDailyRates,
 	computeDailyValues,
+	computeMedian,
 	dayMs,
 	defaultAnomalySettings,
 	findAnomalies,
@@ -145,5 +147,24 @@ describe('anomaly flags on the real recorded series (counts in the README)', () 
 			expect(flags.length / scored, file.name).toBeLessThan(0.25);
 			expect(flags.every((f) => (f.kind === 'spike') === f.score > 0)).toBe(true);
 		}
+	});
+});
+
+describe('the median that scoring selects', () => {
+	it('is the median of the sorted values, for any values, duplicates and even counts included (property)', () => {
+		const sortedMedian = (values: number[]) => {
+			const sorted = [...values].sort((a, b) => a - b);
+			const mid = sorted.length >> 1;
+			return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+		};
+		const value = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -1e9, max: 1e9, noNaN: true }));
+		fc.assert(
+			fc.property(fc.array(value, { minLength: 1, maxLength: 120 }), (values) => {
+				// Equal as numbers: a selection may pick 0 where a sort picks -0, which scores the same.
+				const [selected, sorted] = [computeMedian(values), sortedMedian(values)];
+				expect(selected === sorted, `${selected} vs ${sorted}`).toBe(true);
+			}),
+			{ numRuns: 500, seed: 20_261_202 }
+		);
 	});
 });
