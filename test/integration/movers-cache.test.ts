@@ -20,6 +20,10 @@ const spec = (startHours: number, lengthHours: number): MoversSpec => ({ start: 
 
 describe.each(testBackends)('movers kept between page views on $name', (backend) => {
 	let database: Database;
+	// Whether the data version moves only with this database's writes. PostgreSQL's snapshot is the
+	// whole server's: other test files committing on it can make any two reads here a miss, so there
+	// only the answers are compared, not whether they came from the cache.
+	const isVersionOwn = backend.name === 'pglite';
 
 	beforeAll(async () => {
 		database = await backend.open();
@@ -32,7 +36,9 @@ describe.each(testBackends)('movers kept between page views on $name', (backend)
 		const first = await listMoversCached(database.db, spec(1, 20));
 		expect(first).toEqual(await listMovers(database.db, spec(1, 20)));
 		// Sliding by an hour passes no sample: the very same rows.
-		expect(await listMoversCached(database.db, spec(2, 20))).toBe(first);
+		const slid = await listMoversCached(database.db, spec(2, 20));
+		if (isVersionOwn) expect(slid).toBe(first);
+		else expect(slid).toEqual(first);
 		// Past a's sample at hour 10, a's base is 150, not 100: computed afresh, and right.
 		const later = await listMoversCached(database.db, spec(11, 20));
 		expect(later).not.toBe(first);
@@ -42,6 +48,11 @@ describe.each(testBackends)('movers kept between page views on $name', (backend)
 		await insertSamples(database.db, a, [[at(21).toISOString(), 900]]);
 		const written = await listMoversCached(database.db, spec(12, 20));
 		expect(written.find((r) => r.seriesId === a && r.ranking === 'change')?.latest.value).toBe(900);
+		// Views arriving together on a cold cache share one ranking.
+		await insertSamples(database.db, a, [[at(22).toISOString(), 950]]);
+		const [one, other] = await Promise.all([listMoversCached(database.db, spec(12, 22)), listMoversCached(database.db, spec(12, 22))]);
+		if (isVersionOwn) expect(one).toBe(other);
+		expect(one).toEqual(await listMovers(database.db, spec(12, 22)));
 		await database.db.execute(sql`delete from targets where key like 'movers-cache/%'`);
 	});
 

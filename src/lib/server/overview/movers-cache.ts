@@ -23,9 +23,9 @@ interface Entry {
 // A few window choices per data version are all the overview offers; custom windows age out first.
 const maxEntries = 16;
 
-const caches = new WeakMap<object, Map<string, Entry>>();
+const caches = new WeakMap<object, Map<string, Promise<Entry>>>();
 
-function cacheOf(db: Db): Map<string, Entry> {
+function cacheOf(db: Db): Map<string, Promise<Entry>> {
 	let cache = caches.get(db);
 	if (!cache) {
 		cache = new Map();
@@ -37,6 +37,17 @@ function cacheOf(db: Db): Map<string, Entry> {
 const isAnswering = (entry: Entry, start: number, end: number) =>
 	entry.start <= start && start < entry.startHorizon && entry.end <= end && end < entry.endHorizon;
 
+async function rankMovers(db: Db, spec: MoversSpec): Promise<Entry> {
+	const horizon = await readMoversHorizon(db, spec.start, spec.end);
+	return {
+		start: spec.start.getTime(),
+		end: spec.end.getTime(),
+		startHorizon: horizon.nextAfterStart?.getTime() ?? Infinity,
+		endHorizon: horizon.nextAfterEnd?.getTime() ?? Infinity,
+		rows: await listMovers(db, spec)
+	};
+}
+
 export async function listMoversCached(db: Db, spec: MoversSpec): Promise<MoverRow[]> {
 	const version = await readDataVersion(db);
 	const start = spec.start.getTime();
@@ -44,21 +55,21 @@ export async function listMoversCached(db: Db, spec: MoversSpec): Promise<MoverR
 	const key = `${version}\n${end - start}\n${spec.minBase}\n${spec.limit}`;
 	const cache = cacheOf(db);
 	const kept = cache.get(key);
-	if (kept && isAnswering(kept, start, end)) return kept.rows;
+	if (kept) {
+		// Possibly still being ranked for another view: waited for rather than ranked again, so that
+		// fifty views arriving at once on a cold cache cost one ranking, not fifty.
+		const entry = await kept.catch(() => undefined);
+		if (entry && isAnswering(entry, start, end)) return entry.rows;
+	}
 	// The version was read first: an entry may be newer than its key, never older.
-	const horizon = await readMoversHorizon(db, spec.start, spec.end);
-	const rows = await listMovers(db, spec);
+	const ranking = rankMovers(db, spec);
 	cache.delete(key);
-	cache.set(key, {
-		start,
-		end,
-		startHorizon: horizon.nextAfterStart?.getTime() ?? Infinity,
-		endHorizon: horizon.nextAfterEnd?.getTime() ?? Infinity,
-		rows
-	});
+	cache.set(key, ranking);
+	// A failed ranking is not kept: the next view tries again.
+	ranking.catch(() => cache.get(key) === ranking && cache.delete(key));
 	for (const oldest of cache.keys()) {
 		if (cache.size <= maxEntries) break;
 		cache.delete(oldest);
 	}
-	return rows;
+	return (await ranking).rows;
 }
