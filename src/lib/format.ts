@@ -3,6 +3,8 @@
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 });
 const whole = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 const exact = new Intl.NumberFormat('en', { maximumFractionDigits: 6 });
+// By the number of fraction digits: a formatter is costly to create (a page shows hundreds of figures).
+const upToDigits = [0, 1, 2].map((digits) => new Intl.NumberFormat('en', { maximumFractionDigits: digits }));
 
 /** 1.2M, 14.5K; exact below 10,000 (460, 1,302). */
 export function formatCount(value: number): string {
@@ -21,7 +23,7 @@ export function formatExact(value: number): string {
 export function formatPercent(percent: number): string {
 	const abs = Math.abs(percent);
 	const digits = abs >= 10 ? 0 : abs >= 0.1 ? 1 : 2;
-	const text = new Intl.NumberFormat('en', { maximumFractionDigits: digits }).format(abs);
+	const text = upToDigits[digits]!.format(abs);
 	if (text === '0') return '0%';
 	return `${percent < 0 ? '−' : '+'}${text}%`;
 }
@@ -29,7 +31,7 @@ export function formatPercent(percent: number): string {
 /** A multiplier: x2.83, x181.8, x1,000; three significant digits at least, as in "+183% (x2.83)". */
 export function formatMultiplier(multiplier: number): string {
 	const digits = multiplier >= 100 ? 1 : 2;
-	return `x${new Intl.NumberFormat('en', { maximumFractionDigits: digits }).format(multiplier)}`;
+	return `x${upToDigits[digits]!.format(multiplier)}`;
 }
 
 /** ISO date of an ISO timestamp or epoch milliseconds, in UTC. */
