@@ -74,8 +74,10 @@ export async function startServer(
 	if (options.seed) {
 		// Opened as every process opens it (openStore), so that the server finds it set up: the counter
 		// flags marker written, which spares the server a recount of every seeded sample at start.
-		// Closed before the server starts: the embedded store admits one process at a time.
-		const { database } = await openStore({ ...store.env, DEFAULT_WATCHLIST: 'false', ...extraEnv });
+		// Closed before the server starts: the embedded store admits one process at a time. Seeding is
+		// set-up, not the system under test: a short STATEMENT_TIMEOUT_MS meant for the server must not
+		// cancel a large seed on a busy machine.
+		const { database } = await openStore({ ...store.env, DEFAULT_WATCHLIST: 'false', ...extraEnv, STATEMENT_TIMEOUT_MS: '0' });
 		try {
 			await options.seed(database);
 		} finally {
