@@ -103,24 +103,51 @@ export async function includeInListing(db: Db, parent: TargetRef, key: string): 
 }
 
 /**
- * A target found in `parent`'s listing, inside the write's transaction: its id, created if missing,
- * or undefined when the parent was removed or the analyst removed this target from it. The parent's
- * row is locked first (as a removal does), then the target's, so the two never deadlock.
+ * lockTargetForWrite for several targets by reference, in one statement: rows locked in id order (two
+ * writers of overlapping sets take them in the same order), answered by key; a removed target is
+ * missing from the answer, and its write must write nothing.
  */
-export async function lockListedTargetForWrite(tx: Db, parent: TargetRef, target: TargetRef & { displayName: string }): Promise<number | undefined> {
-	const [listing] = await queryRows<{ is_excluded: boolean }>(
+export async function lockTargetsForWrite(tx: Db, refs: readonly TargetRef[]): Promise<Map<string, number>> {
+	if (refs.length === 0) return new Map();
+	const rows = await queryRows<{ id: number; source: string; key: string }>(
 		tx,
-		sql`select coalesce((metadata->'removedListed') ? ${target.key}::text, false) as is_excluded
+		sql`select t.id, t.source, t.key
+			from targets t join unnest(${sql.param(refs.map((r) => r.source))}::text[], ${sql.param(refs.map((r) => r.key))}::text[]) as w(source, key)
+				on t.source = w.source and t.key = w.key
+			order by t.id
+			for share of t`
+	);
+	return new Map(rows.map((r) => [refKey(r), r.id]));
+}
+
+/** The key lockTargetsForWrite answers by. */
+export const refKey = (ref: { source: string; key: string }) => `${ref.source}:${ref.key}`;
+
+/**
+ * Targets found in `parent`'s listing, inside the write's transaction, before lockTargetsForWrite:
+ * creates those missing and answers the keys that may be written, none when the parent was removed,
+ * and never one the analyst removed from the listing. The parent's row is locked first (as a removal
+ * does), then, by lockTargetsForWrite, the targets', so the two never deadlock.
+ */
+export async function addListedTargets(tx: Db, parent: TargetRef, listed: readonly (TargetRef & { displayName: string })[]): Promise<Set<string>> {
+	const [listing] = await queryRows<{ removed_listed: string[] | null }>(
+		tx,
+		sql`select array(select jsonb_array_elements_text(coalesce(metadata->'removedListed', '[]'::jsonb))) as removed_listed
 			from targets where source = ${parent.source} and key = ${parent.key} for share`
 	);
-	if (!listing || listing.is_excluded) return undefined;
-	const [row] = await queryRows<{ id: number }>(
-		tx,
-		sql`insert into targets (source, key, display_name) values (${target.source}, ${target.key}, ${target.displayName})
-			on conflict (source, key) do update set source = excluded.source
-			returning id`
-	);
-	return row?.id;
+	if (!listing) return new Set();
+	const removed = new Set(listing.removed_listed ?? []);
+	const kept = listed.filter((t) => !removed.has(t.key));
+	if (kept.length > 0) {
+		await tx.execute(sql`insert into targets (source, key, display_name)
+			select w.source, w.key, w.display_name
+			from unnest(${sql.param(kept.map((t) => t.source))}::text[], ${sql.param(kept.map((t) => t.key))}::text[],
+				${sql.param(kept.map((t) => t.displayName))}::text[]) as w(source, key, display_name)
+			where not exists (select 1 from targets t where t.source = w.source and t.key = w.key)
+			order by w.key
+			on conflict (source, key) do nothing`);
+	}
+	return new Set(kept.map(refKey));
 }
 
 /** Every target with whether it is tracked and its listing's removed keys (what a configuration file plans against). */

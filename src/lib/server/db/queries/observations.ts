@@ -1,22 +1,93 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../client.js';
-import { targets } from '../schema/index.js';
-import { counterFlags } from '../../metrics/counters.js';
-
-/** What a collector's poll writes: observed samples and the target's state. */
+import { counterFlags, type FlaggedSeries } from '../../metrics/counters.js';
+import type { SeriesKind } from '../../metrics/catalog.js';
 
 /**
- * Writes one observed sample with the flags the answer itself gave (a collector's `capped`); counter
- * flags are recomputeSampleFlags' job, so they are kept here and not compared: polling the same instant
- * again rewrites the row only when the value or the answer's flags differ. True when a row was inserted
- * or changed.
+ * What a collector's poll writes: observed samples and the target's state. Each statement takes a set
+ * of rows (a batch of observations written in one transaction costs a handful of statements, not a
+ * dozen per target); a single write is a set of one.
  */
-export async function upsertObservedSample(db: Db, seriesId: number, ts: Date, value: number, answerFlags: readonly string[]): Promise<boolean> {
+
+/** An array parameter for `unnest(...)`: one column of the rows, cast to its SQL type. */
+const column = <R, T>(rows: readonly R[], pick: (row: R) => T, type: string): SQL => sql`${sql.param(rows.map(pick))}::${sql.raw(type)}[]`;
+
+/** A series a poll writes to, as locked for the write. */
+export interface ObservedSeries extends FlaggedSeries {
+	id: number;
+	targetId: number;
+	note: string | null;
+}
+
+export interface ObservedSeriesInput {
+	targetId: number;
+	metric: string;
+	unit: string;
+	kind: SeriesKind;
+	/** Replaces the stored note when given (the method text travels with the data just written). */
+	note?: string;
+}
+
+/**
+ * Creates the series that do not exist yet, locks every wanted series' row for the write (in id order,
+ * as every writer takes them: lockSeriesForWrite) and sets the notes given. An existing series keeps
+ * its unit and kind. Only missing series are inserted, so a poll does not draw ids from the series
+ * sequence for series that exist (an upsert would, each hour, for every series).
+ */
+export async function lockObservedSeries(tx: Db, wanted: readonly ObservedSeriesInput[]): Promise<ObservedSeries[]> {
+	if (wanted.length === 0) return [];
+	const wantedRows = sql`unnest(${column(wanted, (w) => w.targetId, 'int')}, ${column(wanted, (w) => w.metric, 'text')}) as w(target_id, metric)`;
+	await tx.execute(sql`insert into series (target_id, metric, unit, kind)
+		select w.target_id, w.metric, w.unit, w.kind
+		from unnest(${column(wanted, (w) => w.targetId, 'int')}, ${column(wanted, (w) => w.metric, 'text')},
+			${column(wanted, (w) => w.unit, 'text')}, ${column(wanted, (w) => w.kind, 'text')}) as w(target_id, metric, unit, kind)
+		where not exists (select 1 from series s where s.target_id = w.target_id and s.metric = w.metric)
+		order by w.target_id, w.metric
+		on conflict (target_id, metric) do nothing`);
+	const locked = await queryRows<{ id: number; target_id: number; metric: string; kind: SeriesKind; source: string; note: string | null }>(
+		tx,
+		sql`select s.id, s.target_id, s.metric, s.kind, t.source, s.note
+			from series s join ${wantedRows} on s.target_id = w.target_id and s.metric = w.metric
+			join targets t on t.id = s.target_id
+			order by s.id
+			for update of s`
+	);
+	const series = locked.map((r) => ({ id: r.id, targetId: r.target_id, metric: r.metric, kind: r.kind, source: r.source, note: r.note }));
+	const noteOf = new Map(wanted.filter((w) => w.note !== undefined).map((w) => [`${w.targetId}/${w.metric}`, w.note!]));
+	const renoted = series.filter((s) => noteOf.has(`${s.targetId}/${s.metric}`) && noteOf.get(`${s.targetId}/${s.metric}`) !== s.note);
+	if (renoted.length > 0) {
+		await tx.execute(sql`update series s set note = w.note
+			from unnest(${column(renoted, (s) => s.id, 'int')}, ${column(renoted, (s) => noteOf.get(`${s.targetId}/${s.metric}`)!, 'text')}) as w(id, note)
+			where s.id = w.id`);
+		for (const s of renoted) s.note = noteOf.get(`${s.targetId}/${s.metric}`)!;
+	}
+	return series;
+}
+
+/** One observed value to store, with the flags the answer itself gave (a collector's `capped`). */
+export interface ObservedSample {
+	seriesId: number;
+	ts: Date;
+	value: number;
+	answerFlags: readonly string[];
+}
+
+/**
+ * Writes observed samples; counter flags are recomputeSampleFlags' job, so they are kept here and not
+ * compared: polling the same instant again rewrites a row only when the value or the answer's flags
+ * differ. Returns the series whose row was inserted or changed. One sample per series.
+ */
+export async function upsertObservedSamples(db: Db, samples: readonly ObservedSample[]): Promise<Set<number>> {
+	if (samples.length === 0) return new Set();
 	const counterFlagList = sql`${sql.param(counterFlags)}::text[]`;
 	const rows = await queryRows<{ series_id: number }>(
 		db,
 		sql`insert into samples (series_id, ts, value, provenance, flags)
-			values (${seriesId}, ${ts.toISOString()}::timestamptz, ${value}, 'observed', ${sql.param(answerFlags)}::text[])
+			-- Flags travel as JSON arrays: a set of rows cannot carry a text[] each through one unnest.
+			select w.series_id, w.ts, w.value, 'observed', array(select jsonb_array_elements_text(w.flags::jsonb))
+			from unnest(${column(samples, (s) => s.seriesId, 'int')}, ${column(samples, (s) => s.ts.toISOString(), 'timestamptz')},
+				${column(samples, (s) => s.value, 'float8')}, ${column(samples, (s) => JSON.stringify(s.answerFlags), 'text')}) as w(series_id, ts, value, flags)
+			order by w.series_id
 			on conflict (series_id, ts) do update
 				set value = excluded.value,
 					flags = array(select f from unnest(samples.flags) f where f = any(${counterFlagList})) || excluded.flags
@@ -24,34 +95,52 @@ export async function upsertObservedSample(db: Db, seriesId: number, ts: Date, v
 				is distinct from (excluded.value, excluded.flags)
 			returning series_id`
 	);
-	return rows.length > 0;
+	return new Set(rows.map((r) => r.series_id));
 }
 
 /**
  * An observation supersedes any reconstruction from its instant on, so that a series reads as rebuilt
- * history and then observed values, never the two interleaved (their definitions differ). Returns the
- * latest instant removed, for the flag recomputation's range.
+ * history and then observed values, never the two interleaved (their definitions differ). Returns,
+ * per series that lost any, the latest instant removed, for the flag recomputation's range.
  */
-export async function deleteReconstructedFrom(db: Db, seriesId: number, from: Date): Promise<Date | undefined> {
-	const [row] = await queryRows<{ last: string | Date | null }>(
+export async function deleteReconstructedFromEach(db: Db, starts: readonly { seriesId: number; from: Date }[]): Promise<Map<number, Date>> {
+	if (starts.length === 0) return new Map();
+	// Epoch ms rather than the timestamp itself: pg and PGlite parse timestamps in raw SQL differently.
+	const rows = await queryRows<{ series_id: number; last_ms: number }>(
 		db,
 		sql`with gone as (
-			delete from samples where series_id = ${seriesId} and ts >= ${from.toISOString()}::timestamptz and provenance = 'reconstructed'
-			returning ts
-		) select max(ts) as last from gone`
+			delete from samples s
+			using unnest(${column(starts, (s) => s.seriesId, 'int')}, ${column(starts, (s) => s.from.toISOString(), 'timestamptz')}) as w(series_id, ts)
+			where s.series_id = w.series_id and s.ts >= w.ts and s.provenance = 'reconstructed'
+			returning s.series_id, s.ts
+		) select series_id, (extract(epoch from max(ts)) * 1000)::float8 as last_ms from gone group by series_id`
 	);
-	return row?.last ? new Date(row.last) : undefined;
+	return new Map(rows.map((r) => [r.series_id, new Date(Number(r.last_ms))]));
 }
 
-/** A target answered: its status back to ok, when it was collected, and its metadata merged in. */
+/** deleteReconstructedFromEach for one series: the latest instant removed, if any. */
+export async function deleteReconstructedFrom(db: Db, seriesId: number, from: Date): Promise<Date | undefined> {
+	return (await deleteReconstructedFromEach(db, [{ seriesId, from }])).get(seriesId);
+}
+
+/** A target that answered: when it was collected, and metadata to merge into its own. */
+export interface ObservedTarget {
+	targetId: number;
+	at: Date;
+	metadata: Record<string, unknown>;
+}
+
+/** Targets answered: status back to ok, when they were collected, and their metadata merged in. */
+export async function markTargetsObserved(db: Db, observed: readonly ObservedTarget[]): Promise<void> {
+	if (observed.length === 0) return;
+	await db.execute(sql`update targets t
+		set status = 'ok', status_message = null, last_collected_at = w.at, metadata = t.metadata || w.metadata::jsonb
+		from unnest(${column(observed, (o) => o.targetId, 'int')}, ${column(observed, (o) => o.at.toISOString(), 'timestamptz')},
+			${column(observed, (o) => JSON.stringify(o.metadata), 'text')}) as w(id, at, metadata)
+		where t.id = w.id`);
+}
+
+/** markTargetsObserved for one target. */
 export async function markTargetObserved(db: Db, targetId: number, at: Date, metadata: Record<string, unknown>): Promise<void> {
-	await db
-		.update(targets)
-		.set({
-			status: 'ok',
-			statusMessage: null,
-			lastCollectedAt: at,
-			metadata: sql`${targets.metadata} || ${JSON.stringify(metadata)}::jsonb`
-		})
-		.where(eq(targets.id, targetId));
+	await markTargetsObserved(db, [{ targetId, at, metadata }]);
 }

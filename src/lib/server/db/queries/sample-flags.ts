@@ -29,6 +29,14 @@ export interface FlagRecount {
 	followersChanged: number;
 }
 
+/** One series' written range and the rules its flags follow: what recomputeSampleFlagsOf takes per series. */
+export interface FlagRange {
+	seriesId: number;
+	from: Date;
+	to: Date;
+	rules: FlagRules;
+}
+
 /**
  * Recomputes the flags of every sample a write in [from, to] can have affected: those in the range,
  * the first one after it (its previous sample may have changed) and those up to stallDays after that
@@ -40,48 +48,69 @@ export interface FlagRecount {
  * lockSeriesForWrite.
  */
 export async function recomputeSampleFlags(db: Db, seriesId: number, range: { from: Date; to: Date }, rules: FlagRules): Promise<FlagRecount> {
-	const stall = sql`make_interval(secs => ${rules.stallDays * 86_400}::float8)`;
-	const from = sql`${range.from.toISOString()}::timestamptz`;
-	const to = sql`${range.to.toISOString()}::timestamptz`;
-	const isCounter = sql`${rules.isCounter}::boolean`;
-	const [row] = await queryRows<{ changed: number; followers: number }>(
+	const recounts = await recomputeSampleFlagsOf(db, [{ seriesId, ...range, rules }]);
+	return recounts.get(seriesId) ?? { changed: 0, followersChanged: 0 };
+}
+
+/**
+ * recomputeSampleFlags for several series in one statement (a collection's batch of observations):
+ * each range is recomputed on its own, by a lateral subquery per series whose window reads only that
+ * series. Series must be distinct. Answers the recount of each series that changed.
+ */
+export async function recomputeSampleFlagsOf(db: Db, ranges: readonly FlagRange[]): Promise<Map<number, FlagRecount>> {
+	if (ranges.length === 0) return new Map();
+	const counterFlagList = sql`${sql.param(counterFlags)}::text[]`;
+	const column = <T>(pick: (r: FlagRange) => T, type: string) => sql`${sql.param(ranges.map(pick))}::${sql.raw(type)}[]`;
+	const rows = await queryRows<{ series_id: number; changed: number; followers: number }>(
 		db,
-		sql`with bounds as (
-			select coalesce((select ts + ${stall} from samples where series_id = ${seriesId} and ts > ${to} order by ts limit 1), ${to}) as hi,
-				coalesce(
-					(select ts from samples where series_id = ${seriesId} and ts <= ${from} - ${stall} order by ts desc limit 1),
-					-- No sample that far back: every earlier one is within stallDays, and a stall reference of a later row.
-					(select ts from samples where series_id = ${seriesId} order by ts limit 1),
-					${from}) as lo
-		), neighbours as (
-			select ts, value, flags,
-				lag(value) over (order by ts) as prev,
-				last_value(value) over (order by ts range between unbounded preceding and ${stall} preceding) as stall_ref
-			from samples
-			where series_id = ${seriesId} and ts >= (select lo from bounds) and ts <= (select hi from bounds)
+		sql`with ranges as (
+			select r.series_id, r.lo_ts, r.hi_ts, r.is_counter, r.is_stall_checked, r.jump_factor,
+				make_interval(secs => r.stall_secs) as stall
+			from unnest(
+				${column((r) => r.seriesId, 'int')}, ${column((r) => r.from.toISOString(), 'timestamptz')}, ${column((r) => r.to.toISOString(), 'timestamptz')},
+				${column((r) => r.rules.isCounter, 'boolean')}, ${column((r) => r.rules.isStallChecked, 'boolean')},
+				${column((r) => r.rules.jumpFactor, 'float8')}, ${column((r) => r.rules.stallDays * 86_400, 'float8')}
+			) as r(series_id, lo_ts, hi_ts, is_counter, is_stall_checked, jump_factor, stall_secs)
 		), computed as (
-			select ts, array_remove(array[
-					case when ${isCounter} and value < prev then 'decrease' end,
-					case when ${isCounter} and ${rules.isStallChecked}::boolean and value = prev and stall_ref = value then 'stall' end,
-					case when ${isCounter} and prev > 0 and value > prev * ${rules.jumpFactor}::float8 then 'jump' end,
-					case when ${isCounter} and value = ${frozenValue}::float8 then 'frozen' end,
-					case when ${isCounter} and (value < 0 or abs(prev - value - ${wrapSpan}::float8) <= ${wrapTolerance}::float8) then 'wrapped' end
+			select r.series_id, n.ts, n.ts > r.hi_ts as is_follower, array_remove(array[
+					case when r.is_counter and n.value < n.prev then 'decrease' end,
+					case when r.is_counter and r.is_stall_checked and n.value = n.prev and n.stall_ref = n.value then 'stall' end,
+					case when r.is_counter and n.prev > 0 and n.value > n.prev * r.jump_factor then 'jump' end,
+					case when r.is_counter and n.value = ${frozenValue}::float8 then 'frozen' end,
+					case when r.is_counter and (n.value < 0 or abs(n.prev - n.value - ${wrapSpan}::float8) <= ${wrapTolerance}::float8) then 'wrapped' end
 				]::text[], null)
 				-- Most rows carry no other flag: the common case skips the per-row subquery.
-				|| case when flags <@ ${sql.param(counterFlags)}::text[] then '{}'::text[]
-					else array(select f from unnest(flags) with ordinality as u(f, i) where f <> all(${sql.param(counterFlags)}::text[]) order by i) end as flags
-			from neighbours where ts >= ${from}
+				|| case when n.flags <@ ${counterFlagList} then '{}'::text[]
+					else array(select f from unnest(n.flags) with ordinality as u(f, i) where f <> all(${counterFlagList}) order by i) end as flags
+			from ranges r
+			cross join lateral (
+				select coalesce((select ts + r.stall from samples where series_id = r.series_id and ts > r.hi_ts order by ts limit 1), r.hi_ts) as hi,
+					coalesce(
+						(select ts from samples where series_id = r.series_id and ts <= r.lo_ts - r.stall order by ts desc limit 1),
+						-- No sample that far back: every earlier one is within stallDays, and a stall reference of a later row.
+						(select ts from samples where series_id = r.series_id order by ts limit 1),
+						r.lo_ts) as lo
+			) as bounds
+			cross join lateral (
+				-- The frame's offset is the series' own stall interval: an outer reference, evaluated per series.
+				select ts, value, flags,
+					lag(value) over (order by ts) as prev,
+					last_value(value) over (order by ts range between unbounded preceding and r.stall preceding) as stall_ref
+				from samples
+				where series_id = r.series_id and ts >= bounds.lo and ts <= bounds.hi
+			) as n
+			where n.ts >= r.lo_ts
 		), updated as (
 			update samples s set flags = c.flags from computed c
-			where s.series_id = ${seriesId} and s.ts = c.ts and s.flags is distinct from c.flags
+			where s.series_id = c.series_id and s.ts = c.ts and s.flags is distinct from c.flags
 				-- A compacted day's sample keeps the flags of the samples it stands for: judged again
 				-- against the daily neighbours left, they would lose what only the hourly ones showed.
-				and not (s.provenance = 'observed' and s.ts < coalesce((select compacted_until from series where id = ${seriesId}), '-infinity'))
-			returning s.ts
+				and not (s.provenance = 'observed' and s.ts < coalesce((select compacted_until from series where id = c.series_id), '-infinity'))
+			returning s.series_id, c.is_follower
 		)
-		select count(*)::int as changed, (count(*) filter (where ts > ${to}))::int as followers from updated`
+		select series_id, count(*)::int as changed, (count(*) filter (where is_follower))::int as followers from updated group by series_id`
 	);
-	return { changed: row?.changed ?? 0, followersChanged: row?.followers ?? 0 };
+	return new Map(rows.map((r) => [r.series_id, { changed: r.changed, followersChanged: r.followers }]));
 }
 
 export interface SeriesSpan {
