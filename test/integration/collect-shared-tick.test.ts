@@ -124,22 +124,24 @@ describe.each(testBackends)('a shared Docker Hub tick on $name', (backend) => {
 		expect((await listBatches()).map((b) => [b.state, b.claimed_by])).toEqual([['pending', null], isSole ? ['pending', null] : ['claimed', elsewhere]]);
 	});
 
-	it('a stopping run gives its batch back and closes as interrupted; the next run of the tick finishes it', async () => {
+	it('a stopping run gives its batches back and closes as interrupted; the next run of the tick finishes them', async () => {
 		const replay = await startTick(0);
 		try {
 			const config = h.config({ DOCKERHUB_API_URL: replay.url });
-			// image02 (batch 0) is held: the run is stopped while waiting for it.
-			replay.route(imagePath('image02'), { ...imageAnswer('image02', 2), fault: 'hold' }, imageAnswer('image02', 2));
+			// image02 (batch 0) and image07 (batch 1) are held: both request slots wait, and the run is
+			// stopped then. Batch 1 is running because batch 0 had sent every request (the next batch is
+			// claimed then); batch 2 is not, since batch 1 has not.
+			for (const [name, i] of [['image02', 2], ['image07', 7]] as const) replay.route(imagePath(name), { ...imageAnswer(name, i), fault: 'hold' }, imageAnswer(name, i));
 			const stopping = new AbortController();
 			const first = collectDockerHub(h.db, config, { ...h.options(), slot, signal: stopping.signal });
-			await waitUntil(() => replay.countRequests(imagePath('image02')) === 1, 'the held request');
+			await waitUntil(() => replay.countRequests(imagePath('image02')) === 1 && replay.countRequests(imagePath('image07')) === 1, 'the held requests');
 			stopping.abort();
 			expect(await first).toMatchObject({ status: 'interrupted' });
-			expect((await listBatches()).map((b) => [b.state, b.attempts])).toEqual([['pending', 1], ['pending', 0], ['pending', 0], ['pending', 0]]);
+			expect((await listBatches()).map((b) => [b.state, b.attempts])).toEqual([['pending', 1], ['pending', 1], ['pending', 0], ['pending', 0]]);
 
 			const second = await collectDockerHub(h.db, config, { ...h.options(), slot });
 			expect(second).toMatchObject({ status: 'ok', targetsDone: names.length });
-			expect((await listBatches()).map((b) => [b.state, b.attempts])).toEqual([['done', 2], ['done', 1], ['done', 1], ['done', 1]]);
+			expect((await listBatches()).map((b) => [b.state, b.attempts])).toEqual([['done', 2], ['done', 2], ['done', 1], ['done', 1]]);
 			expect(await countSamplesPerImage()).toEqual(names.map((name) => ({ key: `bench/${name}`, samples: 2, at_tick: 2 })));
 		} finally {
 			await replay.close();

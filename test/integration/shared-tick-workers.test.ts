@@ -13,8 +13,8 @@ import { useTestProcesses } from '../helpers/test-processes.js';
  * every image is asked for and written once; and when one is killed with SIGKILL in the middle of its
  * batch, the other, waiting for the tick to end, takes that batch over at once and finishes it. The
  * first two tests join the tick with `npm run collect -- --tick` (the collector a scheduled tick runs),
- * so that which batch each holds is steered with a held answer, not with timing: image02 (batch 0) is
- * answered only when the test says so. The last runs two `npm run worker` on their cron.
+ * so that which batch each holds is steered with held answers, not with timing: image02 and image03
+ * (batch 0) are answered only when the test says so. The last runs two `npm run worker` on their cron.
  */
 
 const processTimeoutMs = 240_000;
@@ -23,7 +23,9 @@ const names = Array.from({ length: 40 }, (_, i) => `image${String(i).padStart(2,
 const batchZero = names.slice(0, 10);
 const imagePath = (name: string) => `/v2/namespaces/bench/repositories/${name}`;
 const imageAnswer = (name: string, i: number) => ({ body: { name, namespace: 'bench', pull_count: 1_000 + i, star_count: i } });
-const heldPath = imagePath('image02');
+// Two held answers fill both request slots (COLLECT_CONCURRENCY 2): batch 0 never has every request
+// out, so its worker claims no next batch while it waits.
+const heldPaths = [imagePath('image02'), imagePath('image03')];
 
 interface BatchRow {
 	batch_index: number;
@@ -57,14 +59,15 @@ for (const backend of testBackends.filter((b) => b.name === 'postgres')) {
 			const replay = await ReplayServer.start({ latencyMs: 20 });
 			defer(() => replay.close());
 			names.forEach((name, i) => replay.route(imagePath(name), imageAnswer(name, i)));
-			// The first request for image02 waits for release(); any later one is answered at once.
-			replay.route(heldPath, { ...imageAnswer('image02', 2), fault: 'hold' }, imageAnswer('image02', 2));
+			// The first request for image02 and for image03 waits for release(); any later one is answered at once.
+			for (const i of [2, 3]) replay.route(imagePath(names[i]!), { ...imageAnswer(names[i]!, i), fault: 'hold' }, imageAnswer(names[i]!, i));
 			const env = { ...store.env, DOCKERHUB_API_URL: replay.url, COLLECT_BATCH_SIZE: '10', COLLECT_CONCURRENCY: '2' };
 			const startWorker = () => track(spawnTsx('scripts/collect.ts', ['--source', 'dockerhub', '--tick', tick], env));
-			// The first worker plans the tick and claims batch 0, where it stays on image02; the second
-			// then claims every other batch and waits for batch 0 to end.
+			// The first worker plans the tick and claims batch 0, where it stays on image02 and image03;
+			// the second then claims every other batch and waits for batch 0 to end.
 			const first = startWorker();
-			await waitUntil(() => replay.countRequests(heldPath) === 1, 'the first worker to hold batch 0', processTimeoutMs);
+			const isHolding = () => heldPaths.every((path) => replay.countRequests(path) === 1);
+			await waitUntil(isHolding, 'the first worker to hold batch 0', processTimeoutMs);
 			const second = startWorker();
 			const isRestDone = async () => (await listBatches(database)).filter((b) => b.batch_index > 0 && b.state === 'done').length === 3;
 			await waitUntil(isRestDone, 'the second worker to finish batches 1 to 3', processTimeoutMs);
@@ -73,7 +76,7 @@ for (const backend of testBackends.filter((b) => b.name === 'postgres')) {
 
 		it('they split the tick: every image asked for and written once, each batch done once', async () => {
 			const { database, replay, first, second } = await prepare();
-			expect(replay.release(heldPath)).toBe(1);
+			for (const path of heldPaths) expect(replay.release(path)).toBe(1);
 			expect(await first.closed, first.output()).toBe(0);
 			expect(await second.closed, second.output()).toBe(0);
 
@@ -101,7 +104,7 @@ for (const backend of testBackends.filter((b) => b.name === 'postgres')) {
 			// Batch 0 asked again by the second worker (the first may not have reached all of it); the rest once.
 			for (const name of batchZero) expect(replay.countRequests(imagePath(name)), name).toBeGreaterThanOrEqual(1);
 			for (const name of batchZero) expect(replay.countRequests(imagePath(name)), name).toBeLessThanOrEqual(2);
-			expect(replay.countRequests(heldPath)).toBe(2);
+			for (const path of heldPaths) expect(replay.countRequests(path)).toBe(2);
 			for (const name of names.slice(10)) expect(replay.countRequests(imagePath(name)), name).toBe(1);
 			// The killed worker's run stays open until a start closes it (crash repair); the other's covers the whole tick.
 			const runs = await listRuns(database);

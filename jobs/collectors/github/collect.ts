@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { Config } from '../../../src/lib/server/config.js';
 import type { Db } from '../../../src/lib/server/db/client.js';
-import { writeObservation } from '../../observations.js';
+import { createObservationWriter, type ObservationWriter } from '../../observation-writer.js';
 import { toCollectorError, type CollectorError } from '../errors.js';
 import { recordFailure, recordRun, recordSuccess, type CollectOptions, type RunReport } from '../run.js';
 import { GithubClient } from './client.js';
@@ -14,10 +14,12 @@ import { listGithubTargets, parseRepositoryKey, type GithubTarget } from './targ
 export { collectGithubContributors } from './contributors.js';
 export { collectGithubDownloads } from './downloads.js';
 
-/** What every batch of one GraphQL run shares: what a REST run has, and the run's rate limit. */
+/** What every batch of one GraphQL run shares: what a REST run has, the run's rate limit and its writer. */
 interface RunContext extends RestRun {
 	/** Set by the first long rate limit: later batches fail with it instead of asking GitHub. */
 	rateLimit: CollectorError | undefined;
+	/** A batch's answers are handed over together, and written in one transaction (or a few). */
+	writer: ObservationWriter;
 }
 
 function toBatches<T>(items: readonly T[], size: number): T[][] {
@@ -26,15 +28,15 @@ function toBatches<T>(items: readonly T[], size: number): T[][] {
 	return batches;
 }
 
-/** Writes one repository's counters (one transaction) or records why there are none. */
+/** Writes one repository's counters (all or nothing) or records why there are none. */
 async function storeResult(ctx: RunContext, target: GithubTarget, result: RepositoryResult): Promise<void> {
 	if ('error' in result) return recordFailure(ctx.db, 'github', ctx.report, ctx.options, target.key, result.error);
 	try {
-		const changedSamples = await writeObservation(
-			ctx.db,
-			{ target: { source: 'github', key: target.key, displayName: target.displayName }, ts: ctx.ts, ...toRepositoryObservation(result.counts) },
-			ctx.config.counters
-		);
+		const changedSamples = await ctx.writer.write({
+			target: { source: 'github', key: target.key, displayName: target.displayName },
+			ts: ctx.ts,
+			...toRepositoryObservation(result.counts)
+		});
 		// A repository that waited for the anonymous budget before a token was set waits no more.
 		await clearWaiting(ctx.db, target, 'github');
 		recordSuccess(ctx.report, ctx.options, target.key, changedSamples);
@@ -66,7 +68,7 @@ async function collectBatch(ctx: RunContext, batch: GithubTarget[]): Promise<voi
 	}
 	if (valid.length === 0) return;
 	const results = await queryBatch(ctx, valid.map((v) => v.name));
-	for (const [i, { target }] of valid.entries()) await storeResult(ctx, target, results[i]!);
+	await Promise.all(valid.map(({ target }, i) => storeResult(ctx, target, results[i]!)));
 }
 
 /**
@@ -87,7 +89,8 @@ export async function collectGithub(db: Db, config: Config, options: CollectOpti
 			targetsWaiting = await collectRestCounters({ db, config, client, report, options, ts: now() }, targets);
 			return;
 		}
-		const ctx: RunContext = { db, config, client, report, options, ts: now(), rateLimit: undefined };
+		const writer = createObservationWriter(db, config.counters);
+		const ctx: RunContext = { db, config, client, report, options, ts: now(), rateLimit: undefined, writer };
 		const limit = pLimit(config.collectConcurrency);
 		await Promise.all(toBatches(targets, config.github.batchSize).map((batch) => limit(() => collectBatch(ctx, batch))));
 	});

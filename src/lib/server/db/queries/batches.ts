@@ -79,12 +79,16 @@ export async function endBatchClaim(db: Db, batchId: number, claimer: string, st
 		where id = ${batchId} and claimed_by = ${claimer} and state = 'claimed'`);
 }
 
-/** How many of the tick's batches are not finished yet (pending or claimed). */
-export async function countOpenBatches(db: Db, tick: TickRef): Promise<number> {
+/**
+ * How many of the tick's batches are not finished yet (pending or claimed), leaving out those that
+ * `exceptClaimer` holds: the batches a run is running itself are none it could wait to take over.
+ */
+export async function countOpenBatches(db: Db, tick: TickRef, exceptClaimer?: string): Promise<number> {
+	const others = exceptClaimer === undefined ? sql`` : sql`and claimed_by is distinct from ${exceptClaimer}`;
 	const [row] = await queryRows<{ n: number }>(
 		db,
 		sql`select count(*)::int as n from collection_batches
-			where job = ${tick.job} and slot = ${tick.slot.toISOString()}::timestamptz and state in ('pending', 'claimed')`
+			where job = ${tick.job} and slot = ${tick.slot.toISOString()}::timestamptz and state in ('pending', 'claimed') ${others}`
 	);
 	return Number(row?.n ?? 0);
 }
