@@ -92,18 +92,19 @@ export async function writeObservations(db: Db, observations: readonly Observati
  * listing's parent locked before its targets); answers their ids by refKey, without removed ones.
  */
 async function lockObservedTargets(tx: Db, observations: readonly Observation[]): Promise<Map<string, number>> {
-	const byListing = new Map<string, Observation[]>();
+	const byListing = new Map<string, { parent: TargetRef; listed: Observation['target'][] }>();
 	for (const o of observations) {
 		if (!o.listedBy) continue;
-		const parent = refKey({ source: o.target.source, key: o.listedBy });
-		byListing.set(parent, [...(byListing.get(parent) ?? []), o]);
+		const parent = { source: o.target.source, key: o.listedBy };
+		const key = refKey(parent);
+		if (!byListing.has(key)) byListing.set(key, { parent, listed: [] });
+		byListing.get(key)!.listed.push(o.target);
 	}
 	const listedKeys = new Set<string>();
 	// Parents in a fixed order, so that two writers of overlapping listings lock them alike.
-	for (const parent of [...byListing.keys()].sort()) {
-		const listed = byListing.get(parent)!;
-		const parentRef = { source: listed[0]!.target.source, key: listed[0]!.listedBy! };
-		for (const key of await addListedTargets(tx, parentRef, listed.map((o) => o.target))) listedKeys.add(key);
+	for (const ref of [...byListing.keys()].sort()) {
+		const { parent, listed } = byListing.get(ref)!;
+		for (const key of await addListedTargets(tx, parent, listed)) listedKeys.add(key);
 	}
 	// A listed target stays unwritten when its listing no longer allows it (parent gone, target removed from it).
 	const refs = observations.filter((o) => !o.listedBy || listedKeys.has(refKey(o.target))).map((o) => o.target);

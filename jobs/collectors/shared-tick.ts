@@ -89,7 +89,7 @@ export async function joinSharedTick(db: Db, options: SharedTickOptions): Promis
 				await releaseBatchesOfEndedProcesses(db, tick.job);
 				const batch = await claimBatch(db, tick, claimer, batchLeaseMs);
 				if (batch) return batch;
-				// Nothing left but this run's own batches (another lane's): nothing to wait for.
+				// Nothing left but batches this run holds itself (the one it still runs beside the next): nothing to wait for.
 				if ((await countOpenBatches(db, tick, claimer)) === 0) return undefined;
 				// An abort ends the wait early; the loop then sees it and returns.
 				await delay(batchPollMs, undefined, { signal }).catch(() => undefined);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -40,6 +40,17 @@ export type DatabaseTarget =
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 	const result = (await db.execute(query)) as unknown as { rows: T[] };
 	return result.rows;
+}
+
+/** The SQL types a set-wise statement passes as array parameters. */
+type ColumnType = 'int' | 'text' | 'float8' | 'boolean' | 'timestamptz';
+
+/**
+ * One column of a set of rows as an array parameter, cast to its SQL type, for `unnest(...)`: a
+ * set-wise statement takes its rows as one array per column.
+ */
+export function arrayColumn<R>(rows: readonly R[], pick: (row: R) => unknown, type: ColumnType): SQL {
+	return sql`${sql.param(rows.map(pick))}::${sql.raw(type)}[]`;
 }
 
 export function redactUrl(url: string): string {

@@ -1,5 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '../client.js';
+import { sql } from 'drizzle-orm';
+import { arrayColumn, queryRows, type Db } from '../client.js';
 import { counterFlags, type FlaggedSeries } from '../../metrics/counters.js';
 import type { SeriesKind } from '../../metrics/catalog.js';
 
@@ -8,9 +8,6 @@ import type { SeriesKind } from '../../metrics/catalog.js';
  * of rows (a batch of observations written in one transaction costs a handful of statements, not a
  * dozen per target); a single write is a set of one.
  */
-
-/** An array parameter for `unnest(...)`: one column of the rows, cast to its SQL type. */
-const column = <R, T>(rows: readonly R[], pick: (row: R) => T, type: string): SQL => sql`${sql.param(rows.map(pick))}::${sql.raw(type)}[]`;
 
 /** A series a poll writes to, as locked for the write. */
 export interface ObservedSeries extends FlaggedSeries {
@@ -36,11 +33,11 @@ export interface ObservedSeriesInput {
  */
 export async function lockObservedSeries(tx: Db, wanted: readonly ObservedSeriesInput[]): Promise<ObservedSeries[]> {
 	if (wanted.length === 0) return [];
-	const wantedRows = sql`unnest(${column(wanted, (w) => w.targetId, 'int')}, ${column(wanted, (w) => w.metric, 'text')}) as w(target_id, metric)`;
+	const wantedRows = sql`unnest(${arrayColumn(wanted, (w) => w.targetId, 'int')}, ${arrayColumn(wanted, (w) => w.metric, 'text')}) as w(target_id, metric)`;
 	await tx.execute(sql`insert into series (target_id, metric, unit, kind)
 		select w.target_id, w.metric, w.unit, w.kind
-		from unnest(${column(wanted, (w) => w.targetId, 'int')}, ${column(wanted, (w) => w.metric, 'text')},
-			${column(wanted, (w) => w.unit, 'text')}, ${column(wanted, (w) => w.kind, 'text')}) as w(target_id, metric, unit, kind)
+		from unnest(${arrayColumn(wanted, (w) => w.targetId, 'int')}, ${arrayColumn(wanted, (w) => w.metric, 'text')},
+			${arrayColumn(wanted, (w) => w.unit, 'text')}, ${arrayColumn(wanted, (w) => w.kind, 'text')}) as w(target_id, metric, unit, kind)
 		where not exists (select 1 from series s where s.target_id = w.target_id and s.metric = w.metric)
 		order by w.target_id, w.metric
 		on conflict (target_id, metric) do nothing`);
@@ -52,14 +49,17 @@ export async function lockObservedSeries(tx: Db, wanted: readonly ObservedSeries
 			order by s.id
 			for update of s`
 	);
-	const series = locked.map((r) => ({ id: r.id, targetId: r.target_id, metric: r.metric, kind: r.kind, source: r.source, note: r.note }));
 	const noteOf = new Map(wanted.filter((w) => w.note !== undefined).map((w) => [`${w.targetId}/${w.metric}`, w.note!]));
-	const renoted = series.filter((s) => noteOf.has(`${s.targetId}/${s.metric}`) && noteOf.get(`${s.targetId}/${s.metric}`) !== s.note);
+	const series = locked.map((r) => ({ id: r.id, targetId: r.target_id, metric: r.metric, kind: r.kind, source: r.source, note: r.note }));
+	const renoted = series.flatMap((s) => {
+		const note = noteOf.get(`${s.targetId}/${s.metric}`);
+		return note === undefined || note === s.note ? [] : [{ series: s, note }];
+	});
 	if (renoted.length > 0) {
 		await tx.execute(sql`update series s set note = w.note
-			from unnest(${column(renoted, (s) => s.id, 'int')}, ${column(renoted, (s) => noteOf.get(`${s.targetId}/${s.metric}`)!, 'text')}) as w(id, note)
+			from unnest(${arrayColumn(renoted, (r) => r.series.id, 'int')}, ${arrayColumn(renoted, (r) => r.note, 'text')}) as w(id, note)
 			where s.id = w.id`);
-		for (const s of renoted) s.note = noteOf.get(`${s.targetId}/${s.metric}`)!;
+		for (const r of renoted) r.series.note = r.note;
 	}
 	return series;
 }
@@ -85,8 +85,8 @@ export async function upsertObservedSamples(db: Db, samples: readonly ObservedSa
 		sql`insert into samples (series_id, ts, value, provenance, flags)
 			-- Flags travel as JSON arrays: a set of rows cannot carry a text[] each through one unnest.
 			select w.series_id, w.ts, w.value, 'observed', array(select jsonb_array_elements_text(w.flags::jsonb))
-			from unnest(${column(samples, (s) => s.seriesId, 'int')}, ${column(samples, (s) => s.ts.toISOString(), 'timestamptz')},
-				${column(samples, (s) => s.value, 'float8')}, ${column(samples, (s) => JSON.stringify(s.answerFlags), 'text')}) as w(series_id, ts, value, flags)
+			from unnest(${arrayColumn(samples, (s) => s.seriesId, 'int')}, ${arrayColumn(samples, (s) => s.ts.toISOString(), 'timestamptz')},
+				${arrayColumn(samples, (s) => s.value, 'float8')}, ${arrayColumn(samples, (s) => JSON.stringify(s.answerFlags), 'text')}) as w(series_id, ts, value, flags)
 			order by w.series_id
 			on conflict (series_id, ts) do update
 				set value = excluded.value,
@@ -110,7 +110,7 @@ export async function deleteReconstructedFromEach(db: Db, starts: readonly { ser
 		db,
 		sql`with gone as (
 			delete from samples s
-			using unnest(${column(starts, (s) => s.seriesId, 'int')}, ${column(starts, (s) => s.from.toISOString(), 'timestamptz')}) as w(series_id, ts)
+			using unnest(${arrayColumn(starts, (s) => s.seriesId, 'int')}, ${arrayColumn(starts, (s) => s.from.toISOString(), 'timestamptz')}) as w(series_id, ts)
 			where s.series_id = w.series_id and s.ts >= w.ts and s.provenance = 'reconstructed'
 			returning s.series_id, s.ts
 		) select series_id, (extract(epoch from max(ts)) * 1000)::float8 as last_ms from gone group by series_id`
@@ -135,8 +135,8 @@ export async function markTargetsObserved(db: Db, observed: readonly ObservedTar
 	if (observed.length === 0) return;
 	await db.execute(sql`update targets t
 		set status = 'ok', status_message = null, last_collected_at = w.at, metadata = t.metadata || w.metadata::jsonb
-		from unnest(${column(observed, (o) => o.targetId, 'int')}, ${column(observed, (o) => o.at.toISOString(), 'timestamptz')},
-			${column(observed, (o) => JSON.stringify(o.metadata), 'text')}) as w(id, at, metadata)
+		from unnest(${arrayColumn(observed, (o) => o.targetId, 'int')}, ${arrayColumn(observed, (o) => o.at.toISOString(), 'timestamptz')},
+			${arrayColumn(observed, (o) => JSON.stringify(o.metadata), 'text')}) as w(id, at, metadata)
 		where t.id = w.id`);
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../client.js';
+import { arrayColumn, queryRows, type Db } from '../client.js';
 import { counterFlags, frozenValue, wrapSpan, wrapTolerance, type FlaggedSeries, type FlagRules } from '../../metrics/counters.js';
 
 /**
@@ -60,7 +60,7 @@ export async function recomputeSampleFlags(db: Db, seriesId: number, range: { fr
 export async function recomputeSampleFlagsOf(db: Db, ranges: readonly FlagRange[]): Promise<Map<number, FlagRecount>> {
 	if (ranges.length === 0) return new Map();
 	const counterFlagList = sql`${sql.param(counterFlags)}::text[]`;
-	const column = <T>(pick: (r: FlagRange) => T, type: string) => sql`${sql.param(ranges.map(pick))}::${sql.raw(type)}[]`;
+	const column = (pick: (r: FlagRange) => unknown, type: Parameters<typeof arrayColumn>[2]) => arrayColumn(ranges, pick, type);
 	const rows = await queryRows<{ series_id: number; changed: number; followers: number }>(
 		db,
 		sql`with ranges as (
