@@ -61,7 +61,9 @@ for (const backend of testBackends.filter((b) => b.name === 'postgres')) {
 			names.forEach((name, i) => replay.route(imagePath(name), imageAnswer(name, i)));
 			// The first request for image02 and for image03 waits for release(); any later one is answered at once.
 			for (const i of [2, 3]) replay.route(imagePath(names[i]!), { ...imageAnswer(names[i]!, i), fault: 'hold' }, imageAnswer(names[i]!, i));
-			const env = { ...store.env, DOCKERHUB_API_URL: replay.url, COLLECT_BATCH_SIZE: '10', COLLECT_CONCURRENCY: '2' };
+			// A held request waits as long as the test needs: on a busy machine the second worker's start and
+			// batches outlast the default 15 s timeout, whose retry would ask a held image once more.
+			const env = { ...store.env, DOCKERHUB_API_URL: replay.url, COLLECT_BATCH_SIZE: '10', COLLECT_CONCURRENCY: '2', HTTP_TIMEOUT_MS: String(processTimeoutMs) };
 			const startWorker = () => track(spawnTsx('scripts/collect.ts', ['--source', 'dockerhub', '--tick', tick], env));
 			// The first worker plans the tick and claims batch 0, where it stays on image02 and image03;
 			// the second then claims every other batch and waits for batch 0 to end.
