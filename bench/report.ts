@@ -170,7 +170,8 @@ export function formatSummary(results: BenchResults): string {
 			`${c.github.requests} requests, ${c.github.status} (target <= ${githubCycleRequestTarget}) ${passFail(c.github.requests <= githubCycleRequestTarget)}`,
 		`Docker Hub tick over ${formatInt(results.workers.images)} images shared by worker processes: one ${results.workers.oneWorkerSeconds.toFixed(1)} s, ` +
 			`two ${results.workers.twoWorkersSeconds.toFixed(1)} s, ${results.workers.ratio.toFixed(2)}x ` +
-			`(target <= ${sharedTickTargetRatio}) ${passFail(results.workers.ratio <= sharedTickTargetRatio)}`,
+			`(target <= ${sharedTickTargetRatio}) ${passFail(results.workers.ratio <= sharedTickTargetRatio)}; ` +
+			`a fresh process's first tick ${results.workers.firstTick.oneWorkerSeconds.toFixed(1)} / ${results.workers.firstTick.twoWorkersSeconds.toFixed(1)} s, ${results.workers.firstTick.ratio.toFixed(2)}x`,
 		...formatCompactionLines(results.compaction),
 		rule,
 		...dashboardLines(results),
