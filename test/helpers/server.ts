@@ -43,6 +43,22 @@ export async function runScript(script: string, args: string[], env: Record<stri
 	return { code: await run.closed, output: run.output(), stdout: run.stdout(), stderr: run.stderr() };
 }
 
+/**
+ * Runs a command that must refuse its arguments or configuration before it opens any store: it is
+ * pointed at an embedded store folder that does not exist, which must still not exist afterwards.
+ * Such a refusal is the same on every backend, so it is tested once.
+ */
+export async function runScriptExpectingRefusal(script: string, args: string[], env: Record<string, string> = {}) {
+	const parent = mkdtempSync(join(tmpdir(), 'dockpulse-refusal-'));
+	const dataDir = join(parent, 'never-opened');
+	try {
+		const run = await runScript(script, args, { ...env, DATA_DIR: dataDir });
+		return { ...run, isStoreUntouched: !existsSync(dataDir) };
+	} finally {
+		rmSync(parent, { recursive: true, force: true });
+	}
+}
+
 /** Opens (and migrates) the store an environment from createStoreEnv points at, e.g. to seed it. */
 export async function openStoreEnvDatabase(env: Record<string, string>): Promise<Database> {
 	const database = await openDatabase(

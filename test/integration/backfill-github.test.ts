@@ -8,7 +8,7 @@ import { useCollectorHarness } from '../helpers/collector-harness.js';
 import { testBackends } from '../helpers/databases.js';
 import { githubBackfillSetup, historyPath, readBackfillFixture, realStarsPage, releasesPath, starsPath } from '../helpers/github-backfill.js';
 import { ReplayServer, type ReplayAnswer } from '../helpers/replay-server.js';
-import { createStoreEnv, openStoreEnvDatabase, runScript } from '../helpers/server.js';
+import { createStoreEnv, openStoreEnvDatabase, runScript, runScriptExpectingRefusal } from '../helpers/server.js';
 
 const { status: releasesStatus, headers: releasesHeaders, body: releasesBody } = readBackfillFixture('doc-releases.json');
 const releasesPage: ReplayAnswer = { status: releasesStatus, headers: releasesHeaders, body: releasesBody };
@@ -217,12 +217,16 @@ describe.each(testBackends)('npm run backfill on $name', (backend) => {
 		expect(output).toContain('failed github:acme/broken (invalidResponse)');
 		expect(code).toBe(1);
 	});
+});
 
-	it('exits 2 on bad usage or configuration', async () => {
-		expect((await runBackfillCommand(['--target', 'dockerhub:library/nginx'], env)).code).toBe(2);
-		expect((await runBackfillCommand(['--max-requests', '0'], env)).code).toBe(2);
-		const badConfig = await runBackfillCommand([], { ...env, HTTP_TIMEOUT_MS: 'soon' });
-		expect(badConfig.code).toBe(2);
+describe('npm run backfill refusing its input', () => {
+	it('exits 2 on bad usage or configuration, before it opens the store', async () => {
+		const wrongSource = await runScriptExpectingRefusal('scripts/backfill.ts', ['--target', 'dockerhub:library/nginx']);
+		expect(wrongSource).toMatchObject({ code: 2, isStoreUntouched: true });
+		expect(wrongSource.output).toContain('--target: only github and ecosystem targets have a history backfill');
+		expect(await runScriptExpectingRefusal('scripts/backfill.ts', ['--max-requests', '0'])).toMatchObject({ code: 2, isStoreUntouched: true });
+		const badConfig = await runScriptExpectingRefusal('scripts/backfill.ts', [], { HTTP_TIMEOUT_MS: 'soon' });
+		expect(badConfig).toMatchObject({ code: 2, isStoreUntouched: true });
 		expect(badConfig.output).toContain('HTTP_TIMEOUT_MS: expected milliseconds');
 	});
 });

@@ -5,7 +5,7 @@ import { queryRows } from '../../src/lib/server/db/client.js';
 import { upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import { testBackends } from '../helpers/databases.js';
 import { ReplayServer } from '../helpers/replay-server.js';
-import { createStoreEnv, openStoreEnvDatabase, runScript } from '../helpers/server.js';
+import { createStoreEnv, openStoreEnvDatabase, runScript, runScriptExpectingRefusal } from '../helpers/server.js';
 
 // A test here runs the CLIs as `npm run` does: a tsx process each, opening the store (a PGlite store
 // takes seconds of CPU to open). Three in a row passed a minute on 2 busy cores, so these tests get three.
@@ -112,11 +112,13 @@ describe.each(testBackends)('npm run collect on $name', (backend) => {
 		expect(output).toContain('alerts: 0 evaluated, 0 changed; notifications 0 sent');
 		expect(code).toBe(0);
 	});
+});
 
-	it('exits 2 on bad usage or configuration', async () => {
-		expect((await runCollect(['--source', 'nosuch'], env)).code).toBe(2);
-		const badConfig = await runCollect([], { ...env, HTTP_TIMEOUT_MS: 'soon' });
-		expect(badConfig.code).toBe(2);
+describe('npm run collect refusing its input', () => {
+	it('exits 2 on bad usage or configuration, before it opens the store', async () => {
+		expect(await runScriptExpectingRefusal('scripts/collect.ts', ['--source', 'nosuch'])).toMatchObject({ code: 2, isStoreUntouched: true });
+		const badConfig = await runScriptExpectingRefusal('scripts/collect.ts', [], { HTTP_TIMEOUT_MS: 'soon' });
+		expect(badConfig).toMatchObject({ code: 2, isStoreUntouched: true });
 		expect(badConfig.output).toContain('HTTP_TIMEOUT_MS: expected milliseconds');
 	});
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testBackends } from '../helpers/databases.js';
-import { createStoreEnv, getFreePort, runScript, runServerExpectingExit, spawnNode, startServer } from '../helpers/server.js';
+import { createStoreEnv, getFreePort, runScript, runScriptExpectingRefusal, runServerExpectingExit, spawnNode, startServer } from '../helpers/server.js';
 
 // A test here runs the CLIs as `npm run` does: a tsx process each, opening the store (a PGlite store
 // takes seconds of CPU to open). Three in a row passed a minute on 2 busy cores, so these tests get three.
@@ -46,12 +46,6 @@ describe.each(testBackends)('command line on $name', (backend) => {
 		expect(output).toContain('line 4: "many" is not a number');
 	});
 
-	it('npm run import explains its usage', async () => {
-		const { code, output } = await runScript('scripts/import.ts', [goodCsv], store.env);
-		expect(code).toBe(2);
-		expect(output).toContain('usage: npm run import -- <file.csv | -> --series');
-	});
-
 	it('npm run import reads stdin with -, and refuses a file past IMPORT_MAX_ROWS by line, writing nothing', async () => {
 		const piped = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', '-', '--series', 'github:cli/stdin:stars'], {
 			env: { ...process.env, DATABASE_URL: '', DEFAULT_WATCHLIST: 'false', CATCH_UP_ON_START: 'false', ...store.env },
@@ -70,6 +64,14 @@ describe.each(testBackends)('command line on $name', (backend) => {
 		expect(capped.output).toContain('line 4: more than 2 rows, the most one import takes (IMPORT_MAX_ROWS)');
 		const exported = await runScript('scripts/export.ts', ['series=github:cli/capped:stars'], store.env);
 		expect(exported.output).toContain('unknown series: github:cli/capped:stars');
+	});
+});
+
+describe('npm run import refusing its input', () => {
+	it('explains its usage, before it opens the store', async () => {
+		const refused = await runScriptExpectingRefusal('scripts/import.ts', [goodCsv]);
+		expect(refused).toMatchObject({ code: 2, isStoreUntouched: true });
+		expect(refused.output).toContain('usage: npm run import -- <file.csv | -> --series');
 	});
 });
 
