@@ -15,7 +15,7 @@ import { queryRows, type Db } from '../src/lib/server/db/client.js';
 import { latestPageQuery, latestValuesQuery } from '../src/lib/server/db/queries/latest.js';
 import { upsertSamples } from '../src/lib/server/db/queries/samples.js';
 import { adminUrl, openPgliteEngine } from './engines.js';
-import { explainMs, growTo, openLatestPostgres, timeRuns } from './latest-values.js';
+import { explainMs, growTo, middlePageRequest, openLatestPostgres, timeRuns } from './latest-values.js';
 import { timeOnce, type LatencyStats } from './measure.js';
 
 const seriesSteps = (process.env.LATEST_SERIES ?? '2740,27400').split(',').map(Number);
@@ -42,15 +42,6 @@ const timeQuery = (db: Db, query: SQL, times = iterations) => timeRuns(() => que
 
 const fmt = (s: LatencyStats) => `${s.p50Ms.toFixed(1)}/${s.p95Ms.toFixed(1)}`;
 
-/** A page of 100 targets after the one in the middle of the list, as GET /api/targets?limit=100&after= reads it. */
-async function middlePageQuery(db: Db, count: number): Promise<SQL> {
-	const [middle] = await queryRows<{ source: string; key: string }>(
-		db,
-		sql`select source, key from targets order by source, key offset ${Math.floor(count / 2)} limit 1`
-	);
-	return latestPageQuery({ cursor: middle!, limit: 100, words: [] });
-}
-
 async function benchReads(name: string, db: Db): Promise<void> {
 	let have = 0;
 	const pages: { count: number; stats: LatencyStats }[] = [];
@@ -63,7 +54,7 @@ async function benchReads(name: string, db: Db): Promise<void> {
 		const before = await timeQuery(db, probeQuery);
 		const after = await timeQuery(db, latestValuesQuery);
 		const [beforeSqlMs, afterSqlMs] = [await explainMs(db, probeQuery), await explainMs(db, latestValuesQuery)];
-		const pageQuery = await middlePageQuery(db, count);
+		const pageQuery = latestPageQuery(await middlePageRequest(db, count));
 		// A page costs milliseconds: ten times the reads, for a p95 that is not just the slowest of 20.
 		const page = await timeQuery(db, pageQuery, iterations * 10);
 		const pageSqlMs = await explainMs(db, pageQuery);

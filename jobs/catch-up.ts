@@ -25,7 +25,7 @@ export interface CatchUpJob {
 export async function listMissedJobs<J extends CatchUpJob>(db: Db, jobs: readonly J[], nowMs: number): Promise<{ job: J; slot: Date }[]> {
 	const lastSlots = await listLeaseSlots(db);
 	return jobs.flatMap((job) => {
-		const intervalMs = getScheduleIntervalMs(job.cron, new Date(nowMs));
+		const intervalMs = getScheduleIntervalMs(job.cron);
 		const last = lastSlots.get(job.name);
 		if (last !== undefined && nowMs - last < intervalMs) return [];
 		return [{ job, slot: new Date(Math.floor(nowMs / intervalMs) * intervalMs) }];

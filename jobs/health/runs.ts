@@ -25,7 +25,7 @@ export async function getCollectionHealth(db: Db, config: Config, now: Date, per
 	const [rows, successes] = await Promise.all([listRecentRunsPerCollector(db, perCollector), listLastSuccesses(db)]);
 	return collectors.map((entry) => {
 		const cron = entry.cron(config);
-		const intervalMs = getScheduleIntervalMs(cron, now);
+		const intervalMs = getScheduleIntervalMs(cron);
 		const recentRuns = rows.filter((r) => r.collector === entry.name).map(toRunView);
 		const lastSuccessMs = successes.get(entry.name);
 		const isOverdue = lastSuccessMs === undefined ? recentRuns.length > 0 : now.getTime() - lastSuccessMs > 2 * intervalMs;

@@ -1,5 +1,5 @@
 import type { Db } from '../../src/lib/server/db/client.js';
-import { markTargetObserved } from '../../src/lib/server/db/queries/observations.js';
+import { markTargetsObserved } from '../../src/lib/server/db/queries/observations.js';
 import { upsertSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import type { Provenance } from '../../src/lib/server/db/schema/index.js';
@@ -62,6 +62,6 @@ export async function seedLinkedPair(db: Db, provenance: Provenance = 'imported'
 			const seriesId = await upsertSeries(db, targetId, { metric, unit: metric, kind: 'counter' });
 			await upsertSamples(db, seriesId, provenance, samples.map(([iso, value]) => ({ ts: new Date(iso), value })));
 		}
-		if (target.metadata) await markTargetObserved(db, targetId, new Date('2026-01-04T00:00:00Z'), target.metadata);
+		if (target.metadata) await markTargetsObserved(db, [{ targetId, at: new Date('2026-01-04T00:00:00Z'), metadata: target.metadata }]);
 	}
 }

@@ -6,7 +6,7 @@ import { writeObservation } from '../../jobs/observations.js';
 import { queryRows, type Database, type Db } from '../../src/lib/server/db/client.js';
 import { deleteTarget } from '../../src/lib/server/db/queries/collection-targets.js';
 import { listMovers } from '../../src/lib/server/db/queries/movers.js';
-import { deleteReconstructedFrom } from '../../src/lib/server/db/queries/observations.js';
+import { deleteReconstructedFromEach } from '../../src/lib/server/db/queries/observations.js';
 import { upsertSamples, writeSamples } from '../../src/lib/server/db/queries/samples.js';
 import { upsertSeries, upsertTarget } from '../../src/lib/server/db/queries/targets.js';
 import type { Provenance } from '../../src/lib/server/db/schema/index.js';
@@ -199,7 +199,7 @@ describe.each(testBackends)('series_latest on $name', (backend) => {
 				for (const [index, w] of steps) {
 					const { key, seriesId } = series[index]!;
 					if (w.kind === 'observe') await s.observe(key, w.at[0], w.at[1]);
-					else if (w.kind === 'retire') await deleteReconstructedFrom(s.db(), seriesId, at(w.from));
+					else if (w.kind === 'retire') await deleteReconstructedFromEach(s.db(), [{ seriesId, from: at(w.from) }]);
 					else if (w.kind === 'delete')
 						await s.db().execute(sql`delete from samples where series_id = ${seriesId} and ts between ${at(w.from).toISOString()}::timestamptz and ${at(w.to).toISOString()}::timestamptz`);
 					else await s.write(seriesId, w.kind, [...new Map(w.points).entries()]);

@@ -118,11 +118,6 @@ export async function deleteReconstructedFromEach(db: Db, starts: readonly { ser
 	return new Map(rows.map((r) => [r.series_id, new Date(Number(r.last_ms))]));
 }
 
-/** deleteReconstructedFromEach for one series: the latest instant removed, if any. */
-export async function deleteReconstructedFrom(db: Db, seriesId: number, from: Date): Promise<Date | undefined> {
-	return (await deleteReconstructedFromEach(db, [{ seriesId, from }])).get(seriesId);
-}
-
 /** A target that answered: when it was collected, and metadata to merge into its own. */
 export interface ObservedTarget {
 	targetId: number;
@@ -138,9 +133,4 @@ export async function markTargetsObserved(db: Db, observed: readonly ObservedTar
 		from unnest(${arrayColumn(observed, (o) => o.targetId, 'int')}, ${arrayColumn(observed, (o) => o.at.toISOString(), 'timestamptz')},
 			${arrayColumn(observed, (o) => JSON.stringify(o.metadata), 'text')}) as w(id, at, metadata)
 		where t.id = w.id`);
-}
-
-/** markTargetsObserved for one target. */
-export async function markTargetObserved(db: Db, targetId: number, at: Date, metadata: Record<string, unknown>): Promise<void> {
-	await markTargetsObserved(db, [{ targetId, at, metadata }]);
 }
