@@ -25,7 +25,8 @@ const imagePath = (name: string) => `/v2/namespaces/bench/repositories/${name}`;
 const imageAnswer = (name: string, i: number) => ({ body: { name, namespace: 'bench', pull_count: 1_000 + i, star_count: i } });
 // Two held answers fill both request slots (COLLECT_CONCURRENCY 2): batch 0 never has every request
 // out, so its worker claims no next batch while it waits.
-const heldPaths = [imagePath('image02'), imagePath('image03')];
+const heldIndexes = [2, 3];
+const heldPaths = heldIndexes.map((i) => imagePath(names[i]!));
 
 interface BatchRow {
 	batch_index: number;
@@ -60,7 +61,7 @@ for (const backend of testBackends.filter((b) => b.name === 'postgres')) {
 			defer(() => replay.close());
 			names.forEach((name, i) => replay.route(imagePath(name), imageAnswer(name, i)));
 			// The first request for image02 and for image03 waits for release(); any later one is answered at once.
-			for (const i of [2, 3]) replay.route(imagePath(names[i]!), { ...imageAnswer(names[i]!, i), fault: 'hold' }, imageAnswer(names[i]!, i));
+			for (const i of heldIndexes) replay.route(imagePath(names[i]!), { ...imageAnswer(names[i]!, i), fault: 'hold' }, imageAnswer(names[i]!, i));
 			// A held request waits as long as the test needs: on a busy machine the second worker's start and
 			// batches outlast the default 15 s timeout, whose retry would ask a held image once more.
 			const env = { ...store.env, DOCKERHUB_API_URL: replay.url, COLLECT_BATCH_SIZE: '10', COLLECT_CONCURRENCY: '2', HTTP_TIMEOUT_MS: String(processTimeoutMs) };

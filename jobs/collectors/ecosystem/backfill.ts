@@ -54,7 +54,7 @@ async function backfillMonth(db: Db, client: GithubSearch, config: Config, targe
 	const term = target.key.slice('github-repos:'.length);
 	const count = await client.countRepositories(`${term} ${config.ecosystem.githubQualifiers} created:<${nextMonth}-01`.trim());
 	const counts = await db.transaction(async (tx) => {
-		if ((await lockTargetForWrite(tx, { id: target.id })) === undefined) return undefined;
+		if ((await lockTargetForWrite(tx, target.id)) === undefined) return undefined;
 		const seriesId = await upsertSeries(tx, target.id, { metric: 'repositories', unit: 'repositories', kind: 'counter', note: ecosystemHistoryNote });
 		const written = await upsertSamples(tx, seriesId, 'reconstructed', [{ ts: monthEndStamp(month), value: count }], undefined, config.counters);
 		await mergeTargetMetadata(tx, target.id, { backfill: { nextMonth } });

@@ -91,7 +91,7 @@ export function readContributorHistoryProgress(metadata: Record<string, unknown>
 async function saveProgress(db: Db, config: Config, target: GithubTarget, state: HistoryState, lastMonth: string): Promise<number> {
 	return db.transaction(async (tx) => {
 		// A target removed since the run listed it gets nothing, and stays removed.
-		const targetId = await lockTargetForWrite(tx, { id: target.id });
+		const targetId = await lockTargetForWrite(tx, target.id);
 		if (targetId === undefined) return 0;
 		let changedSamples = 0;
 		if (state.isDone) {

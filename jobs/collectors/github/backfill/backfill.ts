@@ -67,7 +67,7 @@ interface TargetContext {
  */
 async function writeIfTracked(ctx: TargetContext, write: (tx: Db) => Promise<void>): Promise<void> {
 	await ctx.db.transaction(async (tx) => {
-		if ((await lockTargetForWrite(tx, { id: ctx.targetId })) === undefined) ctx.isRemoved = true;
+		if ((await lockTargetForWrite(tx, ctx.targetId)) === undefined) ctx.isRemoved = true;
 		else await write(tx);
 	});
 }

@@ -43,7 +43,7 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 }
 
 /** The SQL types a set-wise statement passes as array parameters. */
-type ColumnType = 'int' | 'text' | 'float8' | 'boolean' | 'timestamptz';
+export type ColumnType = 'int' | 'text' | 'float8' | 'boolean' | 'timestamptz';
 
 /**
  * One column of a set of rows as an array parameter, cast to its SQL type, for `unnest(...)`: a

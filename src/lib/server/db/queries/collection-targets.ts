@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { TargetRef } from '../../../refs.js';
-import { queryRows, type Db } from '../client.js';
+import { arrayColumn, queryRows, type Db } from '../client.js';
 import { targets, type TargetStatus } from '../schema/index.js';
 
 /** The targets as collection sees them: which to poll, whether they answered, the progress they keep. */
@@ -79,9 +79,8 @@ export async function deleteTarget(db: Db, ref: TargetRef): Promise<boolean> {
  * against removal until the write commits; undefined when it was removed meanwhile, and the write
  * must write nothing. A removal waits for the write and then deletes what it wrote, or goes first.
  */
-export async function lockTargetForWrite(tx: Db, by: TargetRef | { id: number }): Promise<number | undefined> {
-	const where = 'id' in by ? sql`id = ${by.id}` : sql`source = ${by.source} and key = ${by.key}`;
-	const [row] = await queryRows<{ id: number }>(tx, sql`select id from targets where ${where} for share`);
+export async function lockTargetForWrite(tx: Db, targetId: number): Promise<number | undefined> {
+	const [row] = await queryRows<{ id: number }>(tx, sql`select id from targets where id = ${targetId} for share`);
 	return row?.id;
 }
 
@@ -112,7 +111,7 @@ export async function lockTargetsForWrite(tx: Db, refs: readonly TargetRef[]): P
 	const rows = await queryRows<{ id: number; source: string; key: string }>(
 		tx,
 		sql`select t.id, t.source, t.key
-			from targets t join unnest(${sql.param(refs.map((r) => r.source))}::text[], ${sql.param(refs.map((r) => r.key))}::text[]) as w(source, key)
+			from targets t join unnest(${arrayColumn(refs, (r) => r.source, 'text')}, ${arrayColumn(refs, (r) => r.key, 'text')}) as w(source, key)
 				on t.source = w.source and t.key = w.key
 			order by t.id
 			for share of t`
@@ -141,8 +140,8 @@ export async function addListedTargets(tx: Db, parent: TargetRef, listed: readon
 	if (kept.length > 0) {
 		await tx.execute(sql`insert into targets (source, key, display_name)
 			select w.source, w.key, w.display_name
-			from unnest(${sql.param(kept.map((t) => t.source))}::text[], ${sql.param(kept.map((t) => t.key))}::text[],
-				${sql.param(kept.map((t) => t.displayName))}::text[]) as w(source, key, display_name)
+			from unnest(${arrayColumn(kept, (t) => t.source, 'text')}, ${arrayColumn(kept, (t) => t.key, 'text')},
+				${arrayColumn(kept, (t) => t.displayName, 'text')}) as w(source, key, display_name)
 			where not exists (select 1 from targets t where t.source = w.source and t.key = w.key)
 			order by w.key
 			on conflict (source, key) do nothing`);

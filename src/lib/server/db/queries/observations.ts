@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { arrayColumn, queryRows, type Db } from '../client.js';
-import { counterFlags, type FlaggedSeries } from '../../metrics/counters.js';
+import type { FlaggedSeries } from '../../metrics/counters.js';
 import type { SeriesKind } from '../../metrics/catalog.js';
+import { counterFlagList } from './sample-flags.js';
 
 /**
  * What a collector's poll writes: observed samples and the target's state. Each statement takes a set
@@ -79,7 +80,6 @@ export interface ObservedSample {
  */
 export async function upsertObservedSamples(db: Db, samples: readonly ObservedSample[]): Promise<Set<number>> {
 	if (samples.length === 0) return new Set();
-	const counterFlagList = sql`${sql.param(counterFlags)}::text[]`;
 	const rows = await queryRows<{ series_id: number }>(
 		db,
 		sql`insert into samples (series_id, ts, value, provenance, flags)

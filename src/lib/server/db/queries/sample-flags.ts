@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { arrayColumn, queryRows, type Db } from '../client.js';
+import { arrayColumn, queryRows, type ColumnType, type Db } from '../client.js';
 import { counterFlags, frozenValue, wrapSpan, wrapTolerance, type FlaggedSeries, type FlagRules } from '../../metrics/counters.js';
 
 /**
@@ -7,6 +7,9 @@ import { counterFlags, frozenValue, wrapSpan, wrapTolerance, type FlaggedSeries,
  * backfill) and in whatever order. The definition is computeCounterFlags in metrics/counters.ts; this
  * is the same rule set-wise, so that a bulk write costs one statement, not a round trip per row.
  */
+
+/** The counter flags as a text[] parameter: the flags recomputeSampleFlags owns, and an observed write keeps. */
+export const counterFlagList = sql`${sql.param(counterFlags)}::text[]`;
 
 /**
  * Locks the series' row until the transaction ends and returns what its flags depend on. Every
@@ -59,8 +62,7 @@ export async function recomputeSampleFlags(db: Db, seriesId: number, range: { fr
  */
 export async function recomputeSampleFlagsOf(db: Db, ranges: readonly FlagRange[]): Promise<Map<number, FlagRecount>> {
 	if (ranges.length === 0) return new Map();
-	const counterFlagList = sql`${sql.param(counterFlags)}::text[]`;
-	const column = (pick: (r: FlagRange) => unknown, type: Parameters<typeof arrayColumn>[2]) => arrayColumn(ranges, pick, type);
+	const column = (pick: (r: FlagRange) => unknown, type: ColumnType) => arrayColumn(ranges, pick, type);
 	const rows = await queryRows<{ series_id: number; changed: number; followers: number }>(
 		db,
 		sql`with ranges as (
