@@ -8,6 +8,7 @@ import {
 	defaultAnomalySettings,
 	findAnomalies,
 	scoreDailyDeltas,
+	type DailyDelta,
 	type DailyValue
 } from '../../src/lib/server/metrics/anomalies.js';
 import { listRealworldFiles } from '../helpers/realworld.js';
@@ -150,6 +151,75 @@ describe('anomaly flags on the real recorded series (counts in the README)', () 
 	});
 });
 
+/**
+ * The scores as the method defines them, computed the slow and plain way: each day's window gathered
+ * afresh and every median taken by sorting it. The scorer slides sorted windows along the series
+ * instead; the two must agree exactly.
+ */
+function scoreByDefinition(deltas: readonly DailyDelta[], settings = defaultAnomalySettings): (number | undefined)[] {
+	const median = (values: number[]) => {
+		const sorted = [...values].sort((a, b) => a - b);
+		const mid = sorted.length >> 1;
+		return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+	};
+	return deltas.map((day) => {
+		const windowStartMs = day.dayMs - settings.windowDays * dayMs;
+		const window = deltas.filter((d) => d.dayMs >= windowStartMs && d.dayMs < day.dayMs);
+		if (deltas[0]!.dayMs > windowStartMs || window.length < settings.minWindowDeltas) return undefined;
+		const center = median(window.map((d) => d.delta));
+		const floor = Math.max(settings.madFloorAbs, settings.madFloorRatio * Math.abs(center));
+		const overall = { center, mad: Math.max(floor, median(window.map((d) => Math.abs(d.delta - center)))) };
+		const weekday = (d: DailyDelta) => new Date(d.dayMs).getUTCDay();
+		const byWeekday = [0, 1, 2, 3, 4, 5, 6].map((w) => window.filter((d) => weekday(d) === w).map((d) => d.delta));
+		if (byWeekday.some((values) => values.length < 3)) return 0.6745 * (day.delta - overall.center) / overall.mad;
+		const expected = byWeekday.map(median);
+		const residualMad = Math.max(floor, median(window.map((d) => Math.abs(d.delta - expected[weekday(d)]!))));
+		if (Math.max(...expected) - Math.min(...expected) <= (settings.seasonalitySpan * residualMad) / 0.6745) {
+			return (0.6745 * (day.delta - overall.center)) / overall.mad;
+		}
+		const dayCenter = expected[weekday(day)]!;
+		const relativeMad = median(window.map((d) => Math.abs(d.delta - expected[weekday(d)]!) / expected[weekday(d)]!));
+		const mad = expected.some((e) => e <= 0) ? residualMad : Math.max(floor, Math.max(settings.madFloorRatio, relativeMad) * dayCenter);
+		return (0.6745 * (day.delta - dayCenter)) / mad;
+	});
+}
+
+describe('the sliding scorer', () => {
+	it('gives exactly the scores of the definition, on counters with gaps, weekly rhythms, bursts and drops (property)', () => {
+		const day = fc.record({
+			gapDays: fc.oneof({ weight: 12, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 9 }) }),
+			// Mostly the counter's level give or take 15%; now and then a burst or a fall.
+			change: fc.oneof({ weight: 20, arbitrary: fc.double({ min: 0.85, max: 1.15, noNaN: true }) }, fc.double({ min: -5, max: 50, noNaN: true })),
+			chance: fc.double({ min: 0, max: 1, noNaN: true })
+		});
+		// One weekday may be observed only sometimes, so that windows with 2, 3 or 4 of it are common.
+		const counter = fc.record({
+			level: fc.constantFrom(1, 100, 10_000),
+			weekendFactor: fc.constantFrom(1, 0.6, 0),
+			sparseWeekday: fc.integer({ min: 0, max: 6 }),
+			sparseRate: fc.constantFrom(1, 0.4),
+			days: fc.array(day, { minLength: 1, maxLength: 220, size: 'max' })
+		});
+		fc.assert(
+			fc.property(counter, ({ level, weekendFactor, sparseWeekday, sparseRate, days }) => {
+				const values: DailyValue[] = [{ dayMs: startMs, value: 1_000 }];
+				let dayMsNext = startMs;
+				for (const { gapDays, change, chance } of days) {
+					dayMsNext += gapDays * dayMs;
+					const weekday = new Date(dayMsNext).getUTCDay();
+					if (weekday === sparseWeekday && chance > sparseRate) continue;
+					const factor = weekday === 0 || weekday === 6 ? weekendFactor : 1;
+					values.push({ dayMs: dayMsNext, value: values.at(-1)!.value + Math.round(level * change * factor * gapDays) });
+				}
+				const deltas = computeDailyRates(values);
+				const expected = scoreByDefinition(deltas);
+				expect(scoreDailyDeltas(deltas).map((d) => d.score)).toEqual(expected);
+			}),
+			{ numRuns: 150, seed: 20_261_202 }
+		);
+	});
+});
+
 describe('the median that scoring selects', () => {
 	it('is the median of the sorted values, for any values, duplicates and even counts included (property)', () => {
 		const sortedMedian = (values: number[]) => {
@@ -159,7 +229,7 @@ describe('the median that scoring selects', () => {
 		};
 		const value = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -1e9, max: 1e9, noNaN: true }));
 		fc.assert(
-			fc.property(fc.array(value, { minLength: 1, maxLength: 120 }), (values) => {
+			fc.property(fc.array(value, { minLength: 1, maxLength: 120, size: 'max' }), (values) => {
 				// Equal as numbers: a selection may pick 0 where a sort picks -0, which scores the same.
 				const [selected, sorted] = [computeMedian(values), sortedMedian(values)];
 				expect(selected === sorted, `${selected} vs ${sorted}`).toBe(true);
