@@ -54,7 +54,7 @@ export function startCollection(context: Omit<JobContext, 'kickDeliveries'>, opt
 		kickDeliveries: deliveries.kick,
 		addTarget: (ref) => checks.track(`check of ${ref.source}:${ref.key}`, () => addTarget(db, config, ref, stopping.signal)),
 		removeTarget: (ref) => removeTarget(db, ref),
-		readCollectorHealth: (now, perCollector) => getCollectionHealth(db, config, now, perCollector),
+		readCollectorHealth: (now, perCollector, version) => getCollectionHealth(db, config, now, perCollector, version),
 		readHealth: (now) => getHealthView(db, config, now),
 		describeCredentials: () => describeCredentials(config)
 	};

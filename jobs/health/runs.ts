@@ -2,6 +2,7 @@ import type { Config } from '../../src/lib/server/config.js';
 import type { Db } from '../../src/lib/server/db/client.js';
 import { listLastSuccesses, listRecentRunsPerCollector, type RecentRunRow } from '../../src/lib/server/db/queries/runs.js';
 import type { CollectorHealth, RunView } from '../../src/lib/types/health.js';
+import { memoUnderVersion } from '../../src/lib/server/cache/version-memo.js';
 import { getScheduleIntervalMs } from '../cron-interval.js';
 import { collectors } from '../registry.js';
 
@@ -21,8 +22,13 @@ function toRunView(row: RecentRunRow): RunView {
 	};
 }
 
-export async function getCollectionHealth(db: Db, config: Config, now: Date, perCollector = 10): Promise<CollectorHealth[]> {
-	const [rows, successes] = await Promise.all([listRecentRunsPerCollector(db, perCollector), listLastSuccesses(db)]);
+/**
+ * With the data version the caller read, the runs are read once per version for all callers; whether
+ * a collector is overdue is judged at `now` every time, since a collector that stopped writes nothing.
+ */
+export async function getCollectionHealth(db: Db, config: Config, now: Date, perCollector = 10, version?: string): Promise<CollectorHealth[]> {
+	const read = () => Promise.all([listRecentRunsPerCollector(db, perCollector), listLastSuccesses(db)]);
+	const [rows, successes] = await (version === undefined ? read() : memoUnderVersion(db, `collector-runs:${perCollector}`, version, read));
 	return collectors.map((entry) => {
 		const cron = entry.cron(config);
 		const intervalMs = getScheduleIntervalMs(cron);

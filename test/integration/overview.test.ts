@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config.js';
 import type { Database } from '../../src/lib/server/db/client.js';
 import { deleteAppState, upsertAppState } from '../../src/lib/server/db/queries/app-state.js';
+import { eq } from 'drizzle-orm';
 import { startCollection } from '../../jobs/index.js';
+import { finishRun, insertRun } from '../../src/lib/server/db/queries/runs.js';
+import { collectionRuns } from '../../src/lib/server/db/schema/index.js';
 import { buildOverview } from '../../src/lib/server/overview/overview.js';
 import type { Collection } from '../../src/lib/types/collection.js';
 import { loadReferenceDataset } from '../../src/lib/server/reference/load.js';
@@ -174,5 +177,24 @@ describe.each(testBackends)('overview data on $name', (backend) => {
 		expect(overview.freshness.newestObservedAt).toBe(new Date(growingDayMs(growing.days - 1, nowMs)).toISOString());
 		expect(overview.freshness.collectors.map((c) => c.collector)).toContain('dockerhub');
 		expect(overview.freshness.collectors.every((c) => c.lastSuccessAt === null && !c.isOverdue)).toBe(true);
+	});
+	it('follows every write in its freshness, and judges a collector overdue as time passes without one', async () => {
+		const view = (at: Date) => buildOverview(database.db, config, { window: { kind: '1y' }, now: at, collection });
+		const before = await view(now);
+		expect(before.freshness.collectors.find((c) => c.collector === 'dockerhub')!.lastSuccessAt).toBeNull();
+		const runId = await insertRun(database.db, 'dockerhub', new Date(nowMs - 60_000));
+		await finishRun(database.db, runId, new Date(nowMs - 30_000), { status: 'ok', targetsDone: 1, targetsFailed: 0, failures: [], requestsMade: 1, rateBudgetLeft: undefined });
+		try {
+			const after = await view(now);
+			const dockerhub = after.freshness.collectors.find((c) => c.collector === 'dockerhub')!;
+			expect(dockerhub.lastSuccessAt).toBe(new Date(nowMs - 30_000).toISOString());
+			expect(dockerhub.isOverdue).toBe(false);
+			// No write since: the same data version, judged at a later time.
+			const later = await view(new Date(nowMs + 3 * dockerhub.intervalMs));
+			expect(later.freshness.collectors.find((c) => c.collector === 'dockerhub')!.isOverdue).toBe(true);
+		} finally {
+			await database.db.delete(collectionRuns).where(eq(collectionRuns.id, runId));
+		}
+		expect((await view(now)).freshness.collectors.every((c) => c.lastSuccessAt === null)).toBe(true);
 	});
 });

@@ -28,8 +28,11 @@ export interface Collection {
 	addTarget(ref: TargetRef): Promise<AddTargetResult>;
 	/** Removes a target with its series and samples; false when there was none. */
 	removeTarget(ref: TargetRef): Promise<boolean>;
-	/** Each collector's schedule, last `perCollector` runs (default 10), last success and overdue flag. */
-	readCollectorHealth(now: Date, perCollector?: number): Promise<CollectorHealth[]>;
+	/**
+	 * Each collector's schedule, last `perCollector` runs (default 10), last success and overdue flag.
+	 * `version`, the data version the caller read, lets callers of one version share one read.
+	 */
+	readCollectorHealth(now: Date, perCollector?: number, version?: string): Promise<CollectorHealth[]>;
 	/** Everything the /health page shows. */
 	readHealth(now: Date): Promise<HealthView>;
 	/** What an operator should know about missing credentials, said once at start-up. */

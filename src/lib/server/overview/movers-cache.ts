@@ -48,8 +48,9 @@ async function rankMovers(db: Db, spec: MoversSpec): Promise<Entry> {
 	};
 }
 
-export async function listMoversCached(db: Db, spec: MoversSpec): Promise<MoverRow[]> {
-	const version = await readDataVersion(db);
+/** `version`: the data version the caller has read for its whole view, else read here. */
+export async function listMoversCached(db: Db, spec: MoversSpec, version?: string): Promise<MoverRow[]> {
+	version ??= await readDataVersion(db);
 	const start = spec.start.getTime();
 	const end = spec.end.getTime();
 	const key = `${version}\n${end - start}\n${spec.minBase}\n${spec.limit}`;

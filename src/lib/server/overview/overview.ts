@@ -5,6 +5,8 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { MoverRanking } from '../db/queries/movers.js';
 import { getNewestSamples } from '../db/queries/values-at.js';
+import { readDataVersion } from '../db/queries/data-version.js';
+import { memoUnderVersion } from '../cache/version-memo.js';
 import { computeGrowth, resolveWindow, type Growth } from '../metrics/growth.js';
 import { buildExploreHref, listHeadlineCards, type HeadlineCard, type SampleView } from './cards.js';
 import { readFeaturedSeries } from './featured.js';
@@ -101,8 +103,11 @@ function listPublishedGrowthRows(): PublishedGrowthRow[] {
 	}));
 }
 
-async function getFreshness(db: Db, collection: OverviewOptions['collection'], now: Date): Promise<Freshness> {
-	const [newest, health] = await Promise.all([getNewestSamples(db), collection.readCollectorHealth(now, 1)]);
+async function getFreshness(db: Db, collection: OverviewOptions['collection'], now: Date, version: string): Promise<Freshness> {
+	const [newest, health] = await Promise.all([
+		memoUnderVersion(db, 'newest-samples', version, () => getNewestSamples(db)),
+		collection.readCollectorHealth(now, 1, version)
+	]);
 	return {
 		newestObservedAt: newest.observed?.toISOString() ?? null,
 		newestSampleAt: newest.any?.toISOString() ?? null,
@@ -119,11 +124,13 @@ export interface OverviewOptions {
 
 export async function buildOverview(db: Db, config: Config, options: OverviewOptions): Promise<Overview> {
 	const window = resolveWindow(options.window, options.now);
-	const featured = await readFeaturedSeries(db, config.featuredSeries);
+	// One data version for the whole view: what depends on the data alone is read once per version.
+	const version = await readDataVersion(db);
+	const featured = await readFeaturedSeries(db, config.featuredSeries, version);
 	const [cards, moverRows, freshness] = await Promise.all([
 		listHeadlineCards(db, featured, window),
-		listMoversCached(db, { start: window.start, end: window.end, minBase: moverMinBase, limit: moverLimit }),
-		getFreshness(db, options.collection, options.now)
+		listMoversCached(db, { start: window.start, end: window.end, minBase: moverMinBase, limit: moverLimit }, version),
+		getFreshness(db, options.collection, options.now, version)
 	]);
 	const movers: Record<MoverRanking, Mover[]> = { percent: [], change: [] };
 	for (const row of moverRows) {
