@@ -58,7 +58,7 @@ export function buildExploreHref(series: string, window: Pick<ResolvedWindow, 's
  * Hourly observations make a year 8,760 samples; a daily bucket (the day's last value) is all a
  * sparkline can show, and the database does that reduction cheaply. Windows of a few days stay raw.
  */
-function chooseSparklineInterval(window: Pick<ResolvedWindow, 'start' | 'end'>): Interval {
+export function chooseSparklineInterval(window: Pick<ResolvedWindow, 'start' | 'end'>): Interval {
 	const days = (window.end.getTime() - window.start.getTime()) / dayMs;
 	return days <= 14 ? 'raw' : days <= 3 * 366 ? 'day' : 'week';
 }
@@ -121,10 +121,15 @@ interface Around {
 
 const bySeries = (samples: SampleAt[]) => new Map(samples.map((s) => [s.seriesId, s]));
 
-/** Cards for the featured series that exist and have samples, in the order given. */
-export async function listHeadlineCards(db: Db, featured: readonly SeriesRef[], window: ResolvedWindow): Promise<HeadlineCard[]> {
+/** The featured series that exist, in the order given. */
+export async function listFeaturedRecords(db: Db, featured: readonly SeriesRef[]): Promise<SeriesRecord[]> {
 	if (featured.length === 0) return [];
-	const records = (await listSeriesByRefs(db, featured)).filter((r) => r !== undefined);
+	return (await listSeriesByRefs(db, featured)).filter((r) => r !== undefined);
+}
+
+/** Cards for these series' records (the featured ones, in their order), those without samples left out. */
+export async function buildHeadlineCards(db: Db, records: readonly SeriesRecord[], window: ResolvedWindow): Promise<HeadlineCard[]> {
+	if (records.length === 0) return [];
 	const ids = records.map((r) => r.id);
 	const [atStart, atEnd, firstFromStart] = await Promise.all([
 		listValuesAt(db, ids, window.start),

@@ -8,7 +8,8 @@ import { getNewestSamples } from '../db/queries/values-at.js';
 import { readDataVersion } from '../db/queries/data-version.js';
 import { memoUnderVersion } from '../cache/version-memo.js';
 import { computeGrowth, resolveWindow, type Growth } from '../metrics/growth.js';
-import { buildExploreHref, listHeadlineCards, type HeadlineCard, type SampleView } from './cards.js';
+import { buildExploreHref, type HeadlineCard, type SampleView } from './cards.js';
+import { listHeadlineCardsCached } from './cards-cache.js';
 import { readFeaturedSeries } from './featured.js';
 import { listMoversCached } from './movers-cache.js';
 import { formatPublishedGrowthRef, publishedGrowthFigures, referenceSeries } from '../reference/figures.js';
@@ -128,7 +129,7 @@ export async function buildOverview(db: Db, config: Config, options: OverviewOpt
 	const version = await readDataVersion(db);
 	const featured = await readFeaturedSeries(db, config.featuredSeries, version);
 	const [cards, moverRows, freshness] = await Promise.all([
-		listHeadlineCards(db, featured, window),
+		listHeadlineCardsCached(db, featured, window, version),
 		listMoversCached(db, { start: window.start, end: window.end, minBase: moverMinBase, limit: moverLimit }, version),
 		getFreshness(db, options.collection, options.now, version)
 	]);

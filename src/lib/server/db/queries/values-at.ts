@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '../client.js';
+import { arrayColumn, queryRows, type Db } from '../client.js';
 import type { Provenance } from '../schema/index.js';
 
 /**
@@ -89,4 +89,34 @@ export async function getNewestSamples(db: Db): Promise<NewestSamples> {
 	);
 	const toDate = (ms: number | null | undefined) => (ms === null || ms === undefined ? undefined : new Date(Number(ms)));
 	return { observed: toDate(row?.observed_ms), any: toDate(row?.any_ms) };
+}
+
+/** An instant and whether a sample exactly at it counts as past it. */
+export interface SampleBound {
+	at: Date;
+	isInclusive: boolean;
+}
+
+/**
+ * For each bound, the first sample time (epoch ms) at or after it (after it, when not inclusive) among
+ * these series, or null: where a window edge sliding forward from the bound first meets a sample. One
+ * statement, one index probe per series and bound.
+ */
+export async function listNextSampleTimes(db: Db, seriesIds: readonly number[], bounds: readonly SampleBound[]): Promise<(number | null)[]> {
+	if (seriesIds.length === 0) return bounds.map(() => null);
+	const ids = arrayColumn(seriesIds, (id) => id, 'int');
+	const columns = bounds.map(
+		(bound, i) => sql`(select (extract(epoch from min(n.ts)) * 1000)::float8
+			from unnest(${ids}) as ids(series_id)
+			cross join lateral (
+				select ts from samples
+				where series_id = ids.series_id and ts ${bound.isInclusive ? sql`>=` : sql`>`} ${bound.at.toISOString()}::timestamptz
+				order by ts limit 1
+			) n) as ${sql.raw(`next_${i}`)}`
+	);
+	const [row] = await queryRows<Record<string, number | null>>(db, sql`select ${sql.join(columns, sql`, `)}`);
+	return bounds.map((_, i) => {
+		const ms = row?.[`next_${i}`];
+		return ms === null || ms === undefined ? null : Number(ms);
+	});
 }
