@@ -121,7 +121,7 @@ function planPhases(seriesCount: number): PhasePlan[] {
 			isPrimed: true
 		},
 		{ name: '/api/series, 10 random series (cache-busting)', pathFor: randomSeriesPaths(seriesCount, 0x10ad), target: seriesLoadTarget, countsCache: true },
-		{ name: '/ (overview)', pathFor: () => '/', accept: 'text/html', target: overviewLoadTarget },
+		{ name: '/ (overview, six headline cards)', pathFor: () => '/', accept: 'text/html', target: overviewLoadTarget },
 		{ name: '/targets', pathFor: () => '/targets', accept: 'text/html' },
 		{ name: '/api/export.csv, one series x 10 years', pathFor: () => `/api/export.csv?${exportParams}` }
 	];

@@ -38,6 +38,12 @@ export interface BenchServer {
 	stop(): Promise<void>;
 }
 
+/**
+ * The overview's headline cards, as a deployment shows them (its default FEATURED_SERIES name series
+ * the bench database does not hold): six series of the bench, each with a sparkline and an ETA.
+ */
+export const benchFeaturedSeries = Array.from({ length: 6 }, (_, i) => `github:${seriesKey(i)}:stars`);
+
 /** The built server (what `npm start` runs) on dockpulse_bench, without schedules; `env` adds to its environment. */
 export async function startBenchServer(admin: string, env: Record<string, string> = {}): Promise<BenchServer> {
 	const port = await getFreePort();
@@ -47,6 +53,7 @@ export async function startBenchServer(admin: string, env: Record<string, string
 		PORT: String(port),
 		RUN_SCHEDULES: 'false',
 		DEFAULT_WATCHLIST: 'false',
+		FEATURED_SERIES: benchFeaturedSeries.join(','),
 		...env
 	});
 	const url = `http://127.0.0.1:${port}`;
