@@ -121,6 +121,10 @@ describe.each(testBackends)('reading series on $name', (backend) => {
 		const weekly = await read('series=github:edge/details:stars&interval=week');
 		expect(weekly.points.map(([, v]) => v)).toEqual([80, 90, 95]);
 		expect(weekly.pointFlags).toEqual([[], ['decrease'], []]);
+		// The unflagged points share one frozen array (a page's data then sends it once); a flagged one has its own.
+		expect(raw.pointFlags[0]).toBe(raw.pointFlags[3]);
+		expect(Object.isFrozen(raw.pointFlags[0])).toBe(true);
+		expect(Object.isFrozen(raw.pointFlags[2])).toBe(false);
 	});
 
 	it('smooths the transformed values with a trailing moving average', async () => {

