@@ -82,9 +82,12 @@ describe.each(testBackends)('kill -9 during collection on $name', (backend) => {
 		await waitUntil(() => replay.countRequests() >= 10, 'the collection to be under way');
 		expect((await signalAndWait(first.server, 'SIGKILL')).code).toBeNull();
 
+		// The schedules' other jobs (the backfills, with nothing to do here) may also have run before the
+		// kill on a busy machine, or be running: only the Docker Hub job is judged.
+		const listDockerHubRuns = async (database: Database) => (await listRuns(database)).filter((run) => run.collector === 'dockerhub');
 		const left = await withStore(store, async (database) => ({
-			runs: await listRuns(database),
-			leases: await queryRows<{ job: string }>(database.db, sql`select job from job_leases where expires_at > now()`),
+			runs: await listDockerHubRuns(database),
+			leases: await queryRows<{ job: string }>(database.db, sql`select job from job_leases where expires_at > now() and job = 'dockerhub'`),
 			writes: await listTargetWrites(database)
 		}));
 		expect(left.runs).toEqual([expect.objectContaining({ collector: 'dockerhub', status: 'running', owner: expect.stringContaining(`/${first.server.child.pid}/`) })]);
@@ -94,14 +97,14 @@ describe.each(testBackends)('kill -9 during collection on $name', (backend) => {
 		expect(left.writes.filter((t) => t.is_collected).length).toBeLessThan(names.length);
 
 		const second = await startBuiltServer(env, track);
-		expect(second.server.output()).toContain(`runs closed as failed: dockerhub #${left.runs[0]!.id}; scheduler leases ended: dockerhub`);
+		expect(second.server.output()).toMatch(new RegExp(`runs closed as failed: [^;]*\\bdockerhub #${left.runs[0]!.id}\\b[^;]*; scheduler leases ended: [^\\n]*\\bdockerhub\\b`));
 		await waitUntil(async () => (await readDockerHubHealth(second.url)).recentRuns.some((run) => run.status === 'ok'), 'a new Docker Hub run to succeed');
 		const crashed = (await readDockerHubHealth(second.url)).recentRuns.find((run) => run.id === left.runs[0]!.id);
 		expect(crashed).toMatchObject({ status: 'failed', failures: [crashedRunFailure] });
 		expect(crashed!.finishedAt).not.toBeNull();
 		expect((await signalAndWait(second.server, 'SIGTERM')).code).toBe(0);
 
-		const after = await withStore(store, async (database) => ({ runs: await listRuns(database), writes: await listTargetWrites(database) }));
+		const after = await withStore(store, async (database) => ({ runs: await listDockerHubRuns(database), writes: await listTargetWrites(database) }));
 		expect(after.runs.filter((run) => run.status === 'running')).toEqual([]);
 		expect(after.runs.find((run) => run.status === 'ok')).toMatchObject({ collector: 'dockerhub', targets_done: names.length });
 		for (const target of after.writes) expect(target.is_collected && target.samples >= 2 && target.samples % 2 === 0, target.key).toBe(true);
