@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
 	computeDailyRates,
 	computeDailyValues,
-	computeMedian,
 	dayMs,
 	defaultAnomalySettings,
 	findAnomalies,
@@ -11,6 +10,7 @@ import {
 	type DailyDelta,
 	type DailyValue
 } from '../../src/lib/server/metrics/anomalies.js';
+import { computeMedian } from '../../src/lib/server/metrics/median.js';
 import { listRealworldFiles } from '../helpers/realworld.js';
 import { addFigures, generateCounter, type DetectionFigures, type SyntheticSpec } from '../helpers/synthetic-counter.js';
 
